@@ -1,0 +1,112 @@
+/**
+ * The app's production HTTP server (`npm run start:app`, built to
+ * build/app-server.js): static assets, compression, one JSON log line per
+ * request, the client IP (honouring TRUST_PROXY), then React Router.
+ * Everything about auth lives in the React Router app itself (app/).
+ */
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { createRequestHandler } from '@react-router/express'
+import compression from 'compression'
+import express from 'express'
+import { RouterContextProvider, type RouterContext, type ServerBuild } from 'react-router'
+import { z } from 'zod'
+import { blankToUndefined, parseEnv } from './common/env.ts'
+import { createLogger } from './common/logger.ts'
+
+const serverEnv = parseEnv(
+	z.object({
+		PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+		HOST: z.preprocess(blankToUndefined, z.string().optional()),
+		TRUST_PROXY: z.preprocess(
+			blankToUndefined,
+			z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
+		),
+	}),
+	process.env,
+	'Taskwell app',
+)
+
+const log = createLogger('taskwell-app')
+const buildDir = path.resolve(process.env.TASKWELL_BUILD_DIR ?? 'build')
+
+async function main() {
+	const build = (await import(
+		pathToFileURL(path.join(buildDir, 'server/index.js')).href
+	)) as ServerBuild
+	// The same context keys the routes read (see app/entry.server.tsx).
+	const { clientIpContext, requestIdContext } = build.entry.module as unknown as {
+		clientIpContext: RouterContext<string | null>
+		requestIdContext: RouterContext<string | null>
+	}
+
+	const app = express()
+	app.disable('x-powered-by')
+	// Behind a load balancer, X-Forwarded-For says who the client is; without
+	// one, a client could forge it, so it is ignored unless TRUST_PROXY is on.
+	const trustProxy = ['true', '1', 'yes'].includes(serverEnv.TRUST_PROXY)
+	app.set('trust proxy', trustProxy)
+
+	app.use((req, res, next) => {
+		const start = process.hrtime.bigint()
+		const incoming = req.get('x-request-id')
+		const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID()
+		res.locals.requestId = requestId
+		res.setHeader('x-request-id', requestId)
+		res.on('finish', () => {
+			log.info(
+				{
+					requestId,
+					method: req.method,
+					path: req.path,
+					status: res.statusCode,
+					durationMs: Number(process.hrtime.bigint() - start) / 1e6,
+					userId: res.locals.userId,
+				},
+				'request',
+			)
+		})
+		next()
+	})
+	app.use(compression())
+	app.use(
+		'/assets',
+		express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }),
+	)
+	app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }))
+	app.all(
+		'/{*splat}',
+		createRequestHandler({
+			build,
+			mode: 'production',
+			getLoadContext(req, res) {
+				const context = new RouterContextProvider()
+				context.set(clientIpContext, req.ip ?? null)
+				context.set(requestIdContext, String(res.locals.requestId))
+				return context
+			},
+		}),
+	)
+
+	const server = app.listen(serverEnv.PORT, serverEnv.HOST ?? '::', () => {
+		log.info({ port: serverEnv.PORT }, `Taskwell app listening on http://localhost:${serverEnv.PORT}`)
+	})
+	server.keepAliveTimeout = 65_000
+
+	const shutdown = (signal: string) => {
+		log.info({ signal }, 'shutting down')
+		server.close(() => process.exit(0))
+		server.closeIdleConnections()
+		setTimeout(() => process.exit(0), 10_000).unref()
+	}
+	process.once('SIGTERM', () => shutdown('SIGTERM'))
+	process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+	// Configuration errors carry a clear message; print it, not a stack.
+	if (error instanceof Error && error.name === 'EnvError') console.error(error.message)
+	else log.fatal({ err: error }, 'the app failed to start')
+	process.exit(1)
+})

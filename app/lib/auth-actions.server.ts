@@ -1,0 +1,105 @@
+/**
+ * What the sign-in and sign-up actions do on the server: throttle, call
+ * auth.api (never the browser client), and turn Better Auth's answer into a
+ * redirect that carries its Set-Cookie, or into a form error.
+ */
+import { redirect } from 'react-router'
+import { APIError } from 'better-auth/api'
+import { auth } from './auth.server.ts'
+import { logger } from './logger.server.ts'
+import { clientIpContext } from './request-context.server.ts'
+import { authHeaders } from './session.server.ts'
+import {
+	clear,
+	peek,
+	recordHit,
+	RULES,
+	ThrottledError,
+	type ThrottleRule,
+} from './throttle.server.ts'
+
+type ContextReader = Parameters<typeof authHeaders>[1]
+
+/** A redirect that carries every cookie Better Auth set. */
+export function redirectWithAuthCookies(to: string, authResponseHeaders: Headers): Response {
+	const headers = new Headers()
+	for (const cookie of authResponseHeaders.getSetCookie()) headers.append('set-cookie', cookie)
+	return redirect(to, { headers })
+}
+
+function clientIp(context: ContextReader): string {
+	return context.get(clientIpContext) ?? 'unknown'
+}
+
+async function hitOrThrow(rule: ThrottleRule, subject: string) {
+	const state = await recordHit(rule, subject)
+	if (state.count > rule.limit) throw new ThrottledError(state.retryAfterSeconds)
+}
+
+export type SignInResult =
+	| { ok: true; headers: Headers }
+	| { ok: false; reason: 'invalid-credentials' }
+
+export async function signIn(
+	request: Request,
+	context: ContextReader,
+	input: { email: string; password: string; rememberMe: boolean },
+): Promise<SignInResult> {
+	await hitOrThrow(RULES.signInPerIp, clientIp(context))
+	const failures = await peek(RULES.signInFailuresPerEmail, input.email)
+	if (failures.count >= RULES.signInFailuresPerEmail.limit) {
+		throw new ThrottledError(failures.retryAfterSeconds)
+	}
+	try {
+		const { headers } = await auth.api.signInEmail({
+			body: input,
+			headers: authHeaders(request, context),
+			returnHeaders: true,
+		})
+		await clear(RULES.signInFailuresPerEmail, input.email)
+		return { ok: true, headers }
+	} catch (error) {
+		if (error instanceof APIError && (error.statusCode === 401 || error.statusCode === 400)) {
+			await recordHit(RULES.signInFailuresPerEmail, input.email)
+			logger.info({ event: 'sign-in-failed' }, 'sign-in failed')
+			return { ok: false, reason: 'invalid-credentials' }
+		}
+		throw error
+	}
+}
+
+export type SignUpResult = { ok: true; headers: Headers } | { ok: false; reason: 'email-taken' }
+
+export async function signUp(
+	request: Request,
+	context: ContextReader,
+	input: { name: string; email: string; password: string },
+): Promise<SignUpResult> {
+	await hitOrThrow(RULES.signUpPerIp, clientIp(context))
+	await hitOrThrow(RULES.signUpPerEmail, input.email)
+	try {
+		const { headers } = await auth.api.signUpEmail({
+			body: { ...input, rememberMe: false },
+			headers: authHeaders(request, context),
+			returnHeaders: true,
+		})
+		return { ok: true, headers }
+	} catch (error) {
+		if (
+			error instanceof APIError &&
+			(error.body?.code === 'USER_ALREADY_EXISTS' ||
+				error.body?.code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL')
+		) {
+			return { ok: false, reason: 'email-taken' }
+		}
+		throw error
+	}
+}
+
+export async function signOut(request: Request, context: ContextReader): Promise<Headers> {
+	const { headers } = await auth.api.signOut({
+		headers: authHeaders(request, context),
+		returnHeaders: true,
+	})
+	return headers
+}

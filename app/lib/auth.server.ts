@@ -1,0 +1,88 @@
+/**
+ * Better Auth, configured for the BFF pattern:
+ * - email + password accounts, stored through the drizzle adapter;
+ * - one HttpOnly session cookie (SameSite=Lax, Secure + __Secure- on https);
+ * - the jwt plugin signs short-lived EdDSA tokens for the task API. Only
+ *   server code mints them (auth.api.getToken); the HTTP route /token is
+ *   disabled and the set-auth-jwt header is off, so a browser never gets one.
+ * Sign-in and sign-up happen only through the app's form actions (throttled
+ * in app/lib/throttle.server.ts), so their HTTP endpoints are disabled too.
+ */
+import { betterAuth } from 'better-auth'
+import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { jwt } from 'better-auth/plugins/jwt'
+import { isLoopbackUrl } from '../../common/env.ts'
+import { resolveAuthSecret } from './auth-secret.server.ts'
+import { db } from './db.server.ts'
+import { schema } from './db/schema.ts'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
+import { getEnv } from './env.server.ts'
+import { logger } from './logger.server.ts'
+
+export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
+export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
+export const TOKEN_EXPIRES_IN = '5m'
+
+const env = getEnv()
+
+/** Loopback spellings of the app's own origin, accepted locally. */
+export function localOriginAliases(baseUrl: string): string[] {
+	if (!isLoopbackUrl(baseUrl)) return []
+	const url = new URL(baseUrl)
+	return ['localhost', '127.0.0.1', '[::1]'].map(
+		(host) => `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`,
+	)
+}
+
+export const jwtPluginOptions = {
+	jwks: { keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' } },
+	jwt: {
+		issuer: env.BETTER_AUTH_URL,
+		audience: env.TASKS_API_AUDIENCE,
+		expirationTime: TOKEN_EXPIRES_IN,
+		// The task API needs only who is calling (sub, set by the plugin from
+		// the user id) and the registered time claims: no name, no email.
+		definePayload: () => ({}),
+	},
+	disableSettingJwtHeader: true,
+} satisfies Parameters<typeof jwt>[0]
+
+export const auth = betterAuth({
+	appName: 'Taskwell',
+	baseURL: env.BETTER_AUTH_URL,
+	basePath: '/api/auth',
+	secret: resolveAuthSecret(env),
+	trustedOrigins: [env.appOrigin, ...localOriginAliases(env.BETTER_AUTH_URL)],
+	database: drizzleAdapter(db, { provider: 'pg', schema }),
+	emailAndPassword: {
+		enabled: true,
+		minPasswordLength: PASSWORD_MIN_LENGTH,
+		maxPasswordLength: PASSWORD_MAX_LENGTH,
+		autoSignIn: true,
+	},
+	session: {
+		expiresIn: SESSION_EXPIRES_IN_SECONDS,
+		updateAge: SESSION_UPDATE_AGE_SECONDS,
+	},
+	// Direct HTTP calls to /api/auth/* are limited by Better Auth itself,
+	// with counters in the database so every instance shares them.
+	rateLimit: { enabled: true, storage: 'database', window: 60, max: 60 },
+	disabledPaths: ['/token', '/sign-in/email', '/sign-up/email'],
+	advanced: {
+		cookiePrefix: 'taskwell',
+		useSecureCookies: env.isHttps,
+		defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/' },
+		ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
+		database: { generateId: () => crypto.randomUUID() },
+	},
+	telemetry: { enabled: false },
+	logger: {
+		log: (level, message) => {
+			const log = level === 'error' || level === 'warn' || level === 'debug' ? level : 'info'
+			logger[log]({ component: 'better-auth' }, message)
+		},
+	},
+	plugins: [jwt(jwtPluginOptions)],
+})
+
+export type Auth = typeof auth

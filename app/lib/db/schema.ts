@@ -1,0 +1,115 @@
+/**
+ * The app's tables: Better Auth's (user, session, account, verification,
+ * jwks) plus the app's own request throttle. The task API owns its tables
+ * separately (server/db/schema.ts). Migrations: drizzle/app.
+ */
+import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+
+const timestamps = {
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	updatedAt: timestamp('updated_at', { withTimezone: true })
+		.notNull()
+		.defaultNow()
+		.$onUpdate(() => new Date()),
+}
+
+export const user = pgTable('user', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	email: text('email').notNull().unique(),
+	emailVerified: boolean('email_verified').notNull().default(false),
+	image: text('image'),
+	...timestamps,
+})
+
+export const session = pgTable(
+	'session',
+	{
+		id: text('id').primaryKey(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		token: text('token').notNull().unique(),
+		ipAddress: text('ip_address'),
+		userAgent: text('user_agent'),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		...timestamps,
+	},
+	(table) => [
+		index('session_user_id_idx').on(table.userId),
+		index('session_expires_at_idx').on(table.expiresAt),
+	],
+)
+
+export const account = pgTable(
+	'account',
+	{
+		id: text('id').primaryKey(),
+		accountId: text('account_id').notNull(),
+		providerId: text('provider_id').notNull(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		accessToken: text('access_token'),
+		refreshToken: text('refresh_token'),
+		idToken: text('id_token'),
+		accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+		refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
+		scope: text('scope'),
+		password: text('password'),
+		...timestamps,
+	},
+	(table) => [index('account_user_id_idx').on(table.userId)],
+)
+
+export const verification = pgTable(
+	'verification',
+	{
+		id: text('id').primaryKey(),
+		identifier: text('identifier').notNull(),
+		value: text('value').notNull(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		...timestamps,
+	},
+	(table) => [
+		index('verification_identifier_idx').on(table.identifier),
+		index('verification_expires_at_idx').on(table.expiresAt),
+	],
+)
+
+/** Signing keys of Better Auth's jwt plugin (private keys encrypted at rest). */
+export const jwks = pgTable('jwks', {
+	id: text('id').primaryKey(),
+	publicKey: text('public_key').notNull(),
+	privateKey: text('private_key').notNull(),
+	alg: text('alg'),
+	crv: text('crv'),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	expiresAt: timestamp('expires_at', { withTimezone: true }),
+})
+
+/**
+ * Fixed-window counters for the app's own throttling of sign-in and sign-up
+ * (Better Auth's limiter does not run for server-side auth.api calls). Kept
+ * in the database so every instance behind a load balancer shares them.
+ */
+export const authThrottle = pgTable(
+	'auth_throttle',
+	{
+		key: text('key').primaryKey(),
+		count: integer('count').notNull(),
+		windowEndsAt: timestamp('window_ends_at', { withTimezone: true }).notNull(),
+	},
+	(table) => [index('auth_throttle_window_ends_at_idx').on(table.windowEndsAt)],
+)
+
+/** Better Auth's own limiter for direct HTTP calls to /api/auth/* routes. */
+export const rateLimit = pgTable('rate_limit', {
+	id: text('id').primaryKey(),
+	key: text('key').notNull().unique(),
+	count: integer('count').notNull(),
+	lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
+})
+
+export const schema = { user, session, account, verification, jwks, authThrottle, rateLimit }
+export type AppSchema = typeof schema

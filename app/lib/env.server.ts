@@ -1,0 +1,95 @@
+/**
+ * The app's environment, read once and validated. A wrong or missing value
+ * stops the server with a message naming the variable (never its value).
+ */
+import { z } from 'zod'
+import { blankToUndefined, isLoopbackUrl, parseEnv } from '../../common/env.ts'
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional())
+
+const booleanFlag = z
+	.enum(['true', 'false', '1', '0', 'yes', 'no'], {
+		error: 'must be true or false',
+	})
+	.transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+const port = z.coerce
+	.number({ error: 'must be a port number' })
+	.int('must be a whole number')
+	.min(1, 'must be between 1 and 65535')
+	.max(65535, 'must be between 1 and 65535')
+
+const httpUrl = z
+	.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+	.transform((value) => value.replace(/\/+$/, ''))
+
+const envSchema = z
+	.object({
+		NODE_ENV: z.preprocess(
+			blankToUndefined,
+			z.enum(['development', 'production', 'test']).default('production'),
+		),
+		PORT: z.preprocess(blankToUndefined, port.default(3000)),
+		BETTER_AUTH_URL: optional(httpUrl),
+		BETTER_AUTH_SECRET: optional(z.string()),
+		DATABASE_URL: optional(
+			z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+		),
+		DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
+		TASKS_API_AUDIENCE: z.preprocess(
+			blankToUndefined,
+			z.string().min(1).default('taskwell-tasks-api'),
+		),
+		TASKS_API_PORT: z.preprocess(blankToUndefined, port.default(3001)),
+		TASKS_API_URL: optional(httpUrl),
+		TASKS_API_TIMEOUT_MS: z.preprocess(
+			blankToUndefined,
+			z.coerce.number().int().min(100).max(60_000).default(5000),
+		),
+		TRUST_PROXY: z.preprocess(blankToUndefined, booleanFlag.default(false)),
+		LOG_LEVEL: z.preprocess(
+			blankToUndefined,
+			z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+		),
+	})
+	.transform((env) => {
+		const baseUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`
+		return {
+			...env,
+			BETTER_AUTH_URL: baseUrl,
+			TASKS_API_URL: env.TASKS_API_URL ?? `http://127.0.0.1:${env.TASKS_API_PORT}`,
+			/** Deployed = the public URL is not this machine. */
+			isDeployed: !isLoopbackUrl(baseUrl),
+			isHttps: baseUrl.startsWith('https://'),
+			appOrigin: new URL(baseUrl).origin,
+		}
+	})
+	.superRefine((env, ctx) => {
+		if (!env.isDeployed) return
+		if (!env.BETTER_AUTH_SECRET) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['BETTER_AUTH_SECRET'],
+				message: `is required when BETTER_AUTH_URL (${env.appOrigin}) is not a loopback URL; generate one with \`openssl rand -base64 32\``,
+			})
+		} else if (env.BETTER_AUTH_SECRET.length < 32) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['BETTER_AUTH_SECRET'],
+				message: 'must be at least 32 characters long',
+			})
+		}
+	})
+
+export type AppEnv = z.output<typeof envSchema>
+
+export function readAppEnv(source: Record<string, string | undefined> = process.env): AppEnv {
+	return parseEnv(envSchema, source, 'Taskwell app')
+}
+
+let cached: AppEnv | undefined
+/** The validated environment of this process (parsed on first use). */
+export function getEnv(): AppEnv {
+	cached ??= readAppEnv()
+	return cached
+}

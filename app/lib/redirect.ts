@@ -1,0 +1,37 @@
+/**
+ * Where to send a user after sign-in. Only a same-site relative path is
+ * honoured ("/tasks?status=active"); anything that could leave the site
+ * ("//evil.com", "/\\evil.com", "https://…", "javascript:…") falls back.
+ */
+export const DEFAULT_REDIRECT = '/tasks'
+
+const PLACEHOLDER_ORIGIN = 'http://taskwell.invalid'
+
+export function safeRedirect(
+	to: FormDataEntryValue | string | null | undefined,
+	fallback: string = DEFAULT_REDIRECT,
+): string {
+	if (typeof to !== 'string' || to.length === 0 || to.length > 2048) return fallback
+	if (!to.startsWith('/') || to.startsWith('//')) return fallback
+	// Browsers treat "\" like "/" and strip tabs/newlines: "/\evil.com" and
+	// "/\t/evil.com" are protocol-relative in disguise.
+	if (/[\\\u0000-\u001f\u007f]/.test(to)) return fallback
+	try {
+		const url = new URL(to, PLACEHOLDER_ORIGIN)
+		if (url.origin !== PLACEHOLDER_ORIGIN) return fallback
+		return `${url.pathname}${url.search}${url.hash}`
+	} catch {
+		return fallback
+	}
+}
+
+/** "/login?redirectTo=<path and query>" for a request that needs a session. */
+export function loginRedirectUrl(request: Request): string {
+	const url = new URL(request.url)
+	// Single-fetch data requests carry a ".data" suffix: send the user back to
+	// the page, not to the data endpoint.
+	const pathname = url.pathname.replace(/(\/_root)?\.data$/, '') || '/'
+	url.searchParams.delete('_routes')
+	const target = `${pathname}${url.search}`
+	return `/login?redirectTo=${encodeURIComponent(target)}`
+}

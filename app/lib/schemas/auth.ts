@@ -1,0 +1,64 @@
+/**
+ * Form schemas shared by the browser (conform's client validation) and the
+ * server (the action, which is the authority). No server imports here.
+ */
+import { z } from 'zod'
+
+export const PASSWORD_MIN_LENGTH = 8
+export const PASSWORD_MAX_LENGTH = 128
+export const NAME_MAX_LENGTH = 100
+export const EMAIL_MAX_LENGTH = 254
+
+/** Trimmed and lower-cased before it is checked or stored. */
+export const EmailSchema = z
+	.string({ error: 'Email is required' })
+	.trim()
+	.toLowerCase()
+	.min(1, 'Email is required')
+	.max(EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters`)
+	.pipe(z.email({ error: 'Enter a valid email address' }))
+
+export const NameSchema = z
+	.string({ error: 'Name is required' })
+	.trim()
+	.min(1, 'Name is required')
+	.max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
+
+/** Length only: no composition rules (NIST SP 800-63B). */
+export const PasswordSchema = z
+	.string({ error: 'Password is required' })
+	.min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
+	.max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`)
+
+const RedirectToSchema = z.string().max(2048).optional()
+
+export const SignupSchema = z
+	.object({
+		name: NameSchema,
+		email: EmailSchema,
+		password: PasswordSchema,
+		confirmPassword: z.string({ error: 'Confirm your password' }).max(PASSWORD_MAX_LENGTH),
+		redirectTo: RedirectToSchema,
+	})
+	.superRefine((value, ctx) => {
+		if (value.password !== value.confirmPassword) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['confirmPassword'],
+				message: 'Passwords do not match',
+			})
+		}
+	})
+
+export const LoginSchema = z.object({
+	email: EmailSchema,
+	// No length rules on sign-in: they would hint at what a password is.
+	// The upper bound only keeps absurd input away from the hasher.
+	password: z
+		.string({ error: 'Password is required' })
+		.max(1024, 'Invalid email or password'),
+	rememberMe: z.boolean().optional(),
+	redirectTo: RedirectToSchema,
+})
+
+export const INVALID_CREDENTIALS_MESSAGE = 'Invalid email or password'

@@ -1,0 +1,90 @@
+/**
+ * Fixed-window throttling of sign-in and sign-up, per IP and per email.
+ * Counters live in Postgres (auth_throttle) and are updated atomically with
+ * one upsert, so any number of app instances share them.
+ *
+ * Why not a library: rate-limiter-flexible (the usual choice) has no store
+ * for postgres.js or PGlite, and Better Auth's own limiter does not run for
+ * server-side auth.api calls. The logic is one SQL statement.
+ */
+import { eq, lt, sql } from 'drizzle-orm'
+import { db } from './db.server.ts'
+import { authThrottle } from './db/schema.ts'
+
+export type ThrottleRule = {
+	/** Counter namespace, e.g. "sign-in-failure:email". */
+	name: string
+	limit: number
+	windowSeconds: number
+}
+
+export const RULES = {
+	signInPerIp: { name: 'sign-in:ip', limit: 100, windowSeconds: 15 * 60 },
+	signInFailuresPerEmail: { name: 'sign-in-failure:email', limit: 5, windowSeconds: 15 * 60 },
+	signUpPerIp: { name: 'sign-up:ip', limit: 50, windowSeconds: 60 * 60 },
+	signUpPerEmail: { name: 'sign-up:email', limit: 5, windowSeconds: 60 * 60 },
+} satisfies Record<string, ThrottleRule>
+
+export type ThrottleState = { count: number; retryAfterSeconds: number }
+
+function keyOf(rule: ThrottleRule, subject: string) {
+	return `${rule.name}:${subject}`
+}
+
+/** Counts one event; returns the count in the current window. */
+export async function recordHit(rule: ThrottleRule, subject: string): Promise<ThrottleState> {
+	const windowEnd = sql`now() + make_interval(secs => ${rule.windowSeconds})`
+	const expired = sql`${authThrottle.windowEndsAt} <= now()`
+	const [row] = await db
+		.insert(authThrottle)
+		.values({ key: keyOf(rule, subject), count: 1, windowEndsAt: windowEnd })
+		.onConflictDoUpdate({
+			target: authThrottle.key,
+			set: {
+				count: sql`case when ${expired} then 1 else ${authThrottle.count} + 1 end`,
+				windowEndsAt: sql`case when ${expired} then ${windowEnd} else ${authThrottle.windowEndsAt} end`,
+			},
+		})
+		.returning({
+			count: authThrottle.count,
+			retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from ${authThrottle.windowEndsAt} - now())))::int`,
+		})
+	return row ?? { count: 1, retryAfterSeconds: rule.windowSeconds }
+}
+
+/** The current count without counting (0 when the window has passed). */
+export async function peek(rule: ThrottleRule, subject: string): Promise<ThrottleState> {
+	const [row] = await db
+		.select({
+			count: authThrottle.count,
+			retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from ${authThrottle.windowEndsAt} - now())))::int`,
+		})
+		.from(authThrottle)
+		.where(sql`${authThrottle.key} = ${keyOf(rule, subject)} and ${authThrottle.windowEndsAt} > now()`)
+	return row ?? { count: 0, retryAfterSeconds: 0 }
+}
+
+export async function clear(rule: ThrottleRule, subject: string): Promise<void> {
+	await db.delete(authThrottle).where(eq(authThrottle.key, keyOf(rule, subject)))
+}
+
+/** Drops counters whose window is over (called from the periodic cleanup). */
+export async function deleteExpiredThrottles(): Promise<void> {
+	await db.delete(authThrottle).where(lt(authThrottle.windowEndsAt, sql`now()`))
+}
+
+export class ThrottledError extends Error {
+	constructor(readonly retryAfterSeconds: number) {
+		super('Too many attempts')
+	}
+}
+
+/** "Too many attempts. Try again in 14 minutes." */
+export function throttleMessage(retryAfterSeconds: number): string {
+	const minutes = Math.ceil(retryAfterSeconds / 60)
+	const wait =
+		retryAfterSeconds < 60
+			? `${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}`
+			: `${minutes} minute${minutes === 1 ? '' : 's'}`
+	return `Too many attempts. Try again in ${wait}.`
+}

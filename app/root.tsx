@@ -1,0 +1,109 @@
+import {
+	data,
+	isRouteErrorResponse,
+	Link,
+	Links,
+	Meta,
+	Outlet,
+	Scripts,
+	ScrollRestoration,
+	useRouteLoaderData,
+} from 'react-router'
+import type { Route } from './+types/root'
+import { SignOutForm } from './components/sign-out-form.tsx'
+import { csrfMiddleware } from './lib/csrf-middleware.server.ts'
+import { getUser, sessionMiddleware } from './lib/session.server.ts'
+import stylesUrl from './styles.css?url'
+
+export const middleware: Route.MiddlewareFunction[] = [csrfMiddleware, sessionMiddleware]
+
+export const links: Route.LinksFunction = () => [
+	{ rel: 'stylesheet', href: stylesUrl },
+	{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+	const user = await getUser(request, context)
+	// Only what the layout shows: never the session, a token or a cookie.
+	return data(
+		{ user: user ? { name: user.name } : null },
+		user ? { headers: { 'Cache-Control': 'no-store' } } : undefined,
+	)
+}
+
+export function headers({ loaderHeaders, actionHeaders }: Route.HeadersArgs) {
+	const headers = new Headers()
+	const cacheControl = actionHeaders.get('Cache-Control') ?? loaderHeaders.get('Cache-Control')
+	if (cacheControl) headers.set('Cache-Control', cacheControl)
+	return headers
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+	const rootData = useRouteLoaderData<typeof loader>('root')
+	const user = rootData?.user ?? null
+	return (
+		<html lang="en">
+			<head>
+				<meta charSet="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<Meta />
+				<Links />
+			</head>
+			<body>
+				<a className="skip-link" href="#main">
+					Skip to content
+				</a>
+				<header className="site-header">
+					<Link to={user ? '/tasks' : '/'} className="brand">
+						Taskwell
+					</Link>
+					<nav aria-label="Account">
+						{user ? (
+							<>
+								<span className="signed-in-as">{user.name}</span>
+								<SignOutForm />
+							</>
+						) : (
+							<>
+								<Link to="/login">Sign in</Link>
+								<Link to="/signup" className="button button-secondary">
+									Sign up
+								</Link>
+							</>
+						)}
+					</nav>
+				</header>
+				<main id="main">{children}</main>
+				<ScrollRestoration />
+				<Scripts />
+			</body>
+		</html>
+	)
+}
+
+export default function App() {
+	return <Outlet />
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+	let title = 'Something went wrong'
+	let message = 'An unexpected error occurred. Please try again.'
+	if (isRouteErrorResponse(error)) {
+		if (error.status === 404) {
+			title = 'Page not found'
+			message = 'The page you are looking for does not exist.'
+		} else {
+			title = `${error.status} ${error.statusText || 'Error'}`
+			message = typeof error.data === 'string' && error.data ? error.data : message
+		}
+	}
+	return (
+		<section className="card narrow">
+			<h1>{title}</h1>
+			<p>{message}</p>
+			<p>
+				<Link to="/">Go to the home page</Link>
+			</p>
+		</section>
+	)
+}

@@ -1,0 +1,106 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, Link, useSearchParams } from 'react-router'
+import type { Route } from './+types/login'
+import { CheckboxField, Field, FormErrors, SubmitButton } from '../components/forms.tsx'
+import { redirectWithAuthCookies, signIn } from '../lib/auth-actions.server.ts'
+import { safeRedirect } from '../lib/redirect.ts'
+import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from '../lib/schemas/auth.ts'
+import { requireAnonymous } from '../lib/session.server.ts'
+import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Taskwell' }]
+
+const HIDDEN_FIELDS = ['password']
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+	await requireAnonymous(request, context)
+	return null
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+	await requireAnonymous(request, context)
+	const formData = await request.formData()
+	const submission = parseWithZod(formData, { schema: LoginSchema })
+	if (submission.status !== 'success') {
+		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
+	}
+	const { email, password, rememberMe, redirectTo } = submission.value
+	try {
+		const outcome = await signIn(request, context, {
+			email,
+			password,
+			rememberMe: rememberMe ?? false,
+		})
+		if (!outcome.ok) {
+			return data(
+				{
+					result: submission.reply({
+						formErrors: [INVALID_CREDENTIALS_MESSAGE],
+						hideFields: HIDDEN_FIELDS,
+					}),
+				},
+				{ status: 401 },
+			)
+		}
+		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
+	} catch (error) {
+		if (!(error instanceof ThrottledError)) throw error
+		return data(
+			{
+				result: submission.reply({
+					formErrors: [throttleMessage(error.retryAfterSeconds)],
+					hideFields: HIDDEN_FIELDS,
+				}),
+			},
+			{ status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+		)
+	}
+}
+
+export default function Login({ actionData }: Route.ComponentProps) {
+	const [searchParams] = useSearchParams()
+	const redirectTo = searchParams.get('redirectTo') ?? ''
+	const [form, fields] = useForm({
+		id: 'login',
+		lastResult: actionData?.result,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+	})
+	return (
+		<section className="card narrow">
+			<h1>Sign in</h1>
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Email"
+					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }}
+					errors={fields.email.errors}
+					errorId={fields.email.errorId}
+				/>
+				<Field
+					label="Password"
+					inputProps={{
+						...getInputProps(fields.password, { type: 'password' }),
+						autoComplete: 'current-password',
+					}}
+					errors={fields.password.errors}
+					errorId={fields.password.errorId}
+				/>
+				<CheckboxField
+					label="Remember me"
+					inputProps={getInputProps(fields.rememberMe, { type: 'checkbox' })}
+				/>
+				<input type="hidden" name="redirectTo" value={redirectTo} />
+				<SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
+			</Form>
+			<p>
+				New to Taskwell?{' '}
+				<Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>
+					Create an account
+				</Link>
+			</p>
+		</section>
+	)
+}

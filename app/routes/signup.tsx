@@ -1,0 +1,116 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, Link, useSearchParams } from 'react-router'
+import type { Route } from './+types/signup'
+import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
+import { redirectWithAuthCookies, signUp } from '../lib/auth-actions.server.ts'
+import { safeRedirect } from '../lib/redirect.ts'
+import { SignupSchema } from '../lib/schemas/auth.ts'
+import { requireAnonymous } from '../lib/session.server.ts'
+import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Create an account · Taskwell' }]
+
+const HIDDEN_FIELDS = ['password', 'confirmPassword']
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+	await requireAnonymous(request, context)
+	return null
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+	await requireAnonymous(request, context)
+	const formData = await request.formData()
+	const submission = parseWithZod(formData, { schema: SignupSchema })
+	if (submission.status !== 'success') {
+		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
+	}
+	const { name, email, password, redirectTo } = submission.value
+	try {
+		const outcome = await signUp(request, context, { name, email, password })
+		if (!outcome.ok) {
+			return data(
+				{
+					result: submission.reply({
+						fieldErrors: {
+							email: ['An account with this email already exists. Sign in instead.'],
+						},
+						hideFields: HIDDEN_FIELDS,
+					}),
+				},
+				{ status: 409 },
+			)
+		}
+		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
+	} catch (error) {
+		if (!(error instanceof ThrottledError)) throw error
+		return data(
+			{
+				result: submission.reply({
+					formErrors: [throttleMessage(error.retryAfterSeconds)],
+					hideFields: HIDDEN_FIELDS,
+				}),
+			},
+			{ status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+		)
+	}
+}
+
+export default function Signup({ actionData }: Route.ComponentProps) {
+	const [searchParams] = useSearchParams()
+	const redirectTo = searchParams.get('redirectTo') ?? ''
+	const [form, fields] = useForm({
+		id: 'signup',
+		lastResult: actionData?.result,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
+	})
+	return (
+		<section className="card narrow">
+			<h1>Create an account</h1>
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Name"
+					inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name', maxLength: 100 }}
+					errors={fields.name.errors}
+					errorId={fields.name.errorId}
+				/>
+				<Field
+					label="Email"
+					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }}
+					errors={fields.email.errors}
+					errorId={fields.email.errorId}
+				/>
+				<Field
+					label="Password"
+					inputProps={{
+						...getInputProps(fields.password, { type: 'password' }),
+						autoComplete: 'new-password',
+					}}
+					errors={fields.password.errors}
+					errorId={fields.password.errorId}
+					hint="At least 8 characters."
+				/>
+				<Field
+					label="Confirm password"
+					inputProps={{
+						...getInputProps(fields.confirmPassword, { type: 'password' }),
+						autoComplete: 'new-password',
+					}}
+					errors={fields.confirmPassword.errors}
+					errorId={fields.confirmPassword.errorId}
+				/>
+				<input type="hidden" name="redirectTo" value={redirectTo} />
+				<SubmitButton pendingText="Creating account…">Create account</SubmitButton>
+			</Form>
+			<p>
+				Already have an account?{' '}
+				<Link to={redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/login'}>
+					Sign in
+				</Link>
+			</p>
+		</section>
+	)
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config'
+
+// Vitest runs without the React Router Vite plugin: it imports route modules
+// (loaders and actions) directly and calls them with real Requests.
+export default defineConfig({
+	test: {
+		include: [
+			'app/**/*.test.{ts,tsx}',
+			'common/**/*.test.ts',
+			'server/**/*.test.ts',
+			'tests/integration/**/*.test.ts',
+		],
+		setupFiles: ['./tests/support/fresh-database.ts'],
+		pool: 'forks',
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		// Two cores: two files at a time keeps PGlite start-up from thrashing.
+		maxWorkers: 2,
+		env: { LOG_LEVEL: 'silent' },
+	},
+})
