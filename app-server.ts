@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@react-router/express'
 import compression from 'compression'
 import express from 'express'
@@ -29,7 +29,8 @@ const serverEnv = parseEnv(
 )
 
 const log = createLogger('taskwell-app')
-const buildDir = path.resolve(process.env.TASKWELL_BUILD_DIR ?? 'build')
+// This file is bundled to <build>/app-server.js, beside React Router's output.
+const buildDir = path.dirname(fileURLToPath(import.meta.url))
 
 async function main() {
 	const build = (await import(

@@ -3,6 +3,8 @@
 // (installed node_modules), our own TypeScript is compiled in.
 import { build } from 'esbuild'
 
+const outDir = process.env.BUILD_DIR ?? 'build'
+
 const common = {
 	bundle: true,
 	platform: 'node',
@@ -14,7 +16,7 @@ const common = {
 }
 
 await Promise.all([
-	build({ ...common, entryPoints: ['app-server.ts'], outfile: 'build/app-server.js' }),
-	build({ ...common, entryPoints: ['server/index.ts'], outfile: 'build/api/index.js' }),
+	build({ ...common, entryPoints: ['app-server.ts'], outfile: `${outDir}/app-server.js` }),
+	build({ ...common, entryPoints: ['server/index.ts'], outfile: `${outDir}/api/index.js` }),
 ])
-console.log('built build/app-server.js and build/api/index.js')
+console.log(`built ${outDir}/app-server.js and ${outDir}/api/index.js`)

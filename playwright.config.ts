@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs'
+import { defineConfig, devices } from '@playwright/test'
+
+// The production build (npm run build) of both services, started on a fresh
+// database by tests/e2e/serve.mjs. Ports can be moved with E2E_PORT.
+const port = Number(process.env.E2E_PORT ?? 3100)
+const apiPort = Number(process.env.E2E_API_PORT ?? port + 1)
+const baseURL = `http://localhost:${port}`
+
+// Debian's Chromium when installed (CI here cannot download browsers),
+// otherwise Playwright's own.
+const systemChromium = '/usr/bin/chromium'
+const launchOptions = {
+	...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
+	args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+}
+
+export default defineConfig({
+	testDir: './tests/e2e',
+	fullyParallel: true,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	workers: 2,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+	use: {
+		baseURL,
+		trace: 'retain-on-failure',
+		launchOptions,
+	},
+	projects: [
+		{
+			name: 'no-js',
+			use: { ...devices['Desktop Chrome'], javaScriptEnabled: false, launchOptions },
+		},
+		{
+			name: 'js',
+			use: { ...devices['Desktop Chrome'], javaScriptEnabled: true, launchOptions },
+		},
+	],
+	webServer: {
+		command: 'node tests/e2e/serve.mjs',
+		// The API is ready once its database answers and it can load the app's
+		// signing keys, i.e. once both services are up.
+		url: `http://127.0.0.1:${apiPort}/readyz`,
+		timeout: 120_000,
+		reuseExistingServer: false,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: {
+			E2E_PORT: String(port),
+			E2E_API_PORT: String(apiPort),
+		},
+	},
+})
