@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest'
+import { loginRedirectUrl, safeRedirect } from './redirect.ts'
+
+describe('safeRedirect', () => {
+	test.each([
+		['/tasks', '/tasks'],
+		['/tasks?status=active&q=a%20b', '/tasks?status=active&q=a%20b'],
+		['/x#frag', '/x#frag'],
+		['/', '/'],
+	])('keeps the same-site path %s', (input, expected) => {
+		expect(safeRedirect(input)).toBe(expected)
+	})
+
+	test.each([
+		'//evil.com',
+		'//evil.com/tasks',
+		'/\\evil.com',
+		'/\\/evil.com',
+		'\\\\evil.com',
+		'https://evil.com',
+		'http://localhost:3000/tasks',
+		'javascript:alert(1)',
+		'evil.com',
+		'tasks',
+		'/\t/evil.com',
+		'/\n/evil.com',
+		'',
+		' /tasks',
+	])('refuses %j and falls back to /tasks', (input) => {
+		expect(safeRedirect(input)).toBe('/tasks')
+	})
+
+	test('refuses non-strings and absurdly long values', () => {
+		expect(safeRedirect(null)).toBe('/tasks')
+		expect(safeRedirect(undefined)).toBe('/tasks')
+		expect(safeRedirect(`/${'a'.repeat(5000)}`)).toBe('/tasks')
+		expect(safeRedirect('//evil.com', '/home')).toBe('/home')
+	})
+})
+
+describe('loginRedirectUrl', () => {
+	test('carries the path and query of the page asked for', () => {
+		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks?status=active'))).toBe(
+			'/login?redirectTo=%2Ftasks%3Fstatus%3Dactive',
+		)
+	})
+
+	test('points a single-fetch data request back at its page', () => {
+		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks.data?q=x&_routes=root'))).toBe(
+			'/login?redirectTo=%2Ftasks%3Fq%3Dx',
+		)
+	})
+})

@@ -1,0 +1,333 @@
+/**
+ * Sign-up, sign-in, sign-out and the session helpers, through the real
+ * route actions and loaders, the real Better Auth and a fresh database.
+ */
+import { eq } from 'drizzle-orm'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { afterAll, describe, expect, test } from 'vitest'
+import { auth } from '../../app/lib/auth.server.ts'
+import { database, db } from '../../app/lib/db.server.ts'
+import { session, user } from '../../app/lib/db/schema.ts'
+import * as loginRoute from '../../app/routes/login.tsx'
+import * as logoutRoute from '../../app/routes/logout.tsx'
+import * as signupRoute from '../../app/routes/signup.tsx'
+import * as tasksRoute from '../../app/routes/tasks.tsx'
+import * as homeRoute from '../../app/routes/home.tsx'
+import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import { cookieHeaderFrom, formPost, get, runRoute } from '../support/routes.ts'
+
+onTestDatabaseTeardown(() => database.close())
+afterAll(() => {})
+
+let counter = 0
+function freshEmail() {
+	counter += 1
+	return `person${counter}-${Date.now()}@example.com`
+}
+
+const PASSWORD = 'a good long password'
+
+async function signUp(fields: Partial<Record<string, string>> = {}) {
+	const email = fields.email ?? freshEmail()
+	const result = await runRoute(
+		signupRoute.action as never,
+		formPost('/signup', {
+			name: 'Grace Hopper',
+			email,
+			password: PASSWORD,
+			confirmPassword: PASSWORD,
+			...fields,
+		} as Record<string, string>),
+	)
+	return { ...result, email, cookie: cookieHeaderFrom(result.response) }
+}
+
+function fieldErrors(data: any): Record<string, string[]> {
+	return data?.result?.error ?? {}
+}
+
+describe('sign-up', () => {
+	test('creates the account, signs in with an HttpOnly Lax session cookie and redirects to /tasks', async () => {
+		const { response, email } = await signUp({ email: '  New.Person@Example.COM ' })
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe('/tasks')
+		const sessionCookie = response.headers
+			.getSetCookie()
+			.find((cookie) => cookie.startsWith('taskwell.session_token='))
+		expect(sessionCookie).toBeDefined()
+		expect(sessionCookie).toMatch(/HttpOnly/i)
+		expect(sessionCookie).toMatch(/SameSite=Lax/i)
+		expect(sessionCookie).toMatch(/Path=\//)
+		// Without "Remember me" it is a browser-session cookie.
+		expect(sessionCookie).not.toMatch(/Max-Age|Expires/i)
+		// Email is normalised before it is stored.
+		const [stored] = await db.select().from(user).where(eq(user.email, 'new.person@example.com'))
+		expect(stored?.name).toBe('Grace Hopper')
+		expect(email).not.toBe(stored?.email)
+	})
+
+	test.each([
+		[{ name: '   ' }, 'name', 'Name is required'],
+		[{ name: 'x'.repeat(101) }, 'name', 'Name must be at most 100 characters'],
+		[{ email: 'not-an-email' }, 'email', 'Enter a valid email address'],
+		[{ email: '' }, 'email', 'Email is required'],
+		[{ password: 'short', confirmPassword: 'short' }, 'password', 'Password must be at least 8 characters'],
+		[
+			{ password: 'p'.repeat(129), confirmPassword: 'p'.repeat(129) },
+			'password',
+			'Password must be at most 128 characters',
+		],
+		[{ confirmPassword: 'something else' }, 'confirmPassword', 'Passwords do not match'],
+	])('rejects %j with an error on %s and keeps the typed values except passwords', async (fields, field, message) => {
+		const { response, data } = await signUp(fields as Record<string, string>)
+		expect(response.status).toBe(400)
+		expect(response.headers.getSetCookie()).toEqual([])
+		expect(fieldErrors(data)[field]).toContain(message)
+		const kept = data.result.initialValue
+		expect(kept.password).toBeUndefined()
+		expect(kept.confirmPassword).toBeUndefined()
+		if (field !== 'name') expect(kept.name).toBe('Grace Hopper')
+	})
+
+	test('a taken email is a clear form error, not a crash', async () => {
+		const first = await signUp()
+		const again = await signUp({ email: first.email.toUpperCase() })
+		expect(again.response.status).toBe(409)
+		expect(fieldErrors(again.data).email?.[0]).toMatch(/already exists/)
+		expect(again.data.result.initialValue.email).toBe(first.email.toUpperCase())
+	})
+
+	test('signed-in users who open /signup or /login go to /tasks', async () => {
+		const { cookie } = await signUp()
+		for (const route of [signupRoute, loginRoute]) {
+			const { response } = await runRoute(route.loader as never, get('/signup', { cookie }))
+			expect(response.status).toBe(302)
+			expect(response.headers.get('location')).toBe('/tasks')
+		}
+	})
+})
+
+describe('sign-in', () => {
+	test('wrong password and unknown email give the same generic message', async () => {
+		const { email } = await signUp()
+		const wrongPassword = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: 'not the password' }),
+		)
+		const unknownEmail = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email: 'nobody@example.com', password: 'not the password' }),
+		)
+		for (const { response, data } of [wrongPassword, unknownEmail]) {
+			expect(response.status).toBe(401)
+			expect(response.headers.getSetCookie()).toEqual([])
+			expect(data.result.error['']).toEqual(['Invalid email or password'])
+			expect(data.result.initialValue.password).toBeUndefined()
+		}
+	})
+
+	test('honours a safe redirectTo and ignores an unsafe one', async () => {
+		const { email } = await signUp()
+		const cases: Array<[string, string]> = [
+			['/tasks?status=active', '/tasks?status=active'],
+			['//evil.com', '/tasks'],
+			['https://evil.com/x', '/tasks'],
+			['/\\evil.com', '/tasks'],
+		]
+		for (const [redirectTo, expected] of cases) {
+			const { response } = await runRoute(
+				loginRoute.action as never,
+				formPost('/login', { email, password: PASSWORD, redirectTo }),
+			)
+			expect(response.status, redirectTo).toBe(302)
+			expect(response.headers.get('location'), redirectTo).toBe(expected)
+		}
+	})
+
+	test('"Remember me" gives a persistent cookie for the session lifetime (7 days)', async () => {
+		const { email } = await signUp()
+		const { response } = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }),
+		)
+		const sessionCookie = response.headers
+			.getSetCookie()
+			.find((cookie) => cookie.startsWith('taskwell.session_token='))
+		expect(sessionCookie).toMatch(/Max-Age=604800/)
+		expect(sessionCookie).toMatch(/HttpOnly/)
+	})
+
+	test('5 failed sign-ins for one email lock it for 15 minutes with 429 and Retry-After', async () => {
+		const { email } = await signUp()
+		for (let attempt = 0; attempt < 5; attempt += 1) {
+			const { response } = await runRoute(
+				loginRoute.action as never,
+				formPost('/login', { email, password: 'wrong password!' }),
+			)
+			expect(response.status).toBe(401)
+		}
+		// Even the right password is refused now, from any IP.
+		const blocked = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: PASSWORD }),
+			{ ip: '198.51.100.99' },
+		)
+		expect(blocked.response.status).toBe(429)
+		const retryAfter = Number(blocked.response.headers.get('retry-after'))
+		expect(retryAfter).toBeGreaterThan(800)
+		expect(retryAfter).toBeLessThanOrEqual(900)
+		expect(blocked.data.result.error[''][0]).toMatch(/Too many attempts\. Try again in 15 minutes\./)
+		expect(blocked.response.headers.getSetCookie()).toEqual([])
+	})
+
+	test('sign-ins are throttled per IP as well', async () => {
+		const ip = '192.0.2.200'
+		let last: Response | undefined
+		for (let attempt = 0; attempt < 101; attempt += 1) {
+			;({ response: last } = await runRoute(
+				loginRoute.action as never,
+				formPost('/login', { email: `nobody${attempt}@example.com`, password: 'whatever1' }),
+				{ ip },
+			))
+		}
+		expect(last?.status).toBe(429)
+		expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0)
+	})
+})
+
+describe('sessions and protected routes', () => {
+	test('a protected route redirects to /login with the path and query', async () => {
+		const { response } = await runRoute(tasksRoute.loader as never, get('/tasks?status=active&q=milk'))
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe(
+			`/login?redirectTo=${encodeURIComponent('/tasks?status=active&q=milk')}`,
+		)
+	})
+
+	test('/tasks greets the signed-in user by name; / sends them there', async () => {
+		const { cookie } = await signUp({ name: 'Katherine Johnson' })
+		const tasks = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+		expect(tasks.response.status).toBe(200)
+		expect(JSON.stringify(tasks.data)).toContain('Katherine Johnson')
+		const home = await runRoute(homeRoute.loader as never, get('/', { cookie }))
+		expect(home.response.headers.get('location')).toBe('/tasks')
+	})
+
+	test('sign-out deletes the session row, not only the cookie', async () => {
+		const { cookie, email } = await signUp()
+		const [owner] = await db.select().from(user).where(eq(user.email, email))
+		expect(await db.select().from(session).where(eq(session.userId, owner!.id))).toHaveLength(1)
+		const { response } = await runRoute(logoutRoute.action as never, formPost('/logout', {}, { cookie }))
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe('/')
+		expect(response.headers.getSetCookie().join('\n')).toMatch(/taskwell\.session_token=;.*Max-Age=0/)
+		expect(await db.select().from(session).where(eq(session.userId, owner!.id))).toHaveLength(0)
+		// The old cookie is worthless now.
+		const after = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+		expect(after.response.status).toBe(302)
+	})
+
+	test('GET /logout changes nothing', async () => {
+		const { cookie } = await signUp()
+		const { response } = await runRoute(logoutRoute.loader as never, get('/logout', { cookie }))
+		expect(response.status).toBe(302)
+		const stillSignedIn = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+		expect(stillSignedIn.response.status).toBe(200)
+	})
+})
+
+describe('cross-site request forgery', () => {
+	test('a forged POST with a valid session cookie is refused with 403 and changes nothing', async () => {
+		const { cookie, email } = await signUp()
+		const [owner] = await db.select().from(user).where(eq(user.email, email))
+		const forgeries: Request[] = [
+			formPost('/logout', {}, { cookie, origin: 'https://evil.example' }),
+			formPost('/logout', {}, { cookie, origin: 'null' }),
+			formPost('/logout', {}, { cookie, origin: null }),
+			(() => {
+				const request = formPost('/logout', {}, { cookie, origin: null })
+				request.headers.set('referer', 'https://evil.example/page')
+				return request
+			})(),
+			(() => {
+				const request = formPost('/logout', {}, { cookie, origin: null })
+				request.headers.set('sec-fetch-site', 'cross-site')
+				return request
+			})(),
+		]
+		for (const forged of forgeries) {
+			const { response } = await runRoute(logoutRoute.action as never, forged)
+			expect(response.status).toBe(403)
+			expect(response.headers.getSetCookie()).toEqual([])
+		}
+		expect(await db.select().from(session).where(eq(session.userId, owner!.id))).toHaveLength(1)
+		// A forged sign-up does not create an account either.
+		const forgedSignup = await runRoute(
+			signupRoute.action as never,
+			formPost(
+				'/signup',
+				{ name: 'X', email: 'forged@example.com', password: PASSWORD, confirmPassword: PASSWORD },
+				{ origin: 'https://evil.example' },
+			),
+		)
+		expect(forgedSignup.response.status).toBe(403)
+		expect(await db.select().from(user).where(eq(user.email, 'forged@example.com'))).toHaveLength(0)
+	})
+
+	test('a same-origin POST without Origin but with a same-origin Referer is accepted', async () => {
+		const { cookie } = await signUp()
+		const request = formPost('/logout', {}, { cookie, origin: null })
+		request.headers.set('referer', 'http://localhost:3000/tasks')
+		const { response } = await runRoute(logoutRoute.action as never, request)
+		expect(response.status).toBe(302)
+	})
+})
+
+describe('tokens for the task API', () => {
+	test('server code mints a minimal EdDSA token; the browser cannot get one over HTTP', async () => {
+		const { cookie, email } = await signUp()
+		const { token } = await auth.api.getToken({ headers: new Headers({ cookie }) })
+		const header = decodeProtectedHeader(token)
+		expect(header.alg).toBe('EdDSA')
+		expect(header.kid).toBeTruthy()
+		const claims = decodeJwt(token)
+		const [owner] = await db.select().from(user).where(eq(user.email, email))
+		expect(claims.sub).toBe(owner!.id)
+		expect(claims.iss).toBe('http://localhost:3000')
+		expect(claims.aud).toBe('taskwell-tasks-api')
+		expect(claims.exp! - claims.iat!).toBe(300)
+		expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub'])
+
+		const viaHttp = await auth.handler(
+			new Request('http://localhost:3000/api/auth/token', { headers: { cookie } }),
+		)
+		expect(viaHttp.status).toBe(404)
+		const session = await auth.handler(
+			new Request('http://localhost:3000/api/auth/get-session', { headers: { cookie } }),
+		)
+		expect(session.status).toBe(200)
+		expect(session.headers.get('set-auth-jwt')).toBeNull()
+		expect(await session.text()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/)
+
+		const jwks = await auth.handler(new Request('http://localhost:3000/api/auth/jwks'))
+		const body = (await jwks.json()) as { keys: Array<Record<string, string>> }
+		expect(body.keys.length).toBeGreaterThan(0)
+		for (const key of body.keys) {
+			expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' })
+			expect(key.d).toBeUndefined()
+		}
+	})
+
+	test('sign-in and sign-up are not reachable over Better Auth HTTP routes (only via throttled forms)', async () => {
+		for (const path of ['/api/auth/sign-in/email', '/api/auth/sign-up/email']) {
+			const response = await auth.handler(
+				new Request(`http://localhost:3000${path}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+					body: JSON.stringify({ email: 'a@example.com', password: PASSWORD, name: 'A' }),
+				}),
+			)
+			expect(response.status, path).toBe(404)
+		}
+	})
+})
