@@ -14,6 +14,13 @@ import { RouterContextProvider, type RouterContext, type ServerBuild } from 'rea
 import { z } from 'zod'
 import { blankToUndefined, parseEnv } from './common/env.ts'
 import { createLogger } from './common/logger.ts'
+import {
+	allowedOrigins,
+	CROSS_SITE_REFUSAL,
+	isSafeMethod,
+	isSameOriginRequest,
+} from './app/lib/csrf.server.ts'
+import { readAppEnv } from './app/lib/env.server.ts'
 
 const serverEnv = parseEnv(
 	z.object({
@@ -69,6 +76,16 @@ async function main() {
 			)
 		})
 		next()
+	})
+	// Refuse cross-site POSTs before React Router sees them (its own check
+	// would answer 400); the root middleware checks again for every route.
+	const origins = allowedOrigins(readAppEnv().BETTER_AUTH_URL)
+	app.use((req, res, next) => {
+		if (isSafeMethod(req.method) || isSameOriginRequest({ headers: { get: (name) => req.get(name) } }, origins)) {
+			return next()
+		}
+		log.warn({ method: req.method, path: req.path, origin: req.get('origin') }, 'refused cross-site request')
+		res.status(403).set('cache-control', 'no-store').type('text/plain').send(CROSS_SITE_REFUSAL)
 	})
 	app.use(compression())
 	app.use(

@@ -14,7 +14,7 @@ const env = {
 
 const { result } = concurrently(
 	[
-		{ name: 'app', command: `react-router dev --port ${port} --strictPort`, env, prefixColor: 'green' },
+		{ name: 'app', command: 'react-router dev', env, prefixColor: 'green' },
 		{ name: 'api', command: 'tsx watch --clear-screen=false server/index.ts', env, prefixColor: 'blue' },
 	],
 	{ killOthersOn: ['failure'], prefix: 'name' },

@@ -11,8 +11,8 @@
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { jwt } from 'better-auth/plugins/jwt'
-import { isLoopbackUrl } from '../../common/env.ts'
 import { resolveAuthSecret } from './auth-secret.server.ts'
+import { allowedOrigins } from './csrf.server.ts'
 import { db } from './db.server.ts'
 import { schema } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
@@ -24,15 +24,6 @@ export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
 export const TOKEN_EXPIRES_IN = '5m'
 
 const env = getEnv()
-
-/** Loopback spellings of the app's own origin, accepted locally. */
-export function localOriginAliases(baseUrl: string): string[] {
-	if (!isLoopbackUrl(baseUrl)) return []
-	const url = new URL(baseUrl)
-	return ['localhost', '127.0.0.1', '[::1]'].map(
-		(host) => `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`,
-	)
-}
 
 export const jwtPluginOptions = {
 	jwks: { keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' } },
@@ -52,7 +43,7 @@ export const auth = betterAuth({
 	baseURL: env.BETTER_AUTH_URL,
 	basePath: '/api/auth',
 	secret: resolveAuthSecret(env),
-	trustedOrigins: [env.appOrigin, ...localOriginAliases(env.BETTER_AUTH_URL)],
+	trustedOrigins: allowedOrigins(env.BETTER_AUTH_URL),
 	database: drizzleAdapter(db, { provider: 'pg', schema }),
 	emailAndPassword: {
 		enabled: true,

@@ -1,15 +1,13 @@
 import type { MiddlewareFunction } from 'react-router'
-import { localOriginAliases } from './auth.server.ts'
-import { crossSiteRefusal, isSafeMethod, isSameOriginRequest } from './csrf.server.ts'
+import { allowedOrigins, crossSiteRefusal, isSafeMethod, isSameOriginRequest } from './csrf.server.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
 
-const env = getEnv()
-const allowedOrigins = [env.appOrigin, ...localOriginAliases(env.BETTER_AUTH_URL)]
+const origins = allowedOrigins(getEnv().BETTER_AUTH_URL)
 
 /** Refuses (403) any state-changing request that is not from the app's origin. */
 export const csrfMiddleware: MiddlewareFunction<Response> = async ({ request }, next) => {
-	if (!isSafeMethod(request.method) && !isSameOriginRequest(request, allowedOrigins)) {
+	if (!isSafeMethod(request.method) && !isSameOriginRequest(request, origins)) {
 		logger.warn(
 			{ method: request.method, path: new URL(request.url).pathname, origin: request.headers.get('origin') },
 			'refused cross-site request',

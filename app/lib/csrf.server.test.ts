@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { isSafeMethod, isSameOriginRequest } from './csrf.server.ts'
+import { allowedOrigins, isSafeMethod, isSameOriginRequest } from './csrf.server.ts'
 
 const allowed = ['http://localhost:3000', 'http://127.0.0.1:3000']
 
-function post(headers: Record<string, string>) {
-	return new Request('http://localhost:3000/logout', { method: 'POST', headers })
+function post(headers: Record<string, string | undefined>) {
+	const defined = Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined)
+	return new Request('http://localhost:3000/logout', { method: 'POST', headers: defined })
 }
 
 describe('isSameOriginRequest', () => {
@@ -45,4 +46,16 @@ describe('isSameOriginRequest', () => {
 test('only GET, HEAD and OPTIONS are safe', () => {
 	expect(['GET', 'head', 'OPTIONS'].every(isSafeMethod)).toBe(true)
 	expect(['POST', 'PUT', 'PATCH', 'DELETE'].some(isSafeMethod)).toBe(false)
+})
+
+describe('allowedOrigins', () => {
+	test('locally, every loopback spelling of the same port', () => {
+		expect(allowedOrigins('http://localhost:5173').sort()).toEqual(
+			['http://127.0.0.1:5173', 'http://[::1]:5173', 'http://localhost:5173'].sort(),
+		)
+	})
+
+	test('deployed, only the public origin', () => {
+		expect(allowedOrigins('https://tasks.example.com/')).toEqual(['https://tasks.example.com'])
+	})
 })

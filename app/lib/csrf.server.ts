@@ -1,23 +1,34 @@
 /**
- * Cross-site request forgery guard, run (from the root middleware) before any
- * action or auth route sees a state-changing request. The request must come
- * from the app's own origin: its Origin header, or without one
- * `Sec-Fetch-Site: same-origin`, or without both its Referer's origin.
- * A request with none of them is refused too: browsers always send one.
+ * Cross-site request forgery guard. A state-changing request must come from
+ * the app's own origin: its Origin header, or without one
+ * `Sec-Fetch-Site: same-origin`, or without both its Referer's origin. A
+ * request with none of them is refused too: browsers always send one.
+ *
+ * The same check runs in three places, all before any action: the Node
+ * server (app-server.ts), the Vite dev server (vite.config.ts), and the root
+ * route's middleware (csrf-middleware.server.ts). The first two are needed
+ * because React Router's own origin check would otherwise answer 400 first.
  */
+import { isLoopbackUrl } from '../../common/env.ts'
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 export function isSafeMethod(method: string): boolean {
 	return SAFE_METHODS.has(method.toUpperCase())
 }
 
-export function isSameOriginRequest(request: Request, allowedOrigins: readonly string[]): boolean {
+type HeaderReader = { get(name: string): string | null | undefined }
+
+export function isSameOriginRequest(
+	request: { headers: HeaderReader },
+	allowedOrigins: readonly string[],
+): boolean {
 	const origin = request.headers.get('origin')
-	if (origin !== null) return allowedOrigins.includes(origin)
+	if (origin != null) return allowedOrigins.includes(origin)
 	const fetchSite = request.headers.get('sec-fetch-site')
-	if (fetchSite !== null) return fetchSite === 'same-origin'
+	if (fetchSite != null) return fetchSite === 'same-origin'
 	const referer = request.headers.get('referer')
-	if (referer !== null) {
+	if (referer != null) {
 		try {
 			return allowedOrigins.includes(new URL(referer).origin)
 		} catch {
@@ -27,8 +38,25 @@ export function isSameOriginRequest(request: Request, allowedOrigins: readonly s
 	return false
 }
 
+/**
+ * The origins a POST may come from: the app's public origin, plus, when it
+ * runs locally, the other loopback spellings of it (localhost, 127.0.0.1,
+ * [::1] on the same port).
+ */
+export function allowedOrigins(baseUrl: string): string[] {
+	const url = new URL(baseUrl)
+	if (!isLoopbackUrl(baseUrl)) return [url.origin]
+	const port = url.port ? `:${url.port}` : ''
+	return [
+		url.origin,
+		...['localhost', '127.0.0.1', '[::1]'].map((host) => `${url.protocol}//${host}${port}`),
+	].filter((origin, index, all) => all.indexOf(origin) === index)
+}
+
+export const CROSS_SITE_REFUSAL = 'Cross-site request refused.'
+
 export function crossSiteRefusal(): Response {
-	return new Response('Cross-site request refused.', {
+	return new Response(CROSS_SITE_REFUSAL, {
 		status: 403,
 		headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
 	})

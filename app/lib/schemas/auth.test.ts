@@ -51,7 +51,7 @@ describe('SignupSchema', () => {
 	])('%j → %s: %s', (override, field, message) => {
 		const submission = parseWithZod(form({ ...valid, ...override }), { schema: SignupSchema })
 		expect(submission.status).toBe('error')
-		expect(submission.error?.[field]).toContain(message)
+		expect(submission.reply().error?.[field]).toContain(message)
 	})
 })
 
@@ -67,8 +67,8 @@ describe('LoginSchema', () => {
 	})
 
 	test('requires both fields', () => {
-		const submission = parseWithZod(form({}), { schema: LoginSchema })
-		expect(submission.error?.email).toContain('Email is required')
-		expect(submission.error?.password).toContain('Password is required')
+		const { error } = parseWithZod(form({}), { schema: LoginSchema }).reply()
+		expect(error?.email).toContain('Email is required')
+		expect(error?.password).toContain('Password is required')
 	})
 })
