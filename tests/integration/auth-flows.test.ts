@@ -227,6 +227,28 @@ describe('sessions and protected routes', () => {
 		expect(after.response.status).toBe(302)
 	})
 
+	test('a remembered session is refreshed daily: the page response renews the cookie and the row', async () => {
+		const { email } = await signUp()
+		const signedIn = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }),
+		)
+		const cookie = cookieHeaderFrom(signedIn.response)
+		const [owner] = await db.select().from(user).where(eq(user.email, email))
+		// Pretend the session was last refreshed two days ago.
+		const fiveDays = new Date(Date.now() + 5 * 86_400_000)
+		await db.update(session).set({ expiresAt: fiveDays }).where(eq(session.userId, owner!.id))
+		const { response } = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+		expect(response.status).toBe(200)
+		const renewed = response.headers
+			.getSetCookie()
+			.find((value) => value.startsWith('taskwell.session_token='))
+		expect(renewed).toMatch(/Max-Age=604800/)
+		const rows = await db.select().from(session).where(eq(session.userId, owner!.id))
+		const days = (rows.at(-1)!.expiresAt.getTime() - Date.now()) / 86_400_000
+		expect(days).toBeGreaterThan(6.9)
+	})
+
 	test('GET /logout changes nothing', async () => {
 		const { cookie } = await signUp()
 		const { response } = await runRoute(logoutRoute.loader as never, get('/logout', { cookie }))
