@@ -21,6 +21,12 @@ import {
 	isSameOriginRequest,
 } from './app/lib/csrf.server.ts'
 import { readAppEnv } from './app/lib/env.server.ts'
+import {
+	baseSecurityHeaders,
+	MAX_AUTH_BODY_BYTES,
+	MAX_BODY_BYTES,
+	NON_DOCUMENT_CSP,
+} from './app/lib/security-headers.server.ts'
 
 const serverEnv = parseEnv(
 	z.object({
@@ -44,10 +50,13 @@ async function main() {
 		pathToFileURL(path.join(buildDir, 'server/index.js')).href
 	)) as ServerBuild
 	// The same context keys the routes read (see app/entry.server.tsx).
-	const { clientIpContext, requestIdContext } = build.entry.module as unknown as {
+	const { clientIpContext, requestIdContext, userIdContext } = build.entry.module as unknown as {
 		clientIpContext: RouterContext<string | null>
 		requestIdContext: RouterContext<string | null>
+		userIdContext: RouterContext<string | null>
 	}
+	const appEnv = readAppEnv()
+	const securityHeaders = baseSecurityHeaders({ https: appEnv.isHttps })
 
 	const app = express()
 	app.disable('x-powered-by')
@@ -63,6 +72,7 @@ async function main() {
 		res.locals.requestId = requestId
 		res.setHeader('x-request-id', requestId)
 		res.on('finish', () => {
+			const routerContext = res.locals.routerContext as RouterContextProvider | undefined
 			log.info(
 				{
 					requestId,
@@ -70,16 +80,23 @@ async function main() {
 					path: req.path,
 					status: res.statusCode,
 					durationMs: Number(process.hrtime.bigint() - start) / 1e6,
-					userId: res.locals.userId,
+					userId: routerContext?.get(userIdContext) ?? undefined,
 				},
 				'request',
 			)
 		})
 		next()
 	})
+	// Every response carries these, static files and early refusals too;
+	// React Router's own responses replace the CSP with the page's (nonce).
+	app.use((req, res, next) => {
+		for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
+		res.setHeader('Content-Security-Policy', NON_DOCUMENT_CSP)
+		next()
+	})
 	// Refuse cross-site POSTs before React Router sees them (its own check
 	// would answer 400); the root middleware checks again for every route.
-	const origins = allowedOrigins(readAppEnv().BETTER_AUTH_URL)
+	const origins = allowedOrigins(appEnv.BETTER_AUTH_URL)
 	app.use((req, res, next) => {
 		if (isSafeMethod(req.method) || isSameOriginRequest({ headers: { get: (name) => req.get(name) } }, origins)) {
 			return next()
@@ -87,25 +104,45 @@ async function main() {
 		log.warn({ method: req.method, path: req.path, origin: req.get('origin') }, 'refused cross-site request')
 		res.status(403).set('cache-control', 'no-store').type('text/plain').send(CROSS_SITE_REFUSAL)
 	})
+	// React Router reads request bodies itself, unbounded: refuse big ones
+	// up front (forms are a few KiB; Better Auth's JSON a little more).
+	app.use((req, res, next) => {
+		if (req.method === 'GET' || req.method === 'HEAD') return next()
+		const limit = req.path.startsWith('/api/auth/') ? MAX_AUTH_BODY_BYTES : MAX_BODY_BYTES
+		const length = req.get('content-length')
+		if (length === undefined && req.get('transfer-encoding')) {
+			res.status(411).set('cache-control', 'no-store').type('text/plain').send('Content-Length required.')
+			return
+		}
+		if (length !== undefined && !(Number(length) <= limit)) {
+			res.status(413).set('cache-control', 'no-store').type('text/plain').send('Request body too large.')
+			return
+		}
+		next()
+	})
 	app.use(compression())
 	app.use(
 		'/assets',
 		express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }),
 	)
 	app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }))
-	app.all(
-		'/{*splat}',
-		createRequestHandler({
-			build,
-			mode: 'production',
-			getLoadContext(req, res) {
-				const context = new RouterContextProvider()
-				context.set(clientIpContext, req.ip ?? null)
-				context.set(requestIdContext, String(res.locals.requestId))
-				return context
-			},
-		}),
-	)
+	const handleWithReactRouter = createRequestHandler({
+		build,
+		mode: 'production',
+		getLoadContext(req, res) {
+			const context = new RouterContextProvider()
+			res.locals.routerContext = context
+			context.set(clientIpContext, req.ip ?? null)
+			context.set(requestIdContext, String(res.locals.requestId))
+			return context
+		},
+	})
+	app.all('/{*splat}', (req, res, next) => {
+		// React Router's root middleware sets the security headers itself
+		// (the page's CSP has its nonce); the adapter appends, so drop ours.
+		for (const name of [...Object.keys(securityHeaders), 'Content-Security-Policy']) res.removeHeader(name)
+		return handleWithReactRouter(req, res, next)
+	})
 
 	const server = app.listen(serverEnv.PORT, serverEnv.HOST ?? '::', () => {
 		log.info({ port: serverEnv.PORT }, `Taskwell app listening on http://localhost:${serverEnv.PORT}`)

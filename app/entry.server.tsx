@@ -6,12 +6,26 @@ import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable } from '@react-router/node'
 import { isbot } from 'isbot'
 import { renderToPipeableStream, type RenderToPipeableStreamOptions } from 'react-dom/server'
-import { ServerRouter, type EntryContext, type HandleErrorFunction } from 'react-router'
+import {
+	ServerRouter,
+	type EntryContext,
+	type HandleErrorFunction,
+	type RouterContextProvider,
+} from 'react-router'
+import { NonceProvider } from './components/nonce.tsx'
+import { startCleanup } from './lib/cleanup.server.ts'
 import { logger } from './lib/logger.server.ts'
+import { createNonce, nonceContext } from './lib/security-headers.server.ts'
 
 // The Node server (app-server.ts) fills these in; it must use the very same
 // context objects as the routes, so it takes them from this module.
 export { clientIpContext, requestIdContext } from './lib/request-context.server.ts'
+// Read back by the Node server after the response, for its log line.
+export { userIdContext } from './lib/security-headers.server.ts'
+
+// Expired sessions, verification tokens and throttle counters: at start and
+// then periodically (the timer does not keep the process alive).
+startCleanup()
 
 export const streamTimeout = 5_000
 
@@ -20,7 +34,11 @@ export default function handleRequest(
 	responseStatusCode: number,
 	responseHeaders: Headers,
 	routerContext: EntryContext,
+	loadContext: RouterContextProvider,
 ) {
+	// The root middleware made this request's nonce and puts it in the
+	// Content-Security-Policy header; every inline script must carry it.
+	const nonce = loadContext.get(nonceContext) ?? createNonce()
 	if (request.method.toUpperCase() === 'HEAD') {
 		return new Response(null, { status: responseStatusCode, headers: responseHeaders })
 	}
@@ -34,8 +52,11 @@ export default function handleRequest(
 			streamTimeout + 1000,
 		)
 		const { pipe, abort } = renderToPipeableStream(
-			<ServerRouter context={routerContext} url={request.url} />,
+			<NonceProvider value={nonce}>
+				<ServerRouter context={routerContext} url={request.url} nonce={nonce} />
+			</NonceProvider>,
 			{
+				nonce,
 				[readyOption]() {
 					shellRendered = true
 					const body = new PassThrough({

@@ -10,12 +10,21 @@ import {
 	useRouteLoaderData,
 } from 'react-router'
 import type { Route } from './+types/root'
+import { useNonce } from './components/nonce.tsx'
 import { SignOutForm } from './components/sign-out-form.tsx'
 import { csrfMiddleware } from './lib/csrf-middleware.server.ts'
+import { createSecurityHeadersMiddleware } from './lib/security-headers.server.ts'
 import { getUser, sessionMiddleware } from './lib/session.server.ts'
 import stylesUrl from './styles.css?url'
 
-export const middleware: Route.MiddlewareFunction[] = [csrfMiddleware, sessionMiddleware]
+// Security headers first, so even a refused request gets them.
+export const middleware: Route.MiddlewareFunction[] = [
+	createSecurityHeadersMiddleware({
+		userIdOf: async (request, context) => (await getUser(request, context))?.id,
+	}),
+	csrfMiddleware,
+	sessionMiddleware,
+]
 
 export const links: Route.LinksFunction = () => [
 	{ rel: 'stylesheet', href: stylesUrl },
@@ -41,6 +50,7 @@ export function headers({ loaderHeaders, actionHeaders }: Route.HeadersArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
 	const rootData = useRouteLoaderData<typeof loader>('root')
 	const user = rootData?.user ?? null
+	const nonce = useNonce()
 	return (
 		<html lang="en">
 			<head>
@@ -61,6 +71,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 						{user ? (
 							<>
 								<span className="signed-in-as">{user.name}</span>
+								<Link to="/settings">Settings</Link>
 								<SignOutForm />
 							</>
 						) : (
@@ -74,8 +85,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
 					</nav>
 				</header>
 				<main id="main">{children}</main>
-				<ScrollRestoration />
-				<Scripts />
+				<ScrollRestoration nonce={nonce} />
+				<Scripts nonce={nonce} />
 			</body>
 		</html>
 	)

@@ -9,6 +9,11 @@ export default [
 	route('login', 'routes/login.tsx'),
 	route('logout', 'routes/logout.tsx'),
 	route('tasks', 'routes/tasks.tsx'),
+	route('forgot-password', 'routes/forgot-password.tsx'),
+	route('reset-password', 'routes/reset-password.tsx'),
+	route('verify-email', 'routes/verify-email.tsx'),
+	route('settings', 'routes/settings.tsx'),
+	route('dev/outbox', 'routes/dev.outbox.tsx'),
 	// Better Auth's HTTP endpoints (the JWKS for the task API, mainly).
 	route('api/auth/*', 'routes/api.auth.$.ts'),
 ] satisfies RouteConfig

@@ -38,7 +38,7 @@ async function hitOrThrow(rule: ThrottleRule, subject: string) {
 
 export type SignInResult =
 	| { ok: true; headers: Headers }
-	| { ok: false; reason: 'invalid-credentials' }
+	| { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
 
 export async function signIn(
 	request: Request,
@@ -59,6 +59,10 @@ export async function signIn(
 		await clear(RULES.signInFailuresPerEmail, input.email)
 		return { ok: true, headers }
 	} catch (error) {
+		// Only said after the right password: it reveals nothing to a guesser.
+		if (error instanceof APIError && error.body?.code === 'EMAIL_NOT_VERIFIED') {
+			return { ok: false, reason: 'email-not-verified' }
+		}
 		if (error instanceof APIError && (error.statusCode === 401 || error.statusCode === 400)) {
 			await recordHit(RULES.signInFailuresPerEmail, input.email)
 			logger.info({ event: 'sign-in-failed' }, 'sign-in failed')
@@ -68,7 +72,14 @@ export async function signIn(
 	}
 }
 
-export type SignUpResult = { ok: true; headers: Headers } | { ok: false; reason: 'email-taken' }
+/**
+ * verificationRequired: REQUIRE_EMAIL_VERIFICATION is on, so no session was
+ * created (and, to not reveal taken emails, the answer is the same whether
+ * or not the email was free): the user is asked to check their mail.
+ */
+export type SignUpResult =
+	| { ok: true; headers: Headers; verificationRequired: boolean }
+	| { ok: false; reason: 'email-taken' }
 
 export async function signUp(
 	request: Request,
@@ -78,12 +89,12 @@ export async function signUp(
 	await hitOrThrow(RULES.signUpPerIp, clientIp(context))
 	await hitOrThrow(RULES.signUpPerEmail, input.email)
 	try {
-		const { headers } = await auth.api.signUpEmail({
+		const { headers, response } = await auth.api.signUpEmail({
 			body: { ...input, rememberMe: false },
 			headers: authHeaders(request, context),
 			returnHeaders: true,
 		})
-		return { ok: true, headers }
+		return { ok: true, headers, verificationRequired: !response.token }
 	} catch (error) {
 		if (
 			error instanceof APIError &&

@@ -18,12 +18,49 @@ import { schema } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
+import { passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
 export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
 export const TOKEN_EXPIRES_IN = '5m'
 
 const env = getEnv()
+
+export const RESET_PASSWORD_TOKEN_EXPIRES_IN_SECONDS = 60 * 60
+export const EMAIL_VERIFICATION_EXPIRES_IN_SECONDS = 60 * 60 * 24
+
+/**
+ * Account endpoints the app serves through its own (throttled, no-JS) forms
+ * and server-side auth.api calls only. Over HTTP they would bypass the
+ * throttles, and /delete-user would skip deleting the user's tasks.
+ */
+export const FORM_ONLY_AUTH_PATHS = [
+	'/request-password-reset',
+	'/reset-password',
+	'/send-verification-email',
+	'/verify-email',
+	'/change-password',
+	'/set-password',
+	'/verify-password',
+	'/update-user',
+	'/change-email',
+	'/delete-user',
+	'/delete-user/callback',
+	'/list-sessions',
+	'/revoke-session',
+	'/revoke-sessions',
+	'/revoke-other-sessions',
+]
+
+/** "2:new,1:old" → Better Auth's versioned secrets (newest first). */
+export function parseSecrets(value: string | undefined) {
+	if (!value) return undefined
+	return value.split(',').map((entry) => {
+		const trimmed = entry.trim()
+		const colon = trimmed.indexOf(':')
+		return { version: Number(trimmed.slice(0, colon)), value: trimmed.slice(colon + 1).trim() }
+	})
+}
 
 export const jwtPluginOptions = {
 	jwks: { keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' } },
@@ -42,7 +79,12 @@ export const auth = betterAuth({
 	appName: 'Taskwell',
 	baseURL: env.BETTER_AUTH_URL,
 	basePath: '/api/auth',
-	secret: resolveAuthSecret(env),
+	// With BETTER_AUTH_SECRETS, the newest one signs and encrypts; older ones
+	// still decrypt (stored JWKS private keys), and BETTER_AUTH_SECRET is
+	// the legacy key for what was encrypted before versioning.
+	secret:
+		env.isDeployed && env.BETTER_AUTH_SECRETS && !env.BETTER_AUTH_SECRET ? undefined : resolveAuthSecret(env),
+	secrets: parseSecrets(env.BETTER_AUTH_SECRETS),
 	trustedOrigins: allowedOrigins(env.BETTER_AUTH_URL),
 	database: drizzleAdapter(db, { provider: 'pg', schema }),
 	emailAndPassword: {
@@ -50,7 +92,28 @@ export const auth = betterAuth({
 		minPasswordLength: PASSWORD_MIN_LENGTH,
 		maxPasswordLength: PASSWORD_MAX_LENGTH,
 		autoSignIn: true,
+		requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+		resetPasswordTokenExpiresIn: RESET_PASSWORD_TOKEN_EXPIRES_IN_SECONDS,
+		// A reset ends every session of the account (a thief's included).
+		revokeSessionsOnPasswordReset: true,
+		// Not awaited: the request takes the same time whether or not the
+		// account exists. The link points at the app's own page.
+		sendResetPassword: async ({ user, token }) => {
+			void sendMailInBackground(passwordResetMessage(user.email, token))
+		},
 	},
+	emailVerification: {
+		sendOnSignUp: env.REQUIRE_EMAIL_VERIFICATION,
+		sendOnSignIn: false,
+		autoSignInAfterVerification: false,
+		expiresIn: EMAIL_VERIFICATION_EXPIRES_IN_SECONDS,
+		sendVerificationEmail: async ({ user, token }) => {
+			void sendMailInBackground(verificationMessage(user.email, token))
+		},
+	},
+	user: { deleteUser: { enabled: true } },
+	// Reset tokens are stored hashed: a database leak does not leak them.
+	verification: { storeIdentifier: 'hashed' },
 	session: {
 		expiresIn: SESSION_EXPIRES_IN_SECONDS,
 		updateAge: SESSION_UPDATE_AGE_SECONDS,
@@ -58,7 +121,7 @@ export const auth = betterAuth({
 	// Direct HTTP calls to /api/auth/* are limited by Better Auth itself,
 	// with counters in the database so every instance shares them.
 	rateLimit: { enabled: true, storage: 'database', window: 60, max: 60 },
-	disabledPaths: ['/token', '/sign-in/email', '/sign-up/email'],
+	disabledPaths: ['/token', '/sign-in/email', '/sign-up/email', ...FORM_ONLY_AUTH_PATHS],
 	advanced: {
 		cookiePrefix: 'taskwell',
 		useSecureCookies: env.isHttps,

@@ -45,6 +45,7 @@ describe('app environment', () => {
 		const env = readAppEnv({
 			BETTER_AUTH_URL: 'https://tasks.example.com/',
 			BETTER_AUTH_SECRET: 's'.repeat(32),
+			SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
 		})
 		expect(env).toMatchObject({ isDeployed: true, isHttps: true, appOrigin: 'https://tasks.example.com' })
 	})

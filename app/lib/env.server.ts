@@ -47,6 +47,22 @@ const envSchema = z
 			z.coerce.number().int().min(100).max(60_000).default(5000),
 		),
 		TRUST_PROXY: z.preprocess(blankToUndefined, booleanFlag.default(false)),
+		/** smtp(s)://user:pass@host:port; unset locally ⇒ the local outbox (DATA_DIR/outbox). */
+		SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
+		/** The From of every message, e.g. "Taskwell <no-reply@example.com>". */
+		MAIL_FROM: optional(z.string().max(320)),
+		REQUIRE_EMAIL_VERIFICATION: z.preprocess(blankToUndefined, booleanFlag.default(false)),
+		/**
+		 * Versioned secrets for rotation, newest first: "2:new-secret,1:old-secret".
+		 * BETTER_AUTH_SECRET stays the legacy key for data encrypted before.
+		 */
+		BETTER_AUTH_SECRETS: optional(
+			z
+				.string()
+				.regex(/^\s*\d+:[^,]{32,}(\s*,\s*\d+:[^,]{32,})*\s*$/, {
+					error: 'must be "<version>:<secret>,…" (newest first), each secret at least 32 characters',
+				}),
+		),
 		LOG_LEVEL: z.preprocess(
 			blankToUndefined,
 			z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -62,10 +78,19 @@ const envSchema = z
 			isDeployed: !isLoopbackUrl(baseUrl),
 			isHttps: baseUrl.startsWith('https://'),
 			appOrigin: new URL(baseUrl).origin,
+			MAIL_FROM: env.MAIL_FROM ?? `Taskwell <no-reply@${new URL(baseUrl).hostname}>`,
 		}
 	})
 	.superRefine((env, ctx) => {
 		if (!env.isDeployed) return
+		if (!env.SMTP_URL) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['SMTP_URL'],
+				message: `is required when BETTER_AUTH_URL (${env.appOrigin}) is not a loopback URL: password-reset and verification mail must be delivered (the local outbox exists only on this machine)`,
+			})
+		}
+		if (!env.BETTER_AUTH_SECRET && env.BETTER_AUTH_SECRETS) return
 		if (!env.BETTER_AUTH_SECRET) {
 			ctx.addIssue({
 				code: 'custom',

@@ -11,6 +11,14 @@ import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Taskwell' }]
 
+const EMAIL_NOT_VERIFIED_MESSAGE = 'Confirm your email address before signing in: use the link we sent you.'
+
+/** Notices shown after a redirect here (post/redirect/get). */
+const NOTICES: Record<string, string> = {
+	reset: 'Your password has been reset. Sign in with your new password.',
+	verified: 'Your email address is confirmed. You can sign in now.',
+}
+
 const HIDDEN_FIELDS = ['password']
 
 export async function loader({ request, context }: Route.LoaderArgs) {
@@ -32,6 +40,18 @@ export async function action({ request, context }: Route.ActionArgs) {
 			password,
 			rememberMe: rememberMe ?? false,
 		})
+		if (!outcome.ok && outcome.reason === 'email-not-verified') {
+			return data(
+				{
+					result: submission.reply({
+						formErrors: [EMAIL_NOT_VERIFIED_MESSAGE],
+						hideFields: HIDDEN_FIELDS,
+					}),
+					unverifiedEmail: email,
+				},
+				{ status: 403 },
+			)
+		}
 		if (!outcome.ok) {
 			return data(
 				{
@@ -61,6 +81,9 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function Login({ actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
+	const notice = Object.entries(NOTICES).find(([key]) => searchParams.get(key) === '1')?.[1]
+	const unverifiedEmail =
+		actionData && 'unverifiedEmail' in actionData ? String(actionData.unverifiedEmail) : undefined
 	const [form, fields] = useForm({
 		id: 'login',
 		lastResult: actionData?.result,
@@ -71,11 +94,23 @@ export default function Login({ actionData }: Route.ComponentProps) {
 	return (
 		<section className="card narrow">
 			<h1>Sign in</h1>
+			{notice ? (
+				<p role="status" className="notice">
+					{notice}
+				</p>
+			) : null}
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
+				{unverifiedEmail ? (
+					<p>
+						<Link to={`/verify-email?${new URLSearchParams({ email: unverifiedEmail })}`}>
+							Send the confirmation link again
+						</Link>
+					</p>
+				) : null}
 				<Field
 					label="Email"
-					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }}
+					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email', maxLength: 254 }}
 					errors={fields.email.errors}
 					errorId={fields.email.errorId}
 				/>
@@ -84,6 +119,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
 					inputProps={{
 						...getInputProps(fields.password, { type: 'password' }),
 						autoComplete: 'current-password',
+						maxLength: 1024,
 					}}
 					errors={fields.password.errors}
 					errorId={fields.password.errorId}
@@ -95,6 +131,9 @@ export default function Login({ actionData }: Route.ComponentProps) {
 				<input type="hidden" name="redirectTo" value={redirectTo} />
 				<SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
 			</Form>
+			<p>
+				<Link to="/forgot-password">Forgot password?</Link>
+			</p>
 			<p>
 				New to Taskwell?{' '}
 				<Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>

@@ -41,6 +41,12 @@ export async function action({ request, context }: Route.ActionArgs) {
 				{ status: 409 },
 			)
 		}
+		if (outcome.verificationRequired) {
+			return redirectWithAuthCookies(
+				`/verify-email?${new URLSearchParams({ email, sent: '1' })}`,
+				outcome.headers,
+			)
+		}
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error
@@ -79,7 +85,7 @@ export default function Signup({ actionData }: Route.ComponentProps) {
 				/>
 				<Field
 					label="Email"
-					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }}
+					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email', maxLength: 254 }}
 					errors={fields.email.errors}
 					errorId={fields.email.errorId}
 				/>
@@ -88,6 +94,7 @@ export default function Signup({ actionData }: Route.ComponentProps) {
 					inputProps={{
 						...getInputProps(fields.password, { type: 'password' }),
 						autoComplete: 'new-password',
+						maxLength: 128,
 					}}
 					errors={fields.password.errors}
 					errorId={fields.password.errorId}
@@ -98,6 +105,7 @@ export default function Signup({ actionData }: Route.ComponentProps) {
 					inputProps={{
 						...getInputProps(fields.confirmPassword, { type: 'password' }),
 						autoComplete: 'new-password',
+						maxLength: 128,
 					}}
 					errors={fields.confirmPassword.errors}
 					errorId={fields.confirmPassword.errorId}

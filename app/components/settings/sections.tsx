@@ -1,0 +1,193 @@
+/**
+ * The sections of /settings. Each is a plain POST form with an `intent`
+ * (works without JavaScript); conform validates in the browser with the
+ * same schema the action uses, and shows the server's errors otherwise.
+ */
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { Form } from 'react-router'
+import { CheckboxField, Field, FormErrors, SubmitButton } from '../forms.tsx'
+import {
+	ChangePasswordSchema,
+	DeleteAccountSchema,
+	UpdateNameSchema,
+} from '../../lib/schemas/account.ts'
+
+type LastResult = SubmissionResult<string[]> | null | undefined
+
+export type SessionView = {
+	id: string
+	device: string
+	ipAddress: string | null
+	lastActiveAt: string
+	current: boolean
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+	dateStyle: 'medium',
+	timeStyle: 'short',
+	timeZone: 'UTC',
+})
+
+export function ProfileSection({ name, email, lastResult }: { name: string; email: string; lastResult: LastResult }) {
+	const [form, fields] = useForm({
+		id: 'update-name',
+		lastResult,
+		defaultValue: { name },
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: UpdateNameSchema }),
+	})
+	return (
+		<section aria-labelledby="profile-heading" className="settings-section">
+			<h2 id="profile-heading">Profile</h2>
+			<p>
+				Signed in as <strong>{email}</strong>
+			</p>
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Name"
+					inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name', maxLength: 100 }}
+					errors={fields.name.errors}
+					errorId={fields.name.errorId}
+				/>
+				<SubmitButton name="intent" value="update-name" pendingText="Saving…">
+					Save name
+				</SubmitButton>
+			</Form>
+		</section>
+	)
+}
+
+export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
+	const [form, fields] = useForm({
+		id: 'change-password',
+		lastResult,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
+	})
+	return (
+		<section aria-labelledby="password-heading" className="settings-section">
+			<h2 id="password-heading">Change password</h2>
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Current password"
+					inputProps={{
+						...getInputProps(fields.currentPassword, { type: 'password' }),
+						autoComplete: 'current-password',
+						maxLength: 1024,
+					}}
+					errors={fields.currentPassword.errors}
+					errorId={fields.currentPassword.errorId}
+				/>
+				<Field
+					label="New password"
+					inputProps={{
+						...getInputProps(fields.newPassword, { type: 'password' }),
+						autoComplete: 'new-password',
+						maxLength: 128,
+					}}
+					errors={fields.newPassword.errors}
+					errorId={fields.newPassword.errorId}
+					hint="At least 8 characters."
+				/>
+				<Field
+					label="Confirm password"
+					inputProps={{
+						...getInputProps(fields.confirmPassword, { type: 'password' }),
+						autoComplete: 'new-password',
+						maxLength: 128,
+					}}
+					errors={fields.confirmPassword.errors}
+					errorId={fields.confirmPassword.errorId}
+				/>
+				<CheckboxField
+					label="Sign out other devices"
+					inputProps={getInputProps(fields.revokeOtherSessions, { type: 'checkbox' })}
+				/>
+				<SubmitButton name="intent" value="change-password" pendingText="Changing…">
+					Change password
+				</SubmitButton>
+			</Form>
+		</section>
+	)
+}
+
+export function SessionsSection({ sessions, formErrors }: { sessions: SessionView[]; formErrors?: string[] }) {
+	const others = sessions.filter((session) => !session.current)
+	return (
+		<section aria-labelledby="sessions-heading" className="settings-section">
+			<h2 id="sessions-heading">Where you are signed in</h2>
+			<FormErrors errors={formErrors} />
+			<ul className="session-list">
+				{sessions.map((session) => (
+					<li key={session.id} className="session-item" aria-current={session.current || undefined}>
+						<p>
+							<strong>{session.device}</strong>
+							{session.current ? <span className="badge"> (This device)</span> : null}
+						</p>
+						<p className="hint">
+							IP address: {session.ipAddress ?? 'unknown'} · Last active:{' '}
+							<time dateTime={session.lastActiveAt}>{dateFormat.format(new Date(session.lastActiveAt))} UTC</time>
+						</p>
+						{session.current ? null : (
+							<Form method="post" className="inline-form">
+								<input type="hidden" name="sessionId" value={session.id} />
+								<SubmitButton name="intent" value="revoke-session" className="button-secondary">
+									Sign out
+								</SubmitButton>
+							</Form>
+						)}
+					</li>
+				))}
+			</ul>
+			{others.length > 0 ? (
+				<Form method="post">
+					<SubmitButton name="intent" value="revoke-other-sessions" pendingText="Signing out…">
+						Sign out of all other sessions
+					</SubmitButton>
+				</Form>
+			) : (
+				<p>You are not signed in anywhere else.</p>
+			)}
+		</section>
+	)
+}
+
+export function DeleteAccountSection({ lastResult }: { lastResult: LastResult }) {
+	const [form, fields] = useForm({
+		id: 'delete-account',
+		lastResult,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: DeleteAccountSchema }),
+	})
+	return (
+		<section aria-labelledby="delete-heading" className="settings-section danger-zone">
+			<h2 id="delete-heading">Delete account</h2>
+			<p>
+				This deletes your account and all your tasks, and signs you out everywhere. It cannot be
+				undone. Type your password to confirm.
+			</p>
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Password"
+					inputProps={{
+						...getInputProps(fields.password, { type: 'password' }),
+						autoComplete: 'current-password',
+						maxLength: 1024,
+					}}
+					errors={fields.password.errors}
+					errorId={fields.password.errorId}
+				/>
+				<SubmitButton name="intent" value="delete-account" className="button-danger" pendingText="Deleting…">
+					Delete account
+				</SubmitButton>
+			</Form>
+		</section>
+	)
+}

@@ -1,0 +1,330 @@
+/**
+ * What the account pages do on the server (issue 5): password reset, email
+ * verification, and the settings actions. Each calls auth.api on the server
+ * (never the browser client; the matching HTTP routes are disabled) behind
+ * the app's own database-backed throttles, and hands back what the route
+ * needs: a Set-Cookie to forward, or a reason to show a form error.
+ */
+import { and, desc, eq, gt } from 'drizzle-orm'
+import { APIError } from 'better-auth/api'
+import { UAParser } from 'ua-parser-js'
+import { auth } from './auth.server.ts'
+import { db } from './db.server.ts'
+import { session as sessionTable } from './db/schema.ts'
+import { getEnv } from './env.server.ts'
+import { logger } from './logger.server.ts'
+import { clientIpContext, requestIdContext } from './request-context.server.ts'
+import { authHeaders, type CurrentSession } from './session.server.ts'
+import { clear, peek, recordHit, ThrottledError, type ThrottleRule } from './throttle.server.ts'
+
+type ContextReader = Parameters<typeof authHeaders>[1]
+
+export const ACCOUNT_RULES = {
+	forgotPasswordPerIp: { name: 'forgot-password:ip', limit: 20, windowSeconds: 15 * 60 },
+	/** Beyond this the answer stays the same, but no more mail goes out. */
+	forgotPasswordPerEmail: { name: 'forgot-password:email', limit: 3, windowSeconds: 60 * 60 },
+	resetPasswordPerIp: { name: 'reset-password:ip', limit: 30, windowSeconds: 15 * 60 },
+	resendVerificationPerIp: { name: 'verify-resend:ip', limit: 20, windowSeconds: 15 * 60 },
+	resendVerificationPerEmail: { name: 'verify-resend:email', limit: 3, windowSeconds: 60 * 60 },
+	/** Wrong current passwords on /settings (change password, delete account). */
+	passwordFailuresPerUser: { name: 'account-password-failure:user', limit: 5, windowSeconds: 15 * 60 },
+} satisfies Record<string, ThrottleRule>
+
+function clientIp(context: ContextReader): string {
+	return context.get(clientIpContext) ?? 'unknown'
+}
+
+async function hitOrThrow(rule: ThrottleRule, subject: string) {
+	const state = await recordHit(rule, subject)
+	if (state.count > rule.limit) throw new ThrottledError(state.retryAfterSeconds)
+}
+
+/** The same minimum duration whichever branch ran (no timing oracle). */
+async function atLeast<T>(ms: number, work: () => Promise<T>): Promise<T> {
+	const start = Date.now()
+	try {
+		return await work()
+	} finally {
+		const remaining = ms - (Date.now() - start)
+		if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining))
+	}
+}
+
+export const NEUTRAL_RESPONSE_MS = 400
+
+// ---------------------------------------------------------------- reset
+
+/**
+ * Sends a reset link if the account exists; says nothing either way. Throws
+ * ThrottledError only for the per-IP limit (that reveals nothing about the
+ * email); the per-email limit silently stops sending.
+ */
+export async function requestPasswordReset(context: ContextReader, request: Request, email: string) {
+	await hitOrThrow(ACCOUNT_RULES.forgotPasswordPerIp, clientIp(context))
+	await atLeast(NEUTRAL_RESPONSE_MS, async () => {
+		const perEmail = await recordHit(ACCOUNT_RULES.forgotPasswordPerEmail, email)
+		if (perEmail.count > ACCOUNT_RULES.forgotPasswordPerEmail.limit) return
+		await auth.api.requestPasswordReset({
+			body: { email },
+			headers: authHeaders(request, context),
+		})
+	})
+	logger.info({ event: 'password-reset-requested' }, 'password reset requested')
+}
+
+/** True while the token is unused and unexpired. */
+export async function isResetTokenUsable(token: string | null | undefined): Promise<boolean> {
+	if (!token || token.length > 2048) return false
+	const ctx = await auth.$context
+	const verification = await ctx.internalAdapter.findVerificationValue(`reset-password:${token}`)
+	return Boolean(verification && verification.expiresAt > new Date())
+}
+
+export type ResetResult = { ok: true } | { ok: false; reason: 'invalid-token' }
+
+/** Sets the new password, spends the token and ends every session of the user. */
+export async function resetPassword(
+	request: Request,
+	context: ContextReader,
+	input: { token: string; newPassword: string },
+): Promise<ResetResult> {
+	await hitOrThrow(ACCOUNT_RULES.resetPasswordPerIp, clientIp(context))
+	try {
+		await auth.api.resetPassword({
+			body: { token: input.token, newPassword: input.newPassword },
+			headers: authHeaders(request, context),
+		})
+		logger.info({ event: 'password-reset' }, 'password reset; all sessions of the user ended')
+		return { ok: true }
+	} catch (error) {
+		if (error instanceof APIError && error.statusCode === 400) return { ok: false, reason: 'invalid-token' }
+		throw error
+	}
+}
+
+// --------------------------------------------------------- verification
+
+export async function resendVerification(request: Request, context: ContextReader, email: string) {
+	await hitOrThrow(ACCOUNT_RULES.resendVerificationPerIp, clientIp(context))
+	const perEmail = await recordHit(ACCOUNT_RULES.resendVerificationPerEmail, email)
+	await atLeast(NEUTRAL_RESPONSE_MS, async () => {
+		if (perEmail.count > ACCOUNT_RULES.resendVerificationPerEmail.limit) return
+		// Without a session Better Auth answers the same (after a time floor)
+		// whether the email is unknown, verified or waiting.
+		const headers = authHeaders(request, context)
+		headers.delete('cookie')
+		await auth.api.sendVerificationEmail({ body: { email }, headers })
+	})
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: 'expired' | 'invalid' }
+
+export async function verifyEmail(token: string): Promise<VerifyResult> {
+	if (token.length > 2048) return { ok: false, reason: 'invalid' }
+	try {
+		await auth.api.verifyEmail({ query: { token } })
+		logger.info({ event: 'email-verified' }, 'email verified')
+		return { ok: true }
+	} catch (error) {
+		if (error instanceof APIError) {
+			return { ok: false, reason: error.body?.code === 'TOKEN_EXPIRED' ? 'expired' : 'invalid' }
+		}
+		throw error
+	}
+}
+
+// -------------------------------------------------------------- settings
+
+export async function updateName(request: Request, context: ContextReader, name: string): Promise<Headers> {
+	const { headers } = await auth.api.updateUser({
+		body: { name },
+		headers: authHeaders(request, context),
+		returnHeaders: true,
+	})
+	return headers
+}
+
+async function failedPasswordCheck(userId: string) {
+	await recordHit(ACCOUNT_RULES.passwordFailuresPerUser, userId)
+	logger.info({ event: 'account-password-check-failed', userId }, 'wrong current password')
+}
+
+async function throwIfTooManyPasswordFailures(userId: string) {
+	const failures = await peek(ACCOUNT_RULES.passwordFailuresPerUser, userId)
+	if (failures.count >= ACCOUNT_RULES.passwordFailuresPerUser.limit) {
+		throw new ThrottledError(failures.retryAfterSeconds)
+	}
+}
+
+function isInvalidPassword(error: unknown) {
+	return error instanceof APIError && error.body?.code === 'INVALID_PASSWORD'
+}
+
+export type PasswordCheckedResult =
+	| { ok: true; headers: Headers }
+	| { ok: false; reason: 'incorrect-password' }
+
+export async function changePassword(
+	request: Request,
+	context: ContextReader,
+	userId: string,
+	input: { currentPassword: string; newPassword: string; revokeOtherSessions: boolean },
+): Promise<PasswordCheckedResult> {
+	await throwIfTooManyPasswordFailures(userId)
+	try {
+		const { headers } = await auth.api.changePassword({
+			body: input,
+			headers: authHeaders(request, context),
+			returnHeaders: true,
+		})
+		await clear(ACCOUNT_RULES.passwordFailuresPerUser, userId)
+		logger.info(
+			{ event: 'password-changed', userId, revokedOtherSessions: input.revokeOtherSessions },
+			'password changed',
+		)
+		return { ok: true, headers }
+	} catch (error) {
+		if (isInvalidPassword(error)) {
+			await failedPasswordCheck(userId)
+			return { ok: false, reason: 'incorrect-password' }
+		}
+		throw error
+	}
+}
+
+export type SessionSummary = {
+	id: string
+	device: string
+	ipAddress: string | null
+	lastActiveAt: string
+	createdAt: string
+	current: boolean
+}
+
+/** "Chrome 131 on Linux", from the User-Agent the session started with. */
+export function describeDevice(userAgent: string | null | undefined): string {
+	if (!userAgent) return 'Unknown device'
+	const ua = new UAParser(userAgent.slice(0, 512)).getResult()
+	const browser = [ua.browser.name, ua.browser.major].filter(Boolean).join(' ')
+	const os = [ua.os.name, ua.os.version].filter(Boolean).join(' ')
+	const device = ua.device.vendor || ua.device.model ? [ua.device.vendor, ua.device.model].filter(Boolean).join(' ') : ''
+	const what = browser || 'Unknown browser'
+	const where = [device, os].filter(Boolean).join(', ')
+	return where ? `${what} on ${where}` : what
+}
+
+/** The user's unexpired sessions, this one first. Never their tokens. */
+export async function listSessions(current: CurrentSession): Promise<SessionSummary[]> {
+	const rows = await db
+		.select({
+			id: sessionTable.id,
+			userAgent: sessionTable.userAgent,
+			ipAddress: sessionTable.ipAddress,
+			createdAt: sessionTable.createdAt,
+			updatedAt: sessionTable.updatedAt,
+		})
+		.from(sessionTable)
+		.where(and(eq(sessionTable.userId, current.user.id), gt(sessionTable.expiresAt, new Date())))
+		.orderBy(desc(sessionTable.updatedAt))
+		.limit(100)
+	return rows
+		.map((row) => ({
+			id: row.id,
+			device: describeDevice(row.userAgent),
+			ipAddress: row.ipAddress || null,
+			lastActiveAt: row.updatedAt.toISOString(),
+			createdAt: row.createdAt.toISOString(),
+			current: row.id === current.session.id,
+		}))
+		.sort((a, b) => Number(b.current) - Number(a.current))
+}
+
+/** Ends one of the user's other sessions; false when it is not theirs. */
+export async function revokeSession(
+	request: Request,
+	context: ContextReader,
+	current: CurrentSession,
+	sessionId: string,
+): Promise<boolean> {
+	const [row] = await db
+		.select({ token: sessionTable.token })
+		.from(sessionTable)
+		.where(and(eq(sessionTable.id, sessionId), eq(sessionTable.userId, current.user.id)))
+	if (!row) return false
+	await auth.api.revokeSession({ body: { token: row.token }, headers: authHeaders(request, context) })
+	logger.info({ event: 'session-revoked', userId: current.user.id }, 'session revoked')
+	return true
+}
+
+export async function revokeOtherSessions(request: Request, context: ContextReader, userId: string) {
+	await auth.api.revokeOtherSessions({ headers: authHeaders(request, context) })
+	logger.info({ event: 'other-sessions-revoked', userId }, 'other sessions revoked')
+}
+
+export class TasksDeletionError extends Error {
+	constructor(cause?: unknown) {
+		super('Could not delete the user’s tasks', { cause })
+	}
+}
+
+/**
+ * DELETE /v1/me/tasks on the task API, as this user (a JWT minted here on
+ * the server, never seen by the browser).
+ */
+async function deleteAllTasksOf(request: Request, context: ContextReader): Promise<void> {
+	const env = getEnv()
+	try {
+		const { token } = await auth.api.getToken({ headers: authHeaders(request, context) })
+		const response = await fetch(`${env.TASKS_API_URL}/v1/me/tasks`, {
+			method: 'DELETE',
+			headers: {
+				authorization: `Bearer ${token}`,
+				'x-request-id': context.get(requestIdContext) ?? crypto.randomUUID(),
+			},
+			signal: AbortSignal.timeout(env.TASKS_API_TIMEOUT_MS),
+		})
+		if (!response.ok) throw new Error(`task API answered ${response.status}`)
+		await response.body?.cancel()
+	} catch (error) {
+		throw new TasksDeletionError(error)
+	}
+}
+
+export type DeleteAccountResult =
+	| { ok: true; headers: Headers }
+	| { ok: false; reason: 'incorrect-password' | 'tasks-unavailable' }
+
+/**
+ * Password first; then the user's tasks through the task API (if that
+ * fails nothing is deleted); then the user (Better Auth deletes its
+ * sessions and accounts and expires the cookie).
+ */
+export async function deleteAccount(
+	request: Request,
+	context: ContextReader,
+	userId: string,
+	password: string,
+	deleteTasks: (request: Request, context: ContextReader) => Promise<void> = deleteAllTasksOf,
+): Promise<DeleteAccountResult> {
+	await throwIfTooManyPasswordFailures(userId)
+	const headers = authHeaders(request, context)
+	try {
+		await auth.api.verifyPassword({ body: { password }, headers })
+	} catch (error) {
+		if (isInvalidPassword(error)) {
+			await failedPasswordCheck(userId)
+			return { ok: false, reason: 'incorrect-password' }
+		}
+		throw error
+	}
+	try {
+		await deleteTasks(request, context)
+	} catch (error) {
+		logger.error({ err: error, userId }, 'account deletion stopped: the tasks could not be deleted')
+		return { ok: false, reason: 'tasks-unavailable' }
+	}
+	const result = await auth.api.deleteUser({ body: { password }, headers, returnHeaders: true })
+	await clear(ACCOUNT_RULES.passwordFailuresPerUser, userId)
+	logger.info({ event: 'account-deleted', userId }, 'account deleted')
+	return { ok: true, headers: result.headers }
+}

@@ -1,0 +1,150 @@
+/**
+ * Outgoing mail. Two modes, chosen once from the environment:
+ * - SMTP_URL set: real SMTP through nodemailer (the de-facto Node mail
+ *   library), From = MAIL_FROM.
+ * - SMTP_URL unset on a local machine (loopback BETTER_AUTH_URL): the local
+ *   outbox. Each message is written as a JSON file under DATA_DIR/outbox and
+ *   a developer reads it at /dev/outbox. The log says only that a message
+ *   was written and where to read it: never the link, which is a credential.
+ * Deployed without SMTP_URL is refused at start-up (env.server.ts), so the
+ * outbox can never exist in a deployed app.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import nodemailer, { type Transporter } from 'nodemailer'
+import { getEnv, type AppEnv } from './env.server.ts'
+import { logger } from './logger.server.ts'
+
+export type MailMessage = {
+	to: string
+	subject: string
+	text: string
+	html?: string
+}
+
+export type OutboxMessage = MailMessage & { id: string; from: string; sentAt: string }
+
+/** The local outbox is on only on this machine and only without SMTP. */
+export function isOutboxEnabled(env: AppEnv = getEnv()): boolean {
+	return !env.isDeployed && !env.SMTP_URL
+}
+
+function outboxDir(env: AppEnv = getEnv()) {
+	return path.resolve(env.DATA_DIR, 'outbox')
+}
+
+let transporter: { url: string; transport: Transporter } | undefined
+function smtpTransport(url: string): Transporter {
+	if (transporter?.url !== url) {
+		transporter = {
+			url,
+			transport: nodemailer.createTransport({
+				url,
+				// Keep a stalled mail server from holding requests for minutes.
+				connectionTimeout: 10_000,
+				greetingTimeout: 10_000,
+				socketTimeout: 20_000,
+			}),
+		}
+	}
+	return transporter.transport
+}
+
+export async function sendMail(message: MailMessage): Promise<void> {
+	const env = getEnv()
+	if (env.SMTP_URL) {
+		await smtpTransport(env.SMTP_URL).sendMail({ from: env.MAIL_FROM, ...message })
+		logger.info({ event: 'mail-sent', subject: message.subject }, 'mail sent')
+		return
+	}
+	if (!isOutboxEnabled(env)) throw new Error('No mail transport: set SMTP_URL')
+	const dir = outboxDir(env)
+	await mkdir(dir, { recursive: true, mode: 0o700 })
+	const id = `${Date.now().toString().padStart(15, '0')}-${randomUUID()}`
+	const stored: OutboxMessage = { id, from: env.MAIL_FROM, sentAt: new Date().toISOString(), ...message }
+	await writeFile(path.join(dir, `${id}.json`), JSON.stringify(stored, null, 2), { mode: 0o600 })
+	logger.info(
+		{ event: 'mail-outbox', subject: message.subject, outbox: `${env.BETTER_AUTH_URL}/dev/outbox` },
+		`SMTP_URL is not set: the message was written to the local outbox; read it at ${env.BETTER_AUTH_URL}/dev/outbox`,
+	)
+}
+
+/**
+ * Sends without making the caller wait for the mail server, so a request
+ * takes the same time whether or not a message goes out (no account
+ * enumeration by timing). Failures are logged, never thrown.
+ */
+export function sendMailInBackground(message: MailMessage): Promise<void> {
+	const pending = sendMail(message).catch((error: unknown) => {
+		logger.error({ err: error, subject: message.subject }, 'could not send mail')
+	})
+	backgroundMail.add(pending)
+	void pending.finally(() => backgroundMail.delete(pending))
+	return pending
+}
+
+const backgroundMail = new Set<Promise<void>>()
+/** Waits for mail still being sent (tests, graceful shutdown). */
+export async function flushMail(): Promise<void> {
+	await Promise.all([...backgroundMail])
+}
+
+/** Newest first. Empty when the outbox is off. */
+export async function listOutbox(limit = 50): Promise<OutboxMessage[]> {
+	if (!isOutboxEnabled()) return []
+	let files: string[]
+	try {
+		files = (await readdir(outboxDir())).filter((file) => file.endsWith('.json'))
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+		throw error
+	}
+	files.sort().reverse()
+	const messages = await Promise.all(
+		files.slice(0, limit).map(async (file) => JSON.parse(await readFile(path.join(outboxDir(), file), 'utf8')) as OutboxMessage),
+	)
+	return messages
+}
+
+function escapeHtml(value: string) {
+	return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+function linkMessage(to: string, subject: string, intro: string, action: string, url: string, outro: string): MailMessage {
+	return {
+		to,
+		subject,
+		text: `${intro}\n\n${action}:\n${url}\n\n${outro}\n`,
+		html: `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(url)}">${escapeHtml(action)}</a></p><p>${escapeHtml(url)}</p><p>${escapeHtml(outro)}</p>`,
+	}
+}
+
+export function passwordResetMessage(to: string, token: string): MailMessage {
+	const url = `${getEnv().BETTER_AUTH_URL}/reset-password?token=${encodeURIComponent(token)}`
+	return linkMessage(
+		to,
+		'Reset your Taskwell password',
+		'Someone (hopefully you) asked to reset the password of your Taskwell account.',
+		'Reset your password',
+		url,
+		'The link works once and expires in one hour. If you did not ask for it, ignore this message: your password stays as it is.',
+	)
+}
+
+export function verificationMessage(to: string, token: string): MailMessage {
+	const url = `${getEnv().BETTER_AUTH_URL}/verify-email?token=${encodeURIComponent(token)}`
+	return linkMessage(
+		to,
+		'Confirm your email for Taskwell',
+		'Welcome to Taskwell. Confirm that this is your email address to start using your account.',
+		'Confirm your email',
+		url,
+		'The link expires in 24 hours. If you did not create an account, ignore this message.',
+	)
+}
+
+/** The first http(s) link in a message's text (tests and the outbox page). */
+export function firstLink(text: string): string | null {
+	return /https?:\/\/\S+/.exec(text)?.[0] ?? null
+}

@@ -1,0 +1,149 @@
+/**
+ * Response hardening for everything React Router answers (documents, `.data`
+ * requests, resource routes such as /api/auth/*); app-server.ts adds the
+ * same headers to static files and to its own early refusals.
+ *
+ * - Content-Security-Policy, enforced, with a fresh nonce per request for
+ *   React Router's inline scripts (entry.server.tsx reads it from
+ *   nonceContext and hands it to <ServerRouter> and renderToPipeableStream).
+ * - nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS on https.
+ * - Cache-Control: no-store on every response that is about a signed-in
+ *   user or an auth exchange (see isPrivateResponse).
+ * - An upper bound on request bodies (413), for `react-router dev` too.
+ * - The signed-in user's id for the request log line (userIdContext).
+ *
+ * No database or auth imports here: app-server.ts bundles this file too.
+ */
+import { randomBytes } from 'node:crypto'
+import { createContext, type MiddlewareFunction } from 'react-router'
+import { getEnv } from './env.server.ts'
+
+export const nonceContext = createContext<string | null>(null)
+/** Set once the session is known; app-server.ts puts it in the request log line. */
+export const userIdContext = createContext<string | null>(null)
+
+/** Form posts are small; Better Auth's JSON endpoints get a little more. */
+export const MAX_BODY_BYTES = 64 * 1024
+export const MAX_AUTH_BODY_BYTES = 1024 * 1024
+
+export function createNonce(): string {
+	return randomBytes(18).toString('base64')
+}
+
+export function contentSecurityPolicy(nonce: string, { dev = false, https = false } = {}): string {
+	const directives: Record<string, string[]> = {
+		'default-src': ["'self'"],
+		// 'strict-dynamic': what a nonced script loads (the route modules) may
+		// run; nothing else. Dev (Vite) injects scripts and styles of its own.
+		'script-src': dev ? ["'self'", "'unsafe-inline'", "'unsafe-eval'"] : [`'nonce-${nonce}'`, "'strict-dynamic'"],
+		'style-src': dev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
+		// style="" attributes only (no <style> elements): harmless, and handy.
+		'style-src-attr': ["'unsafe-inline'"],
+		'img-src': ["'self'", 'data:'],
+		'font-src': ["'self'"],
+		// Vite's HMR websocket in dev.
+		'connect-src': dev ? ["'self'", 'ws:', 'wss:'] : ["'self'"],
+		'object-src': ["'none'"],
+		'base-uri': ["'none'"],
+		'frame-ancestors': ["'none'"],
+		'form-action': ["'self'"],
+	}
+	const policy = Object.entries(directives).map(([name, values]) => `${name} ${values.join(' ')}`)
+	if (https) policy.push('upgrade-insecure-requests')
+	return policy.join('; ')
+}
+
+/** Headers every response of the app carries, whatever produced it. */
+export function baseSecurityHeaders({ https = false } = {}): Record<string, string> {
+	return {
+		'X-Content-Type-Options': 'nosniff',
+		'Referrer-Policy': 'strict-origin-when-cross-origin',
+		'Cross-Origin-Opener-Policy': 'same-origin',
+		'X-Frame-Options': 'DENY',
+		...(https ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+	}
+}
+
+/** A strict policy for anything that is not an HTML page of the app. */
+export const NON_DOCUMENT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?taskwell\.session_token=/
+
+const PRIVATE_PATHS = ['/api/auth/', '/settings', '/reset-password', '/forgot-password', '/verify-email', '/dev/outbox', '/login', '/signup', '/logout']
+
+/**
+ * Never cached by the browser or anything in between: anything a signed-in
+ * browser asks for, any response that sets a cookie, any state change, and
+ * the auth pages and endpoints.
+ */
+export function isPrivateResponse(request: Request, response: Response): boolean {
+	if (request.method !== 'GET' && request.method !== 'HEAD') return true
+	if (SESSION_COOKIE.test(request.headers.get('cookie') ?? '')) return true
+	if (response.headers.getSetCookie().length > 0) return true
+	const { pathname } = new URL(request.url)
+	const path = pathname.replace(/\.data$/, '')
+	return PRIVATE_PATHS.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
+}
+
+/** 413 for a body above the limit (by Content-Length; browsers send it). */
+export function bodyTooLarge(request: Request): boolean {
+	if (request.method === 'GET' || request.method === 'HEAD') return false
+	const length = Number(request.headers.get('content-length') ?? 0)
+	const limit = new URL(request.url).pathname.startsWith('/api/auth/') ? MAX_AUTH_BODY_BYTES : MAX_BODY_BYTES
+	return Number.isFinite(length) && length > limit
+}
+
+function applyHeaders(response: Response, request: Request, nonce: string) {
+	const env = getEnv()
+	const dev = env.NODE_ENV === 'development'
+	for (const [name, value] of Object.entries(baseSecurityHeaders({ https: env.isHttps }))) {
+		response.headers.set(name, value)
+	}
+	const isHtml = (response.headers.get('content-type') ?? '').startsWith('text/html')
+	response.headers.set(
+		'Content-Security-Policy',
+		isHtml ? contentSecurityPolicy(nonce, { dev, https: env.isHttps }) : NON_DOCUMENT_CSP,
+	)
+	if (isPrivateResponse(request, response)) response.headers.set('Cache-Control', 'no-store')
+}
+
+type UserIdLookup = Parameters<MiddlewareFunction<Response>>[0] extends infer Args
+	? Args extends { request: Request; context: infer C }
+		? (request: Request, context: C) => Promise<string | null | undefined>
+		: never
+	: never
+
+export const createSecurityHeadersMiddleware = ({
+	userIdOf,
+}: {
+	/** Who is signed in (for the log line); called after the response is made. */
+	userIdOf: UserIdLookup
+}): MiddlewareFunction<Response> => async ({ request, context }, next) => {
+	const nonce = createNonce()
+	context.set(nonceContext, nonce)
+	let response: Response
+	if (bodyTooLarge(request)) {
+		response = new Response('Request body too large.', {
+			status: 413,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+		})
+	} else {
+		response = await next()
+	}
+	// Resolved once per request already when a loader asked; otherwise one
+	// lookup, and only for requests that carry a cookie at all.
+	try {
+		const userId = await userIdOf(request, context)
+		if (userId) context.set(userIdContext, userId)
+	} catch {
+		// Logging the user id is best effort; never fail a response for it.
+	}
+	try {
+		applyHeaders(response, request, nonce)
+	} catch {
+		// Immutable headers (a fetch Response passed through): copy it.
+		response = new Response(response.body, response)
+		applyHeaders(response, request, nonce)
+	}
+	return response
+}

@@ -1,0 +1,70 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, Link, redirect, useSearchParams } from 'react-router'
+import type { Route } from './+types/forgot-password'
+import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
+import { requestPasswordReset } from '../lib/account.server.ts'
+import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from '../lib/schemas/account.ts'
+import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]
+
+export async function action({ request, context }: Route.ActionArgs) {
+	const formData = await request.formData()
+	const submission = parseWithZod(formData, { schema: ForgotPasswordSchema })
+	if (submission.status !== 'success') {
+		return data({ result: submission.reply() }, { status: 400, headers: { 'Cache-Control': 'no-store' } })
+	}
+	try {
+		await requestPasswordReset(context, request, submission.value.email)
+	} catch (error) {
+		if (!(error instanceof ThrottledError)) throw error
+		return data(
+			{ result: submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)] }) },
+			{ status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds), 'Cache-Control': 'no-store' } },
+		)
+	}
+	// The same answer whether or not the account exists.
+	return redirect('/forgot-password?sent=1', { headers: { 'Cache-Control': 'no-store' } })
+}
+
+export default function ForgotPassword({ actionData }: Route.ComponentProps) {
+	const [searchParams] = useSearchParams()
+	const sent = searchParams.get('sent') === '1'
+	const [form, fields] = useForm({
+		id: 'forgot-password',
+		lastResult: actionData?.result,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
+	})
+	return (
+		<section className="card narrow">
+			<h1>Forgot your password?</h1>
+			{sent ? (
+				<p role="status" className="notice">
+					{FORGOT_PASSWORD_SENT_MESSAGE}
+				</p>
+			) : (
+				<p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+			)}
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Email"
+					inputProps={{
+						...getInputProps(fields.email, { type: 'email' }),
+						autoComplete: 'email',
+						maxLength: 254,
+					}}
+					errors={fields.email.errors}
+					errorId={fields.email.errorId}
+				/>
+				<SubmitButton pendingText="Sending…">Send reset link</SubmitButton>
+			</Form>
+			<p>
+				Remembered it? <Link to="/login">Sign in</Link>
+			</p>
+		</section>
+	)
+}

@@ -1,0 +1,111 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, Link, redirect } from 'react-router'
+import type { Route } from './+types/reset-password'
+import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
+import { isResetTokenUsable, resetPassword } from '../lib/account.server.ts'
+import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from '../lib/schemas/account.ts'
+import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Reset password · Taskwell' }]
+
+const HIDDEN_FIELDS = ['newPassword', 'confirmPassword']
+// The token is in the URL: never cache this page, never send it onwards.
+const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }
+
+export function headers() {
+	return PRIVATE
+}
+
+export async function loader({ request }: Route.LoaderArgs) {
+	const token = new URL(request.url).searchParams.get('token') ?? ''
+	const valid = await isResetTokenUsable(token)
+	return data({ token: valid ? token : '', valid }, { headers: PRIVATE })
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+	const formData = await request.formData()
+	const submission = parseWithZod(formData, { schema: ResetPasswordSchema })
+	if (submission.status !== 'success') {
+		return data(
+			{ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: false },
+			{ status: 400, headers: PRIVATE },
+		)
+	}
+	try {
+		const outcome = await resetPassword(request, context, submission.value)
+		if (!outcome.ok) {
+			return data(
+				{ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: true },
+				{ status: 400, headers: PRIVATE },
+			)
+		}
+	} catch (error) {
+		if (!(error instanceof ThrottledError)) throw error
+		return data(
+			{
+				result: submission.reply({
+					formErrors: [throttleMessage(error.retryAfterSeconds)],
+					hideFields: HIDDEN_FIELDS,
+				}),
+				invalidToken: false,
+			},
+			{ status: 429, headers: { ...PRIVATE, 'Retry-After': String(error.retryAfterSeconds) } },
+		)
+	}
+	// Every session of the account has ended; sign in with the new password.
+	return redirect('/login?reset=1', { headers: PRIVATE })
+}
+
+export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {
+	const [form, fields] = useForm({
+		id: 'reset-password',
+		lastResult: actionData?.result,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
+	})
+	if (!loaderData.valid || actionData?.invalidToken) {
+		return (
+			<section className="card narrow">
+				<h1>This link does not work</h1>
+				<p role="alert">{INVALID_RESET_LINK_MESSAGE}</p>
+				<p>
+					<Link to="/forgot-password">Ask for a new reset link</Link>
+				</p>
+			</section>
+		)
+	}
+	return (
+		<section className="card narrow">
+			<h1>Choose a new password</h1>
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<input type="hidden" name="token" value={loaderData.token} />
+				<Field
+					label="New password"
+					inputProps={{
+						...getInputProps(fields.newPassword, { type: 'password' }),
+						autoComplete: 'new-password',
+						maxLength: 128,
+					}}
+					errors={fields.newPassword.errors}
+					errorId={fields.newPassword.errorId}
+					hint="At least 8 characters."
+				/>
+				<Field
+					label="Confirm password"
+					inputProps={{
+						...getInputProps(fields.confirmPassword, { type: 'password' }),
+						autoComplete: 'new-password',
+						maxLength: 128,
+					}}
+					errors={fields.confirmPassword.errors}
+					errorId={fields.confirmPassword.errorId}
+				/>
+				<p className="hint">Resetting your password signs you out everywhere.</p>
+				<SubmitButton pendingText="Resetting…">Reset password</SubmitButton>
+			</Form>
+		</section>
+	)
+}

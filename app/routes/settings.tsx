@@ -1,0 +1,204 @@
+import type { SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, redirect, useSearchParams } from 'react-router'
+import type { Route } from './+types/settings'
+import {
+	DeleteAccountSection,
+	PasswordSection,
+	ProfileSection,
+	SessionsSection,
+} from '../components/settings/sections.tsx'
+import {
+	changePassword,
+	deleteAccount,
+	listSessions,
+	revokeOtherSessions,
+	revokeSession,
+	updateName,
+} from '../lib/account.server.ts'
+import { redirectWithAuthCookies } from '../lib/auth-actions.server.ts'
+import {
+	ChangePasswordSchema,
+	DeleteAccountSchema,
+	INCORRECT_PASSWORD_MESSAGE,
+	RevokeOtherSessionsSchema,
+	RevokeSessionSchema,
+	UpdateNameSchema,
+	type SettingsIntent,
+} from '../lib/schemas/account.ts'
+import { getCurrentSession } from '../lib/session.server.ts'
+import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+import { loginRedirectUrl } from '../lib/redirect.ts'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
+
+const NO_STORE = { 'Cache-Control': 'no-store' }
+
+export function headers() {
+	return NO_STORE
+}
+
+const SAVED: Record<string, string> = {
+	name: 'Your name has been saved.',
+	password: 'Your password has been changed.',
+	'password-everywhere': 'Your password has been changed and your other devices have been signed out.',
+	session: 'That session has been signed out.',
+	sessions: 'All your other sessions have been signed out.',
+}
+
+async function requireSession(request: Request, context: Route.LoaderArgs['context']) {
+	const current = await getCurrentSession(request, context)
+	if (!current) throw redirect(loginRedirectUrl(request))
+	return current
+}
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+	const current = await requireSession(request, context)
+	const sessions = await listSessions(current)
+	return data(
+		{
+			user: { name: current.user.name, email: current.user.email },
+			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
+		},
+		{ headers: NO_STORE },
+	)
+}
+
+const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password']
+
+function reply(intent: SettingsIntent, result: unknown, status: number, headers: HeadersInit = {}) {
+	return data(
+		{ intent, result: result as SubmissionResult<string[]> },
+		{ status, headers: { ...NO_STORE, ...headers } },
+	)
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+	const current = await requireSession(request, context)
+	const formData = await request.formData()
+	const intent = formData.get('intent')
+	const userId = current.user.id
+	try {
+		switch (intent) {
+			case 'update-name': {
+				const submission = parseWithZod(formData, { schema: UpdateNameSchema })
+				if (submission.status !== 'success') return reply(intent, submission.reply(), 400)
+				const headers = await updateName(request, context, submission.value.name)
+				return redirectWithAuthCookies('/settings?saved=name', headers)
+			}
+			case 'change-password': {
+				const submission = parseWithZod(formData, { schema: ChangePasswordSchema })
+				if (submission.status !== 'success') {
+					return reply(intent, submission.reply({ hideFields: HIDDEN_FIELDS }), 400)
+				}
+				const revoke = submission.value.revokeOtherSessions ?? false
+				const outcome = await changePassword(request, context, userId, {
+					currentPassword: submission.value.currentPassword,
+					newPassword: submission.value.newPassword,
+					revokeOtherSessions: revoke,
+				})
+				if (!outcome.ok) {
+					return reply(
+						intent,
+						submission.reply({
+							fieldErrors: { currentPassword: [INCORRECT_PASSWORD_MESSAGE] },
+							hideFields: HIDDEN_FIELDS,
+						}),
+						400,
+					)
+				}
+				return redirectWithAuthCookies(
+					`/settings?saved=${revoke ? 'password-everywhere' : 'password'}`,
+					outcome.headers,
+				)
+			}
+			case 'revoke-session': {
+				const submission = parseWithZod(formData, { schema: RevokeSessionSchema })
+				if (submission.status !== 'success') return reply(intent, submission.reply(), 400)
+				if (submission.value.sessionId === current.session.id) {
+					return reply(intent, submission.reply({ formErrors: ['Use “Sign out” at the top to sign out of this device.'] }), 400)
+				}
+				const done = await revokeSession(request, context, current, submission.value.sessionId)
+				if (!done) {
+					return reply(intent, submission.reply({ formErrors: ['That session has already ended.'] }), 404)
+				}
+				return redirect('/settings?saved=session', { headers: NO_STORE })
+			}
+			case 'revoke-other-sessions': {
+				const submission = parseWithZod(formData, { schema: RevokeOtherSessionsSchema })
+				if (submission.status !== 'success') return reply(intent, submission.reply(), 400)
+				await revokeOtherSessions(request, context, userId)
+				return redirect('/settings?saved=sessions', { headers: NO_STORE })
+			}
+			case 'delete-account': {
+				const submission = parseWithZod(formData, { schema: DeleteAccountSchema })
+				if (submission.status !== 'success') {
+					return reply(intent, submission.reply({ hideFields: HIDDEN_FIELDS }), 400)
+				}
+				const outcome = await deleteAccount(request, context, userId, submission.value.password)
+				if (!outcome.ok && outcome.reason === 'incorrect-password') {
+					return reply(
+						intent,
+						submission.reply({
+							fieldErrors: { password: [INCORRECT_PASSWORD_MESSAGE] },
+							hideFields: HIDDEN_FIELDS,
+						}),
+						400,
+					)
+				}
+				if (!outcome.ok) {
+					return reply(
+						intent,
+						submission.reply({
+							formErrors: [
+								'Your tasks could not be deleted just now, so nothing was deleted. Try again in a moment.',
+							],
+							hideFields: HIDDEN_FIELDS,
+						}),
+						503,
+					)
+				}
+				return redirectWithAuthCookies('/?deleted=1', outcome.headers)
+			}
+			default:
+				throw new Response('Unknown action', { status: 400, headers: NO_STORE })
+		}
+	} catch (error) {
+		if (!(error instanceof ThrottledError)) throw error
+		const submission = parseWithZod(formData, { schema: DeleteAccountSchema })
+		return reply(
+			intent as SettingsIntent,
+			submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)], hideFields: HIDDEN_FIELDS }),
+			429,
+			{ 'Retry-After': String(error.retryAfterSeconds) },
+		)
+	}
+}
+
+export default function Settings({ loaderData, actionData }: Route.ComponentProps) {
+	const [searchParams] = useSearchParams()
+	const saved = SAVED[searchParams.get('saved') ?? '']
+	const resultFor = (intent: SettingsIntent) => (actionData?.intent === intent ? actionData.result : undefined)
+	const sessionErrors = (['revoke-session', 'revoke-other-sessions'] as const)
+		.map((intent) => resultFor(intent)?.error?.[''])
+		.find(Boolean)
+	return (
+		<div className="settings">
+			<h1>Settings</h1>
+			{saved ? (
+				<p role="status" className="notice">
+					{saved}
+				</p>
+			) : null}
+			<ProfileSection
+				key={loaderData.user.name}
+				name={loaderData.user.name}
+				email={loaderData.user.email}
+				lastResult={resultFor('update-name')}
+			/>
+			<PasswordSection lastResult={resultFor('change-password')} />
+			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+			<DeleteAccountSection lastResult={resultFor('delete-account')} />
+		</div>
+	)
+}

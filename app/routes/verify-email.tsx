@@ -1,0 +1,100 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, Form, Link, redirect, useSearchParams } from 'react-router'
+import type { Route } from './+types/verify-email'
+import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
+import { resendVerification, verifyEmail } from '../lib/account.server.ts'
+import { ResendVerificationSchema } from '../lib/schemas/account.ts'
+import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+
+export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
+
+const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }
+
+export function headers() {
+	return PRIVATE
+}
+
+/**
+ * /verify-email?token=… (the link in the message) confirms the address and
+ * sends the user to sign in; without a token, or with a bad one, the page
+ * offers to send the link again.
+ */
+export async function loader({ request }: Route.LoaderArgs) {
+	const token = new URL(request.url).searchParams.get('token')
+	if (!token) return data({ problem: null }, { headers: PRIVATE })
+	const outcome = await verifyEmail(token)
+	if (outcome.ok) throw redirect('/login?verified=1', { headers: PRIVATE })
+	return data({ problem: outcome.reason }, { headers: PRIVATE })
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+	const formData = await request.formData()
+	const submission = parseWithZod(formData, { schema: ResendVerificationSchema })
+	if (submission.status !== 'success') {
+		return data({ result: submission.reply() }, { status: 400, headers: PRIVATE })
+	}
+	try {
+		await resendVerification(request, context, submission.value.email)
+	} catch (error) {
+		if (!(error instanceof ThrottledError)) throw error
+		return data(
+			{ result: submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)] }) },
+			{ status: 429, headers: { ...PRIVATE, 'Retry-After': String(error.retryAfterSeconds) } },
+		)
+	}
+	return redirect(`/verify-email?${new URLSearchParams({ sent: '1', email: submission.value.email })}`, {
+		headers: PRIVATE,
+	})
+}
+
+export default function VerifyEmail({ loaderData, actionData }: Route.ComponentProps) {
+	const [searchParams] = useSearchParams()
+	const sent = searchParams.get('sent') === '1'
+	const email = searchParams.get('email')?.slice(0, 254) ?? ''
+	const [form, fields] = useForm({
+		id: 'resend-verification',
+		lastResult: actionData?.result,
+		defaultValue: { email },
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: ResendVerificationSchema }),
+	})
+	return (
+		<section className="card narrow">
+			<h1>Confirm your email</h1>
+			{loaderData.problem ? (
+				<p role="alert">
+					{loaderData.problem === 'expired'
+						? 'This confirmation link has expired.'
+						: 'This confirmation link is not valid.'}{' '}
+					Ask for a new one below.
+				</p>
+			) : sent ? (
+				<p role="status" className="notice">
+					If that address belongs to an account still waiting for confirmation, we have sent it a
+					link. Open it to confirm your email, then sign in.
+				</p>
+			) : (
+				<p>Open the link we sent you to confirm your email address. No message? Send it again.</p>
+			)}
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Email"
+					inputProps={{
+						...getInputProps(fields.email, { type: 'email' }),
+						autoComplete: 'email',
+						maxLength: 254,
+					}}
+					errors={fields.email.errors}
+					errorId={fields.email.errorId}
+				/>
+				<SubmitButton pendingText="Sending…">Send again</SubmitButton>
+			</Form>
+			<p>
+				Already confirmed? <Link to="/login">Sign in</Link>
+			</p>
+		</section>
+	)
+}

@@ -1,0 +1,368 @@
+/**
+ * Issue 5's account features through the real route actions and loaders,
+ * the real Better Auth, a fresh database, mail received over real SMTP (an
+ * in-process smtp-server) and a fake task API for account deletion.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import { linkIn, startFakeTasksApi, startSmtpServer } from './account-smtp.ts'
+
+// The environment is read once, when the app's modules load: set it first.
+const smtp = await startSmtpServer()
+const tasksApi = await startFakeTasksApi()
+const savedEnv = { SMTP_URL: process.env.SMTP_URL, TASKS_API_URL: process.env.TASKS_API_URL }
+process.env.SMTP_URL = smtp.url
+process.env.TASKS_API_URL = tasksApi.url
+
+// (Route helpers load app modules too, so they come after.)
+const { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute } = await import('../support/routes.ts')
+const { database, db } = await import('../../app/lib/db.server.ts')
+const { session, user, verification } = await import('../../app/lib/db/schema.ts')
+const { eq, sql } = await import('drizzle-orm')
+const { decodeJwt } = await import('jose')
+const signupRoute = await import('../../app/routes/signup.tsx')
+const loginRoute = await import('../../app/routes/login.tsx')
+const forgotRoute = await import('../../app/routes/forgot-password.tsx')
+const resetRoute = await import('../../app/routes/reset-password.tsx')
+const settingsRoute = await import('../../app/routes/settings.tsx')
+const tasksRoute = await import('../../app/routes/tasks.tsx')
+const outboxRoute = await import('../../app/routes/dev.outbox.tsx')
+const { flushMail } = await import('../../app/lib/mail.server.ts')
+
+onTestDatabaseTeardown(() => database.close())
+afterAll(async () => {
+	await smtp.close()
+	await tasksApi.close()
+	for (const [key, value] of Object.entries(savedEnv)) {
+		if (value === undefined) delete process.env[key]
+		else process.env[key] = value
+	}
+})
+
+const PASSWORD = 'a good long password'
+const NEW_PASSWORD = 'an even better password'
+let counter = 0
+const freshEmail = () => `account${++counter}-${Date.now()}@example.com`
+
+function post(path: string, fields: Record<string, string>, { cookie, userAgent }: { cookie?: string; userAgent?: string } = {}) {
+	const request = formPost(path, fields, { cookie })
+	if (userAgent) request.headers.set('user-agent', userAgent)
+	return request
+}
+
+async function signUp(email = freshEmail()) {
+	const { response } = await runRoute(
+		signupRoute.action as never,
+		post('/signup', { name: 'Ada Lovelace', email, password: PASSWORD, confirmPassword: PASSWORD }),
+	)
+	expect(response.status).toBe(302)
+	return { email, cookie: cookieHeaderFrom(response) }
+}
+
+async function signIn(email: string, password = PASSWORD, userAgent?: string) {
+	return runRoute(loginRoute.action as never, post('/login', { email, password }, { userAgent }), {
+		ip: '198.51.100.23',
+	})
+}
+
+async function isSignedIn(cookie: string) {
+	const { response } = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+	return response.status === 200
+}
+
+async function requestReset(email: string) {
+	const since = smtp.received.length
+	const started = Date.now()
+	const result = await runRoute(forgotRoute.action as never, post('/forgot-password', { email }))
+	return { ...result, since, elapsedMs: Date.now() - started }
+}
+
+async function resetLinkFor(email: string) {
+	const { since, response } = await requestReset(email)
+	expect(response.status).toBe(302)
+	const mail = await smtp.waitFor(email, { since })
+	const link = new URL(linkIn(mail, '/reset-password?token='))
+	return link
+}
+
+describe('forgot password', () => {
+	test('answers the same for a known and an unknown email, taking about the same time; mails only the account', async () => {
+		const { email } = await signUp()
+		const known = await requestReset(email)
+		const unknown = await requestReset(`nobody-${Date.now()}@example.com`)
+		for (const result of [known, unknown]) {
+			expect(result.response.status).toBe(302)
+			expect(result.response.headers.get('location')).toBe('/forgot-password?sent=1')
+			expect(result.elapsedMs).toBeGreaterThanOrEqual(390)
+		}
+		expect(Math.abs(known.elapsedMs - unknown.elapsedMs)).toBeLessThan(300)
+		const mail = await smtp.waitFor(email, { since: known.since })
+		expect(mail.text).toContain('Reset your Taskwell password')
+		const link = new URL(linkIn(mail, '/reset-password?token='))
+		expect(link.origin).toBe(APP_ORIGIN)
+		expect(link.pathname).toBe('/reset-password')
+		await flushMail()
+		expect(smtp.countTo(`nobody-${Date.now()}@example.com`)).toBe(0)
+	})
+
+	test('an invalid email is a field error', async () => {
+		const { response, data } = await runRoute(forgotRoute.action as never, post('/forgot-password', { email: 'nope' }))
+		expect(response.status).toBe(400)
+		expect(data.result.error.email).toEqual(['Enter a valid email address'])
+	})
+
+	test('stores reset tokens hashed, never as sent', async () => {
+		const { email } = await signUp()
+		const link = await resetLinkFor(email)
+		const token = link.searchParams.get('token')!
+		const rows = await db.select().from(verification)
+		expect(rows.length).toBeGreaterThan(0)
+		for (const row of rows) expect(row.identifier).not.toContain(token)
+	})
+})
+
+describe('reset password', () => {
+	test('a valid link sets the new password, ends every session, and is single-use', async () => {
+		const { email, cookie: firstSession } = await signUp()
+		const second = cookieHeaderFrom((await signIn(email)).response)
+		expect(await isSignedIn(firstSession)).toBe(true)
+		const link = await resetLinkFor(email)
+		const token = link.searchParams.get('token')!
+
+		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
+		expect(page.data).toEqual({ token, valid: true })
+		expect(page.response.headers.get('cache-control')).toBe('no-store')
+		expect(page.response.headers.get('referrer-policy')).toBe('no-referrer')
+
+		const mismatch = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: 'something else' }),
+		)
+		expect(mismatch.response.status).toBe(400)
+		expect(mismatch.data.result.error.confirmPassword).toEqual(['Passwords do not match'])
+		expect(mismatch.data.result.initialValue.newPassword).toBeUndefined()
+
+		const done = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+		)
+		expect(done.response.status).toBe(302)
+		expect(done.response.headers.get('location')).toBe('/login?reset=1')
+
+		expect(await isSignedIn(firstSession)).toBe(false)
+		expect(await isSignedIn(second)).toBe(false)
+		expect((await signIn(email, PASSWORD)).response.status).toBe(401)
+		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
+
+		const again = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD }),
+		)
+		expect(again.response.status).toBe(400)
+		expect(again.data.invalidToken).toBe(true)
+		const reopened = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
+		expect(reopened.data.valid).toBe(false)
+	})
+
+	test('an expired or forged token is refused with a way to ask again', async () => {
+		const { email } = await signUp()
+		const link = await resetLinkFor(email)
+		const token = link.searchParams.get('token')!
+		await db.update(verification).set({ expiresAt: sql`now() - interval '1 minute'` })
+		for (const candidate of [token, 'forged-token-value', '']) {
+			const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${candidate}`))
+			expect(page.data.valid, candidate).toBe(false)
+			const submit = await runRoute(
+				resetRoute.action as never,
+				post('/reset-password', { token: candidate, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+			)
+			expect(submit.response.status).toBe(400)
+		}
+		expect((await signIn(email, PASSWORD)).response.status).toBe(302)
+	})
+})
+
+describe('settings', () => {
+	test('is protected', async () => {
+		const { response } = await runRoute(settingsRoute.loader as never, get('/settings'))
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe('/login?redirectTo=%2Fsettings')
+	})
+
+	test('changes the name, with validation', async () => {
+		const { cookie } = await signUp()
+		const empty = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'update-name', name: '  ' }, { cookie }))
+		expect(empty.response.status).toBe(400)
+		expect(empty.data.result.error.name).toEqual(['Name is required'])
+		const saved = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'update-name', name: '  Ada King  ' }, { cookie }),
+		)
+		expect(saved.response.status).toBe(302)
+		expect(saved.response.headers.get('location')).toBe('/settings?saved=name')
+		const page = await runRoute(settingsRoute.loader as never, get('/settings', { cookie }))
+		expect(page.data.user.name).toBe('Ada King')
+		expect(page.response.headers.get('cache-control')).toBe('no-store')
+	})
+
+	test('changes the password: wrong current password is a field error; other devices stay unless asked', async () => {
+		const { email, cookie } = await signUp()
+		const other = cookieHeaderFrom((await signIn(email)).response)
+		const wrong = await runRoute(
+			settingsRoute.action as never,
+			post(
+				'/settings',
+				{ intent: 'change-password', currentPassword: 'not it at all', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+				{ cookie },
+			),
+		)
+		expect(wrong.response.status).toBe(400)
+		expect(wrong.data.result.error.currentPassword).toEqual(['Incorrect password'])
+		expect(wrong.data.result.initialValue.currentPassword).toBeUndefined()
+
+		const changed = await runRoute(
+			settingsRoute.action as never,
+			post(
+				'/settings',
+				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+				{ cookie },
+			),
+		)
+		expect(changed.response.status).toBe(302)
+		expect(changed.response.headers.get('location')).toBe('/settings?saved=password')
+		expect(await isSignedIn(cookie)).toBe(true)
+		expect(await isSignedIn(other)).toBe(true)
+
+		const everywhere = await runRoute(
+			settingsRoute.action as never,
+			post(
+				'/settings',
+				{
+					intent: 'change-password',
+					currentPassword: NEW_PASSWORD,
+					newPassword: PASSWORD,
+					confirmPassword: PASSWORD,
+					revokeOtherSessions: 'on',
+				},
+				{ cookie },
+			),
+		)
+		expect(everywhere.response.status).toBe(302)
+		expect(everywhere.response.headers.get('location')).toBe('/settings?saved=password-everywhere')
+		// This browser continues on a new session; the other one is out.
+		const renewed = cookieHeaderFrom(everywhere.response)
+		expect(renewed).toMatch(/session_token=/)
+		expect(await isSignedIn(renewed)).toBe(true)
+		expect(await isSignedIn(other)).toBe(false)
+	})
+
+	test('lists sessions with device, IP and last activity, marks this one, and signs out others', async () => {
+		const { email } = await signUp()
+		const mine = cookieHeaderFrom(
+			(await signIn(email, PASSWORD, 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'))
+				.response,
+		)
+		const phone = cookieHeaderFrom(
+			(
+				await signIn(
+					email,
+					PASSWORD,
+					'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+				)
+			).response,
+		)
+		const page = await runRoute(settingsRoute.loader as never, get('/settings', { cookie: mine }))
+		const sessions = page.data.sessions as Array<Record<string, unknown>>
+		expect(sessions.length).toBe(3) // sign-up, and two sign-ins
+		expect(sessions[0]).toMatchObject({ current: true, device: 'Chrome 131 on Linux', ipAddress: '198.51.100.23' })
+		expect(sessions.filter((s) => s.current)).toHaveLength(1)
+		const iphone = sessions.find((s) => String(s.device).startsWith('Mobile Safari'))
+		expect(iphone?.device).toBe('Mobile Safari 17 on Apple iPhone, iOS 17.5')
+		for (const s of sessions) {
+			expect(Object.keys(s).sort()).toEqual(['current', 'device', 'id', 'ipAddress', 'lastActiveAt'])
+			expect(JSON.stringify(s)).not.toMatch(/token/i)
+		}
+
+		const revoked = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'revoke-session', sessionId: String(iphone!.id) }, { cookie: mine }),
+		)
+		expect(revoked.response.status).toBe(302)
+		expect(await isSignedIn(phone)).toBe(false)
+		expect(await isSignedIn(mine)).toBe(true)
+
+		// Someone else's session id is not found, and stays signed in.
+		const stranger = await signUp()
+		const [strangerSession] = await db.select().from(session).innerJoin(user, eq(user.id, session.userId)).where(eq(user.email, stranger.email))
+		const foreign = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'revoke-session', sessionId: strangerSession!.session.id }, { cookie: mine }),
+		)
+		expect(foreign.response.status).toBe(404)
+		expect(await isSignedIn(stranger.cookie)).toBe(true)
+
+		const all = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'revoke-other-sessions' }, { cookie: mine }))
+		expect(all.response.status).toBe(302)
+		const after = await runRoute(settingsRoute.loader as never, get('/settings', { cookie: mine }))
+		expect(after.data.sessions).toHaveLength(1)
+		expect(after.data.sessions[0].current).toBe(true)
+	})
+
+	test('deletes the account: password first, then the tasks through the task API, then the user and the session', async () => {
+		const { email, cookie } = await signUp()
+		const [row] = await db.select().from(user).where(eq(user.email, email))
+		tasksApi.calls.length = 0
+
+		const wrong = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }))
+		expect(wrong.response.status).toBe(400)
+		expect(wrong.data.result.error.password).toEqual(['Incorrect password'])
+		expect(tasksApi.calls).toHaveLength(0)
+
+		tasksApi.status = 503
+		const apiDown = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
+		tasksApi.status = 204
+		expect(apiDown.response.status).toBe(503)
+		expect(apiDown.data.result.error['']?.[0]).toMatch(/nothing was deleted/)
+		expect(await db.select().from(user).where(eq(user.email, email))).toHaveLength(1)
+
+		const deleted = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
+		expect(deleted.response.status).toBe(302)
+		expect(deleted.response.headers.get('location')).toBe('/?deleted=1')
+		expect(deleted.response.headers.getSetCookie().join('\n')).toMatch(/session_token=;.*Max-Age=0/i)
+		const call = tasksApi.calls.at(-1)!
+		expect(call).toMatchObject({ method: 'DELETE', path: '/v1/me/tasks' })
+		expect(decodeJwt(call.authorization!.replace(/^Bearer /, '')).sub).toBe(row!.id)
+		expect(await db.select().from(user).where(eq(user.email, email))).toHaveLength(0)
+		expect(await db.select().from(session).where(eq(session.userId, row!.id))).toHaveLength(0)
+		expect(await isSignedIn(cookie)).toBe(false)
+	})
+
+	test('wrong current passwords are throttled per user', async () => {
+		const { cookie } = await signUp()
+		let last: Response | undefined
+		for (let attempt = 0; attempt < 6; attempt++) {
+			last = (await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }))).response
+		}
+		expect(last!.status).toBe(429)
+		expect(last!.headers.get('retry-after')).toMatch(/^\d+$/)
+	})
+
+	test('an unknown intent is a 400, a cross-site post a 403', async () => {
+		const { cookie } = await signUp()
+		const unknown = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'make-admin' }, { cookie }))
+		expect(unknown.response.status).toBe(400)
+		const forged = await runRoute(
+			settingsRoute.action as never,
+			formPost('/settings', { intent: 'revoke-other-sessions' }, { cookie, origin: 'https://evil.example' }),
+		)
+		expect(forged.response.status).toBe(403)
+	})
+})
+
+describe('with SMTP configured there is no outbox', () => {
+	beforeAll(() => {})
+	test('/dev/outbox is a 404', async () => {
+		const { response } = await runRoute(outboxRoute.loader as never, get('/dev/outbox'), { ip: '127.0.0.1' })
+		expect(response.status).toBe(404)
+	})
+})
