@@ -137,10 +137,14 @@ async function main() {
 			return context
 		},
 	})
+	const replaceable = new Set([...Object.keys(securityHeaders), 'Content-Security-Policy'].map((name) => name.toLowerCase()))
 	app.all('/{*splat}', (req, res, next) => {
-		// React Router's root middleware sets the security headers itself
-		// (the page's CSP has its nonce); the adapter appends, so drop ours.
-		for (const name of [...Object.keys(securityHeaders), 'Content-Security-Policy']) res.removeHeader(name)
+		// React Router's responses set these headers themselves (a page's
+		// CSP carries its nonce). The adapter appends headers, so let its
+		// values replace the defaults above instead of doubling them.
+		const append = res.append.bind(res)
+		res.append = (field: string, value?: string | string[]) =>
+			replaceable.has(field.toLowerCase()) && value !== undefined ? res.setHeader(field, value) : append(field, value)
 		return handleWithReactRouter(req, res, next)
 	})
 

@@ -15,7 +15,7 @@ import {
 import { NonceProvider } from './components/nonce.tsx'
 import { startCleanup } from './lib/cleanup.server.ts'
 import { logger } from './lib/logger.server.ts'
-import { createNonce, nonceContext } from './lib/security-headers.server.ts'
+import { createNonce, documentSecurityHeaders, nonceContext } from './lib/security-headers.server.ts'
 
 // The Node server (app-server.ts) fills these in; it must use the very same
 // context objects as the routes, so it takes them from this module.
@@ -67,6 +67,9 @@ export default function handleRequest(
 						},
 					})
 					responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+					for (const [name, value] of Object.entries(documentSecurityHeaders(nonce))) {
+						responseHeaders.set(name, value)
+					}
 					pipe(body)
 					resolve(
 						new Response(createReadableStreamFromReadable(body), {

@@ -9,6 +9,7 @@ import {
 	ScrollRestoration,
 	useRouteLoaderData,
 } from 'react-router'
+import { z } from 'zod'
 import type { Route } from './+types/root'
 import { useNonce } from './components/nonce.tsx'
 import { SignOutForm } from './components/sign-out-form.tsx'
@@ -25,6 +26,10 @@ export const middleware: Route.MiddlewareFunction[] = [
 	csrfMiddleware,
 	sessionMiddleware,
 ]
+
+// In the browser, zod must not probe for eval (new Function): under the CSP
+// that probe is a reported violation. It runs without JIT there.
+if (typeof document !== 'undefined') z.config({ jitless: true })
 
 export const links: Route.LinksFunction = () => [
 	{ rel: 'stylesheet', href: stylesUrl },

@@ -93,17 +93,32 @@ export function bodyTooLarge(request: Request): boolean {
 	return Number.isFinite(length) && length > limit
 }
 
+/**
+ * The headers of an HTML page rendered with `nonce` (entry.server.tsx sets
+ * them itself, so pages rendered without the root middleware, such as the
+ * 404 page, have them too).
+ */
+export function documentSecurityHeaders(nonce: string): Record<string, string> {
+	const env = getEnv()
+	return {
+		...baseSecurityHeaders({ https: env.isHttps }),
+		'Content-Security-Policy': contentSecurityPolicy(nonce, {
+			dev: env.NODE_ENV === 'development',
+			https: env.isHttps,
+		}),
+	}
+}
+
 function applyHeaders(response: Response, request: Request, nonce: string) {
 	const env = getEnv()
-	const dev = env.NODE_ENV === 'development'
 	for (const [name, value] of Object.entries(baseSecurityHeaders({ https: env.isHttps }))) {
 		response.headers.set(name, value)
 	}
 	const isHtml = (response.headers.get('content-type') ?? '').startsWith('text/html')
-	response.headers.set(
-		'Content-Security-Policy',
-		isHtml ? contentSecurityPolicy(nonce, { dev, https: env.isHttps }) : NON_DOCUMENT_CSP,
-	)
+	if (!isHtml) response.headers.set('Content-Security-Policy', NON_DOCUMENT_CSP)
+	else if (!response.headers.has('Content-Security-Policy')) {
+		response.headers.set('Content-Security-Policy', documentSecurityHeaders(nonce)['Content-Security-Policy']!)
+	}
 	if (isPrivateResponse(request, response)) response.headers.set('Cache-Control', 'no-store')
 }
 

@@ -1,0 +1,193 @@
+/**
+ * Issue 5's account features in a real browser, in both projects (no-js
+ * and js), against the production build. Mail: the e2e server runs locally
+ * without SMTP_URL, so messages land in the local outbox and the tests read
+ * the links from /dev/outbox, as a developer would. (Delivery over real SMTP
+ * is covered by the vitest integration tests with an in-process SMTP server.)
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test'
+import { newUser, PASSWORD, signIn, signUp, type TestUser } from './support.ts'
+
+const NEW_PASSWORD = 'a brand new passphrase'
+
+/** The link of the newest outbox message to `email` whose subject matches. */
+async function linkFromOutbox(page: Page, email: string, subject: RegExp): Promise<string> {
+	const outbox = await page.context().newPage()
+	const message = outbox.getByRole('article').filter({ hasText: email }).filter({ has: outbox.getByRole('heading', { name: subject }) })
+	await expect(async () => {
+		await outbox.goto('/dev/outbox')
+		await expect(message.first()).toBeVisible({ timeout: 500 })
+	}).toPass({ timeout: 15_000 })
+	const href = await message.first().getByRole('link').first().getAttribute('href')
+	await outbox.close()
+	expect(href).toBeTruthy()
+	return new URL(href!).pathname + new URL(href!).search
+}
+
+async function signedInElsewhere(browser: Browser, user: TestUser) {
+	const context = await browser.newContext()
+	const page = await context.newPage()
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/tasks$/)
+	return { context, page }
+}
+
+async function openSettings(page: Page) {
+	await page.goto('/tasks')
+	await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Settings' }).click()
+	await expect(page).toHaveURL(/\/settings$/)
+}
+
+test.describe('forgot and reset password', () => {
+	test('neutral answer, link by mail, new password works, every old session ends, link is single-use', async ({ page, browser }) => {
+		const user = newUser('Reset Me')
+		await signUp(page, user)
+		const other = await signedInElsewhere(browser, user)
+		await page.getByRole('button', { name: 'Sign out' }).click()
+
+		await page.goto('/login')
+		await page.getByRole('link', { name: 'Forgot password?' }).click()
+		await expect(page).toHaveURL(/\/forgot-password$/)
+
+		// Unknown and known emails get the same answer.
+		await page.getByLabel('Email').fill(`nobody-${Date.now()}@example.com`)
+		await page.getByRole('button', { name: 'Send reset link' }).click()
+		const neutral = page.getByRole('status').filter({ hasText: 'If an account exists for that email' })
+		await expect(neutral).toBeVisible()
+		await page.getByLabel('Email').fill(user.email)
+		await page.getByRole('button', { name: 'Send reset link' }).click()
+		await expect(neutral).toBeVisible()
+
+		const link = await linkFromOutbox(page, user.email, /Reset your Taskwell password/)
+		expect(link).toMatch(/^\/reset-password\?token=/)
+		await page.goto(link)
+		await page.getByLabel('New password').fill(NEW_PASSWORD)
+		await page.getByLabel('Confirm password').fill('not the same')
+		await page.getByRole('button', { name: 'Reset password' }).click()
+		await expect(page.getByLabel('Confirm password')).toHaveAttribute('aria-invalid', 'true')
+		await expect(page.getByText('Passwords do not match')).toBeVisible()
+
+		await page.getByLabel('New password').fill(NEW_PASSWORD)
+		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
+		await page.getByRole('button', { name: 'Reset password' }).click()
+		await expect(page).toHaveURL(/\/login\?reset=1$/)
+		await expect(page.getByText('Your password has been reset')).toBeVisible()
+
+		// The other browser was signed out by the reset.
+		await other.page.goto('/tasks')
+		await expect(other.page).toHaveURL(/\/login\?redirectTo=%2Ftasks$/)
+		await other.context.close()
+
+		await signIn(page, { email: user.email, password: PASSWORD })
+		await expect(page.getByText('Invalid email or password')).toBeVisible()
+		await signIn(page, { email: user.email, password: NEW_PASSWORD })
+		await expect(page).toHaveURL(/\/tasks$/)
+
+		// Used once: now it is refused, with a way to ask again.
+		await page.goto(link)
+		await expect(page.getByRole('heading', { name: 'This link does not work' })).toBeVisible()
+		await page.getByRole('link', { name: 'Ask for a new reset link' }).click()
+		await expect(page).toHaveURL(/\/forgot-password$/)
+	})
+
+	test('a forged token gets a clear message and a way to ask again', async ({ page }) => {
+		await page.goto('/reset-password?token=not-a-real-token')
+		await expect(page.getByText('invalid, has expired or has already been used')).toBeVisible()
+		await expect(page.getByRole('link', { name: 'Ask for a new reset link' })).toBeVisible()
+	})
+})
+
+test.describe('settings', () => {
+	test('is reachable from the header, protected, and changes the name', async ({ page }) => {
+		await page.goto('/settings')
+		await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings$/)
+		const user = newUser('Name Changer')
+		await signUp(page, user)
+		await openSettings(page)
+		const name = page.getByLabel('Name')
+		await name.fill('   ')
+		await page.getByRole('button', { name: 'Save name' }).click()
+		await expect(name).toHaveAttribute('aria-invalid', 'true')
+		await expect(page.getByText('Name is required')).toBeVisible()
+		await name.fill('Renamed Person')
+		await page.getByRole('button', { name: 'Save name' }).click()
+		await expect(page.getByText('Your name has been saved.')).toBeVisible()
+		await expect(page.getByRole('navigation', { name: 'Account' })).toContainText('Renamed Person')
+		await expect(page.getByLabel('Name')).toHaveValue('Renamed Person')
+	})
+
+	test('changes the password; "Sign out other devices" ends the other sessions only', async ({ page, browser }) => {
+		const user = newUser('Password Changer')
+		await signUp(page, user)
+		const other = await signedInElsewhere(browser, user)
+		await openSettings(page)
+
+		await page.getByLabel('Current password').fill('definitely wrong')
+		await page.getByLabel('New password').fill(NEW_PASSWORD)
+		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
+		await page.getByRole('button', { name: 'Change password' }).click()
+		await expect(page.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true')
+		await expect(page.getByText('Incorrect password')).toBeVisible()
+
+		await page.getByLabel('Current password').fill(PASSWORD)
+		await page.getByLabel('New password').fill(NEW_PASSWORD)
+		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
+		await page.getByLabel('Sign out other devices').check()
+		await page.getByRole('button', { name: 'Change password' }).click()
+		await expect(page.getByText('other devices have been signed out')).toBeVisible()
+
+		await page.goto('/tasks')
+		await expect(page).toHaveURL(/\/tasks$/)
+		await other.page.goto('/tasks')
+		await expect(other.page).toHaveURL(/\/login/)
+		await other.context.close()
+	})
+
+	test('lists sessions, marks this device, signs out one or all others', async ({ page, browser }) => {
+		const user = newUser('Session Keeper')
+		await signUp(page, user)
+		const second = await signedInElsewhere(browser, user)
+		const third = await signedInElsewhere(browser, user)
+		await openSettings(page)
+
+		const sessions = page.getByRole('region', { name: 'Where you are signed in' }).getByRole('listitem')
+		await expect(sessions).toHaveCount(3)
+		await expect(sessions.first()).toContainText('This device')
+		await expect(sessions.first()).toContainText('Chrome')
+		await expect(sessions.first()).toContainText('IP address')
+		await expect(sessions.first()).toContainText('Last active')
+		await expect(sessions.filter({ hasText: 'This device' })).toHaveCount(1)
+
+		await sessions.nth(1).getByRole('button', { name: 'Sign out' }).click()
+		await expect(page.getByText('That session has been signed out.')).toBeVisible()
+		await expect(sessions).toHaveCount(2)
+
+		await page.getByRole('button', { name: 'Sign out of all other sessions' }).click()
+		await expect(page.getByText('All your other sessions have been signed out.')).toBeVisible()
+		await expect(sessions).toHaveCount(1)
+		for (const other of [second, third]) {
+			await other.page.goto('/tasks')
+			await expect(other.page).toHaveURL(/\/login/)
+			await other.context.close()
+		}
+		await page.goto('/tasks')
+		await expect(page).toHaveURL(/\/tasks$/)
+	})
+
+	test('deletes the account after the password is typed, then signs out', async ({ page }) => {
+		const user = newUser('Leaving Soon')
+		await signUp(page, user)
+		await openSettings(page)
+		const region = page.getByRole('region', { name: 'Delete account' })
+		await region.getByLabel('Password').fill('wrong password')
+		await region.getByRole('button', { name: 'Delete account' }).click()
+		await expect(region.getByText('Incorrect password')).toBeVisible()
+
+		await region.getByLabel('Password').fill(user.password)
+		await region.getByRole('button', { name: 'Delete account' }).click()
+		await expect(page).toHaveURL(/\/(\?deleted=1)?$/)
+		await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' })).toBeVisible()
+		await signIn(page, user)
+		await expect(page.getByText('Invalid email or password')).toBeVisible()
+	})
+})

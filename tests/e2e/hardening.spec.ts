@@ -1,0 +1,146 @@
+/**
+ * Security headers, caching and input bounds on the production build, and
+ * (in the js project) a walk through the app with zero CSP violations.
+ */
+import { expect, test, type APIResponse, type Page } from '@playwright/test'
+import { newUser, signUp } from './support.ts'
+
+function expectBaseHeaders(response: APIResponse, what: string) {
+	const headers = response.headers()
+	expect(headers['x-content-type-options'], what).toBe('nosniff')
+	expect(headers['referrer-policy'], what).toBe('strict-origin-when-cross-origin')
+	expect(headers['cross-origin-opener-policy'], what).toBe('same-origin')
+	expect(headers['content-security-policy'], what).toContain("frame-ancestors 'none'")
+	// Served over http here: no HSTS (it is sent when BETTER_AUTH_URL is https).
+	expect(headers['strict-transport-security'], what).toBeUndefined()
+}
+
+test('pages carry an enforced CSP with a fresh nonce that matches their scripts', async ({ request }) => {
+	const nonces = new Set<string>()
+	for (let i = 0; i < 2; i++) {
+		const response = await request.get('/login')
+		expectBaseHeaders(response, '/login')
+		const headers = response.headers()
+		expect(headers['content-security-policy-report-only']).toBeUndefined()
+		const csp = headers['content-security-policy']!
+		for (const directive of [
+			"'strict-dynamic'",
+			"object-src 'none'",
+			"base-uri 'none'",
+			"frame-ancestors 'none'",
+			"form-action 'self'",
+		]) {
+			expect(csp).toContain(directive)
+		}
+		const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1]
+		expect(nonce).toBeTruthy()
+		nonces.add(nonce!)
+		const html = await response.text()
+		const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((match) => match[0])
+		expect(scripts.length).toBeGreaterThan(0)
+		for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`)
+	}
+	expect(nonces.size).toBe(2)
+})
+
+test('every kind of response carries the security headers', async ({ request, page }) => {
+	await page.goto('/login')
+	const asset = await page.locator('link[rel="modulepreload"]').first().getAttribute('href')
+	const targets = ['/', '/login.data', '/api/auth/jwks', '/favicon.svg', '/no-such-page']
+	if (asset) targets.push(asset)
+	for (const target of targets) {
+		expectBaseHeaders(await request.get(target), target)
+	}
+	const refused = await request.post('/login', {
+		headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+		data: 'email=a%40example.com',
+	})
+	expect(refused.status()).toBe(403)
+	expectBaseHeaders(refused, 'cross-site refusal')
+})
+
+test('signed-in pages and auth responses are never cached', async ({ page, context }) => {
+	await signUp(page, newUser('No Cache'))
+	for (const path of ['/tasks', '/settings', '/settings.data', '/api/auth/get-session']) {
+		const response = await context.request.get(path)
+		expect(response.headers()['cache-control'], path).toBe('no-store')
+	}
+	const signOut = await page.request.post('/logout', {
+		headers: { origin: new URL(page.url()).origin },
+		maxRedirects: 0,
+	})
+	expect(signOut.status()).toBe(302)
+	expect(signOut.headers()['cache-control']).toBe('no-store')
+	const signIn = await page.request.post('/login', {
+		headers: { origin: new URL(page.url()).origin },
+		form: { email: 'nobody@example.com', password: 'not a password' },
+		maxRedirects: 0,
+	})
+	expect(signIn.headers()['cache-control']).toBe('no-store')
+})
+
+test('oversized and malformed requests get a clear 4xx, never a crash', async ({ request, baseURL }) => {
+	const origin = new URL(baseURL!).origin
+	const big = await request.post('/login', {
+		headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+		data: `email=${'a'.repeat(70 * 1024)}`,
+	})
+	expect(big.status()).toBe(413)
+	const bigAuth = await request.post('/api/auth/sign-out', {
+		headers: { origin, 'content-type': 'application/json' },
+		data: 'x'.repeat(2 * 1024 * 1024),
+	})
+	expect(bigAuth.status()).toBe(413)
+	const longEmail = await request.post('/forgot-password', {
+		headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+		data: `email=${'a'.repeat(300)}%40example.com`,
+	})
+	expect(longEmail.status()).toBe(400)
+	const garbage = await request.post('/login', {
+		headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+		data: '%%%&&&=%E0%A4%A',
+	})
+	expect(garbage.status()).toBeGreaterThanOrEqual(400)
+	expect(garbage.status()).toBeLessThan(500)
+	const badJson = await request.post('/api/auth/sign-out', {
+		headers: { origin, 'content-type': 'application/json' },
+		data: '{not json',
+	})
+	expect(badJson.status()).toBeGreaterThanOrEqual(400)
+	expect(badJson.status()).toBeLessThan(500)
+})
+
+async function recordCspViolations(page: Page) {
+	const violations: string[] = []
+	page.on('console', (message) => {
+		if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+	})
+	await page.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (event) => {
+			console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`)
+		})
+	})
+	return violations
+}
+
+test('the app runs with JavaScript under its CSP without a single violation', async ({ page }) => {
+	test.skip(test.info().project.name !== 'js', 'CSP violations only matter where scripts run')
+	const violations = await recordCspViolations(page)
+	await page.goto('/')
+	await page.getByRole('main').getByRole('link', { name: 'Sign up' }).click()
+	await expect(page).toHaveURL(/\/signup$/)
+	// Hydrated: client-side validation works.
+	const user = newUser('Csp Walker')
+	await signUp(page, user)
+	await page.getByRole('link', { name: 'Settings' }).click()
+	await expect(page).toHaveURL(/\/settings$/)
+	await page.getByLabel('Name').fill('Csp Walker Renamed')
+	await page.getByRole('button', { name: 'Save name' }).click()
+	await expect(page.getByText('Your name has been saved.')).toBeVisible()
+	await page.goto('/tasks')
+	await page.getByRole('button', { name: 'Sign out' }).click()
+	await expect(page).toHaveURL(/\/$/)
+	await page.goto('/forgot-password')
+	await page.goto('/login')
+	expect(violations).toEqual([])
+})

@@ -1,0 +1,67 @@
+/**
+ * The server logs (test-results/e2e-server.log, written by serve.mjs) after
+ * a full sign-up / sign-in / tasks / settings flow hold no password, no
+ * cookie value and no JWT, and each request line is JSON with the user id
+ * once it is known.
+ */
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { expect, test } from '@playwright/test'
+import { newUser, PASSWORD, signIn, signOut, signUp } from './support.ts'
+
+const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
+const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/
+
+test('a full flow leaves no password, cookie value or JWT in the logs', async ({ page, context }) => {
+	const user = { ...newUser('Log Watcher'), password: `leak-check ${Date.now()} secret` }
+	await signUp(page, user)
+	const cookieValues = (await context.cookies()).map((cookie) => cookie.value)
+	await page.goto('/tasks')
+	const addTask = page.getByRole('button', { name: 'Add task' })
+	if (await addTask.count()) {
+		await page.getByLabel('Title').fill('Leak check task')
+		await addTask.click()
+		await expect(page.getByText('Leak check task').first()).toBeVisible()
+	}
+	await page.goto('/settings')
+	await page.getByLabel('Current password').fill('a wrong guess here')
+	await page.getByLabel('New password').fill(`${user.password} new`)
+	await page.getByLabel('Confirm password').fill(`${user.password} new`)
+	await page.getByRole('button', { name: 'Change password' }).click()
+	await expect(page.getByText('Incorrect password')).toBeVisible()
+	await signOut(page)
+	await signIn(page, { email: user.email, password: 'wrong password here' })
+	await expect(page.getByText('Invalid email or password')).toBeVisible()
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/tasks$/)
+	cookieValues.push(...(await context.cookies()).map((cookie) => cookie.value))
+	await page.goto('/settings')
+	await signOut(page)
+
+	// Let the servers flush their last lines.
+	await page.waitForTimeout(500)
+	const log = await readFile(LOG_FILE, 'utf8')
+	expect(log.length).toBeGreaterThan(0)
+	for (const secret of [user.password, PASSWORD, 'wrong password here', 'a wrong guess here']) {
+		expect(log.includes(secret), 'a password is in the log').toBe(false)
+		expect(log.includes(encodeURIComponent(secret)), 'a password is in the log').toBe(false)
+	}
+	for (const value of cookieValues) {
+		expect(value.length).toBeGreaterThan(10)
+		// The signed cookie is "<token>.<signature>": neither half may appear.
+		for (const part of [value, decodeURIComponent(value), ...decodeURIComponent(value).split('.')]) {
+			if (part.length >= 16) expect(log.includes(part), 'a cookie value is in the log').toBe(false)
+		}
+	}
+	expect(JWT.test(log), 'a JWT is in the log').toBe(false)
+
+	const lines = log.split('\n').filter((line) => line.startsWith('{'))
+	const requests = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'request')
+	expect(requests.length).toBeGreaterThan(0)
+	for (const line of requests.slice(0, 50)) {
+		expect(line).toMatchObject({ method: expect.any(String), path: expect.any(String), status: expect.any(Number) })
+		expect(line.requestId).toEqual(expect.any(String))
+		expect(line.durationMs).toEqual(expect.any(Number))
+	}
+	expect(requests.some((line) => line.path === '/settings' && typeof line.userId === 'string')).toBe(true)
+})
