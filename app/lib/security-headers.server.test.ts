@@ -1,0 +1,117 @@
+import { RouterContextProvider } from 'react-router'
+import { describe, expect, test } from 'vitest'
+import {
+	bodyTooLarge,
+	contentSecurityPolicy,
+	createNonce,
+	createSecurityHeadersMiddleware,
+	isPrivateResponse,
+	MAX_BODY_BYTES,
+	NON_DOCUMENT_CSP,
+	nonceContext,
+	userIdContext,
+} from './security-headers.server.ts'
+
+const ORIGIN = 'http://localhost:3000'
+
+describe('content security policy', () => {
+	test('production: nonce + strict-dynamic, no unsafe-inline scripts, and the required directives', () => {
+		const csp = contentSecurityPolicy('abc123')
+		expect(csp).toContain("script-src 'nonce-abc123' 'strict-dynamic'")
+		for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "default-src 'self'"]) {
+			expect(csp).toContain(directive)
+		}
+		expect(/script-src[^;]*unsafe/.test(csp)).toBe(false)
+		expect(csp).not.toContain('upgrade-insecure-requests')
+		expect(contentSecurityPolicy('x', { https: true })).toContain('upgrade-insecure-requests')
+	})
+
+	test('dev (Vite) allows its HMR websocket and injected styles', () => {
+		const csp = contentSecurityPolicy('abc', { dev: true })
+		expect(csp).toMatch(/connect-src 'self' ws: wss:/)
+		expect(csp).toMatch(/style-src 'self' 'unsafe-inline'/)
+		expect(csp).toContain("frame-ancestors 'none'")
+	})
+
+	test('nonces are fresh and unguessable', () => {
+		const nonces = new Set(Array.from({ length: 100 }, () => createNonce()))
+		expect(nonces.size).toBe(100)
+		for (const nonce of nonces) expect(nonce).toMatch(/^[A-Za-z0-9+/]{24}$/)
+	})
+})
+
+describe('caching and body limits', () => {
+	const ok = () => new Response('ok')
+	test.each([
+		['GET', '/', '', false],
+		['GET', '/tasks', 'taskwell.session_token=abc', true],
+		['GET', '/tasks.data', '__Secure-taskwell.session_token=abc', true],
+		['GET', '/api/auth/jwks', '', true],
+		['GET', '/reset-password', '', true],
+		['GET', '/settings.data', '', true],
+		['POST', '/login', '', true],
+		['GET', '/favicon.svg', 'other=1', false],
+	])('%s %s (cookie %j) private: %s', (method, path, cookie, expected) => {
+		const request = new Request(`${ORIGIN}${path}`, { method, headers: cookie ? { cookie } : {} })
+		expect(isPrivateResponse(request, ok())).toBe(expected)
+	})
+
+	test('a response that sets a cookie is private', () => {
+		const response = new Response('ok', { headers: { 'set-cookie': 'a=b' } })
+		expect(isPrivateResponse(new Request(`${ORIGIN}/`), response)).toBe(true)
+	})
+
+	test('bodies above the limit are refused by Content-Length', () => {
+		const post = (path: string, length: number) =>
+			new Request(`${ORIGIN}${path}`, { method: 'POST', headers: { 'content-length': String(length) } })
+		expect(bodyTooLarge(post('/login', MAX_BODY_BYTES))).toBe(false)
+		expect(bodyTooLarge(post('/login', MAX_BODY_BYTES + 1))).toBe(true)
+		expect(bodyTooLarge(post('/api/auth/sign-out', MAX_BODY_BYTES + 1))).toBe(false)
+		expect(bodyTooLarge(new Request(`${ORIGIN}/login`))).toBe(false)
+	})
+})
+
+describe('the middleware', () => {
+	const middleware = createSecurityHeadersMiddleware({ userIdOf: async () => 'user-1' })
+	async function run(request: Request, next: () => Promise<Response>) {
+		const context = new RouterContextProvider()
+		const response = (await middleware({ request, context, params: {}, unstable_pattern: '' } as never, next as never)) as Response
+		return { response, context }
+	}
+
+	test('puts a nonce in the context, the headers on the response, and the user id for the log', async () => {
+		let seen: string | null = null
+		const { response, context } = await run(new Request(`${ORIGIN}/settings`), async () => {
+			return new Response('<html></html>', { headers: { 'content-type': 'text/html' } })
+		})
+		seen = context.get(nonceContext)
+		expect(seen).toBeTruthy()
+		expect(response.headers.get('content-security-policy')).toContain(`'nonce-${seen}'`)
+		expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+		expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
+		expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+		expect(response.headers.get('cache-control')).toBe('no-store')
+		expect(response.headers.get('strict-transport-security')).toBeNull()
+		expect(context.get(userIdContext)).toBe('user-1')
+	})
+
+	test('non-HTML responses get the strict policy, even immutable ones', async () => {
+		const { response } = await run(new Request(`${ORIGIN}/api/auth/jwks`), async () => Response.redirect(`${ORIGIN}/x`, 302))
+		expect(response.headers.get('content-security-policy')).toBe(NON_DOCUMENT_CSP)
+		expect(response.headers.get('location')).toBe(`${ORIGIN}/x`)
+	})
+
+	test('an oversized body gets 413 without reaching the route', async () => {
+		let reached = false
+		const { response } = await run(
+			new Request(`${ORIGIN}/login`, { method: 'POST', headers: { 'content-length': String(MAX_BODY_BYTES * 2) } }),
+			async () => {
+				reached = true
+				return new Response('ok')
+			},
+		)
+		expect(response.status).toBe(413)
+		expect(reached).toBe(false)
+		expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+	})
+})

@@ -1,0 +1,101 @@
+/**
+ * REQUIRE_EMAIL_VERIFICATION=true: new accounts confirm their email (a link
+ * received over real SMTP) before they can sign in, with a "send again"
+ * form. Off by default (the other test files run without it).
+ */
+import { afterAll, describe, expect, test } from 'vitest'
+import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import { linkIn, startSmtpServer } from './account-smtp.ts'
+
+const smtp = await startSmtpServer()
+const savedEnv = {
+	SMTP_URL: process.env.SMTP_URL,
+	REQUIRE_EMAIL_VERIFICATION: process.env.REQUIRE_EMAIL_VERIFICATION,
+}
+process.env.SMTP_URL = smtp.url
+process.env.REQUIRE_EMAIL_VERIFICATION = 'true'
+
+const { cookieHeaderFrom, formPost, get, runRoute } = await import('../support/routes.ts')
+const { database } = await import('../../app/lib/db.server.ts')
+const signupRoute = await import('../../app/routes/signup.tsx')
+const loginRoute = await import('../../app/routes/login.tsx')
+const verifyRoute = await import('../../app/routes/verify-email.tsx')
+
+onTestDatabaseTeardown(() => database.close())
+afterAll(async () => {
+	await smtp.close()
+	for (const [key, value] of Object.entries(savedEnv)) {
+		if (value === undefined) delete process.env[key]
+		else process.env[key] = value
+	}
+})
+
+const PASSWORD = 'a good long password'
+let counter = 0
+const freshEmail = () => `verify${++counter}-${Date.now()}@example.com`
+
+async function signUp(email: string) {
+	return runRoute(
+		signupRoute.action as never,
+		formPost('/signup', { name: 'Mary Somerville', email, password: PASSWORD, confirmPassword: PASSWORD }),
+	)
+}
+
+const signIn = (email: string) => runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }))
+
+describe('email verification', () => {
+	test('sign-up sends a link and no session; sign-in waits for the click; the link confirms once', async () => {
+		const email = freshEmail()
+		const since = smtp.received.length
+		const { response } = await signUp(email)
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe(`/verify-email?${new URLSearchParams({ email, sent: '1' })}`)
+		expect(cookieHeaderFrom(response)).not.toMatch(/session_token=/)
+
+		const refused = await signIn(email)
+		expect(refused.response.status).toBe(403)
+		expect(refused.data.result.error['']?.[0]).toMatch(/Confirm your email address/)
+		expect(cookieHeaderFrom(refused.response)).not.toMatch(/session_token=/)
+
+		const mail = await smtp.waitFor(email, { since })
+		const link = new URL(linkIn(mail, '/verify-email?token='))
+		expect(link.pathname).toBe('/verify-email')
+		const confirmed = await runRoute(verifyRoute.loader as never, get(`${link.pathname}${link.search}`))
+		expect(confirmed.response.status).toBe(302)
+		expect(confirmed.response.headers.get('location')).toBe('/login?verified=1')
+
+		const allowed = await signIn(email)
+		expect(allowed.response.status).toBe(302)
+		expect(cookieHeaderFrom(allowed.response)).toMatch(/session_token=/)
+	})
+
+	test('a taken email gets the same answer as a free one (no account enumeration)', async () => {
+		const email = freshEmail()
+		await signUp(email)
+		const again = await signUp(email)
+		expect(again.response.status).toBe(302)
+		expect(again.response.headers.get('location')).toMatch(/^\/verify-email\?/)
+	})
+
+	test('"Send again" mails a fresh link to an unconfirmed account, and answers the same for unknown ones', async () => {
+		const email = freshEmail()
+		await signUp(email)
+		await smtp.waitFor(email)
+		const since = smtp.received.length
+		for (const address of [email, `nobody-${Date.now()}@example.com`]) {
+			const { response } = await runRoute(verifyRoute.action as never, formPost('/verify-email', { email: address }))
+			expect(response.status).toBe(302)
+			expect(response.headers.get('location')).toBe(`/verify-email?${new URLSearchParams({ sent: '1', email: address })}`)
+		}
+		const mail = await smtp.waitFor(email, { since })
+		expect(linkIn(mail, '/verify-email?token=')).toBeTruthy()
+	})
+
+	test('a forged or tampered link is refused with the send-again form', async () => {
+		for (const token of ['not-a-token', 'eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jb20ifQ.forged']) {
+			const { response, data } = await runRoute(verifyRoute.loader as never, get(`/verify-email?token=${token}`))
+			expect(response.status).toBe(200)
+			expect(data.problem).toBe('invalid')
+		}
+	})
+})
