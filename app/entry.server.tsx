@@ -38,7 +38,8 @@ export default function handleRequest(
 ) {
 	// The root middleware made this request's nonce and puts it in the
 	// Content-Security-Policy header; every inline script must carry it.
-	const nonce = loadContext.get(nonceContext) ?? createNonce()
+	// (None in dev: Vite's own scripts run under 'unsafe-inline' there.)
+	const nonce = import.meta.env.DEV ? '' : (loadContext.get(nonceContext) ?? createNonce())
 	if (request.method.toUpperCase() === 'HEAD') {
 		return new Response(null, { status: responseStatusCode, headers: responseHeaders })
 	}
