@@ -1,0 +1,171 @@
+/**
+ * The task API's contract: the zod schemas that validate its requests, shape
+ * its responses and generate its OpenAPI document (GET /openapi.json), shared
+ * with the app's BFF client so both sides agree on one definition.
+ * Plain zod (no Hono import): `.meta({ id })` names a schema in OpenAPI.
+ *
+ * Inputs are strict: an unknown field is a 422, never silently dropped, so a
+ * typo in a client (`complete` for `completed`) cannot pass unnoticed.
+ */
+import { z } from 'zod'
+
+export const TASK_TITLE_MAX_LENGTH = 200
+export const TASK_NOTES_MAX_LENGTH = 5000
+export const TASK_LIST_DEFAULT_LIMIT = 50
+export const TASK_LIST_MAX_LIMIT = 100
+export const TASK_SEARCH_MAX_LENGTH = 200
+
+export const TASK_PRIORITIES = ['low', 'normal', 'high'] as const
+export const taskPrioritySchema = z
+	.enum(TASK_PRIORITIES, { error: 'must be one of low, normal, high' })
+	.meta({ id: 'TaskPriority' })
+export type TaskPriority = z.infer<typeof taskPrioritySchema>
+
+export const TASK_STATUSES = ['all', 'active', 'completed'] as const
+export const taskStatusSchema = z.enum(TASK_STATUSES, { error: 'must be one of all, active, completed' })
+export type TaskStatus = z.infer<typeof taskStatusSchema>
+
+export const TASK_SORTS = ['created', 'due', 'priority'] as const
+export const taskSortSchema = z.enum(TASK_SORTS, { error: 'must be one of created, due, priority' })
+export type TaskSort = z.infer<typeof taskSortSchema>
+
+export const SORT_ORDERS = ['asc', 'desc'] as const
+export const sortOrderSchema = z.enum(SORT_ORDERS, { error: 'must be asc or desc' })
+export type SortOrder = z.infer<typeof sortOrderSchema>
+
+/** Default direction of each sort when `order` is absent. */
+export const DEFAULT_SORT_ORDER: Record<TaskSort, SortOrder> = {
+	created: 'desc', // newest first
+	due: 'asc', // soonest first (tasks without a due date last)
+	priority: 'desc', // high, normal, low
+}
+
+/** A calendar date, YYYY-MM-DD, that exists (no 2025-02-30, no year 0). */
+export const calendarDateSchema = z.iso
+	.date({ error: 'must be a date (YYYY-MM-DD)' })
+	.refine((value) => !value.startsWith('0000'), 'must be a date (YYYY-MM-DD)')
+
+const stringError = (issue: { input: unknown }) =>
+	issue.input === undefined ? 'is required' : 'must be a string'
+/** Postgres text cannot hold U+0000. */
+const noNulCharacter = (value: string) => !value.includes('\u0000')
+
+const titleSchema = z
+	.string({ error: stringError })
+	.trim()
+	.min(1, 'is required')
+	.max(TASK_TITLE_MAX_LENGTH, `must be at most ${TASK_TITLE_MAX_LENGTH} characters`)
+	.refine(noNulCharacter, 'must not contain NUL characters')
+
+const notesSchema = z
+	.string({ error: stringError })
+	.max(TASK_NOTES_MAX_LENGTH, `must be at most ${TASK_NOTES_MAX_LENGTH} characters`)
+	.refine(noNulCharacter, 'must not contain NUL characters')
+
+export const taskSchema = z
+	.object({
+		id: z.uuid(),
+		title: z.string(),
+		/** null when the task has no notes. */
+		notes: z.string().nullable(),
+		completed: z.boolean(),
+		dueDate: z.iso.date().nullable(),
+		priority: taskPrioritySchema,
+		createdAt: z.iso.datetime(),
+		updatedAt: z.iso.datetime(),
+		/** When it was (last) marked completed; null while active. */
+		completedAt: z.iso.datetime().nullable(),
+	})
+	.meta({ id: 'Task' })
+export type Task = z.infer<typeof taskSchema>
+
+/** POST /v1/tasks. Empty (or blank) notes are stored as null. */
+export const createTaskInputSchema = z
+	.strictObject({
+		title: titleSchema,
+		notes: notesSchema.nullable().optional(),
+		dueDate: calendarDateSchema.nullable().optional(),
+		priority: taskPrioritySchema.optional(),
+		completed: z.boolean({ error: 'must be true or false' }).optional(),
+	})
+	.meta({ id: 'CreateTaskInput' })
+export type CreateTaskInput = z.input<typeof createTaskInputSchema>
+
+/** PATCH /v1/tasks/:id: any subset; null clears notes or dueDate. */
+export const updateTaskInputSchema = z
+	.strictObject({
+		title: titleSchema.optional(),
+		notes: notesSchema.nullable().optional(),
+		dueDate: calendarDateSchema.nullable().optional(),
+		priority: taskPrioritySchema.optional(),
+		completed: z.boolean({ error: 'must be true or false' }).optional(),
+	})
+	.meta({ id: 'UpdateTaskInput' })
+export type UpdateTaskInput = z.input<typeof updateTaskInputSchema>
+
+/** GET /v1/tasks query string. */
+export const listTasksQuerySchema = z.object({
+	status: taskStatusSchema.default('all'),
+	q: z
+		.string()
+		.trim()
+		.max(TASK_SEARCH_MAX_LENGTH, `must be at most ${TASK_SEARCH_MAX_LENGTH} characters`)
+		.refine(noNulCharacter, 'must not contain NUL characters')
+		.optional(),
+	sort: taskSortSchema.default('created'),
+	/** Defaults per sort: created desc, due asc, priority desc. */
+	order: sortOrderSchema.optional(),
+	limit: z.coerce
+		.number({ error: 'must be a whole number' })
+		.int('must be a whole number')
+		.min(1, `must be between 1 and ${TASK_LIST_MAX_LIMIT}`)
+		.max(TASK_LIST_MAX_LIMIT, `must be between 1 and ${TASK_LIST_MAX_LIMIT}`)
+		.default(TASK_LIST_DEFAULT_LIMIT),
+	/** Opaque: the `nextCursor` of the previous page, with the same sort and order. */
+	cursor: z.string().min(1).max(1024, 'is not a valid cursor').optional(),
+})
+export type ListTasksQuery = z.input<typeof listTasksQuerySchema>
+export type ListTasksParams = z.output<typeof listTasksQuerySchema>
+
+export const taskCountsSchema = z
+	.object({
+		all: z.number().int(),
+		active: z.number().int(),
+		completed: z.number().int(),
+	})
+	.meta({ id: 'TaskCounts' })
+export type TaskCounts = z.infer<typeof taskCountsSchema>
+
+export const taskListSchema = z
+	.object({
+		items: z.array(taskSchema),
+		/** Pass as `cursor` for the next page; null on the last page. */
+		nextCursor: z.string().nullable(),
+		/** The caller's totals, whatever the filter, search or page. */
+		counts: taskCountsSchema,
+	})
+	.meta({ id: 'TaskList' })
+export type TaskList = z.infer<typeof taskListSchema>
+
+/** DELETE /v1/tasks?status=completed and DELETE /v1/me/tasks. */
+export const deletedCountSchema = z.object({ deleted: z.number().int() }).meta({ id: 'DeletedCount' })
+export type DeletedCount = z.infer<typeof deletedCountSchema>
+
+export const clearTasksQuerySchema = z.object({
+	status: z.literal('completed', { error: 'must be completed (only completed tasks can be cleared)' }),
+})
+
+/** RFC 9457 problem details, as every error of the API is answered. */
+export const problemSchema = z
+	.object({
+		type: z.string(),
+		title: z.string(),
+		status: z.number().int(),
+		detail: z.string().optional(),
+		instance: z.string().optional(),
+		/** 422 only: one entry per invalid field ("" for the body as a whole). */
+		errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+	})
+	.meta({ id: 'Problem' })
+export type Problem = z.infer<typeof problemSchema>
+export type FieldError = { field: string; message: string }

@@ -1,0 +1,69 @@
+/**
+ * The task API's environment, read once and validated. A wrong value stops the
+ * process with a message naming the variable (never its value).
+ */
+import path from 'node:path'
+import { z } from 'zod'
+import { blankToUndefined, isLoopbackUrl, parseEnv } from '../common/env.ts'
+
+const withDefault = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema)
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional())
+
+const port = z.coerce
+	.number({ error: 'must be a port number' })
+	.int('must be a whole number')
+	.min(1, 'must be between 1 and 65535')
+	.max(65535, 'must be between 1 and 65535')
+
+const httpUrl = z
+	.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+	.transform((value) => value.replace(/\/+$/, ''))
+
+const envSchema = z
+	.object({
+		TASKS_API_PORT: withDefault(port.default(3001)),
+		/** Listen address; 127.0.0.1 by default (set 0.0.0.0 or :: to expose it). */
+		TASKS_API_HOST: withDefault(z.string().min(1).default('127.0.0.1')),
+		/** The app's port: only used to derive the defaults below. */
+		PORT: withDefault(port.default(3000)),
+		BETTER_AUTH_URL: optional(httpUrl),
+		AUTH_ISSUER: optional(z.string().min(1, 'must not be empty')),
+		AUTH_JWKS_URL: optional(httpUrl),
+		/** How long jose waits after one key-set fetch before allowing another. */
+		AUTH_JWKS_COOLDOWN_MS: withDefault(z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(30_000)),
+		TASKS_API_AUDIENCE: withDefault(z.string().min(1).default('taskwell-tasks-api')),
+		DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })),
+		DATA_DIR: withDefault(z.string().default('.data')),
+		/** Where the SQL migrations live (relative to the working directory). */
+		TASKS_MIGRATIONS_DIR: withDefault(z.string().default('drizzle/tasks')),
+		LOG_LEVEL: withDefault(
+			z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+		),
+	})
+	.transform((env) => {
+		const betterAuthUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`
+		return {
+			...env,
+			BETTER_AUTH_URL: betterAuthUrl,
+			AUTH_ISSUER: env.AUTH_ISSUER ?? betterAuthUrl,
+			AUTH_JWKS_URL: env.AUTH_JWKS_URL ?? `http://127.0.0.1:${env.PORT}/api/auth/jwks`,
+			TASKS_MIGRATIONS_DIR: path.resolve(env.TASKS_MIGRATIONS_DIR),
+		}
+	})
+	.superRefine((env, ctx) => {
+		// Keys fetched over plain http from another machine could be swapped in
+		// transit: outside loopback the key set must come over https.
+		if (env.AUTH_JWKS_URL.startsWith('http://') && !isLoopbackUrl(env.AUTH_JWKS_URL)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['AUTH_JWKS_URL'],
+				message: 'must be an https:// URL unless it points at this machine (localhost, 127.0.0.1, [::1])',
+			})
+		}
+	})
+
+export type TasksApiEnv = z.output<typeof envSchema>
+
+export function readTasksApiEnv(source: Record<string, string | undefined> = process.env): TasksApiEnv {
+	return parseEnv(envSchema, source, 'Taskwell task API')
+}

@@ -1,0 +1,103 @@
+/**
+ * The task API process: reads and validates the environment, opens and
+ * migrates its database, listens on TASKS_API_HOST:TASKS_API_PORT, and shuts
+ * down gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight
+ * requests, close the pool).
+ * Run from the repository root: migrations are read from TASKS_MIGRATIONS_DIR
+ * (default ./drizzle/tasks, relative to the working directory).
+ */
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import { openDatabase } from '../common/database.ts'
+import { EnvError } from '../common/env.ts'
+import { createLogger } from '../common/logger.ts'
+import { createApp } from './app.ts'
+import { createTokenVerifier } from './auth/verify-token.ts'
+import { schema } from './db/schema.ts'
+import { readTasksApiEnv, type TasksApiEnv } from './env.ts'
+
+const SHUTDOWN_GRACE_MS = 10_000
+
+let env: TasksApiEnv
+try {
+	env = readTasksApiEnv()
+} catch (error) {
+	if (error instanceof EnvError) {
+		console.error(error.message)
+		process.exit(1)
+	}
+	throw error
+}
+
+const logger = createLogger('tasks-api', env.LOG_LEVEL)
+
+const database = await openDatabase({
+	databaseUrl: env.DATABASE_URL,
+	dataDir: env.DATA_DIR,
+	name: 'tasks',
+	schema,
+	migrationsFolder: env.TASKS_MIGRATIONS_DIR,
+	migrationsTable: '__drizzle_migrations_tasks',
+}).catch((error: unknown) => {
+	logger.fatal({ err: error }, 'cannot open the database')
+	process.exit(1)
+})
+try {
+	await database.migrate()
+} catch (error) {
+	logger.fatal({ err: error }, 'cannot apply the migrations')
+	await database.close().catch(() => {})
+	process.exit(1)
+}
+
+const app = createApp({
+	db: database.db,
+	pingDatabase: database.ping,
+	verifier: createTokenVerifier({
+		jwksUrl: env.AUTH_JWKS_URL,
+		issuer: env.AUTH_ISSUER,
+		audience: env.TASKS_API_AUDIENCE,
+		cooldownMs: env.AUTH_JWKS_COOLDOWN_MS,
+	}),
+	logger,
+})
+
+const server = serve(
+	{ fetch: app.fetch, port: env.TASKS_API_PORT, hostname: env.TASKS_API_HOST },
+	(info) => {
+		logger.info(
+			{ address: info.address, port: info.port, database: database.kind, jwks: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER },
+			'task API listening',
+		)
+	},
+) as Server
+// Slow or stalled clients cannot hold a connection forever.
+server.requestTimeout = 30_000
+server.headersTimeout = 15_000
+server.keepAliveTimeout = 5_000
+server.on('error', (error) => {
+	logger.fatal({ err: error }, 'cannot listen')
+	void database.close().finally(() => process.exit(1))
+})
+
+let shuttingDown = false
+async function shutdown(signal: string) {
+	if (shuttingDown) return
+	shuttingDown = true
+	logger.info({ signal }, 'shutting down: finishing in-flight requests')
+	const force = setTimeout(() => {
+		logger.warn('in-flight requests did not finish in time; closing their connections')
+		server.closeAllConnections()
+	}, SHUTDOWN_GRACE_MS)
+	force.unref()
+	await new Promise<void>((resolve) => {
+		server.close(() => resolve())
+		server.closeIdleConnections()
+	})
+	clearTimeout(force)
+	await database.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'))
+	logger.info('stopped')
+	process.exit(0)
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'))
+process.once('SIGINT', () => void shutdown('SIGINT'))

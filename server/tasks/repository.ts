@@ -1,0 +1,211 @@
+/**
+ * Task queries. Every one takes the caller's user id (the verified JWT's
+ * `sub`) and filters by it: no function here can reach another user's row.
+ */
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
+import type { Database } from '../../common/database.ts'
+import {
+	DEFAULT_SORT_ORDER,
+	type CreateTaskInput,
+	type ListTasksParams,
+	type SortOrder,
+	type Task,
+	type TaskCounts,
+	type TaskSort,
+	type UpdateTaskInput,
+} from '../../common/tasks-contract.ts'
+import { task, type TaskRow, type TasksSchema } from '../db/schema.ts'
+import { encodeCursor, type Cursor } from './cursor.ts'
+
+export type TasksDb = Database<TasksSchema>
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** Ids that are not uuids cannot exist: answered like any unknown id. */
+export function isTaskId(value: string): boolean {
+	return UUID.test(value)
+}
+
+export function toTask(row: TaskRow): Task {
+	return {
+		id: row.id,
+		title: row.title,
+		notes: row.notes,
+		completed: row.completed,
+		dueDate: row.dueDate,
+		priority: row.priority,
+		createdAt: row.createdAt.toISOString(),
+		updatedAt: row.updatedAt.toISOString(),
+		completedAt: row.completedAt ? row.completedAt.toISOString() : null,
+	}
+}
+
+/** Blank notes are no notes. */
+function normalizeNotes(notes: string | null | undefined): string | null {
+	return notes === undefined || notes === null || notes.trim() === '' ? null : notes
+}
+
+/** `%`, `_` and `\` match themselves in the search. */
+export function likePattern(search: string): string {
+	return `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+}
+
+type SortKey = { expressions: Array<SQL | AnyPgColumn>; values: (cursor: Cursor) => SQL[]; keyOf: (row: TaskRow) => Cursor['k'] }
+
+/** The ordering key of a sort: its own value, then created_at, then id. */
+function sortKey(sort: TaskSort, order: SortOrder): SortKey {
+	const tail = (k: Cursor['k']) => {
+		const [createdAt, id] = k.slice(-2) as [string, string]
+		return [sql`${createdAt}::timestamptz`, sql`${id}::uuid`]
+	}
+	switch (sort) {
+		case 'created':
+			return {
+				expressions: [task.createdAt, task.id],
+				values: (cursor) => tail(cursor.k),
+				keyOf: (row) => [row.createdAt.toISOString(), row.id],
+			}
+		case 'due': {
+			// Tasks without a due date come last in both directions.
+			const none = order === 'asc' ? 'infinity' : '-infinity'
+			return {
+				expressions: [sql`coalesce(${task.dueDate}, ${sql.raw(`'${none}'`)}::date)`, task.createdAt, task.id],
+				values: (cursor) => [sql`${cursor.k[0]}::date`, ...tail(cursor.k)],
+				keyOf: (row) => [row.dueDate ?? none, row.createdAt.toISOString(), row.id],
+			}
+		}
+		case 'priority':
+			// The enum is declared low, normal, high: desc = high first.
+			return {
+				expressions: [task.priority, task.createdAt, task.id],
+				values: (cursor) => [sql`${cursor.k[0]}::task_priority`, ...tail(cursor.k)],
+				keyOf: (row) => [row.priority, row.createdAt.toISOString(), row.id],
+			}
+	}
+}
+
+export async function countTasks(db: TasksDb, userId: string): Promise<TaskCounts> {
+	const [row] = await db
+		.select({
+			all: sql<number>`count(*)::int`,
+			completed: sql<number>`(count(*) filter (where ${task.completed}))::int`,
+		})
+		.from(task)
+		.where(eq(task.userId, userId))
+	const all = Number(row?.all ?? 0)
+	const completed = Number(row?.completed ?? 0)
+	return { all, active: all - completed, completed }
+}
+
+export async function listTasks(
+	db: TasksDb,
+	userId: string,
+	params: ListTasksParams,
+	cursor: Cursor | undefined,
+): Promise<{ items: Task[]; nextCursor: string | null; counts: TaskCounts }> {
+	const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
+	const key = sortKey(params.sort, order)
+	const conditions: SQL[] = [eq(task.userId, userId)]
+	if (params.status === 'active') conditions.push(eq(task.completed, false))
+	if (params.status === 'completed') conditions.push(eq(task.completed, true))
+	if (params.q) {
+		const pattern = likePattern(params.q)
+		conditions.push(or(ilike(task.title, pattern), ilike(task.notes, pattern))!)
+	}
+	if (cursor) {
+		const columns = sql.join(key.expressions.map((expression) => sql`${expression}`), sql`, `)
+		const values = sql.join(key.values(cursor), sql`, `)
+		conditions.push(order === 'asc' ? sql`(${columns}) > (${values})` : sql`(${columns}) < (${values})`)
+	}
+	const direction = order === 'asc' ? asc : desc
+	const [rows, counts] = await Promise.all([
+		db
+			.select()
+			.from(task)
+			.where(and(...conditions))
+			.orderBy(...key.expressions.map((expression) => direction(expression)))
+			.limit(params.limit + 1),
+		countTasks(db, userId),
+	])
+	const page = rows.slice(0, params.limit)
+	const last = page.at(-1)
+	const nextCursor =
+		rows.length > params.limit && last
+			? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor)
+			: null
+	return { items: page.map(toTask), nextCursor, counts }
+}
+
+export async function createTask(db: TasksDb, userId: string, input: CreateTaskInput): Promise<Task> {
+	const completed = input.completed ?? false
+	const [row] = await db
+		.insert(task)
+		.values({
+			userId,
+			title: input.title,
+			notes: normalizeNotes(input.notes),
+			dueDate: input.dueDate ?? null,
+			priority: input.priority ?? 'normal',
+			completed,
+			completedAt: completed ? sql`now()` : null,
+		})
+		.returning()
+	return toTask(row!)
+}
+
+export async function getTask(db: TasksDb, userId: string, id: string): Promise<Task | undefined> {
+	if (!isTaskId(id)) return undefined
+	const [row] = await db
+		.select()
+		.from(task)
+		.where(and(eq(task.id, id), eq(task.userId, userId)))
+	return row ? toTask(row) : undefined
+}
+
+export async function updateTask(
+	db: TasksDb,
+	userId: string,
+	id: string,
+	input: UpdateTaskInput,
+): Promise<Task | undefined> {
+	if (!isTaskId(id)) return undefined
+	const changes: { [K in keyof typeof task.$inferInsert]?: (typeof task.$inferInsert)[K] | SQL } = {}
+	if (input.title !== undefined) changes.title = input.title
+	if (input.notes !== undefined) changes.notes = normalizeNotes(input.notes)
+	if (input.dueDate !== undefined) changes.dueDate = input.dueDate
+	if (input.priority !== undefined) changes.priority = input.priority
+	if (input.completed !== undefined) {
+		changes.completed = input.completed
+		// Completing keeps the first completion time; reopening clears it.
+		changes.completedAt = input.completed ? sql`coalesce(${task.completedAt}, now())` : null
+	}
+	if (Object.keys(changes).length === 0) return getTask(db, userId, id)
+	const [row] = await db
+		.update(task)
+		.set({ ...changes, updatedAt: sql`now()` })
+		.where(and(eq(task.id, id), eq(task.userId, userId)))
+		.returning()
+	return row ? toTask(row) : undefined
+}
+
+export async function deleteTask(db: TasksDb, userId: string, id: string): Promise<boolean> {
+	if (!isTaskId(id)) return false
+	const rows = await db
+		.delete(task)
+		.where(and(eq(task.id, id), eq(task.userId, userId)))
+		.returning({ id: task.id })
+	return rows.length > 0
+}
+
+export async function deleteCompletedTasks(db: TasksDb, userId: string): Promise<number> {
+	const rows = await db
+		.delete(task)
+		.where(and(eq(task.userId, userId), eq(task.completed, true)))
+		.returning({ id: task.id })
+	return rows.length
+}
+
+export async function deleteAllTasks(db: TasksDb, userId: string): Promise<number> {
+	const rows = await db.delete(task).where(eq(task.userId, userId)).returning({ id: task.id })
+	return rows.length
+}

@@ -1,0 +1,191 @@
+/**
+ * /v1 routes: declared once with @hono/zod-openapi, so the same zod schemas
+ * validate requests and describe them in GET /openapi.json.
+ */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import {
+	clearTasksQuerySchema,
+	createTaskInputSchema,
+	DEFAULT_SORT_ORDER,
+	deletedCountSchema,
+	listTasksQuerySchema,
+	problemSchema,
+	taskListSchema,
+	taskSchema,
+	updateTaskInputSchema,
+} from '../../common/tasks-contract.ts'
+import type { ApiEnv } from '../context.ts'
+import { invalidFields, notFound } from '../problem.ts'
+import { decodeCursor } from './cursor.ts'
+import * as repository from './repository.ts'
+
+const problemContent = { 'application/problem+json': { schema: problemSchema } }
+const problemResponse = (description: string) => ({ description, content: problemContent })
+const authResponses = {
+	401: problemResponse('Missing, invalid or expired bearer token (see WWW-Authenticate).'),
+	503: problemResponse('The signing keys cannot be fetched right now (see Retry-After).'),
+}
+const security = [{ bearerAuth: [] }]
+const taskIdParams = z.object({
+	id: z.string().meta({ param: { name: 'id', in: 'path' }, description: 'The task id (a uuid).' }),
+})
+const notFoundResponse = problemResponse('No such task for this user (unknown, malformed or someone else’s id).')
+const invalid = problemResponse('Invalid fields: `errors` lists them as { field, message }.')
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+	required: true,
+	content: { 'application/json': { schema } },
+})
+
+const listRoute = createRoute({
+	method: 'get',
+	path: '/v1/tasks',
+	summary: 'List the caller’s tasks',
+	description:
+		'Filtered by status and search (`q`, case-insensitive, in title and notes), sorted, and paginated by an opaque cursor (keyset: stable under inserts). `counts` are the caller’s totals whatever the filter. Default order: created desc, due asc (no due date last), priority desc (high first).',
+	security,
+	request: { query: listTasksQuerySchema },
+	responses: {
+		200: { description: 'A page of tasks.', content: { 'application/json': { schema: taskListSchema } } },
+		422: invalid,
+		...authResponses,
+	},
+})
+
+const createTaskRoute = createRoute({
+	method: 'post',
+	path: '/v1/tasks',
+	summary: 'Create a task',
+	security,
+	request: { body: jsonBody(createTaskInputSchema) },
+	responses: {
+		201: {
+			description: 'Created; `Location` is the task’s URL.',
+			headers: z.object({ Location: z.string() }),
+			content: { 'application/json': { schema: taskSchema } },
+		},
+		400: problemResponse('Malformed JSON.'),
+		413: problemResponse('Body over 64 KiB.'),
+		415: problemResponse('Content-Type is not application/json.'),
+		422: invalid,
+		...authResponses,
+	},
+})
+
+const clearCompletedRoute = createRoute({
+	method: 'delete',
+	path: '/v1/tasks',
+	summary: 'Delete the caller’s completed tasks',
+	security,
+	request: { query: clearTasksQuerySchema },
+	responses: {
+		200: { description: 'How many tasks went.', content: { 'application/json': { schema: deletedCountSchema } } },
+		422: invalid,
+		...authResponses,
+	},
+})
+
+const getTaskRoute = createRoute({
+	method: 'get',
+	path: '/v1/tasks/{id}',
+	summary: 'Read one task',
+	security,
+	request: { params: taskIdParams },
+	responses: {
+		200: { description: 'The task.', content: { 'application/json': { schema: taskSchema } } },
+		404: notFoundResponse,
+		...authResponses,
+	},
+})
+
+const updateTaskRoute = createRoute({
+	method: 'patch',
+	path: '/v1/tasks/{id}',
+	summary: 'Change some fields of a task',
+	description: 'Partial update. `completed: true` sets `completedAt` (kept if already set), `false` clears it. `null` clears notes or dueDate.',
+	security,
+	request: { params: taskIdParams, body: jsonBody(updateTaskInputSchema) },
+	responses: {
+		200: { description: 'The updated task.', content: { 'application/json': { schema: taskSchema } } },
+		400: problemResponse('Malformed JSON.'),
+		404: notFoundResponse,
+		413: problemResponse('Body over 64 KiB.'),
+		415: problemResponse('Content-Type is not application/json.'),
+		422: invalid,
+		...authResponses,
+	},
+})
+
+const deleteTaskRoute = createRoute({
+	method: 'delete',
+	path: '/v1/tasks/{id}',
+	summary: 'Delete a task',
+	security,
+	request: { params: taskIdParams },
+	responses: {
+		204: { description: 'Deleted.' },
+		404: notFoundResponse,
+		...authResponses,
+	},
+})
+
+const deleteMineRoute = createRoute({
+	method: 'delete',
+	path: '/v1/me/tasks',
+	summary: 'Delete all of the caller’s tasks (account deletion)',
+	security,
+	responses: {
+		200: { description: 'How many tasks went.', content: { 'application/json': { schema: deletedCountSchema } } },
+		...authResponses,
+	},
+})
+
+export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.TasksDb): void {
+	app.openapi(listRoute, async (c) => {
+		const params = c.req.valid('query')
+		const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
+		let cursor
+		if (params.cursor !== undefined) {
+			const decoded = decodeCursor(params.cursor, params.sort, order)
+			if (!decoded.ok) throw invalidFields([{ field: 'cursor', message: decoded.message }])
+			cursor = decoded.cursor
+		}
+		const list = await repository.listTasks(db, c.var.userId, params, cursor)
+		return c.json(list, 200)
+	})
+
+	app.openapi(createTaskRoute, async (c) => {
+		const created = await repository.createTask(db, c.var.userId, c.req.valid('json'))
+		c.header('Location', `/v1/tasks/${created.id}`)
+		return c.json(created, 201)
+	})
+
+	app.openapi(clearCompletedRoute, async (c) => {
+		c.req.valid('query')
+		const deleted = await repository.deleteCompletedTasks(db, c.var.userId)
+		return c.json({ deleted }, 200)
+	})
+
+	app.openapi(getTaskRoute, async (c) => {
+		const found = await repository.getTask(db, c.var.userId, c.req.valid('param').id)
+		if (!found) throw notFound()
+		return c.json(found, 200)
+	})
+
+	app.openapi(updateTaskRoute, async (c) => {
+		const updated = await repository.updateTask(db, c.var.userId, c.req.valid('param').id, c.req.valid('json'))
+		if (!updated) throw notFound()
+		return c.json(updated, 200)
+	})
+
+	app.openapi(deleteTaskRoute, async (c) => {
+		const deleted = await repository.deleteTask(db, c.var.userId, c.req.valid('param').id)
+		if (!deleted) throw notFound()
+		return c.body(null, 204)
+	})
+
+	app.openapi(deleteMineRoute, async (c) => {
+		const deleted = await repository.deleteAllTasks(db, c.var.userId)
+		return c.json({ deleted }, 200)
+	})
+}

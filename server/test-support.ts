@@ -1,0 +1,152 @@
+/**
+ * Test helpers for the task API (not a test file): a JWKS server with keys
+ * made by jose, token forging, and the API itself on port 0 over a fresh
+ * database (tests/support/fresh-database.ts picked DATABASE_URL or DATA_DIR).
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { serve } from '@hono/node-server'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { pino } from 'pino'
+import { onTestDatabaseTeardown } from '../tests/support/fresh-database.ts'
+import { openDatabase, type OpenedDatabase } from '../common/database.ts'
+import { REDACTED_PATHS } from '../common/logger.ts'
+import { createApp } from './app.ts'
+import { createTokenVerifier } from './auth/verify-token.ts'
+import { schema, type TasksSchema } from './db/schema.ts'
+
+export const ISSUER = 'http://localhost:3000'
+export const AUDIENCE = 'taskwell-tasks-api'
+
+export type SigningKey = { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }
+
+export async function makeSigningKey(kid: string): Promise<SigningKey> {
+	const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
+	const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }
+	return { kid, privateKey, publicKey, publicJwk }
+}
+
+function listen(server: Server): Promise<number> {
+	return new Promise((resolve) => {
+		server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
+	})
+}
+
+function closeServer(server: Server): Promise<void> {
+	return new Promise((resolve) => {
+		server.closeAllConnections()
+		server.close(() => resolve())
+	})
+}
+
+export type JwksServer = {
+	url: string
+	keys: SigningKey[]
+	/** How many times the key set was fetched. */
+	hits: number
+	/** 'up' serves the keys; 'error' answers 500; 'down' is handled by close(). */
+	mode: 'up' | 'error'
+	close(): Promise<void>
+}
+
+export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
+	const jwks: JwksServer = { url: '', keys, hits: 0, mode: 'up', close: async () => {} }
+	const server = createServer((req, res) => {
+		jwks.hits += 1
+		if (jwks.mode === 'error') {
+			res.statusCode = 500
+			res.end('oops')
+			return
+		}
+		res.setHeader('content-type', 'application/json')
+		res.end(JSON.stringify({ keys: jwks.keys.map((key) => key.publicJwk) }))
+	})
+	const port = await listen(server)
+	jwks.url = `http://127.0.0.1:${port}/api/auth/jwks`
+	jwks.close = () => closeServer(server)
+	return jwks
+}
+
+/** A token shaped like the app's: EdDSA, kid, sub/iat/exp/iss/aud only. */
+export function signToken(
+	key: SigningKey,
+	claims: JWTPayload & { sub?: string } = {},
+	options: { header?: Record<string, unknown>; omit?: Array<'sub' | 'iat' | 'exp' | 'iss' | 'aud'> } = {},
+): Promise<string> {
+	const now = Math.floor(Date.now() / 1000)
+	const payload: JWTPayload = { sub: 'user-1', iat: now, exp: now + 300, iss: ISSUER, aud: AUDIENCE, ...claims }
+	for (const claim of options.omit ?? []) delete payload[claim]
+	return new SignJWT(payload)
+		.setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT', ...options.header })
+		.sign(key.privateKey)
+}
+
+export type LogLine = Record<string, unknown>
+
+export type RunningApi = {
+	url: string
+	database: OpenedDatabase<TasksSchema>
+	logs: LogLine[]
+	close(): Promise<void>
+}
+
+/** The API on 127.0.0.1:<random>, on this test file's fresh database. */
+export async function startApi(options: { jwksUrl: string; cooldownMs?: number; timeoutMs?: number }): Promise<RunningApi> {
+	const database = await openDatabase({
+		databaseUrl: process.env.DATABASE_URL,
+		dataDir: process.env.DATA_DIR ?? '.data',
+		name: 'tasks',
+		schema,
+		migrationsFolder: path.resolve('drizzle/tasks'),
+		migrationsTable: '__drizzle_migrations_tasks',
+		maxConnections: 4,
+	})
+	await database.migrate()
+	const logs: LogLine[] = []
+	const logger = pino(
+		{ level: 'info', base: { service: 'tasks-api' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+		{ write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+	)
+	const app = createApp({
+		db: database.db,
+		pingDatabase: database.ping,
+		verifier: createTokenVerifier({
+			jwksUrl: options.jwksUrl,
+			issuer: ISSUER,
+			audience: AUDIENCE,
+			cooldownMs: options.cooldownMs,
+			timeoutMs: options.timeoutMs,
+		}),
+		logger,
+	})
+	const server = await new Promise<Server>((resolve) => {
+		const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server))
+	})
+	let closed = false
+	const close = async () => {
+		if (closed) return
+		closed = true
+		await closeServer(server)
+		await database.close()
+	}
+	onTestDatabaseTeardown(close)
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, database, logs, close }
+}
+
+/** fetch with a bearer token and a JSON body. */
+export function call(
+	api: { url: string },
+	method: string,
+	pathname: string,
+	options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+	const headers: Record<string, string> = { ...options.headers }
+	if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
+	let body: string | undefined
+	if (options.body !== undefined) {
+		body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+		headers['content-type'] ??= 'application/json'
+	}
+	return fetch(`${api.url}${pathname}`, { method, headers, body })
+}
