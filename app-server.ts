@@ -27,6 +27,7 @@ import {
 	MAX_BODY_BYTES,
 	NON_DOCUMENT_CSP,
 } from './app/lib/security-headers.server.ts'
+import { cookieSecrets, resignAuthCookies } from './app/lib/session-cookie-rotation.server.ts'
 
 const serverEnv = parseEnv(
 	z.object({
@@ -138,7 +139,15 @@ async function main() {
 		},
 	})
 	const replaceable = new Set([...Object.keys(securityHeaders), 'Content-Security-Policy'].map((name) => name.toLowerCase()))
+	// During a rotation of BETTER_AUTH_SECRET (BETTER_AUTH_SECRETS), auth
+	// cookies signed with an older secret are re-signed for the request, so
+	// nobody is signed out by the rotation.
+	const rotation = cookieSecrets(appEnv)
 	app.all('/{*splat}', (req, res, next) => {
+		if (rotation) {
+			const cookie = resignAuthCookies(req.headers.cookie, rotation.current, rotation.previous)
+			if (cookie) req.headers.cookie = cookie
+		}
 		// React Router's responses set these headers themselves (a page's
 		// CSP carries its nonce). The adapter appends headers, so let its
 		// values replace the defaults above instead of doubling them.

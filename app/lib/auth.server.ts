@@ -23,6 +23,8 @@ import { passwordResetMessage, sendMailInBackground, verificationMessage } from 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
 export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
 export const TOKEN_EXPIRES_IN = '5m'
+export const JWKS_ROTATION_INTERVAL_SECONDS = 60 * 60 * 24 * 30
+export const JWKS_GRACE_PERIOD_SECONDS = 60 * 60 * 24 * 7
 
 const env = getEnv()
 
@@ -63,7 +65,14 @@ export function parseSecrets(value: string | undefined) {
 }
 
 export const jwtPluginOptions = {
-	jwks: { keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' } },
+	jwks: {
+		keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' },
+		// Key rotation: a new signing key every 30 days; a retired key stays
+		// in the published set for a week (tokens live 5 minutes, the task
+		// API caches the set), then drops out.
+		rotationInterval: JWKS_ROTATION_INTERVAL_SECONDS,
+		gracePeriod: JWKS_GRACE_PERIOD_SECONDS,
+	},
 	jwt: {
 		issuer: env.BETTER_AUTH_URL,
 		audience: env.TASKS_API_AUDIENCE,
