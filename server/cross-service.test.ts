@@ -1,0 +1,121 @@
+/**
+ * End to end across the two services: tokens minted by the app's real Better
+ * Auth (jwt plugin, EdDSA) for real signed-up users, verified by the running
+ * task API against the key set the app serves at /api/auth/jwks.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { decodeProtectedHeader } from 'jose'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Task, TaskList } from '../common/tasks-contract.ts'
+import { onTestDatabaseTeardown } from '../tests/support/fresh-database.ts'
+import { call, startApi, type RunningApi } from './test-support.ts'
+
+const BETTER_AUTH_URL = 'http://localhost:3000'
+process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
+process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
+
+const { auth } = await import('../app/lib/auth.server.ts')
+const { database: appDatabase } = await import('../app/lib/db.server.ts')
+onTestDatabaseTeardown(() => appDatabase.close())
+
+let jwksServer: Server
+let jwksRequests = 0
+let api: RunningApi
+
+beforeAll(async () => {
+	// The app's key set, served the way the app serves it (auth.handler).
+	jwksServer = createServer((_req, res) => {
+		jwksRequests += 1
+		void auth.handler(new Request(`${BETTER_AUTH_URL}/api/auth/jwks`)).then(async (response) => {
+			res.statusCode = response.status
+			res.setHeader('content-type', response.headers.get('content-type') ?? 'application/json')
+			res.end(await response.text())
+		})
+	})
+	await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
+	const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks`
+	api = await startApi({ jwksUrl })
+})
+afterAll(async () => {
+	await api.close()
+	jwksServer.closeAllConnections()
+	await new Promise<void>((resolve) => jwksServer.close(() => resolve()))
+})
+
+let counter = 0
+async function signUpAndMint(name: string) {
+	counter += 1
+	const email = `cross-${counter}-${Date.now()}@example.com`
+	const { headers } = await auth.api.signUpEmail({
+		body: { name, email, password: 'a good long password' },
+		returnHeaders: true,
+	})
+	const cookie = headers
+		.getSetCookie()
+		.map((setCookie) => setCookie.split(';')[0])
+		.join('; ')
+	expect(cookie).toMatch(/session_token=/)
+	const { token } = await auth.api.getToken({ headers: new Headers({ cookie }) })
+	const session = await auth.api.getSession({ headers: new Headers({ cookie }) })
+	return { token, userId: session!.user.id }
+}
+
+describe('tokens minted by the app’s Better Auth', () => {
+	test('happy path: create, list, read, update, delete with a real token', async () => {
+		const { token } = await signUpAndMint('Ada Lovelace')
+		expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA' })
+
+		const created = await call(api, 'POST', '/v1/tasks', {
+			token,
+			body: { title: 'Write the first program', notes: 'Bernoulli numbers', priority: 'high', dueDate: '2026-12-10' },
+		})
+		expect(created.status).toBe(201)
+		const task = (await created.json()) as Task
+		expect(created.headers.get('location')).toBe(`/v1/tasks/${task.id}`)
+
+		const listed = await call(api, 'GET', '/v1/tasks', { token })
+		expect(listed.status).toBe(200)
+		const page = (await listed.json()) as TaskList
+		expect(page.items).toEqual([task])
+		expect(page.counts).toEqual({ all: 1, active: 1, completed: 0 })
+
+		const patched = await call(api, 'PATCH', `/v1/tasks/${task.id}`, { token, body: { completed: true } })
+		expect(((await patched.json()) as Task).completed).toBe(true)
+		expect((await call(api, 'GET', `/v1/tasks/${task.id}`, { token })).status).toBe(200)
+		expect((await call(api, 'DELETE', `/v1/tasks/${task.id}`, { token })).status).toBe(204)
+		expect(jwksRequests).toBeGreaterThan(0)
+	})
+
+	test('the verified sub is the Better Auth user id; two users stay apart', async () => {
+		const grace = await signUpAndMint('Grace Hopper')
+		const alan = await signUpAndMint('Alan Turing')
+		const graceTask = (await (await call(api, 'POST', '/v1/tasks', { token: grace.token, body: { title: 'Find the bug' } })).json()) as Task
+		await call(api, 'POST', '/v1/tasks', { token: alan.token, body: { title: 'Break the code' } })
+
+		const alanList = (await (await call(api, 'GET', '/v1/tasks', { token: alan.token })).json()) as TaskList
+		expect(alanList.items.map((item) => item.title)).toEqual(['Break the code'])
+		expect((await call(api, 'GET', `/v1/tasks/${graceTask.id}`, { token: alan.token })).status).toBe(404)
+
+		const row = await api.database.db.query.task.findFirst({ where: (task, { eq }) => eq(task.id, graceTask.id) })
+		expect(row?.userId).toBe(grace.userId)
+
+		// What the app does when an account is deleted.
+		const removed = await call(api, 'DELETE', '/v1/me/tasks', { token: grace.token })
+		expect(await removed.json()).toEqual({ deleted: 1 })
+		expect(((await (await call(api, 'GET', '/v1/tasks', { token: alan.token })).json()) as TaskList).counts.all).toBe(1)
+	})
+
+	test('a real token with one byte changed is refused', async () => {
+		const { token } = await signUpAndMint('Mallory')
+		const [header, payload, signature] = token.split('.') as [string, string, string]
+		const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`
+		const response = await call(api, 'GET', '/v1/tasks', { token: `${header}.${payload}.${flipped}` })
+		expect(response.status).toBe(401)
+		expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+	})
+
+	test('/readyz is ready with the app’s key set', async () => {
+		expect((await fetch(`${api.url}/readyz`)).status).toBe(200)
+	})
+})
