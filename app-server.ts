@@ -79,6 +79,7 @@ async function main() {
 					requestId,
 					method: req.method,
 					path: req.path,
+					route: req.path,
 					status: res.statusCode,
 					durationMs: Number(process.hrtime.bigint() - start) / 1e6,
 					userId: routerContext?.get(userIdContext) ?? undefined,
