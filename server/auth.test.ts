@@ -280,7 +280,7 @@ describe('key set availability and rotation', () => {
 
 	test('a new signing key on the app side is accepted by the running API without restart', async () => {
 		const served = await startJwksServer([key])
-		const rotating = await startApi({ jwksUrl: served.url, cooldownMs: 200 })
+		const rotating = await startApi({ jwksUrl: served.url, cooldownMs: 200, sharing: api })
 		try {
 			expect((await call(rotating, 'GET', '/v1/tasks', { token: await signToken(key) })).status).toBe(200)
 			const newKey = await makeSigningKey('key-2')
@@ -305,7 +305,7 @@ describe('key set availability and rotation', () => {
 		const gone = await startJwksServer([key])
 		const url = gone.url
 		await gone.close()
-		const orphan = await startApi({ jwksUrl: url })
+		const orphan = await startApi({ jwksUrl: url, sharing: api })
 		try {
 			const response = await call(orphan, 'GET', '/v1/tasks', { token: await signToken(key) })
 			expect(response.status).toBe(503)
@@ -326,7 +326,7 @@ describe('key set availability and rotation', () => {
 
 	test('key set answering 500: 503; cached keys keep working; unknown kid while it fails: 503', async () => {
 		const flaky = await startJwksServer([key])
-		const flakyApi = await startApi({ jwksUrl: flaky.url, cooldownMs: 0 })
+		const flakyApi = await startApi({ jwksUrl: flaky.url, cooldownMs: 0, sharing: api })
 		try {
 			flaky.mode = 'error'
 			const first = await call(flakyApi, 'GET', '/v1/tasks', { token: await signToken(key) })

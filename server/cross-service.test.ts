@@ -21,7 +21,7 @@ onTestDatabaseTeardown(() => appDatabase.close())
 
 let jwksServer: Server
 let jwksRequests = 0
-let api: RunningApi
+let api: RunningApi & { jwksUrl: string }
 
 beforeAll(async () => {
 	// The app's key set, served the way the app serves it (auth.handler).
@@ -35,7 +35,7 @@ beforeAll(async () => {
 	})
 	await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
 	const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks`
-	api = await startApi({ jwksUrl })
+	api = Object.assign(await startApi({ jwksUrl }), { jwksUrl })
 })
 afterAll(async () => {
 	await api.close()
@@ -113,6 +113,34 @@ describe('tokens minted by the app’s Better Auth', () => {
 		const response = await call(api, 'GET', '/v1/tasks', { token: `${header}.${payload}.${flipped}` })
 		expect(response.status).toBe(401)
 		expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+	})
+
+	test('key rotation on the app side: the running API accepts the new key without restart', async () => {
+		const { db: appDb } = await import('../app/lib/db.server.ts')
+		const { jwks } = await import('../app/lib/db/schema.ts')
+		const rotatingApi = await startApi({ jwksUrl: api.jwksUrl, cooldownMs: 300, sharing: api })
+		try {
+			const before = await signUpAndMint('Before Rotation')
+			const oldKid = decodeProtectedHeader(before.token).kid
+			expect((await call(rotatingApi, 'GET', '/v1/tasks', { token: before.token })).status).toBe(200)
+
+			// Better Auth rotates when the newest key has expired: it mints a
+			// new one and keeps publishing the old one for its grace period.
+			await appDb.update(jwks).set({ expiresAt: new Date(Date.now() - 1000) })
+			await new Promise((resolve) => setTimeout(resolve, 350))
+			const after = await signUpAndMint('After Rotation')
+			const newKid = decodeProtectedHeader(after.token).kid
+			expect(newKid).toBeTruthy()
+			expect(newKid).not.toBe(oldKid)
+
+			const requestsBefore = jwksRequests
+			expect((await call(rotatingApi, 'GET', '/v1/tasks', { token: after.token })).status).toBe(200)
+			expect(jwksRequests).toBe(requestsBefore + 1)
+			// Tokens signed with the previous key still verify.
+			expect((await call(rotatingApi, 'GET', '/v1/tasks', { token: before.token })).status).toBe(200)
+		} finally {
+			await rotatingApi.close()
+		}
 	})
 
 	test('/readyz is ready with the app’s key set', async () => {

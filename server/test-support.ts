@@ -91,18 +91,30 @@ export type RunningApi = {
 	close(): Promise<void>
 }
 
-/** The API on 127.0.0.1:<random>, on this test file's fresh database. */
-export async function startApi(options: { jwksUrl: string; cooldownMs?: number; timeoutMs?: number }): Promise<RunningApi> {
-	const database = await openDatabase({
-		databaseUrl: process.env.DATABASE_URL,
-		dataDir: process.env.DATA_DIR ?? '.data',
-		name: 'tasks',
-		schema,
-		migrationsFolder: path.resolve('drizzle/tasks'),
-		migrationsTable: '__drizzle_migrations_tasks',
-		maxConnections: 4,
-	})
-	await database.migrate()
+/**
+ * The API on 127.0.0.1:<random>, on this test file's fresh database, or on
+ * the database of an API already running in this file (`sharing`: PGlite is
+ * single-process, and a second embedded database is slow to create).
+ */
+export async function startApi(options: {
+	jwksUrl: string
+	cooldownMs?: number
+	timeoutMs?: number
+	sharing?: RunningApi
+}): Promise<RunningApi> {
+	const ownDatabase = !options.sharing
+	const database =
+		options.sharing?.database ??
+		(await openDatabase({
+			databaseUrl: process.env.DATABASE_URL,
+			dataDir: process.env.DATA_DIR ?? '.data',
+			name: 'tasks',
+			schema,
+			migrationsFolder: path.resolve('drizzle/tasks'),
+			migrationsTable: '__drizzle_migrations_tasks',
+			maxConnections: 4,
+		}))
+	if (ownDatabase) await database.migrate()
 	const logs: LogLine[] = []
 	const logger = pino(
 		{ level: 'info', base: { service: 'tasks-api' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
@@ -121,14 +133,14 @@ export async function startApi(options: { jwksUrl: string; cooldownMs?: number; 
 		logger,
 	})
 	const server = await new Promise<Server>((resolve) => {
-		const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server))
+		const httpServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(httpServer as Server))
 	})
 	let closed = false
 	const close = async () => {
 		if (closed) return
 		closed = true
 		await closeServer(server)
-		await database.close()
+		if (ownDatabase) await database.close()
 	}
 	onTestDatabaseTeardown(close)
 	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, database, logs, close }
