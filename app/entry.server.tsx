@@ -69,6 +69,7 @@ export default function handleRequest(
 					})
 					responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
 					for (const [name, value] of Object.entries(documentSecurityHeaders(nonce))) {
+						if (name === 'Referrer-Policy' && responseHeaders.has(name)) continue
 						responseHeaders.set(name, value)
 					}
 					pipe(body)

@@ -115,3 +115,13 @@ describe('the middleware', () => {
 		expect(response.headers.get('x-content-type-options')).toBe('nosniff')
 	})
 })
+
+test('a page that sets a stricter referrer policy keeps it', async () => {
+	const middleware = createSecurityHeadersMiddleware({ userIdOf: async () => null })
+	const response = (await middleware(
+		{ request: new Request(`${ORIGIN}/reset-password?token=x`), context: new RouterContextProvider(), params: {}, unstable_pattern: '' } as never,
+		(async () => new Response('<html></html>', { headers: { 'content-type': 'text/html', 'referrer-policy': 'same-origin' } })) as never,
+	)) as Response
+	expect(response.headers.get('referrer-policy')).toBe('same-origin')
+	expect(response.headers.get('cache-control')).toBe('no-store')
+})

@@ -112,6 +112,9 @@ export function documentSecurityHeaders(nonce: string): Record<string, string> {
 function applyHeaders(response: Response, request: Request, nonce: string) {
 	const env = getEnv()
 	for (const [name, value] of Object.entries(baseSecurityHeaders({ https: env.isHttps }))) {
+		// A page with a token in its URL sets a stricter one (same-origin:
+		// never sent to other sites, while its own POSTs keep their Origin).
+		if (name === 'Referrer-Policy' && response.headers.has(name)) continue
 		response.headers.set(name, value)
 	}
 	const isHtml = (response.headers.get('content-type') ?? '').startsWith('text/html')

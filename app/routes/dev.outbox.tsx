@@ -11,7 +11,7 @@ import { clientIpContext } from '../lib/request-context.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Local outbox · Taskwell' }]
 
-const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }
+const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
 
 export function headers() {
 	return PRIVATE

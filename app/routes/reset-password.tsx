@@ -10,8 +10,8 @@ import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
 export const meta: Route.MetaFunction = () => [{ title: 'Reset password · Taskwell' }]
 
 const HIDDEN_FIELDS = ['newPassword', 'confirmPassword']
-// The token is in the URL: never cache this page, never send it onwards.
-const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }
+// The token is in the URL: never cache this page, never send it to other sites.
+const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
 
 export function headers() {
 	return PRIVATE

@@ -9,7 +9,7 @@ import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
 
-const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }
+const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
 
 export function headers() {
 	return PRIVATE

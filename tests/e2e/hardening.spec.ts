@@ -59,6 +59,14 @@ test('every kind of response carries the security headers', async ({ request }) 
 	expectBaseHeaders(refused, 'cross-site refusal')
 })
 
+test('pages with a token in their URL never send it to other sites and are not cached', async ({ request }) => {
+	for (const path of ['/reset-password?token=abc', '/verify-email?token=abc']) {
+		const response = await request.get(path)
+		expect(response.headers()['referrer-policy'], path).toBe('same-origin')
+		expect(response.headers()['cache-control'], path).toBe('no-store')
+	}
+})
+
 test('signed-in pages and auth responses are never cached', async ({ page, context }) => {
 	await signUp(page, newUser('No Cache'))
 	for (const path of ['/tasks', '/settings', '/settings.data', '/api/auth/get-session']) {

@@ -132,7 +132,7 @@ describe('reset password', () => {
 		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
 		expect(page.data).toEqual({ token, valid: true })
 		expect(page.response.headers.get('cache-control')).toBe('no-store')
-		expect(page.response.headers.get('referrer-policy')).toBe('no-referrer')
+		expect(page.response.headers.get('referrer-policy')).toBe('same-origin')
 
 		const mismatch = await runRoute(
 			resetRoute.action as never,
