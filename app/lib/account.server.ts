@@ -213,6 +213,34 @@ export function describeDevice(userAgent: string | null | undefined): string {
 	return where ? `${what} on ${where}` : what
 }
 
+/**
+ * Better Auth stores IPv6 addresses collapsed to their /64 network (written
+ * out in full); show that network in its usual short form.
+ */
+export function displayIp(ip: string | null | undefined): string | null {
+	if (!ip) return null
+	if (!ip.includes(':')) return ip
+	const groups = ip.split(':')
+	if (groups.length !== 8) return ip
+	const short = groups.map((group) => group.replace(/^0+(?=.)/, ''))
+	let best = { start: -1, length: 0 }
+	for (let i = 0; i < 8; ) {
+		if (short[i] !== '0') {
+			i++
+			continue
+		}
+		let j = i
+		while (j < 8 && short[j] === '0') j++
+		if (j - i > best.length) best = { start: i, length: j - i }
+		i = j
+	}
+	if (best.length < 2) return `${short.join(':')}${ip.endsWith(':0000:0000:0000:0000') ? '/64' : ''}`
+	const head = short.slice(0, best.start).join(':')
+	const tail = short.slice(best.start + best.length).join(':')
+	const compact = `${head}::${tail}`
+	return best.start + best.length === 8 && best.length >= 4 ? `${compact}/64` : compact
+}
+
 /** The user's unexpired sessions, this one first. Never their tokens. */
 export async function listSessions(current: CurrentSession): Promise<SessionSummary[]> {
 	const rows = await db
@@ -231,7 +259,7 @@ export async function listSessions(current: CurrentSession): Promise<SessionSumm
 		.map((row) => ({
 			id: row.id,
 			device: describeDevice(row.userAgent),
-			ipAddress: row.ipAddress || null,
+			ipAddress: displayIp(row.ipAddress),
 			lastActiveAt: row.updatedAt.toISOString(),
 			createdAt: row.createdAt.toISOString(),
 			current: row.id === current.session.id,

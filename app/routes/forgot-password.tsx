@@ -42,7 +42,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
 		<section className="card narrow">
 			<h1>Forgot your password?</h1>
 			{sent ? (
-				<p role="status" className="notice">
+				<p role="status" className="flash flash-success">
 					{FORGOT_PASSWORD_SENT_MESSAGE}
 				</p>
 			) : (

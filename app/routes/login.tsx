@@ -95,7 +95,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
 		<section className="card narrow">
 			<h1>Sign in</h1>
 			{notice ? (
-				<p role="status" className="notice">
+				<p role="status" className="flash flash-success">
 					{notice}
 				</p>
 			) : null}

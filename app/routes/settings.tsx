@@ -186,7 +186,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 		<div className="settings">
 			<h1>Settings</h1>
 			{saved ? (
-				<p role="status" className="notice">
+				<p role="status" className="flash flash-success">
 					{saved}
 				</p>
 			) : null}

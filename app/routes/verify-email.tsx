@@ -71,7 +71,7 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 					Ask for a new one below.
 				</p>
 			) : sent ? (
-				<p role="status" className="notice">
+				<p role="status" className="flash flash-success">
 					If that address belongs to an account still waiting for confirmation, we have sent it a
 					link. Open it to confirm your email, then sign in.
 				</p>
