@@ -4,8 +4,9 @@
  *   library), From = MAIL_FROM.
  * - SMTP_URL unset on a local machine (loopback BETTER_AUTH_URL): the local
  *   outbox. Each message is written as a JSON file under DATA_DIR/outbox and
- *   a developer reads it at /dev/outbox. The log says only that a message
- *   was written and where to read it: never the link, which is a credential.
+ *   a developer reads it at /dev/outbox. As a local convenience the log
+ *   line carries the message's link too (only in this mode: a deployed app
+ *   has SMTP and never logs a link, which is a credential).
  * Deployed without SMTP_URL is refused at start-up (env.server.ts), so the
  * outbox can never exist in a deployed app.
  */
@@ -65,8 +66,14 @@ export async function sendMail(message: MailMessage): Promise<void> {
 	const stored: OutboxMessage = { id, from: env.MAIL_FROM, sentAt: new Date().toISOString(), ...message }
 	await writeFile(path.join(dir, `${id}.json`), JSON.stringify(stored, null, 2), { mode: 0o600 })
 	logger.info(
-		{ event: 'mail-outbox', subject: message.subject, outbox: `${env.BETTER_AUTH_URL}/dev/outbox` },
-		`SMTP_URL is not set: the message was written to the local outbox; read it at ${env.BETTER_AUTH_URL}/dev/outbox`,
+		{
+			event: 'mail-outbox',
+			to: message.to,
+			subject: message.subject,
+			link: firstLink(message.text),
+			outbox: `${env.BETTER_AUTH_URL}/dev/outbox`,
+		},
+		`SMTP_URL is not set: mail kept in the local outbox (${env.BETTER_AUTH_URL}/dev/outbox)`,
 	)
 }
 
