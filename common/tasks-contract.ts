@@ -147,7 +147,7 @@ export const taskListSchema = z
 	.meta({ id: 'TaskList' })
 export type TaskList = z.infer<typeof taskListSchema>
 
-/** DELETE /v1/tasks?status=completed and DELETE /v1/me/tasks. */
+/** DELETE /v1/tasks?status=completed: how many tasks went. (DELETE /v1/me/tasks answers 204.) */
 export const deletedCountSchema = z.object({ deleted: z.number().int() }).meta({ id: 'DeletedCount' })
 export type DeletedCount = z.infer<typeof deletedCountSchema>
 

@@ -108,27 +108,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		await next()
 	})
 
-	app.use(
-		'*',
-		bodyLimit({
-			maxSize: MAX_BODY_BYTES,
-			onError: (c) => problem(c, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
-		}),
-	)
-
-	// Bodies are JSON or nothing.
-	app.use('*', async (c, next) => {
-		if (c.req.method === 'POST' || c.req.method === 'PATCH') {
-			const type = c.req.header('content-type') ?? ''
-			if (!JSON_MEDIA_TYPE.test(type)) {
-				return problem(c, 415, 'The request body must be application/json.', {
-					headers: { 'Accept-Patch': 'application/json' },
-				})
-			}
-		}
-		await next()
-	})
-
 	app.get('/healthz', (c) => c.json({ status: 'ok' }))
 
 	app.get('/readyz', async (c) => {
@@ -160,7 +139,30 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		},
 	})
 
+	// Who is calling comes first: an anonymous caller learns nothing more
+	// about its request than 401 (405 for a wrong method aside).
 	app.use('/v1/*', requireBearerToken(deps.verifier))
+	app.use(
+		'/v1/*',
+		bodyLimit({
+			maxSize: MAX_BODY_BYTES,
+			onError: (c) => problem(c, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
+		}),
+	)
+
+	// Bodies are JSON or nothing.
+	app.use('/v1/*', async (c, next) => {
+		if (c.req.method === 'POST' || c.req.method === 'PATCH') {
+			const type = c.req.header('content-type') ?? ''
+			if (!JSON_MEDIA_TYPE.test(type)) {
+				return problem(c, 415, 'The request body must be application/json.', {
+					headers: { [c.req.method === 'PATCH' ? 'Accept-Patch' : 'Accept-Post']: 'application/json' },
+				})
+			}
+		}
+		await next()
+	})
+
 	registerTaskRoutes(app, deps.db)
 
 	app.notFound((c) => problem(c, 404, 'Nothing here.'))

@@ -168,8 +168,8 @@ describe('create, read, update, delete', () => {
 		await create(token, { title: 'a' })
 		await create(token, { title: 'b', completed: true })
 		const response = await call(api, 'DELETE', '/v1/me/tasks', { token })
-		expect(response.status).toBe(200)
-		expect(await response.json()).toEqual({ deleted: 2 })
+		expect(response.status).toBe(204)
+		expect(await response.text()).toBe('')
 		expect((await list(token)).counts).toEqual({ all: 0, active: 0, completed: 0 })
 	})
 })
@@ -200,7 +200,8 @@ describe('isolation between users', () => {
 
 		// Bob's clearing and account deletion leave Alice's tasks alone.
 		expect(await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token: bob.token })).json()).toEqual({ deleted: 0 })
-		expect(await (await call(api, 'DELETE', '/v1/me/tasks', { token: bob.token })).json()).toEqual({ deleted: 1 })
+		expect((await call(api, 'DELETE', '/v1/me/tasks', { token: bob.token })).status).toBe(204)
+		expect((await list(bob.token)).counts.all).toBe(0)
 
 		const aliceList = await list(alice.token)
 		expect(aliceList.items.map((item) => item.id).sort()).toEqual([secret.id, other.id].sort())
@@ -591,5 +592,19 @@ describe('HTTP behaviour', () => {
 			await api.database.db.execute(sql`alter table task_away rename to task`)
 		}
 		expect((await call(api, 'GET', '/v1/tasks', { token })).status).toBe(200)
+	})
+})
+
+describe('order of checks', () => {
+	test('an anonymous caller gets 401 before any body check (415, 413, 400, 422)', async () => {
+		for (const init of [
+			{ headers: { 'content-type': 'text/plain' }, body: 'x' },
+			{ headers: { 'content-type': 'application/json' }, body: '{' },
+			{ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notes: 'n'.repeat(70_000) }) },
+			{ headers: { 'content-type': 'application/json' }, body: '{}' },
+		]) {
+			const response = await fetch(`${api.url}/v1/tasks`, { method: 'POST', ...init })
+			expect(response.status).toBe(401)
+		}
 	})
 })

@@ -135,7 +135,7 @@ const deleteMineRoute = createRoute({
 	summary: 'Delete all of the caller’s tasks (account deletion)',
 	security,
 	responses: {
-		200: { description: 'How many tasks went.', content: { 'application/json': { schema: deletedCountSchema } } },
+		204: { description: 'All of the caller’s tasks are gone (also when there were none).' },
 		...authResponses,
 	},
 })
@@ -185,7 +185,7 @@ export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.Task
 	})
 
 	app.openapi(deleteMineRoute, async (c) => {
-		const deleted = await repository.deleteAllTasks(db, c.var.userId)
-		return c.json({ deleted }, 200)
+		await repository.deleteAllTasks(db, c.var.userId)
+		return c.body(null, 204)
 	})
 }
