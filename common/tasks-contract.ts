@@ -105,16 +105,19 @@ export type UpdateTaskInput = z.input<typeof updateTaskInputSchema>
 
 /** GET /v1/tasks query string. */
 export const listTasksQuerySchema = z.object({
-	status: taskStatusSchema.default('all'),
+	status: taskStatusSchema.default('all').meta({ description: 'Which tasks: all, active (not completed) or completed.' }),
 	q: z
 		.string()
 		.trim()
 		.max(TASK_SEARCH_MAX_LENGTH, `must be at most ${TASK_SEARCH_MAX_LENGTH} characters`)
 		.refine(noNulCharacter, 'must not contain NUL characters')
-		.optional(),
+		.optional()
+		.meta({ description: 'Case-insensitive search in title and notes (% and _ are literal).' }),
 	sort: taskSortSchema.default('created'),
 	/** Defaults per sort: created desc, due asc, priority desc. */
-	order: sortOrderSchema.optional(),
+	order: sortOrderSchema
+		.optional()
+		.meta({ description: 'Default per sort: created desc, due asc (no due date last), priority desc (high first).' }),
 	limit: z.coerce
 		.number({ error: 'must be a whole number' })
 		.int('must be a whole number')
@@ -122,7 +125,12 @@ export const listTasksQuerySchema = z.object({
 		.max(TASK_LIST_MAX_LIMIT, `must be between 1 and ${TASK_LIST_MAX_LIMIT}`)
 		.default(TASK_LIST_DEFAULT_LIMIT),
 	/** Opaque: the `nextCursor` of the previous page, with the same sort and order. */
-	cursor: z.string().min(1).max(1024, 'is not a valid cursor').optional(),
+	cursor: z
+		.string()
+		.min(1)
+		.max(1024, 'is not a valid cursor')
+		.optional()
+		.meta({ description: 'The previous page’s nextCursor (same sort and order).' }),
 })
 export type ListTasksQuery = z.input<typeof listTasksQuerySchema>
 export type ListTasksParams = z.output<typeof listTasksQuerySchema>
