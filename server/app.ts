@@ -84,7 +84,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		c.res.headers.set('X-Request-Id', requestId)
 		const known = KNOWN_PATHS.find((entry) => entry.pattern.test(c.req.path))
 		const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL')
-		logger.info(
+		const level = c.res.status >= 500 ? 'error' : 'info'
+		logger[level](
 			{
 				requestId,
 				method: c.req.method,
