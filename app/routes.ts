@@ -9,6 +9,8 @@ export default [
 	route('login', 'routes/login.tsx'),
 	route('logout', 'routes/logout.tsx'),
 	route('tasks', 'routes/tasks.tsx'),
+	route('tasks/:id', 'routes/tasks.$id.tsx'),
+	route('tasks/:id/delete', 'routes/tasks.$id.delete.tsx'),
 	route('forgot-password', 'routes/forgot-password.tsx'),
 	route('reset-password', 'routes/reset-password.tsx'),
 	route('verify-email', 'routes/verify-email.tsx'),

@@ -2,6 +2,7 @@ import { redirect } from 'react-router'
 import type { Route } from './+types/logout'
 import { redirectWithAuthCookies, signOut } from '../lib/auth-actions.server.ts'
 import { getCurrentSession } from '../lib/session.server.ts'
+import { forgetTokensForSession } from '../lib/tasks-api.server.ts'
 
 /** Signing out is a POST; a GET changes nothing and goes home. */
 export async function loader() {
@@ -9,7 +10,9 @@ export async function loader() {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-	if (!(await getCurrentSession(request, context))) throw redirect('/')
+	const current = await getCurrentSession(request, context)
+	if (!current) throw redirect('/')
+	forgetTokensForSession(current.session.id)
 	// Deletes the session row and expires the cookie.
 	return redirectWithAuthCookies('/', await signOut(request, context))
 }

@@ -1,0 +1,114 @@
+/**
+ * The task mutations shared by the task routes' actions: validate with the
+ * form schemas, call the task API through the BFF client, then either
+ * redirect (post/redirect/get, keeping status, q, sort and order, with a
+ * notice code) or, for a fetcher submission (`js=1`), answer data.
+ */
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, redirect, type RouterContextProvider } from 'react-router'
+import {
+	listHref,
+	TaskFormSchema,
+	TaskIdSchema,
+	ToggleSchema,
+	viewParams,
+	type NoticeCode,
+} from './schemas/tasks.ts'
+import {
+	getTasksApi,
+	TasksApiUnavailableError,
+	TasksApiValidationError,
+	UNAVAILABLE_MESSAGE,
+} from './tasks-api.server.ts'
+
+type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
+
+/** Empty strings are "no value": the API stores null. */
+function formToInput(value: { title: string; notes?: string; dueDate?: string; priority: 'low' | 'normal' | 'high' }) {
+	return {
+		title: value.title,
+		notes: value.notes?.trim() ? value.notes : null,
+		dueDate: value.dueDate ?? null,
+		priority: value.priority,
+	}
+}
+
+function done(formData: FormData, notice: NoticeCode, to?: string) {
+	if (formData.get('js') === '1') return data({ ok: true as const, notice, error: undefined })
+	throw redirect(to ?? listHref(viewParams(formData), notice))
+}
+
+function failed(formData: FormData, message: string, status: number) {
+	return data({ ok: false as const, notice: undefined, error: message }, { status })
+}
+
+/** The add form (intent=create) and the edit form (intent=update). */
+export async function saveTask(
+	request: Request,
+	context: ContextReader,
+	formData: FormData,
+	taskId?: string,
+) {
+	const submission = parseWithZod(formData, { schema: TaskFormSchema })
+	if (submission.status !== 'success') {
+		return data({ result: submission.reply() }, { status: 400 })
+	}
+	const api = await getTasksApi(request, context)
+	try {
+		const input = formToInput(submission.value)
+		if (taskId) {
+			await api.updateTask(taskId, input)
+		} else {
+			await api.createTask(input)
+		}
+	} catch (error) {
+		if (error instanceof TasksApiValidationError) {
+			const { '': formErrors, ...fieldErrors } = error.fieldErrors
+			return data({ result: submission.reply({ fieldErrors, formErrors }) }, { status: 422 })
+		}
+		if (error instanceof TasksApiUnavailableError) {
+			return data({ result: submission.reply({ formErrors: [UNAVAILABLE_MESSAGE] }) }, { status: 503 })
+		}
+		throw error
+	}
+	const view = viewParams(formData)
+	if (taskId) throw redirect(listHref(view, 'saved'))
+	throw redirect(listHref(view, 'added'))
+}
+
+export async function toggleTask(request: Request, context: ContextReader, formData: FormData) {
+	const parsed = ToggleSchema.safeParse({ id: formData.get('id'), completed: formData.get('completed') })
+	if (!parsed.success) return failed(formData, 'That task could not be changed.', 400)
+	const api = await getTasksApi(request, context)
+	try {
+		await api.updateTask(parsed.data.id, { completed: parsed.data.completed })
+	} catch (error) {
+		if (error instanceof TasksApiUnavailableError) return failed(formData, `The task was not changed. ${UNAVAILABLE_MESSAGE}`, 503)
+		throw error
+	}
+	return done(formData, parsed.data.completed ? 'completed' : 'reopened')
+}
+
+export async function deleteTask(request: Request, context: ContextReader, formData: FormData, id: unknown) {
+	const parsed = TaskIdSchema.safeParse({ id })
+	if (!parsed.success) throw new Response('Not Found', { status: 404 })
+	const api = await getTasksApi(request, context)
+	try {
+		await api.deleteTask(parsed.data.id)
+	} catch (error) {
+		if (error instanceof TasksApiUnavailableError) return failed(formData, `The task was not deleted. ${UNAVAILABLE_MESSAGE}`, 503)
+		throw error
+	}
+	return done(formData, 'deleted')
+}
+
+export async function clearCompleted(request: Request, context: ContextReader, formData: FormData) {
+	const api = await getTasksApi(request, context)
+	try {
+		await api.clearCompleted()
+	} catch (error) {
+		if (error instanceof TasksApiUnavailableError) return failed(formData, `Nothing was cleared. ${UNAVAILABLE_MESSAGE}`, 503)
+		throw error
+	}
+	return done(formData, 'cleared')
+}

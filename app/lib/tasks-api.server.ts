@@ -1,0 +1,312 @@
+/**
+ * The only way app code talks to the task API (the BFF client).
+ *
+ * For the current request it resolves the session (once per request, through
+ * session.server.ts), obtains a JWT through auth.api (never over HTTP, never
+ * sent to the browser) and calls TASKS_API_URL with `Authorization: Bearer`.
+ *
+ * - Tokens are cached in memory per session id (bounded, LRU) and reused while
+ *   more than TOKEN_MIN_REMAINING_MS of their life is left; concurrent
+ *   loaders of one request share one mint. Sign-out drops the entry.
+ * - Global fetch (undici) keeps connections to the API alive.
+ * - 401 → one fresh token and one retry; a second 401 ends the session and
+ *   redirects to /login?redirectTo=….  404 → a thrown 404 Response.
+ *   422 → TasksApiValidationError (field errors for the form).
+ *   Timeout, refused connection, 5xx → TasksApiUnavailableError.
+ * - x-request-id is forwarded (generated when absent).
+ */
+import { redirect, type RouterContextProvider } from 'react-router'
+import { z } from 'zod'
+import {
+	deletedCountSchema,
+	taskListSchema,
+	taskSchema,
+	type CreateTaskInput,
+	type DeletedCount,
+	type FieldError,
+	type ListTasksQuery,
+	type Task,
+	type TaskList,
+	type UpdateTaskInput,
+} from '../../common/tasks-contract.ts'
+import { auth } from './auth.server.ts'
+import { UNAVAILABLE_MESSAGE } from './schemas/tasks.ts'
+import { getEnv } from './env.server.ts'
+import { logger } from './logger.server.ts'
+import { loginRedirectUrl } from './redirect.ts'
+import { requestIdContext } from './request-context.server.ts'
+import { authHeaders, getCurrentSession, type CurrentSession } from './session.server.ts'
+
+type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
+
+/** Reuse a cached token only while at least this much of its life is left. */
+export const TOKEN_MIN_REMAINING_MS = 60_000
+/** At most this many sessions' tokens are kept (least recently used go). */
+export const TOKEN_CACHE_MAX_ENTRIES = 10_000
+
+type CachedToken = { token: string; expiresAt: number }
+const tokenCache = new Map<string, CachedToken>()
+const pendingMints = new Map<string, Promise<string>>()
+
+/** Counters for tests and the benchmark (never exposed over HTTP). */
+export const tasksApiStats = { mints: 0, requests: 0 }
+
+/** Drop a session's cached token (on sign-out, or when the API rejects it). */
+export function forgetTokensForSession(sessionId: string): void {
+	tokenCache.delete(sessionId)
+	pendingMints.delete(sessionId)
+}
+
+/** For tests. */
+export function clearTokenCache(): void {
+	tokenCache.clear()
+	pendingMints.clear()
+}
+
+function expiryOf(token: string): number {
+	try {
+		const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+			exp?: unknown
+		}
+		if (typeof payload.exp === 'number') return payload.exp * 1000
+	} catch {
+		// fall through: an unreadable token is used once and never cached
+	}
+	return 0
+}
+
+async function mintToken(request: Request, context: ContextReader, sessionId: string): Promise<string> {
+	const pending = pendingMints.get(sessionId)
+	if (pending) return pending
+	const minting = (async () => {
+		tasksApiStats.mints += 1
+		const { token } = await auth.api.getToken({ headers: authHeaders(request, context) })
+		const expiresAt = expiryOf(token)
+		if (expiresAt - Date.now() > TOKEN_MIN_REMAINING_MS) {
+			tokenCache.delete(sessionId)
+			tokenCache.set(sessionId, { token, expiresAt })
+			while (tokenCache.size > TOKEN_CACHE_MAX_ENTRIES) {
+				const oldest = tokenCache.keys().next().value
+				if (oldest === undefined) break
+				tokenCache.delete(oldest)
+			}
+		}
+		return token
+	})()
+	pendingMints.set(sessionId, minting)
+	try {
+		return await minting
+	} finally {
+		if (pendingMints.get(sessionId) === minting) pendingMints.delete(sessionId)
+	}
+}
+
+async function tokenFor(request: Request, context: ContextReader, sessionId: string): Promise<string> {
+	const cached = tokenCache.get(sessionId)
+	if (cached && cached.expiresAt - Date.now() > TOKEN_MIN_REMAINING_MS) {
+		// Most recently used last (LRU order).
+		tokenCache.delete(sessionId)
+		tokenCache.set(sessionId, cached)
+		return cached.token
+	}
+	tokenCache.delete(sessionId)
+	return mintToken(request, context, sessionId)
+}
+
+export type UnavailableReason = 'timeout' | 'unreachable' | 'server-error'
+
+/** The task API is down, slow or broken: show a friendly message, keep input. */
+export class TasksApiUnavailableError extends Error {
+	constructor(
+		readonly reason: UnavailableReason,
+		readonly status?: number,
+	) {
+		super(`task API unavailable (${reason}${status ? ` ${status}` : ''})`)
+		this.name = 'TasksApiUnavailableError'
+	}
+}
+
+/** 422 from the API: per-field messages, keyed by the contract's field names. */
+export class TasksApiValidationError extends Error {
+	constructor(readonly errors: FieldError[]) {
+		super('task API rejected the input')
+		this.name = 'TasksApiValidationError'
+	}
+	/** { title: ['Title is required'] }, "" (whole body) becomes a form error. */
+	get fieldErrors(): Record<string, string[]> {
+		const result: Record<string, string[]> = {}
+		for (const { field, message } of this.errors) {
+			const key = field || ''
+			const label = key ? `${key.charAt(0).toUpperCase()}${key.slice(1)} ${message}` : message
+			;(result[key] ??= []).push(label)
+		}
+		return result
+	}
+}
+
+export { UNAVAILABLE_MESSAGE }
+
+const problemErrorsSchema = z.object({
+	errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+})
+
+type CallOptions = { method: string; path: string; body?: unknown; expected?: 'json' | 'empty' }
+
+export type TasksApi = {
+	listTasks(query?: ListTasksQuery): Promise<TaskList>
+	getTask(id: string): Promise<Task>
+	createTask(input: CreateTaskInput): Promise<Task>
+	updateTask(id: string, patch: UpdateTaskInput): Promise<Task>
+	deleteTask(id: string): Promise<void>
+	clearCompleted(): Promise<DeletedCount>
+	deleteAllMyTasks(): Promise<void>
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function notFound(): never {
+	throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
+}
+
+/**
+ * The task API as the signed-in user of this request. Throws the login
+ * redirect when there is no session.
+ */
+export async function getTasksApi(request: Request, context: ContextReader): Promise<TasksApi> {
+	const current = await getCurrentSession(request, context)
+	if (!current) throw redirect(loginRedirectUrl(request))
+	return createClient(request, context, current)
+}
+
+function createClient(request: Request, context: ContextReader, current: CurrentSession): TasksApi {
+	const env = getEnv()
+	const baseUrl = env.TASKS_API_URL
+	const sessionId = current.session.id
+	let requestId: string | null = null
+	try {
+		requestId = context.get(requestIdContext)
+	} catch {
+		requestId = null
+	}
+	requestId ??= crypto.randomUUID()
+
+	async function send(options: CallOptions, token: string): Promise<Response> {
+		tasksApiStats.requests += 1
+		const headers: Record<string, string> = {
+			authorization: `Bearer ${token}`,
+			accept: 'application/json',
+			'x-request-id': requestId!,
+		}
+		let body: string | undefined
+		if (options.body !== undefined) {
+			headers['content-type'] = 'application/json'
+			body = JSON.stringify(options.body)
+		}
+		try {
+			return await fetch(`${baseUrl}${options.path}`, {
+				method: options.method,
+				headers,
+				body,
+				signal: AbortSignal.timeout(env.TASKS_API_TIMEOUT_MS),
+			})
+		} catch (error) {
+			const name = error instanceof Error ? error.name : ''
+			const reason: UnavailableReason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable'
+			logger.warn({ requestId, method: options.method, path: options.path, reason }, 'task API unavailable')
+			throw new TasksApiUnavailableError(reason)
+		}
+	}
+
+	async function endSession(): Promise<never> {
+		forgetTokensForSession(sessionId)
+		logger.warn({ requestId }, 'task API rejected a fresh token twice: ending the session')
+		let setCookies: string[] = []
+		try {
+			const { headers } = await auth.api.signOut({ headers: authHeaders(request, context), returnHeaders: true })
+			setCookies = headers.getSetCookie()
+		} catch (error) {
+			logger.error({ requestId, err: error }, 'could not end the session')
+		}
+		const headers = new Headers()
+		for (const cookie of setCookies) headers.append('set-cookie', cookie)
+		throw redirect(loginRedirectUrl(request), { headers })
+	}
+
+	async function call(options: CallOptions): Promise<unknown> {
+		let response = await send(options, await tokenFor(request, context, sessionId))
+		if (response.status === 401) {
+			await response.body?.cancel()
+			forgetTokensForSession(sessionId)
+			response = await send(options, await mintToken(request, context, sessionId))
+			if (response.status === 401) {
+				await response.body?.cancel()
+				return endSession()
+			}
+		}
+		if (response.status === 404) {
+			await response.body?.cancel()
+			return notFound()
+		}
+		if (response.status === 422) {
+			const parsed = problemErrorsSchema.safeParse(await response.json().catch(() => ({})))
+			throw new TasksApiValidationError(parsed.success ? (parsed.data.errors ?? []) : [])
+		}
+		if (!response.ok) {
+			await response.body?.cancel()
+			logger.warn({ requestId, method: options.method, path: options.path, status: response.status }, 'task API error')
+			throw new TasksApiUnavailableError('server-error', response.status)
+		}
+		if (options.expected === 'empty' || response.status === 204) {
+			await response.body?.cancel()
+			return undefined
+		}
+		try {
+			return await response.json()
+		} catch {
+			throw new TasksApiUnavailableError('server-error', response.status)
+		}
+	}
+
+	function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+		const result = schema.safeParse(value)
+		if (!result.success) {
+			logger.error({ requestId }, 'task API answered outside its contract')
+			throw new TasksApiUnavailableError('server-error')
+		}
+		return result.data
+	}
+
+	const taskPath = (id: string) => {
+		if (!UUID.test(id)) notFound()
+		return `/v1/tasks/${encodeURIComponent(id)}`
+	}
+
+	return {
+		async listTasks(query = {}) {
+			const search = new URLSearchParams()
+			for (const [key, value] of Object.entries(query)) {
+				if (value !== undefined && value !== null && value !== '') search.set(key, String(value))
+			}
+			const qs = search.toString()
+			return parse(taskListSchema, await call({ method: 'GET', path: `/v1/tasks${qs ? `?${qs}` : ''}` }))
+		},
+		async getTask(id) {
+			return parse(taskSchema, await call({ method: 'GET', path: taskPath(id) }))
+		},
+		async createTask(input) {
+			return parse(taskSchema, await call({ method: 'POST', path: '/v1/tasks', body: input }))
+		},
+		async updateTask(id, patch) {
+			return parse(taskSchema, await call({ method: 'PATCH', path: taskPath(id), body: patch }))
+		},
+		async deleteTask(id) {
+			await call({ method: 'DELETE', path: taskPath(id), expected: 'empty' })
+		},
+		async clearCompleted() {
+			return parse(deletedCountSchema, await call({ method: 'DELETE', path: '/v1/tasks?status=completed' }))
+		},
+		async deleteAllMyTasks() {
+			await call({ method: 'DELETE', path: '/v1/me/tasks', expected: 'empty' })
+		},
+	}
+}
