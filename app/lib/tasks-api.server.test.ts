@@ -1,0 +1,246 @@
+/**
+ * The BFF client against the real task API (createApp, started in-process on
+ * this file's fresh database) with tokens minted by the app's real Better
+ * Auth. A small forwarding proxy sits in front of it so a test can make the
+ * API hang (timeout), answer 5xx, drop the connection, or reject tokens —
+ * cases the real API cannot be made to produce on demand.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { RouterContextProvider } from 'react-router'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { onTestDatabaseTeardown } from '../../tests/support/fresh-database.ts'
+import { startApi, type RunningApi } from '../../server/test-support.ts'
+
+type Mode = 'forward' | 'hang' | 'error-500' | 'reject-401' | 'reject-first-401' | 'drop'
+let mode: Mode = 'forward'
+const seen: { method: string; url: string; authorization?: string; requestId?: string }[] = []
+let upstream = ''
+
+// The proxy listens first: its URL is the app's TASKS_API_URL, which the
+// app's environment reads once.
+const proxy: Server = createServer((req, res) => {
+	seen.push({
+		method: req.method ?? '',
+		url: req.url ?? '',
+		authorization: req.headers.authorization,
+		requestId: req.headers['x-request-id'] as string | undefined,
+	})
+	const current = mode
+	if (current === 'hang') return // never answers
+	if (current === 'drop') return req.socket.destroy()
+	if (current === 'error-500') {
+		res.writeHead(500, { 'content-type': 'application/problem+json' })
+		return res.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }))
+	}
+	if (current === 'reject-401' || current === 'reject-first-401') {
+		if (current === 'reject-first-401') mode = 'forward'
+		res.writeHead(401, { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer error="invalid_token"' })
+		return res.end(JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }))
+	}
+	const target = new URL(req.url ?? '/', upstream)
+	const forward = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
+		res.writeHead(answer.statusCode ?? 502, answer.headers)
+		answer.pipe(res)
+	})
+	req.pipe(forward)
+})
+await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+
+const BETTER_AUTH_URL = 'http://localhost:3000'
+process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
+process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
+process.env.TASKS_API_URL = proxyUrl
+process.env.TASKS_API_TIMEOUT_MS = '1500'
+
+const { auth } = await import('./auth.server.ts')
+const { database } = await import('./db.server.ts')
+const tasksApi = await import('./tasks-api.server.ts')
+const { getTasksApi, tasksApiStats, clearTokenCache, forgetTokensForSession, TasksApiUnavailableError, TasksApiValidationError } =
+	tasksApi
+onTestDatabaseTeardown(() => database.close())
+
+let jwksServer: Server
+let api: RunningApi
+
+beforeAll(async () => {
+	jwksServer = createServer((_req, res) => {
+		void auth.handler(new Request(`${BETTER_AUTH_URL}/api/auth/jwks`)).then(async (response) => {
+			res.statusCode = response.status
+			res.setHeader('content-type', 'application/json')
+			res.end(await response.text())
+		})
+	})
+	await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
+	api = await startApi({ jwksUrl: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks` })
+	upstream = api.url
+	// Warm up (the API's first key-set fetch, JIT) so the short timeout of
+	// this file only ever fires in the timeout test.
+	const warm = await clientFor(await signedInRequest())
+	await warm.listTasks().catch(() => warm.listTasks())
+})
+afterAll(async () => {
+	await api.close()
+	proxy.closeAllConnections()
+	jwksServer.closeAllConnections()
+	await new Promise<void>((resolve) => proxy.close(() => resolve()))
+	await new Promise<void>((resolve) => jwksServer.close(() => resolve()))
+})
+beforeEach(() => {
+	mode = 'forward'
+	seen.length = 0
+	clearTokenCache()
+})
+
+let counter = 0
+async function signedInRequest(path = '/tasks', init: RequestInit = {}) {
+	counter += 1
+	const { headers } = await auth.api.signUpEmail({
+		body: { name: 'Ada', email: `bff-${counter}-${Date.now()}@example.com`, password: 'a good long password' },
+		returnHeaders: true,
+	})
+	const cookie = headers
+		.getSetCookie()
+		.map((setCookie) => setCookie.split(';')[0])
+		.join('; ')
+	return () => new Request(`${BETTER_AUTH_URL}${path}`, { ...init, headers: { cookie, ...init.headers } })
+}
+
+/** A fresh request (and request context) as the same user: the session is resolved per request. */
+function clientFor(makeRequest: () => Request) {
+	const request = makeRequest()
+	return getTasksApi(request, new RouterContextProvider())
+}
+
+describe('tokens', () => {
+	test('one token is minted per session and reused across requests', async () => {
+		const makeRequest = await signedInRequest()
+		const before = tasksApiStats.mints
+		const created = await (await clientFor(makeRequest)).createTask({ title: 'First' })
+		expect(created.title).toBe('First')
+		const list = await (await clientFor(makeRequest)).listTasks({ status: 'all' })
+		expect(list.items.map((task) => task.id)).toEqual([created.id])
+		expect(list.counts).toEqual({ all: 1, active: 1, completed: 0 })
+		await (await clientFor(makeRequest)).getTask(created.id)
+		expect(tasksApiStats.mints - before).toBe(1)
+		const tokens = new Set(seen.map((entry) => entry.authorization))
+		expect(tokens.size).toBe(1)
+		expect([...tokens][0]).toMatch(/^Bearer eyJ/)
+	})
+
+	test('concurrent calls of one request share a single mint', async () => {
+		const makeRequest = await signedInRequest()
+		const client = await clientFor(makeRequest)
+		const before = tasksApiStats.mints
+		await Promise.all([client.listTasks(), client.listTasks({ status: 'active' }), client.listTasks({ status: 'completed' })])
+		expect(tasksApiStats.mints - before).toBe(1)
+	})
+
+	test('forgetting a session (sign-out) drops its token', async () => {
+		const makeRequest = await signedInRequest()
+		await (await clientFor(makeRequest)).listTasks()
+		const session = await auth.api.getSession({ headers: makeRequest().headers })
+		forgetTokensForSession(session!.session.id)
+		const before = tasksApiStats.mints
+		await (await clientFor(makeRequest)).listTasks()
+		expect(tasksApiStats.mints - before).toBe(1)
+	})
+
+	test('a 401 gets one fresh token and one retry', async () => {
+		const makeRequest = await signedInRequest()
+		await (await clientFor(makeRequest)).listTasks()
+		seen.length = 0
+		mode = 'reject-first-401'
+		const before = tasksApiStats.mints
+		const list = await (await clientFor(makeRequest)).listTasks()
+		expect(list.items).toEqual([])
+		expect(seen).toHaveLength(2)
+		expect(tasksApiStats.mints - before).toBe(1)
+	})
+
+	test('a second 401 ends the session and redirects to login', async () => {
+		const makeRequest = await signedInRequest('/tasks?status=active')
+		const client = await clientFor(makeRequest)
+		mode = 'reject-401'
+		const thrown = await client.listTasks().catch((error: unknown) => error)
+		expect(thrown).toBeInstanceOf(Response)
+		const response = thrown as Response
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe(`/login?redirectTo=${encodeURIComponent('/tasks?status=active')}`)
+		expect(response.headers.get('set-cookie')).toMatch(/session_token=;/)
+		expect(seen).toHaveLength(2)
+		// The session row is gone.
+		expect(await auth.api.getSession({ headers: makeRequest().headers })).toBeNull()
+	})
+})
+
+describe('error mapping', () => {
+	test('404 (unknown id, malformed id) becomes a thrown 404 Response', async () => {
+		const makeRequest = await signedInRequest()
+		const client = await clientFor(makeRequest)
+		for (const id of ['8f7a5a1e-8d8f-4a57-9f39-1f2a3b4c5d6e', 'not-a-uuid']) {
+			const thrown = await client.getTask(id).catch((error: unknown) => error)
+			expect(thrown).toBeInstanceOf(Response)
+			expect((thrown as Response).status).toBe(404)
+		}
+	})
+
+	test('another user’s task is a 404', async () => {
+		const ada = await clientFor(await signedInRequest())
+		const grace = await clientFor(await signedInRequest())
+		const task = await ada.createTask({ title: 'Private' })
+		const thrown = await grace.getTask(task.id).catch((error: unknown) => error)
+		expect((thrown as Response).status).toBe(404)
+	})
+
+	test('422 becomes field errors', async () => {
+		const client = await clientFor(await signedInRequest())
+		const thrown = await client.createTask({ title: 'x'.repeat(201) }).catch((error: unknown) => error)
+		expect(thrown).toBeInstanceOf(TasksApiValidationError)
+		expect(Object.keys((thrown as InstanceType<typeof TasksApiValidationError>).fieldErrors)).toEqual(['title'])
+	})
+
+	test('a hanging API times out (TASKS_API_TIMEOUT_MS) as unavailable', async () => {
+		const client = await clientFor(await signedInRequest())
+		mode = 'hang'
+		const started = Date.now()
+		const thrown = await client.listTasks().catch((error: unknown) => error)
+		expect(thrown).toBeInstanceOf(TasksApiUnavailableError)
+		expect((thrown as InstanceType<typeof TasksApiUnavailableError>).reason).toBe('timeout')
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1400)
+		expect(Date.now() - started).toBeLessThan(5000)
+	})
+
+	test('5xx and a dropped connection are unavailable', async () => {
+		const client = await clientFor(await signedInRequest())
+		mode = 'error-500'
+		const serverError = await client.listTasks().catch((error: unknown) => error)
+		expect(serverError).toMatchObject({ reason: 'server-error', status: 500 })
+		mode = 'drop'
+		const dropped = await client.listTasks().catch((error: unknown) => error)
+		expect(dropped).toBeInstanceOf(TasksApiUnavailableError)
+		expect((dropped as InstanceType<typeof TasksApiUnavailableError>).reason).toBe('unreachable')
+	})
+
+	test('x-request-id is forwarded, generated when absent', async () => {
+		const client = await clientFor(await signedInRequest())
+		await client.listTasks()
+		await client.listTasks()
+		expect(seen[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/)
+		expect(seen[1]?.requestId).toBe(seen[0]?.requestId)
+	})
+
+	test('update, delete, clear completed and delete all my tasks', async () => {
+		const client = await clientFor(await signedInRequest())
+		const one = await client.createTask({ title: 'One' })
+		const two = await client.createTask({ title: 'Two', priority: 'high', dueDate: '2030-01-01', notes: 'n' })
+		await client.createTask({ title: 'Three' })
+		expect((await client.updateTask(one.id, { completed: true })).completedAt).not.toBeNull()
+		expect(await client.clearCompleted()).toEqual({ deleted: 1 })
+		await client.deleteTask(two.id)
+		expect((await client.listTasks()).counts.all).toBe(1)
+		await client.deleteAllMyTasks()
+		expect((await client.listTasks()).counts.all).toBe(0)
+	})
+})
