@@ -125,3 +125,23 @@ test('a page that sets a stricter referrer policy keeps it', async () => {
 	expect(response.headers.get('referrer-policy')).toBe('same-origin')
 	expect(response.headers.get('cache-control')).toBe('no-store')
 })
+
+describe('malformed bodies', () => {
+	const post = (path: string, type: string | null, body: string) =>
+		new Request(`${ORIGIN}${path}`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body })
+	test.each([
+		['application/json', '{"email":1', 415],
+		['multipart/form-data; boundary=xyz', 'garbage', 400],
+		['text/plain', 'email=a', 415],
+		['application/xml', '<a/>', 415],
+	])('%s %j → %i', async (type, body, status) => {
+		const { malformedBody } = await import('./security-headers.server.ts')
+		expect((await malformedBody(post('/login', type, body)))?.status).toBe(status)
+	})
+	test('well-formed forms, empty bodies and auth routes pass', async () => {
+		const { malformedBody } = await import('./security-headers.server.ts')
+		expect(await malformedBody(post('/login', 'application/x-www-form-urlencoded', 'email=a%40b.c'))).toBeNull()
+		expect(await malformedBody(new Request(`${ORIGIN}/logout`, { method: 'POST' }))).toBeNull()
+		expect(await malformedBody(post('/api/auth/sign-out', 'text/plain', 'x'))).toBeNull()
+	})
+})

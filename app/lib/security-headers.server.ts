@@ -109,6 +109,35 @@ export function documentSecurityHeaders(nonce: string): Record<string, string> {
 	}
 }
 
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
+
+/**
+ * Actions read their bodies with request.formData(); a body that is not a
+ * well-formed form would make that throw and the request end in a 500.
+ * Answer 415 (not a form) or 400 (a broken one) instead, before any action.
+ * Better Auth's routes parse and answer for themselves.
+ */
+export async function malformedBody(request: Request): Promise<Response | null> {
+	if (request.method === 'GET' || request.method === 'HEAD') return null
+	if (new URL(request.url).pathname.startsWith('/api/auth/')) return null
+	const type = request.headers.get('content-type') ?? ''
+	const refuse = (status: number, message: string) =>
+		new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+	if (!type) {
+		const length = request.headers.get('content-length')
+		return length === null || length === '0' ? null : refuse(415, 'Send forms as application/x-www-form-urlencoded.')
+	}
+	try {
+		if (FORM_TYPES.test(type)) await request.clone().formData()
+		// Every action reads a form (conform, progressive enhancement), so JSON
+		// or text would only make it fail.
+		else return refuse(415, 'Send forms as application/x-www-form-urlencoded.')
+	} catch {
+		return refuse(400, 'Malformed request body.')
+	}
+	return null
+}
+
 function applyHeaders(response: Response, request: Request, nonce: string) {
 	const env = getEnv()
 	for (const [name, value] of Object.entries(baseSecurityHeaders({ https: env.isHttps }))) {
@@ -146,7 +175,7 @@ export const createSecurityHeadersMiddleware = ({
 			headers: { 'content-type': 'text/plain; charset=utf-8' },
 		})
 	} else {
-		response = await next()
+		response = (await malformedBody(request)) ?? (await next())
 	}
 	// Resolved once per request already when a loader asked; otherwise one
 	// lookup, and only for requests that carry a cookie at all.

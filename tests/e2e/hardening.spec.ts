@@ -110,6 +110,15 @@ test('oversized and malformed requests get a clear 4xx, never a crash', async ({
 	})
 	expect(garbage.status()).toBeGreaterThanOrEqual(400)
 	expect(garbage.status()).toBeLessThan(500)
+	for (const [path, type, body, status] of [
+		['/login', 'application/json', '{"email":"a@example.com"}', 415],
+		['/login.data', 'application/json', '{"email":', 415],
+		['/login', 'multipart/form-data; boundary=xyz', 'not multipart at all', 400],
+		['/login', 'text/plain', 'email=a', 415],
+	] as const) {
+		const response = await request.post(path, { headers: { origin, 'content-type': type }, data: Buffer.from(body) })
+		expect(response.status(), `${path} ${type}`).toBe(status)
+	}
 	const badJson = await request.post('/api/auth/sign-out', {
 		headers: { origin, 'content-type': 'application/json' },
 		data: '{not json',
