@@ -2,8 +2,8 @@
  * Vitest setup file: gives every test file its own fresh database.
  * - With DATABASE_URL (CI): creates a throwaway Postgres database, points
  *   DATABASE_URL at it for this file, and drops it (WITH FORCE) afterwards.
- * - Without: points DATA_DIR at a new temporary directory, so each service
- *   opens a brand-new embedded PGlite there; removed afterwards.
+ * - Without: each service opens a brand-new embedded PGlite in DATA_DIR.
+ * Either way DATA_DIR is a new temporary directory, removed afterwards.
  * Worker processes are reused between files, so the original DATABASE_URL is
  * stashed once and every file starts again from it.
  */
@@ -26,6 +26,12 @@ export function onTestDatabaseTeardown(cleanup: () => Promise<void>) {
 	cleanups.push(cleanup)
 }
 
+// DATA_DIR holds the embedded databases, the local secret and the dev
+// outbox: always a fresh one.
+const dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-test-'))
+process.env.DATA_DIR = dataDir
+let dropDatabase = async () => {}
+
 if (baseUrl) {
 	const name = `taskwell_test_${randomBytes(6).toString('hex')}`
 	const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
@@ -33,17 +39,16 @@ if (baseUrl) {
 	const url = new URL(baseUrl)
 	url.pathname = `/${name}`
 	process.env.DATABASE_URL = url.toString()
-	afterAll(async () => {
-		for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+	dropDatabase = async () => {
 		await admin.unsafe(`drop database if exists "${name}" with (force)`)
 		await admin.end()
-	})
+	}
 } else {
 	delete process.env.DATABASE_URL
-	const dir = mkdtempSync(path.join(tmpdir(), 'taskwell-test-'))
-	process.env.DATA_DIR = dir
-	afterAll(async () => {
-		for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-		rmSync(dir, { recursive: true, force: true })
-	})
 }
+
+afterAll(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+	await dropDatabase()
+	rmSync(dataDir, { recursive: true, force: true })
+})
