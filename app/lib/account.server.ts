@@ -11,10 +11,10 @@ import { UAParser } from 'ua-parser-js'
 import { auth } from './auth.server.ts'
 import { db } from './db.server.ts'
 import { session as sessionTable } from './db/schema.ts'
-import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
-import { clientIpContext, requestIdContext } from './request-context.server.ts'
+import { clientIpContext } from './request-context.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
+import { getTasksApi } from './tasks-api.server.ts'
 import { clear, peek, recordHit, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 type ContextReader = Parameters<typeof authHeaders>[1]
@@ -296,23 +296,13 @@ export class TasksDeletionError extends Error {
 }
 
 /**
- * DELETE /v1/me/tasks on the task API, as this user (a JWT minted here on
- * the server, never seen by the browser).
+ * DELETE /v1/me/tasks on the task API, as this user, through the app's one
+ * task API client (a JWT minted on the server, never seen by the browser).
  */
 async function deleteAllTasksOf(request: Request, context: ContextReader): Promise<void> {
-	const env = getEnv()
 	try {
-		const { token } = await auth.api.getToken({ headers: authHeaders(request, context) })
-		const response = await fetch(`${env.TASKS_API_URL}/v1/me/tasks`, {
-			method: 'DELETE',
-			headers: {
-				authorization: `Bearer ${token}`,
-				'x-request-id': context.get(requestIdContext) ?? crypto.randomUUID(),
-			},
-			signal: AbortSignal.timeout(env.TASKS_API_TIMEOUT_MS),
-		})
-		if (!response.ok) throw new Error(`task API answered ${response.status}`)
-		await response.body?.cancel()
+		const api = await getTasksApi(request, context)
+		await api.deleteAllMyTasks()
 	} catch (error) {
 		throw new TasksDeletionError(error)
 	}

@@ -25,7 +25,6 @@ const loginRoute = await import('../../app/routes/login.tsx')
 const forgotRoute = await import('../../app/routes/forgot-password.tsx')
 const resetRoute = await import('../../app/routes/reset-password.tsx')
 const settingsRoute = await import('../../app/routes/settings.tsx')
-const tasksRoute = await import('../../app/routes/tasks.tsx')
 const outboxRoute = await import('../../app/routes/dev.outbox.tsx')
 const { flushMail } = await import('../../app/lib/mail.server.ts')
 
@@ -66,7 +65,7 @@ async function signIn(email: string, password = PASSWORD, userAgent?: string) {
 }
 
 async function isSignedIn(cookie: string) {
-	const { response } = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+	const { response } = await runRoute(settingsRoute.loader as never, get('/settings', { cookie }))
 	return response.status === 200
 }
 
