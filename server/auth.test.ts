@@ -17,6 +17,7 @@ import {
 	type JwksServer,
 	type RunningApi,
 	type SigningKey,
+	SLOW_START_MS,
 } from './test-support.ts'
 
 let key: SigningKey
@@ -29,7 +30,7 @@ beforeAll(async () => {
 	attacker = await makeSigningKey('attacker')
 	jwks = await startJwksServer([key])
 	api = await startApi({ jwksUrl: jwks.url })
-})
+}, SLOW_START_MS)
 afterAll(async () => {
 	await api.close()
 	await jwks.close()

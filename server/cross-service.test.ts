@@ -9,7 +9,7 @@ import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Task, TaskList } from '../common/tasks-contract.ts'
 import { onTestDatabaseTeardown } from '../tests/support/fresh-database.ts'
-import { call, startApi, type RunningApi } from './test-support.ts'
+import { call, SLOW_START_MS, startApi, type RunningApi } from './test-support.ts'
 
 const BETTER_AUTH_URL = 'http://localhost:3000'
 process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
@@ -36,7 +36,7 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
 	const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks`
 	api = Object.assign(await startApi({ jwksUrl }), { jwksUrl })
-})
+}, SLOW_START_MS)
 afterAll(async () => {
 	await api.close()
 	jwksServer.closeAllConnections()

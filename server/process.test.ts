@@ -41,7 +41,7 @@ test('a bad variable: exit code 1 and a message naming it', async () => {
 	expect(started.output().stderr).toContain('TASKS_API_PORT')
 })
 
-test('serves, then on SIGTERM finishes the in-flight request and exits 0', { timeout: 120_000 }, async () => {
+test('serves, then on SIGTERM finishes the in-flight request and exits 0', { timeout: 180_000 }, async () => {
 	// A key set that answers slowly: /readyz waits for it (in flight).
 	let slowHits = 0
 	const slowJwks: Server = createServer((_req, res) => {
@@ -61,7 +61,7 @@ test('serves, then on SIGTERM finishes the in-flight request and exits 0', { tim
 		...(process.env.DATABASE_URL ? {} : { DATA_DIR: 'memory://' }),
 	})
 	try {
-		const deadline = Date.now() + 100_000
+		const deadline = Date.now() + 160_000
 		while (!started.output().stdout.includes('task API listening')) {
 			if (Date.now() > deadline || started.child.exitCode !== null) throw new Error(JSON.stringify(started.output()))
 			await new Promise((resolve) => setTimeout(resolve, 100))

@@ -14,6 +14,7 @@ import {
 	type JwksServer,
 	type RunningApi,
 	type SigningKey,
+	SLOW_START_MS,
 } from './test-support.ts'
 
 let key: SigningKey
@@ -25,7 +26,7 @@ beforeAll(async () => {
 	key = await makeSigningKey('key-1')
 	jwks = await startJwksServer([key])
 	api = await startApi({ jwksUrl: jwks.url })
-})
+}, SLOW_START_MS)
 afterAll(async () => {
 	await api.close()
 	await jwks.close()

@@ -17,6 +17,8 @@ import { createTokenVerifier } from './auth/verify-token.ts'
 import { schema, type TasksSchema } from './db/schema.ts'
 
 export const ISSUER = 'http://localhost:3000'
+/** Creating an embedded database is slow on a busy 2-core machine. */
+export const SLOW_START_MS = 180_000
 export const AUDIENCE = 'taskwell-tasks-api'
 
 export type SigningKey = { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }
