@@ -1,4 +1,4 @@
-import { data, Form, Link, useFetcher, useNavigation, useSearchParams } from 'react-router'
+import { data, Form, Link, useFetcher, useLocation, useNavigation, useSearchParams } from 'react-router'
 import { useEffect, useRef } from 'react'
 import type { Route } from './+types/tasks'
 import { TaskForm } from '../components/tasks/task-form.tsx'
@@ -77,7 +77,9 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 	const actionError = actionData && 'error' in actionData && navigation.state === 'idle' ? actionData.error : undefined
 	// After a successful add (a redirect back here with notice=added), the add
 	// form resets and the title field gets the focus again.
-	const addedKey = searchParams.get('notice') === 'added' && navigation.state === 'idle' ? searchParams.toString() : undefined
+	// (A failed submission has actionData; a redirect after success has none.)
+	const location = useLocation()
+	const addedKey = searchParams.get('notice') === 'added' && !actionData ? location.key : undefined
 	useEffect(() => {
 		if (clearFetcher.state === 'idle' && clearFetcher.data?.ok) headingRef.current?.focus()
 	}, [clearFetcher.state, clearFetcher.data])

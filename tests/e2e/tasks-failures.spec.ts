@@ -1,0 +1,182 @@
+/**
+ * Failures between the app and the task API, on a pair of services this file
+ * starts for itself (the production build, its own embedded database and
+ * ports), so stopping the API does not disturb the other specs running in
+ * parallel against the shared server:
+ * - the API stopped mid-session: the page says so, the app stays up, the
+ *   user's input is kept, and everything recovers when the API is back;
+ * - a token the API rejects: one fresh token and one retry, then the session
+ *   ends and the browser lands on /login?redirectTo=….
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { expect, test } from '@playwright/test'
+import { newUser } from './support.ts'
+
+test.describe.configure({ mode: 'serial' })
+
+const buildDir = process.env.BUILD_DIR ?? 'build'
+let appPort = 0
+let apiPort = 0
+let dataDir = ''
+let app: ChildProcess | undefined
+let api: ChildProcess | undefined
+let apiLog: string[] = []
+let logStream: WriteStream
+
+function baseEnv() {
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		NODE_ENV: 'production',
+		PORT: String(appPort),
+		TASKS_API_PORT: String(apiPort),
+		BETTER_AUTH_URL: `http://localhost:${appPort}`,
+		DATA_DIR: dataDir,
+		LOG_LEVEL: 'info',
+		TASKS_API_TIMEOUT_MS: '2000',
+	}
+	delete env.BETTER_AUTH_SECRET
+	delete env.DATABASE_URL // its own embedded databases
+	return env
+}
+
+function start(name: string, file: string, env: NodeJS.ProcessEnv) {
+	const child = spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+	const collect = (chunk: Buffer) => {
+		logStream.write(chunk)
+		if (name === 'api') apiLog.push(...chunk.toString('utf8').split('\n').filter(Boolean))
+	}
+	child.stdout?.on('data', collect)
+	child.stderr?.on('data', collect)
+	return child
+}
+
+async function waitFor(url: string, timeoutMs = 120_000) {
+	const deadline = Date.now() + timeoutMs
+	while (Date.now() < deadline) {
+		try {
+			const response = await fetch(url)
+			if (response.ok) return
+		} catch {
+			// not yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250))
+	}
+	throw new Error(`${url} did not answer in time`)
+}
+
+async function stop(child: ChildProcess | undefined) {
+	if (!child || child.exitCode !== null || child.signalCode !== null) return
+	await new Promise((resolve) => {
+		child.once('exit', resolve)
+		child.kill('SIGTERM')
+		setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+	})
+}
+
+async function startApi(extraEnv: NodeJS.ProcessEnv = {}) {
+	api = start('api', `${buildDir}/api/index.js`, { ...baseEnv(), ...extraEnv })
+	await waitFor(`http://127.0.0.1:${apiPort}/readyz`)
+}
+
+test.beforeAll(async ({}, testInfo) => {
+	// A fresh embedded database per service: slow to create on a small machine.
+	test.setTimeout(180_000)
+	const base = Number(process.env.E2E_PORT ?? 3100)
+	appPort = base + 20 + (testInfo.project.name === 'js' ? 10 : 0)
+	apiPort = appPort + 1
+	dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-failures-'))
+	logStream = createWriteStream(testInfo.outputPath('servers.log'))
+	app = start('app', `${buildDir}/app-server.js`, baseEnv())
+	await waitFor(`http://127.0.0.1:${appPort}/`)
+	await startApi()
+})
+
+test.afterAll(async () => {
+	await stop(api)
+	await stop(app)
+	logStream?.end()
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+})
+
+test('the task API stopped mid-session: a friendly error, input kept, recovery when it is back', async ({ page }) => {
+	test.setTimeout(180_000)
+	await page.goto(`http://localhost:${appPort}/`)
+	const base = `http://localhost:${appPort}`
+	await page.goto(`${base}/signup`)
+	const user = newUser('Ada Lovelace')
+	// signUp() navigates relative to the shared baseURL: use absolute URLs here.
+	await page.getByLabel('Name').fill(user.name)
+	await page.getByLabel('Email').fill(user.email)
+	await page.getByLabel('Password', { exact: true }).fill(user.password)
+	await page.getByLabel('Confirm password').fill(user.password)
+	await page.getByRole('button', { name: 'Create account' }).click()
+	await expect(page).toHaveURL(`${base}/tasks`)
+	await page.getByLabel('Title').fill('Before the outage')
+	await page.getByRole('button', { name: 'Add task' }).click()
+	await expect(page.getByRole('link', { name: 'Before the outage' })).toBeVisible()
+
+	await stop(api)
+
+	// Adding while the API is down: a message, and what the user typed stays.
+	await page.getByLabel('Title').fill('Typed during the outage')
+	await page.getByLabel('Notes').fill('Do not lose me')
+	await page.getByRole('button', { name: 'Add task' }).click()
+	await expect(page.getByRole('alert').filter({ hasText: 'could not be reached' }).first()).toBeVisible()
+	await expect(page.getByLabel('Title')).toHaveValue('Typed during the outage')
+	await expect(page.getByLabel('Notes')).toHaveValue('Do not lose me')
+
+	// Loading the list while it is down: the error page with a way to retry; the app is up.
+	const response = await page.goto(`${base}/tasks`)
+	expect(response?.status()).toBe(503)
+	await expect(page.getByRole('heading', { name: `Hello, ${user.name}` })).toBeVisible()
+	await expect(page.getByRole('alert')).toContainText('could not be reached')
+	await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible()
+
+	await startApi()
+	await page.getByRole('link', { name: 'Try again' }).click()
+	await expect(page.getByRole('link', { name: 'Before the outage' })).toBeVisible()
+	await expect(page.getByRole('alert')).toHaveCount(0)
+})
+
+test('a token the API rejects: one fresh token, then sign-in again', async ({ page }) => {
+	test.setTimeout(180_000)
+	const base = `http://localhost:${appPort}`
+	await page.goto(`${base}/signup`)
+	const user = newUser('Grace Hopper')
+	await page.getByLabel('Name').fill(user.name)
+	await page.getByLabel('Email').fill(user.email)
+	await page.getByLabel('Password', { exact: true }).fill(user.password)
+	await page.getByLabel('Confirm password').fill(user.password)
+	await page.getByRole('button', { name: 'Create account' }).click()
+	await expect(page).toHaveURL(`${base}/tasks`)
+
+	// The same API, now expecting another issuer: it rejects every token the app mints.
+	await stop(api)
+	apiLog = []
+	await startApi({ AUTH_ISSUER: 'https://someone-else.example' })
+
+	await page.goto(`${base}/tasks?status=active`)
+	await expect(page).toHaveURL(`${base}/login?redirectTo=${encodeURIComponent('/tasks?status=active')}`)
+	await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
+	// Exactly two attempts (the cached token, then a fresh one), both 401.
+	const rejected = apiLog
+		.map((line) => {
+			try {
+				return JSON.parse(line) as { status?: number; statusCode?: number; res?: { statusCode?: number }; url?: string; path?: string }
+			} catch {
+				return null
+			}
+		})
+		.filter((entry) => entry && JSON.stringify(entry).includes('/v1/tasks'))
+	expect(rejected).toHaveLength(2)
+	expect(rejected.every((entry) => JSON.stringify(entry).includes('401'))).toBe(true)
+	// The session is over: /tasks asks for sign-in again.
+	await page.goto(`${base}/tasks`)
+	await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftasks$/)
+
+	await stop(api)
+	await startApi()
+})
