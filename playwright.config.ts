@@ -33,6 +33,8 @@ export default defineConfig({
 		{
 			name: 'no-js',
 			use: { ...devices['Desktop Chrome'], javaScriptEnabled: false, launchOptions },
+			// Specs about what scripts do (e.g. CSP violations) mean nothing here.
+			testIgnore: /\.js-only\.spec\.ts$/,
 		},
 		{
 			name: 'js',

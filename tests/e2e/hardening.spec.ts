@@ -1,8 +1,8 @@
 /**
- * Security headers, caching and input bounds on the production build, and
- * (in the js project) a walk through the app with zero CSP violations.
+ * Security headers, caching and input bounds on the production build (the
+ * walk with zero CSP violations is in csp.js-only.spec.ts).
  */
-import { expect, test, type APIResponse, type Page } from '@playwright/test'
+import { expect, test, type APIResponse } from '@playwright/test'
 import { newUser, signUp } from './support.ts'
 
 function expectBaseHeaders(response: APIResponse, what: string) {
@@ -125,39 +125,4 @@ test('oversized and malformed requests get a clear 4xx, never a crash', async ({
 	})
 	expect(badJson.status()).toBeGreaterThanOrEqual(400)
 	expect(badJson.status()).toBeLessThan(500)
-})
-
-async function recordCspViolations(page: Page) {
-	const violations: string[] = []
-	page.on('console', (message) => {
-		if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
-	})
-	await page.addInitScript(() => {
-		document.addEventListener('securitypolicyviolation', (event) => {
-			console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`)
-		})
-	})
-	return violations
-}
-
-test('the app runs with JavaScript under its CSP without a single violation', async ({ page }) => {
-	test.skip(test.info().project.name !== 'js', 'CSP violations only matter where scripts run')
-	const violations = await recordCspViolations(page)
-	await page.goto('/')
-	await page.getByRole('main').getByRole('link', { name: 'Sign up' }).click()
-	await expect(page).toHaveURL(/\/signup$/)
-	// Hydrated: client-side validation works.
-	const user = newUser('Csp Walker')
-	await signUp(page, user)
-	await page.getByRole('link', { name: 'Settings' }).click()
-	await expect(page).toHaveURL(/\/settings$/)
-	await page.getByLabel('Name').fill('Csp Walker Renamed')
-	await page.getByRole('button', { name: 'Save name' }).click()
-	await expect(page.getByText('Your name has been saved.')).toBeVisible()
-	await page.goto('/tasks')
-	await page.getByRole('button', { name: 'Sign out' }).click()
-	await expect(page).toHaveURL(/\/$/)
-	await page.goto('/forgot-password')
-	await page.goto('/login')
-	expect(violations).toEqual([])
 })
