@@ -11,8 +11,6 @@ import { createRequestHandler } from '@react-router/express'
 import compression from 'compression'
 import express from 'express'
 import { RouterContextProvider, type RouterContext, type ServerBuild } from 'react-router'
-import { z } from 'zod'
-import { blankToUndefined, parseEnv } from './common/env.ts'
 import { createLogger } from './common/logger.ts'
 import {
 	allowedOrigins,
@@ -29,24 +27,13 @@ import {
 } from './app/lib/security-headers.server.ts'
 import { cookieSecrets, resignAuthCookies } from './app/lib/session-cookie-rotation.server.ts'
 
-const serverEnv = parseEnv(
-	z.object({
-		PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
-		HOST: z.preprocess(blankToUndefined, z.string().optional()),
-		TRUST_PROXY: z.preprocess(
-			blankToUndefined,
-			z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
-		),
-	}),
-	process.env,
-	'Taskwell app',
-)
-
 const log = createLogger('taskwell-app')
 // This file is bundled to <build>/app-server.js, beside React Router's output.
 const buildDir = path.dirname(fileURLToPath(import.meta.url))
 
 async function main() {
+	// Fail fast, naming the variable, before anything is loaded.
+	const appEnv = readAppEnv()
 	const build = (await import(
 		pathToFileURL(path.join(buildDir, 'server/index.js')).href
 	)) as ServerBuild
@@ -56,15 +43,13 @@ async function main() {
 		requestIdContext: RouterContext<string | null>
 		userIdContext: RouterContext<string | null>
 	}
-	const appEnv = readAppEnv()
 	const securityHeaders = baseSecurityHeaders({ https: appEnv.isHttps })
 
 	const app = express()
 	app.disable('x-powered-by')
 	// Behind a load balancer, X-Forwarded-For says who the client is; without
 	// one, a client could forge it, so it is ignored unless TRUST_PROXY is on.
-	const trustProxy = ['true', '1', 'yes'].includes(serverEnv.TRUST_PROXY)
-	app.set('trust proxy', trustProxy)
+	app.set('trust proxy', appEnv.TRUST_PROXY)
 
 	app.use((req, res, next) => {
 		const start = process.hrtime.bigint()
@@ -158,8 +143,8 @@ async function main() {
 		return handleWithReactRouter(req, res, next)
 	})
 
-	const server = app.listen(serverEnv.PORT, serverEnv.HOST ?? '::', () => {
-		log.info({ port: serverEnv.PORT }, `Taskwell app listening on http://localhost:${serverEnv.PORT}`)
+	const server = app.listen(appEnv.PORT, appEnv.HOST ?? '::', () => {
+		log.info({ port: appEnv.PORT }, `Taskwell app listening on http://localhost:${appEnv.PORT}`)
 	})
 	server.keepAliveTimeout = 65_000
 

@@ -2,7 +2,7 @@
  * Helpers shared by both services' env schemas: read the environment once,
  * validate it with zod, and stop with a message that names each bad variable.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
@@ -43,4 +43,26 @@ export function parseEnv<TSchema extends z.ZodType>(
 /** Empty strings count as unset, as in most .env tooling. */
 export function blankToUndefined(value: unknown): unknown {
 	return typeof value === 'string' && value.trim() === '' ? undefined : value
+}
+
+/** zod building blocks both services' env schemas use. */
+export const envFields = {
+	/** A variable with a default: blank counts as unset. */
+	withDefault: <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema),
+	/** An optional variable: blank counts as unset. */
+	optional: <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional()),
+	port: z.coerce
+		.number({ error: 'must be a port number' })
+		.int('must be a whole number')
+		.min(1, 'must be between 1 and 65535')
+		.max(65535, 'must be between 1 and 65535'),
+	/** An http(s) URL without trailing slashes. */
+	httpUrl: z
+		.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+		.transform((value) => value.replace(/\/+$/, '')),
+	postgresUrl: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+	booleanFlag: z
+		.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+		.transform((value) => value === 'true' || value === '1' || value === 'yes'),
+	logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 }

@@ -4,20 +4,9 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
-import { blankToUndefined, isLoopbackUrl, parseEnv } from '../common/env.ts'
+import { envFields, isLoopbackUrl, parseEnv } from '../common/env.ts'
 
-const withDefault = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema)
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional())
-
-const port = z.coerce
-	.number({ error: 'must be a port number' })
-	.int('must be a whole number')
-	.min(1, 'must be between 1 and 65535')
-	.max(65535, 'must be between 1 and 65535')
-
-const httpUrl = z
-	.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-	.transform((value) => value.replace(/\/+$/, ''))
+const { withDefault, optional, port, httpUrl, postgresUrl, logLevel } = envFields
 
 const envSchema = z
 	.object({
@@ -32,13 +21,11 @@ const envSchema = z
 		/** How long jose waits after one key-set fetch before allowing another. */
 		AUTH_JWKS_COOLDOWN_MS: withDefault(z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(30_000)),
 		TASKS_API_AUDIENCE: withDefault(z.string().min(1).default('taskwell-tasks-api')),
-		DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })),
+		DATABASE_URL: optional(postgresUrl),
 		DATA_DIR: withDefault(z.string().default('.data')),
 		/** Where the SQL migrations live (relative to the working directory). */
 		TASKS_MIGRATIONS_DIR: withDefault(z.string().default('drizzle/tasks')),
-		LOG_LEVEL: withDefault(
-			z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-		),
+		LOG_LEVEL: withDefault(logLevel.default('info')),
 	})
 	.transform((env) => {
 		const betterAuthUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`

@@ -3,25 +3,9 @@
  * stops the server with a message naming the variable (never its value).
  */
 import { z } from 'zod'
-import { blankToUndefined, isLoopbackUrl, parseEnv } from '../../common/env.ts'
+import { blankToUndefined, envFields, isLoopbackUrl, parseEnv } from '../../common/env.ts'
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional())
-
-const booleanFlag = z
-	.enum(['true', 'false', '1', '0', 'yes', 'no'], {
-		error: 'must be true or false',
-	})
-	.transform((value) => value === 'true' || value === '1' || value === 'yes')
-
-const port = z.coerce
-	.number({ error: 'must be a port number' })
-	.int('must be a whole number')
-	.min(1, 'must be between 1 and 65535')
-	.max(65535, 'must be between 1 and 65535')
-
-const httpUrl = z
-	.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-	.transform((value) => value.replace(/\/+$/, ''))
+const { optional, booleanFlag, port, httpUrl, postgresUrl, logLevel } = envFields
 
 const envSchema = z
 	.object({
@@ -30,11 +14,11 @@ const envSchema = z
 			z.enum(['development', 'production', 'test']).default('production'),
 		),
 		PORT: z.preprocess(blankToUndefined, port.default(3000)),
+		/** Address the app's Node server listens on (default: all interfaces). */
+		HOST: optional(z.string().min(1)),
 		BETTER_AUTH_URL: optional(httpUrl),
 		BETTER_AUTH_SECRET: optional(z.string()),
-		DATABASE_URL: optional(
-			z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
-		),
+		DATABASE_URL: optional(postgresUrl),
 		DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
 		TASKS_API_AUDIENCE: z.preprocess(
 			blankToUndefined,
@@ -63,10 +47,7 @@ const envSchema = z
 					error: 'must be "<version>:<secret>,…" (newest first), each secret at least 32 characters',
 				}),
 		),
-		LOG_LEVEL: z.preprocess(
-			blankToUndefined,
-			z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-		),
+		LOG_LEVEL: z.preprocess(blankToUndefined, logLevel.default('info')),
 	})
 	.transform((env) => {
 		const baseUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`
