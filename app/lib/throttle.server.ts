@@ -8,6 +8,7 @@
  * server-side auth.api calls. The logic is one SQL statement.
  */
 import { eq, lt, sql } from 'drizzle-orm'
+import { data } from 'react-router'
 import { db } from './db.server.ts'
 import { authThrottle } from './db/schema.ts'
 
@@ -87,4 +88,19 @@ export function throttleMessage(retryAfterSeconds: number): string {
 			? `${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}`
 			: `${minutes} minute${minutes === 1 ? '' : 's'}`
 	return `Too many attempts. Try again in ${wait}.`
+}
+
+/**
+ * What a throttled form post answers: the form re-rendered with the wait as
+ * its error (passwords left out), status 429 and Retry-After.
+ */
+export function throttledReply<Result>(
+	submission: { reply(options: { formErrors: string[]; hideFields?: string[] }): Result },
+	error: ThrottledError,
+	{ hideFields, headers }: { hideFields?: string[]; headers?: Record<string, string> } = {},
+) {
+	return data(
+		{ result: submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)], hideFields }) },
+		{ status: 429, headers: { ...headers, 'Retry-After': String(error.retryAfterSeconds) } },
+	)
 }

@@ -5,7 +5,7 @@ import type { Route } from './+types/forgot-password'
 import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { requestPasswordReset } from '../lib/account.server.ts'
 import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from '../lib/schemas/account.ts'
-import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]
 
@@ -19,10 +19,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 		await requestPasswordReset(context, request, submission.value.email)
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error
-		return data(
-			{ result: submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)] }) },
-			{ status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds), 'Cache-Control': 'no-store' } },
-		)
+		return throttledReply(submission, error, { headers: { 'Cache-Control': 'no-store' } })
 	}
 	// The same answer whether or not the account exists.
 	return redirect('/forgot-password?sent=1', { headers: { 'Cache-Control': 'no-store' } })

@@ -7,7 +7,7 @@ import { redirectWithAuthCookies, signIn } from '../lib/auth-actions.server.ts'
 import { safeRedirect } from '../lib/redirect.ts'
 import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from '../lib/schemas/auth.ts'
 import { requireAnonymous } from '../lib/session.server.ts'
-import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Taskwell' }]
 
@@ -66,15 +66,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error
-		return data(
-			{
-				result: submission.reply({
-					formErrors: [throttleMessage(error.retryAfterSeconds)],
-					hideFields: HIDDEN_FIELDS,
-				}),
-			},
-			{ status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
-		)
+		return throttledReply(submission, error, { hideFields: HIDDEN_FIELDS })
 	}
 }
 

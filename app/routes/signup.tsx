@@ -7,7 +7,7 @@ import { redirectWithAuthCookies, signUp } from '../lib/auth-actions.server.ts'
 import { safeRedirect } from '../lib/redirect.ts'
 import { SignupSchema } from '../lib/schemas/auth.ts'
 import { requireAnonymous } from '../lib/session.server.ts'
-import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Create an account · Taskwell' }]
 
@@ -50,15 +50,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error
-		return data(
-			{
-				result: submission.reply({
-					formErrors: [throttleMessage(error.retryAfterSeconds)],
-					hideFields: HIDDEN_FIELDS,
-				}),
-			},
-			{ status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
-		)
+		return throttledReply(submission, error, { hideFields: HIDDEN_FIELDS })
 	}
 }
 

@@ -5,7 +5,7 @@ import type { Route } from './+types/verify-email'
 import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { resendVerification, verifyEmail } from '../lib/account.server.ts'
 import { ResendVerificationSchema } from '../lib/schemas/account.ts'
-import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
 
@@ -38,10 +38,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 		await resendVerification(request, context, submission.value.email)
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error
-		return data(
-			{ result: submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)] }) },
-			{ status: 429, headers: { ...PRIVATE, 'Retry-After': String(error.retryAfterSeconds) } },
-		)
+		return throttledReply(submission, error, { headers: PRIVATE })
 	}
 	return redirect(`/verify-email?${new URLSearchParams({ sent: '1', email: submission.value.email })}`, {
 		headers: PRIVATE,
