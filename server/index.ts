@@ -57,7 +57,7 @@ const app = createApp({
 		jwksUrl: env.AUTH_JWKS_URL,
 		issuer: env.AUTH_ISSUER,
 		audience: env.TASKS_API_AUDIENCE,
-		cooldownMs: env.AUTH_JWKS_COOLDOWN_MS,
+		minFetchIntervalMs: env.AUTH_JWKS_COOLDOWN_MS,
 	}),
 	logger,
 })
