@@ -168,8 +168,8 @@ export { UNAVAILABLE_MESSAGE }
 
 /** What a problem+json answer says about itself (never the token). */
 const problemReasonSchema = z.object({
-	title: z.string().max(200).optional(),
-	detail: z.string().max(500).optional(),
+	title: z.string().transform((text) => text.slice(0, 200)).optional(),
+	detail: z.string().transform((text) => text.slice(0, 500)).optional(),
 })
 
 const problemErrorsSchema = z.object({
