@@ -145,6 +145,34 @@ describe('sign-in', () => {
 		}
 	})
 
+	test('never redirects off-site, whatever the redirectTo (dot segments included), on sign-in and sign-up', async () => {
+		const { email } = await signUp()
+		const offSite = [
+			'//evil.example',
+			'/\\evil.example',
+			'https://evil.example/x',
+			'javascript:alert(1)',
+			'/.//evil.example/phish',
+			'/%2e//evil.example',
+			'/a/..//evil.example',
+			'/%2e%2e//evil.example',
+			'/./\\evil.example',
+		]
+		for (const redirectTo of offSite) {
+			const signIn = await runRoute(
+				loginRoute.action as never,
+				formPost('/login', { email, password: PASSWORD, redirectTo }),
+			)
+			expect(signIn.response.status, redirectTo).toBe(302)
+			expect(signIn.response.headers.get('location'), redirectTo).toBe('/tasks')
+			const created = await signUp({ redirectTo })
+			expect(created.response.status, redirectTo).toBe(302)
+			expect(created.response.headers.get('location'), redirectTo).toBe('/tasks')
+		}
+		const normalised = await signUp({ redirectTo: '/a/../tasks?status=active' })
+		expect(normalised.response.headers.get('location')).toBe('/tasks?status=active')
+	})
+
 	test('"Remember me" gives a persistent cookie for the session lifetime (7 days)', async () => {
 		const { email } = await signUp()
 		const { response } = await runRoute(
