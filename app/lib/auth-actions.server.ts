@@ -10,10 +10,10 @@ import { logger } from './logger.server.ts'
 import { clientIpContext } from './request-context.server.ts'
 import { authHeaders } from './session.server.ts'
 import {
-	clear,
-	peek,
+	giveBack,
 	recordHit,
 	RULES,
+	takeAttempt,
 	ThrottledError,
 	type ThrottleRule,
 } from './throttle.server.ts'
@@ -46,17 +46,16 @@ export async function signIn(
 	input: { email: string; password: string; rememberMe: boolean },
 ): Promise<SignInResult> {
 	await hitOrThrow(RULES.signInPerIp, clientIp(context))
-	const failures = await peek(RULES.signInFailuresPerEmail, input.email)
-	if (failures.count >= RULES.signInFailuresPerEmail.limit) {
-		throw new ThrottledError(failures.retryAfterSeconds)
-	}
+	// Counted before the password is checked, so that parallel attempts
+	// cannot all pass a check of the counter made before any of them failed.
+	await takeAttempt(RULES.signInFailuresPerEmail, input.email)
+	let wrongPassword = false
 	try {
 		const { headers } = await auth.api.signInEmail({
 			body: input,
 			headers: authHeaders(request, context),
 			returnHeaders: true,
 		})
-		await clear(RULES.signInFailuresPerEmail, input.email)
 		return { ok: true, headers }
 	} catch (error) {
 		// Only said after the right password: it reveals nothing to a guesser.
@@ -64,11 +63,14 @@ export async function signIn(
 			return { ok: false, reason: 'email-not-verified' }
 		}
 		if (error instanceof APIError && (error.statusCode === 401 || error.statusCode === 400)) {
-			await recordHit(RULES.signInFailuresPerEmail, input.email)
+			wrongPassword = true
 			logger.info({ event: 'sign-in-failed' }, 'sign-in failed')
 			return { ok: false, reason: 'invalid-credentials' }
 		}
 		throw error
+	} finally {
+		// Only wrong passwords stay counted.
+		if (!wrongPassword) await giveBack(RULES.signInFailuresPerEmail, input.email)
 	}
 }
 

@@ -346,6 +346,37 @@ describe('settings', () => {
 		expect(last!.headers.get('retry-after')).toMatch(/^\d+$/)
 	})
 
+	test('parallel wrong current passwords never check more than the limit (change password and delete account share it)', async () => {
+		const { email, cookie } = await signUp()
+		const attempts = Array.from({ length: 20 }, (_, i) =>
+			runRoute(
+				settingsRoute.action as never,
+				post(
+					'/settings',
+					i % 2
+						? { intent: 'delete-account', password: `wrong password ${i}` }
+						: {
+								intent: 'change-password',
+								currentPassword: `wrong password ${i}`,
+								newPassword: NEW_PASSWORD,
+								confirmPassword: NEW_PASSWORD,
+							},
+					{ cookie },
+				),
+			),
+		)
+		const statuses = (await Promise.all(attempts)).map(({ response }) => response.status)
+		expect(statuses.filter((status) => status === 400)).toHaveLength(5)
+		expect(statuses.filter((status) => status === 429)).toHaveLength(15)
+		// The right password is refused now too, and nothing changed.
+		const blocked = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
+		)
+		expect(blocked.response.status).toBe(429)
+		expect((await signIn(email, PASSWORD)).response.status).toBe(302)
+	})
+
 	test('an unknown intent is a 400, a cross-site post a 403', async () => {
 		const { cookie } = await signUp()
 		const unknown = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'make-admin' }, { cookie }))

@@ -209,6 +209,60 @@ describe('sign-in', () => {
 		expect(blocked.response.headers.getSetCookie()).toEqual([])
 	})
 
+	test('parallel sign-ins never check more passwords than the limit (each attempt is counted before its check)', async () => {
+		const { email } = await signUp()
+		const limit = RULES.signInFailuresPerEmail.limit
+		// 30 wrong passwords at once, from 30 addresses: exactly `limit` are
+		// checked (401), the rest are refused unchecked (429).
+		const wrong = await Promise.all(
+			Array.from({ length: 30 }, (_, i) =>
+				runRoute(loginRoute.action as never, formPost('/login', { email, password: `wrong password ${i}` }), {
+					ip: `198.51.100.${i + 1}`,
+				}),
+			),
+		)
+		const statuses = wrong.map(({ response }) => response.status)
+		expect(statuses.filter((status) => status === 401)).toHaveLength(limit)
+		expect(statuses.filter((status) => status === 429)).toHaveLength(30 - limit)
+		// The right password afterwards is refused too.
+		const blocked = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), {
+			ip: '198.51.100.200',
+		})
+		expect(blocked.response.status).toBe(429)
+	})
+
+	test('29 wrong passwords and the right one in parallel: at most the limit of wrong ones are checked', async () => {
+		const { email } = await signUp()
+		const limit = RULES.signInFailuresPerEmail.limit
+		const passwords = Array.from({ length: 30 }, (_, i) => (i === 29 ? PASSWORD : `wrong password ${i}`))
+		const results = await Promise.all(
+			passwords.map((password, i) =>
+				runRoute(loginRoute.action as never, formPost('/login', { email, password }), { ip: `203.0.113.${i + 1}` }),
+			),
+		)
+		const statuses = results.map(({ response }) => response.status)
+		// Each checked wrong password keeps its place in the counter; only the
+		// right one may hand its place back. So whatever the interleaving, at
+		// most `limit` wrong passwords reach the hasher.
+		expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(limit)
+		expect(statuses.filter((status) => status === 302).length).toBeLessThanOrEqual(1)
+		expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(30 - limit - 1)
+		expect(statuses.every((status) => [302, 401, 429].includes(status))).toBe(true)
+		// One at a time now, the account is locked.
+		const after = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), {
+			ip: '203.0.113.200',
+		})
+		expect(after.response.status).toBe(429)
+	})
+
+	test('a successful sign-in gives its attempt back: it does not count as a failure', async () => {
+		const { email } = await signUp()
+		for (let attempt = 0; attempt < RULES.signInFailuresPerEmail.limit + 2; attempt += 1) {
+			const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }))
+			expect(response.status).toBe(302)
+		}
+	})
+
 	test('sign-ins are throttled per IP as well (100 attempts per 15 minutes)', async () => {
 		const ip = '192.0.2.200'
 		// 99 earlier attempts from this IP (counted as the action counts them;
