@@ -430,7 +430,7 @@ describe('tokens for the task API', () => {
 		const session = await auth.handler(
 			new Request('http://localhost:3000/api/auth/get-session', { headers: { cookie } }),
 		)
-		expect(session.status).toBe(200)
+		expect(session.status).toBe(404)
 		expect(session.headers.get('set-auth-jwt')).toBeNull()
 		expect(await session.text()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/)
 
