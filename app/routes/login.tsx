@@ -30,8 +30,9 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	return null
 }
 
+// No requireAnonymous() here: a POST signs in whoever's credentials are
+// given, and ends the session the browser had (see signIn()).
 export async function action({ request, context }: Route.ActionArgs) {
-	await requireAnonymous(request, context)
 	const formData = await request.formData()
 	const submission = parseWithZod(formData, { schema: LoginSchema })
 	if (submission.status !== 'success') {

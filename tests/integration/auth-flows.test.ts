@@ -352,6 +352,50 @@ describe('sessions and protected routes', () => {
 		expect(days).toBeGreaterThan(6.9)
 	})
 
+	test('signing in while signed in ends the previous session and issues one for the account signed in to', async () => {
+		const alice = await signUp({ name: 'Alice Ball' })
+		const bob = await signUp({ name: 'Bob Kahn' })
+		const [aliceRow] = await db.select().from(user).where(eq(user.email, alice.email))
+		const { response } = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email: bob.email, password: PASSWORD }, { cookie: alice.cookie }),
+		)
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe('/tasks')
+		const cookie = cookieHeaderFrom(response)
+		expect(cookie).toMatch(/taskwell\.session_token=/)
+		// Alice's session is gone from the database, not only from the browser.
+		expect(await db.select().from(session).where(eq(session.userId, aliceRow!.id))).toHaveLength(0)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie: alice.cookie }))).response.status).toBe(302)
+		const now = await runRoute(protectedLoader, get('/tasks', { cookie }))
+		expect(now.data).toMatchObject({ name: 'Bob Kahn' })
+	})
+
+	test('signing in again to the same account replaces the session (no fixation of a planted one)', async () => {
+		const { email, cookie: before } = await signUp()
+		const [owner] = await db.select().from(user).where(eq(user.email, email))
+		const { response } = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: PASSWORD }, { cookie: before }),
+		)
+		expect(response.status).toBe(302)
+		const after = cookieHeaderFrom(response)
+		expect(after).not.toBe(before)
+		expect(await db.select().from(session).where(eq(session.userId, owner!.id))).toHaveLength(1)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie: before }))).response.status).toBe(302)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie: after }))).response.status).toBe(200)
+	})
+
+	test('a failed sign-in while signed in changes nothing', async () => {
+		const { email, cookie } = await signUp()
+		const { response } = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: 'not the password' }, { cookie }),
+		)
+		expect(response.status).toBe(401)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie }))).response.status).toBe(200)
+	})
+
 	test('GET /logout changes nothing', async () => {
 		const { cookie } = await signUp()
 		const { response } = await runRoute(logoutRoute.loader as never, get('/logout', { cookie }))
