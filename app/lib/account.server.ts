@@ -8,7 +8,7 @@
 import { and, desc, eq, gt } from 'drizzle-orm'
 import { APIError } from 'better-auth/api'
 import { UAParser } from 'ua-parser-js'
-import { auth } from './auth.server.ts'
+import { auth, deleteOutstandingResetTokens } from './auth.server.ts'
 import { db } from './db.server.ts'
 import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
@@ -188,6 +188,8 @@ export async function changePassword(
 					headers: authHeaders(request, context),
 					returnHeaders: true,
 				})
+				// A reset link mailed before the change must not undo it.
+				await deleteOutstandingResetTokens(userId)
 				logger.info(
 					{ event: 'password-changed', userId, revokedOtherSessions: input.revokeOtherSessions },
 					'password changed',

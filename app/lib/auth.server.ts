@@ -10,13 +10,14 @@
  * the server, so Better Auth's HTTP routes are closed except an allowlist
  * (OPEN_AUTH_ROUTES): a route a new plugin brings is closed until added.
  */
+import { eq } from 'drizzle-orm'
 import { betterAuth, type BetterAuthPlugin } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { jwt } from 'better-auth/plugins/jwt'
 import { resolveAuthSecret } from './auth-secret.server.ts'
 import { allowedOrigins } from './csrf.server.ts'
 import { db } from './db.server.ts'
-import { schema } from './db/schema.ts'
+import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
@@ -63,6 +64,17 @@ const httpAllowlist = {
 	onRequest: async (request: Request) =>
 		isOpenAuthRoute(request) ? undefined : { response: new Response('Not Found', { status: 404 }) },
 } satisfies BetterAuthPlugin
+
+/**
+ * Ends every outstanding reset link of a user (after a reset, or a password
+ * change in Settings). Better Auth stores a reset token as a verification
+ * row whose identifier is the hash of "reset-password:<token>" (so it cannot
+ * be told apart by prefix) and whose value is the user id; email
+ * verification links are not stored. Every row keyed to the user goes.
+ */
+export async function deleteOutstandingResetTokens(userId: string): Promise<void> {
+	await db.delete(verification).where(eq(verification.value, userId))
+}
 
 /** "2:new,1:old" → Better Auth's versioned secrets (newest first). */
 export function parseSecrets(value: string | undefined) {
@@ -115,6 +127,10 @@ export const auth = betterAuth({
 		resetPasswordTokenExpiresIn: RESET_PASSWORD_TOKEN_EXPIRES_IN_SECONDS,
 		// A reset ends every session of the account (a thief's included).
 		revokeSessionsOnPasswordReset: true,
+		// Using one link ends the others the account still has.
+		onPasswordReset: async ({ user }) => {
+			await deleteOutstandingResetTokens(user.id)
+		},
 		// Not awaited: the request takes the same time whether or not the
 		// account exists. The link points at the app's own page.
 		sendResetPassword: async ({ user, token }) => {

@@ -163,6 +163,44 @@ describe('reset password', () => {
 		expect(reopened.data.valid).toBe(false)
 	})
 
+	test('using the newest of two links invalidates the older one', async () => {
+		const { email } = await signUp()
+		const older = (await resetLinkFor(email)).searchParams.get('token')!
+		const newer = (await resetLinkFor(email)).searchParams.get('token')!
+		expect(older).not.toBe(newer)
+		const done = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token: newer, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+		)
+		expect(done.response.status).toBe(302)
+		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${older}`))
+		expect(page.data.valid).toBe(false)
+		const stale = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token: older, newPassword: PASSWORD, confirmPassword: PASSWORD }),
+		)
+		expect(stale.response.status).toBe(400)
+		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
+	})
+
+	test('changing the password in Settings invalidates every outstanding reset link', async () => {
+		const { email, cookie } = await signUp()
+		const token = (await resetLinkFor(email)).searchParams.get('token')!
+		const changed = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
+		)
+		expect(changed.response.status).toBe(302)
+		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
+		expect(page.data.valid).toBe(false)
+		const stale = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token, newPassword: 'a third password here', confirmPassword: 'a third password here' }),
+		)
+		expect(stale.response.status).toBe(400)
+		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
+	})
+
 	test('an expired or forged token is refused with a way to ask again', async () => {
 		const { email } = await signUp()
 		const link = await resetLinkFor(email)
