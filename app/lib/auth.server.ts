@@ -21,7 +21,12 @@ import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
-import { passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
+import {
+	existingAccountSignUpMessage,
+	passwordResetMessage,
+	sendMailInBackground,
+	verificationMessage,
+} from './mail.server.ts'
 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
 export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
@@ -135,6 +140,13 @@ export const auth = betterAuth({
 		// account exists. The link points at the app's own page.
 		sendResetPassword: async ({ user, token }) => {
 			void sendMailInBackground(passwordResetMessage(user.email, token))
+		},
+		// With verification on, sign-up answers a taken address exactly like a
+		// free one ("check your email"; Better Auth hashes the password anyway
+		// to keep the timing alike). The owner is told by mail instead. Not
+		// awaited, like every mail, so the answer takes no longer.
+		onExistingUserSignUp: async ({ user }) => {
+			void sendMailInBackground(existingAccountSignUpMessage(user.email))
 		},
 	},
 	emailVerification: {
