@@ -145,7 +145,19 @@ async function main() {
 	// cookies signed with an older secret are re-signed for the request, so
 	// nobody is signed out by the rotation.
 	const rotation = cookieSecrets(appEnv)
+	// Deployed, the app has one public origin: BETTER_AUTH_URL. React Router
+	// refuses (400) an action whose Origin differs from the URL the adapter
+	// builds from the request, and behind a TLS-terminating proxy that URL
+	// says http:// (and maybe an internal host) unless TRUST_PROXY is on. So
+	// React Router sees the public origin, whatever the proxy forwards; which
+	// POSTs are same-origin was decided above, against BETTER_AUTH_URL.
+	const publicUrl = appEnv.isDeployed ? new URL(appEnv.BETTER_AUTH_URL) : undefined
 	app.all('/{*splat}', (req, res, next) => {
+		if (publicUrl) {
+			Object.defineProperty(req, 'protocol', { value: publicUrl.protocol.slice(0, -1), configurable: true })
+			req.headers.host = publicUrl.host
+			delete req.headers['x-forwarded-host']
+		}
 		if (rotation) {
 			const cookie = resignAuthCookies(req.headers.cookie, rotation.current, rotation.previous)
 			if (cookie) req.headers.cookie = cookie

@@ -8,14 +8,14 @@
 import { and, desc, eq, gt } from 'drizzle-orm'
 import { APIError } from 'better-auth/api'
 import { UAParser } from 'ua-parser-js'
-import { auth } from './auth.server.ts'
+import { auth, deleteOutstandingResetTokens } from './auth.server.ts'
 import { db } from './db.server.ts'
 import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { clientIpContext } from './request-context.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
 import { getTasksApi } from './tasks-api.server.ts'
-import { clear, peek, recordHit, ThrottledError, type ThrottleRule } from './throttle.server.ts'
+import { clear, giveBack, recordHit, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 type ContextReader = Parameters<typeof authHeaders>[1]
 
@@ -144,15 +144,24 @@ export async function updateName(request: Request, context: ContextReader, name:
 	return headers
 }
 
-async function failedPasswordCheck(userId: string) {
-	await recordHit(ACCOUNT_RULES.passwordFailuresPerUser, userId)
+function failedPasswordCheck(userId: string) {
 	logger.info({ event: 'account-password-check-failed', userId }, 'wrong current password')
 }
 
-async function throwIfTooManyPasswordFailures(userId: string) {
-	const failures = await peek(ACCOUNT_RULES.passwordFailuresPerUser, userId)
-	if (failures.count >= ACCOUNT_RULES.passwordFailuresPerUser.limit) {
-		throw new ThrottledError(failures.retryAfterSeconds)
+/**
+ * Runs a check of the user's current password behind the per-user throttle:
+ * the attempt is counted before the check (parallel attempts cannot
+ * overtake the counter) and handed back unless the password was wrong.
+ */
+async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, isWrong: (result: T) => boolean): Promise<T> {
+	await takeAttempt(ACCOUNT_RULES.passwordFailuresPerUser, userId)
+	let wrong = false
+	try {
+		const result = await check()
+		wrong = isWrong(result)
+		return result
+	} finally {
+		if (!wrong) await giveBack(ACCOUNT_RULES.passwordFailuresPerUser, userId)
 	}
 }
 
@@ -170,26 +179,32 @@ export async function changePassword(
 	userId: string,
 	input: { currentPassword: string; newPassword: string; revokeOtherSessions: boolean },
 ): Promise<PasswordCheckedResult> {
-	await throwIfTooManyPasswordFailures(userId)
-	try {
-		const { headers } = await auth.api.changePassword({
-			body: input,
-			headers: authHeaders(request, context),
-			returnHeaders: true,
-		})
-		await clear(ACCOUNT_RULES.passwordFailuresPerUser, userId)
-		logger.info(
-			{ event: 'password-changed', userId, revokedOtherSessions: input.revokeOtherSessions },
-			'password changed',
-		)
-		return { ok: true, headers }
-	} catch (error) {
-		if (isInvalidPassword(error)) {
-			await failedPasswordCheck(userId)
-			return { ok: false, reason: 'incorrect-password' }
-		}
-		throw error
-	}
+	return withPasswordAttempt(
+		userId,
+		async (): Promise<PasswordCheckedResult> => {
+			try {
+				const { headers } = await auth.api.changePassword({
+					body: input,
+					headers: authHeaders(request, context),
+					returnHeaders: true,
+				})
+				// A reset link mailed before the change must not undo it.
+				await deleteOutstandingResetTokens(userId)
+				logger.info(
+					{ event: 'password-changed', userId, revokedOtherSessions: input.revokeOtherSessions },
+					'password changed',
+				)
+				return { ok: true, headers }
+			} catch (error) {
+				if (isInvalidPassword(error)) {
+					failedPasswordCheck(userId)
+					return { ok: false, reason: 'incorrect-password' }
+				}
+				throw error
+			}
+		},
+		(result) => !result.ok,
+	)
 }
 
 export type SessionSummary = {
@@ -324,17 +339,24 @@ export async function deleteAccount(
 	password: string,
 	deleteTasks: (request: Request, context: ContextReader) => Promise<void> = deleteAllTasksOf,
 ): Promise<DeleteAccountResult> {
-	await throwIfTooManyPasswordFailures(userId)
 	const headers = authHeaders(request, context)
-	try {
-		await auth.api.verifyPassword({ body: { password }, headers })
-	} catch (error) {
-		if (isInvalidPassword(error)) {
-			await failedPasswordCheck(userId)
-			return { ok: false, reason: 'incorrect-password' }
-		}
-		throw error
-	}
+	const passwordOk = await withPasswordAttempt(
+		userId,
+		async () => {
+			try {
+				await auth.api.verifyPassword({ body: { password }, headers })
+				return true
+			} catch (error) {
+				if (isInvalidPassword(error)) {
+					failedPasswordCheck(userId)
+					return false
+				}
+				throw error
+			}
+		},
+		(ok) => !ok,
+	)
+	if (!passwordOk) return { ok: false, reason: 'incorrect-password' }
 	try {
 		await deleteTasks(request, context)
 	} catch (error) {

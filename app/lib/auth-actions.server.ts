@@ -8,12 +8,12 @@ import { APIError } from 'better-auth/api'
 import { auth } from './auth.server.ts'
 import { logger } from './logger.server.ts'
 import { clientIpContext } from './request-context.server.ts'
-import { authHeaders } from './session.server.ts'
+import { authHeaders, getCurrentSession } from './session.server.ts'
 import {
-	clear,
-	peek,
+	giveBack,
 	recordHit,
 	RULES,
+	takeAttempt,
 	ThrottledError,
 	type ThrottleRule,
 } from './throttle.server.ts'
@@ -40,23 +40,39 @@ export type SignInResult =
 	| { ok: true; headers: Headers }
 	| { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
 
+/** Deletes a session row: its cookie, wherever it is, is worthless now. */
+async function endSession(token: string) {
+	const ctx = await auth.$context
+	await ctx.internalAdapter.deleteSession(token)
+}
+
+/**
+ * Signs in with the given credentials. A session the browser already had
+ * (its own, another user's on a shared computer, or one planted by someone
+ * else) is ended once the new one exists: signing in always leaves the
+ * browser in the account whose credentials were given, in a new session.
+ */
 export async function signIn(
 	request: Request,
 	context: ContextReader,
 	input: { email: string; password: string; rememberMe: boolean },
 ): Promise<SignInResult> {
 	await hitOrThrow(RULES.signInPerIp, clientIp(context))
-	const failures = await peek(RULES.signInFailuresPerEmail, input.email)
-	if (failures.count >= RULES.signInFailuresPerEmail.limit) {
-		throw new ThrottledError(failures.retryAfterSeconds)
-	}
+	const previous = await getCurrentSession(request, context)
+	// Counted before the password is checked, so that parallel attempts
+	// cannot all pass a check of the counter made before any of them failed.
+	await takeAttempt(RULES.signInFailuresPerEmail, input.email)
+	let wrongPassword = false
 	try {
 		const { headers } = await auth.api.signInEmail({
 			body: input,
 			headers: authHeaders(request, context),
 			returnHeaders: true,
 		})
-		await clear(RULES.signInFailuresPerEmail, input.email)
+		if (previous) {
+			await endSession(previous.session.token)
+			logger.info({ event: 'previous-session-ended', userId: previous.user.id }, 'signed in over another session; it was ended')
+		}
 		return { ok: true, headers }
 	} catch (error) {
 		// Only said after the right password: it reveals nothing to a guesser.
@@ -64,11 +80,14 @@ export async function signIn(
 			return { ok: false, reason: 'email-not-verified' }
 		}
 		if (error instanceof APIError && (error.statusCode === 401 || error.statusCode === 400)) {
-			await recordHit(RULES.signInFailuresPerEmail, input.email)
+			wrongPassword = true
 			logger.info({ event: 'sign-in-failed' }, 'sign-in failed')
 			return { ok: false, reason: 'invalid-credentials' }
 		}
 		throw error
+	} finally {
+		// Only wrong passwords stay counted.
+		if (!wrongPassword) await giveBack(RULES.signInFailuresPerEmail, input.email)
 	}
 }
 

@@ -5,20 +5,28 @@
  * - the jwt plugin signs short-lived EdDSA tokens for the task API. Only
  *   server code mints them (auth.api.getToken); the HTTP route /token is
  *   disabled and the set-auth-jwt header is off, so a browser never gets one.
- * Sign-in and sign-up happen only through the app's form actions (throttled
- * in app/lib/throttle.server.ts), so their HTTP endpoints are disabled too.
+ * Sign-in, sign-up and every account action happen only through the app's
+ * form actions (throttled in app/lib/throttle.server.ts) calling auth.api on
+ * the server, so Better Auth's HTTP routes are closed except an allowlist
+ * (OPEN_AUTH_ROUTES): a route a new plugin brings is closed until added.
  */
-import { betterAuth } from 'better-auth'
+import { eq } from 'drizzle-orm'
+import { betterAuth, type BetterAuthPlugin } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { jwt } from 'better-auth/plugins/jwt'
 import { resolveAuthSecret } from './auth-secret.server.ts'
 import { allowedOrigins } from './csrf.server.ts'
 import { db } from './db.server.ts'
-import { schema } from './db/schema.ts'
+import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
-import { passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
+import {
+	existingAccountSignUpMessage,
+	passwordResetMessage,
+	sendMailInBackground,
+	verificationMessage,
+} from './mail.server.ts'
 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
 export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
@@ -32,27 +40,46 @@ export const RESET_PASSWORD_TOKEN_EXPIRES_IN_SECONDS = 60 * 60
 export const EMAIL_VERIFICATION_EXPIRES_IN_SECONDS = 60 * 60 * 24
 
 /**
- * Account endpoints the app serves through its own (throttled, no-JS) forms
- * and server-side auth.api calls only. Over HTTP they would bypass the
- * throttles, and /delete-user would skip deleting the user's tasks.
+ * The only Better Auth HTTP routes that answer; everything else under
+ * /api/auth/* is a 404. The browser needs none of them: the app resolves
+ * sessions on the server and every account action is a form of the app
+ * (sign-out is POST /logout). Only the task API calls in, for the key set.
  */
-export const FORM_ONLY_AUTH_PATHS = [
-	'/request-password-reset',
-	'/reset-password',
-	'/send-verification-email',
-	'/verify-email',
-	'/change-password',
-	'/set-password',
-	'/verify-password',
-	'/update-user',
-	'/change-email',
-	'/delete-user',
-	'/delete-user/callback',
-	'/list-sessions',
-	'/revoke-session',
-	'/revoke-sessions',
-	'/revoke-other-sessions',
+export const OPEN_AUTH_ROUTES: ReadonlyArray<{ method: string; path: string; why: string }> = [
+	{ method: 'GET', path: '/jwks', why: 'the public keys the task API verifies tokens with' },
 ]
+
+const AUTH_BASE_PATH = '/api/auth'
+
+/** Whether a request is for an allowlisted route (exact path and method). */
+export function isOpenAuthRoute(request: Request): boolean {
+	const { pathname } = new URL(request.url)
+	if (!pathname.startsWith(`${AUTH_BASE_PATH}/`)) return false
+	const path = pathname.slice(AUTH_BASE_PATH.length)
+	return OPEN_AUTH_ROUTES.some((route) => route.path === path && route.method === request.method)
+}
+
+/**
+ * Closes every route not in OPEN_AUTH_ROUTES for direct callers of
+ * auth.handler too (the app's resource route checks first, before Better
+ * Auth's rate limiter writes a row). auth.api calls do not pass here.
+ */
+const httpAllowlist = {
+	id: 'taskwell-http-allowlist',
+	onRequest: async (request: Request) =>
+		isOpenAuthRoute(request) ? undefined : { response: new Response('Not Found', { status: 404 }) },
+} satisfies BetterAuthPlugin
+
+/**
+ * Ends every outstanding reset link of a user (after a reset, or a password
+ * change in Settings). Better Auth stores a reset token as a verification
+ * row whose identifier is the hash of "reset-password:<token>" (so it cannot
+ * be told apart by prefix) and whose value is the user id; email
+ * verification links are not stored. Every row keyed to the user goes.
+ */
+export async function deleteOutstandingResetTokens(userId: string): Promise<void> {
+	await db.delete(verification).where(eq(verification.value, userId))
+}
 
 /** "2:new,1:old" → Better Auth's versioned secrets (newest first). */
 export function parseSecrets(value: string | undefined) {
@@ -87,7 +114,7 @@ export const jwtPluginOptions = {
 export const auth = betterAuth({
 	appName: 'Taskwell',
 	baseURL: env.BETTER_AUTH_URL,
-	basePath: '/api/auth',
+	basePath: AUTH_BASE_PATH,
 	// With BETTER_AUTH_SECRETS, the newest one signs and encrypts; older ones
 	// still decrypt (stored JWKS private keys), and BETTER_AUTH_SECRET is
 	// the legacy key for what was encrypted before versioning.
@@ -105,10 +132,21 @@ export const auth = betterAuth({
 		resetPasswordTokenExpiresIn: RESET_PASSWORD_TOKEN_EXPIRES_IN_SECONDS,
 		// A reset ends every session of the account (a thief's included).
 		revokeSessionsOnPasswordReset: true,
+		// Using one link ends the others the account still has.
+		onPasswordReset: async ({ user }) => {
+			await deleteOutstandingResetTokens(user.id)
+		},
 		// Not awaited: the request takes the same time whether or not the
 		// account exists. The link points at the app's own page.
 		sendResetPassword: async ({ user, token }) => {
 			void sendMailInBackground(passwordResetMessage(user.email, token))
+		},
+		// With verification on, sign-up answers a taken address exactly like a
+		// free one ("check your email"; Better Auth hashes the password anyway
+		// to keep the timing alike). The owner is told by mail instead. Not
+		// awaited, like every mail, so the answer takes no longer.
+		onExistingUserSignUp: async ({ user }) => {
+			void sendMailInBackground(existingAccountSignUpMessage(user.email))
 		},
 	},
 	emailVerification: {
@@ -130,7 +168,6 @@ export const auth = betterAuth({
 	// Direct HTTP calls to /api/auth/* are limited by Better Auth itself,
 	// with counters in the database so every instance shares them.
 	rateLimit: { enabled: true, storage: 'database', window: 60, max: 60 },
-	disabledPaths: ['/token', '/sign-in/email', '/sign-up/email', ...FORM_ONLY_AUTH_PATHS],
 	advanced: {
 		cookiePrefix: 'taskwell',
 		useSecureCookies: env.isHttps,
@@ -145,7 +182,7 @@ export const auth = betterAuth({
 			logger[log]({ component: 'better-auth' }, message)
 		},
 	},
-	plugins: [jwt(jwtPluginOptions)],
+	plugins: [httpAllowlist, jwt(jwtPluginOptions)],
 })
 
 export type Auth = typeof auth

@@ -151,6 +151,23 @@ export function verificationMessage(to: string, token: string): MailMessage {
 	)
 }
 
+/**
+ * To the owner of an address someone tried to sign up with (email
+ * verification on): the sign-up page answered "check your email" as for a
+ * new address, so the owner, and only the owner, learns the address is taken.
+ */
+export function existingAccountSignUpMessage(to: string): MailMessage {
+	const base = getEnv().BETTER_AUTH_URL
+	return linkMessage(
+		to,
+		'Someone tried to sign up for Taskwell with your email',
+		'Someone tried to create a Taskwell account with this email address, but it already has one. If it was you, sign in instead; if you forgot your password, reset it from the sign-in page.',
+		'Reset your password',
+		`${base}/forgot-password`,
+		`Or sign in at ${base}/login. If it was not you, ignore this message: nothing has changed in your account.`,
+	)
+}
+
 /** The first http(s) link in a message's text (tests and the outbox page). */
 export function firstLink(text: string): string | null {
 	return /https?:\/\/\S+/.exec(text)?.[0] ?? null

@@ -26,8 +26,24 @@ describe('safeRedirect', () => {
 		'/\n/evil.com',
 		'',
 		' /tasks',
+		// Dot segments that normalise into a protocol-relative URL (issue 13).
+		'/.//evil.example/phish',
+		'/%2e//evil.example',
+		'/%2E//evil.example',
+		'/a/..//evil.example',
+		'/a/%2e%2e//evil.example',
+		'/..//evil.example',
+		'/./\\evil.example',
+		'/a/../\\evil.example',
 	])('refuses %j and falls back to /tasks', (input) => {
 		expect(safeRedirect(input)).toBe('/tasks')
+	})
+
+	test('returns the normalised path it checked', () => {
+		expect(safeRedirect('/a/../tasks?x=1')).toBe('/tasks?x=1')
+		expect(safeRedirect('/./settings')).toBe('/settings')
+		// An encoded slash is not a path separator: it stays on this site.
+		expect(safeRedirect('/%2f/evil.example')).toBe('/%2f/evil.example')
 	})
 
 	test('refuses non-strings and absurdly long values', () => {

@@ -2,6 +2,9 @@
  * Where to send a user after sign-in. Only a same-site relative path is
  * honoured ("/tasks?status=active"); anything that could leave the site
  * ("//evil.com", "/\\evil.com", "https://…", "javascript:…") falls back.
+ * The check applies to the value that is returned, i.e. after dot segments
+ * are resolved: "/.//evil.com" and "/%2e//evil.com" normalise to
+ * "//evil.com" and fall back too.
  */
 export const DEFAULT_REDIRECT = '/tasks'
 
@@ -19,7 +22,10 @@ export function safeRedirect(
 	try {
 		const url = new URL(to, PLACEHOLDER_ORIGIN)
 		if (url.origin !== PLACEHOLDER_ORIGIN) return fallback
-		return `${url.pathname}${url.search}${url.hash}`
+		const target = `${url.pathname}${url.search}${url.hash}`
+		// What goes into Location must itself be a same-site path.
+		if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return fallback
+		return target
 	} catch {
 		return fallback
 	}

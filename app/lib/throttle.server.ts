@@ -21,6 +21,11 @@ export type ThrottleRule = {
 
 export const RULES = {
 	signInPerIp: { name: 'sign-in:ip', limit: 100, windowSeconds: 15 * 60 },
+	/**
+	 * Password checks per email: each attempt is counted before its check
+	 * (so parallel attempts cannot overtake the counter) and a successful
+	 * one hands its place back. What stays counted is the failures.
+	 */
 	signInFailuresPerEmail: { name: 'sign-in-failure:email', limit: 5, windowSeconds: 15 * 60 },
 	signUpPerIp: { name: 'sign-up:ip', limit: 50, windowSeconds: 60 * 60 },
 	signUpPerEmail: { name: 'sign-up:email', limit: 5, windowSeconds: 60 * 60 },
@@ -53,16 +58,23 @@ export async function recordHit(rule: ThrottleRule, subject: string): Promise<Th
 	return row ?? { count: 1, retryAfterSeconds: rule.windowSeconds }
 }
 
-/** The current count without counting (0 when the window has passed). */
-export async function peek(rule: ThrottleRule, subject: string): Promise<ThrottleState> {
-	const [row] = await db
-		.select({
-			count: authThrottle.count,
-			retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from ${authThrottle.windowEndsAt} - now())))::int`,
-		})
-		.from(authThrottle)
+/**
+ * Counts one attempt before the work it guards (a password check), and
+ * throws ThrottledError when it is over the limit: N attempts in parallel
+ * never do the work more than `limit` times, as the count is one atomic
+ * upsert. Hand the attempt back with giveBack() when it is not to count.
+ */
+export async function takeAttempt(rule: ThrottleRule, subject: string): Promise<void> {
+	const state = await recordHit(rule, subject)
+	if (state.count > rule.limit) throw new ThrottledError(state.retryAfterSeconds)
+}
+
+/** Un-counts one attempt (a right password) in the current window. */
+export async function giveBack(rule: ThrottleRule, subject: string): Promise<void> {
+	await db
+		.update(authThrottle)
+		.set({ count: sql`greatest(${authThrottle.count} - 1, 0)` })
 		.where(sql`${authThrottle.key} = ${keyOf(rule, subject)} and ${authThrottle.windowEndsAt} > now()`)
-	return row ?? { count: 0, retryAfterSeconds: 0 }
 }
 
 export async function clear(rule: ThrottleRule, subject: string): Promise<void> {

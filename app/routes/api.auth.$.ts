@@ -1,14 +1,19 @@
 /**
  * Better Auth's HTTP endpoints under /api/auth/*. The root middleware has
- * already refused cross-site POSTs. The token endpoint and the credential
- * endpoints are disabled in auth.server.ts (404): the browser never gets a
- * JWT and signs in only through the app's throttled forms.
+ * already refused cross-site POSTs. Only the allowlisted routes
+ * (OPEN_AUTH_ROUTES in auth.server.ts: the task API's key set) reach Better
+ * Auth; everything else is a 404 here, before Better Auth (or its rate
+ * limiter) does any work. The browser never gets a JWT, a session token,
+ * or a way around the app's throttled forms.
  */
 import type { Route } from './+types/api.auth.$'
-import { auth } from '../lib/auth.server.ts'
+import { auth, isOpenAuthRoute } from '../lib/auth.server.ts'
 import { authHeaders } from '../lib/session.server.ts'
 
 function forward(request: Request, context: Route.LoaderArgs['context']) {
+	if (!isOpenAuthRoute(request)) {
+		return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+	}
 	return auth.handler(new Request(request, { headers: authHeaders(request, context) }))
 }
 

@@ -5,9 +5,13 @@ import type { Route } from './+types/forgot-password'
 import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { requestPasswordReset } from '../lib/account.server.ts'
 import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from '../lib/schemas/account.ts'
+import { routeHeaders } from '../lib/route-headers.ts'
 import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]
+
+// Passes on the 429's Retry-After (and Cache-Control) to the page.
+export const headers = routeHeaders()
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()

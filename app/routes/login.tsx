@@ -7,9 +7,13 @@ import { redirectWithAuthCookies, signIn } from '../lib/auth-actions.server.ts'
 import { safeRedirect } from '../lib/redirect.ts'
 import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from '../lib/schemas/auth.ts'
 import { requireAnonymous } from '../lib/session.server.ts'
+import { routeHeaders } from '../lib/route-headers.ts'
 import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Taskwell' }]
+
+// Passes on the 429's Retry-After (and Cache-Control) to the page.
+export const headers = routeHeaders()
 
 const EMAIL_NOT_VERIFIED_MESSAGE = 'Confirm your email address before signing in: use the link we sent you.'
 
@@ -26,8 +30,9 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	return null
 }
 
+// No requireAnonymous() here: a POST signs in whoever's credentials are
+// given, and ends the session the browser had (see signIn()).
 export async function action({ request, context }: Route.ActionArgs) {
-	await requireAnonymous(request, context)
 	const formData = await request.formData()
 	const submission = parseWithZod(formData, { schema: LoginSchema })
 	if (submission.status !== 'success') {

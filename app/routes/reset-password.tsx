@@ -5,6 +5,7 @@ import type { Route } from './+types/reset-password'
 import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { isResetTokenUsable, resetPassword } from '../lib/account.server.ts'
 import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from '../lib/schemas/account.ts'
+import { routeHeaders } from '../lib/route-headers.ts'
 import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Reset password · Taskwell' }]
@@ -13,9 +14,7 @@ const HIDDEN_FIELDS = ['newPassword', 'confirmPassword']
 // The token is in the URL: never cache this page, never send it to other sites.
 const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
 
-export function headers() {
-	return PRIVATE
-}
+export const headers = routeHeaders(PRIVATE)
 
 export async function loader({ request }: Route.LoaderArgs) {
 	const token = new URL(request.url).searchParams.get('token') ?? ''

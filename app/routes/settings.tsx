@@ -29,14 +29,13 @@ import {
 import { getCurrentSession } from '../lib/session.server.ts'
 import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
 import { loginRedirectUrl } from '../lib/redirect.ts'
+import { routeHeaders } from '../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
-export function headers() {
-	return NO_STORE
-}
+export const headers = routeHeaders(NO_STORE)
 
 const SAVED: Record<string, string> = {
 	name: 'Your name has been saved.',

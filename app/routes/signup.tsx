@@ -7,9 +7,13 @@ import { redirectWithAuthCookies, signUp } from '../lib/auth-actions.server.ts'
 import { safeRedirect } from '../lib/redirect.ts'
 import { SignupSchema } from '../lib/schemas/auth.ts'
 import { requireAnonymous } from '../lib/session.server.ts'
+import { routeHeaders } from '../lib/route-headers.ts'
 import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Create an account · Taskwell' }]
+
+// Passes on the 429's Retry-After (and Cache-Control) to the page.
+export const headers = routeHeaders()
 
 const HIDDEN_FIELDS = ['password', 'confirmPassword']
 

@@ -5,15 +5,14 @@ import type { Route } from './+types/verify-email'
 import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { resendVerification, verifyEmail } from '../lib/account.server.ts'
 import { ResendVerificationSchema } from '../lib/schemas/account.ts'
+import { routeHeaders } from '../lib/route-headers.ts'
 import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
 
 const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
 
-export function headers() {
-	return PRIVATE
-}
+export const headers = routeHeaders(PRIVATE)
 
 /**
  * /verify-email?token=… (the link in the message) confirms the address and

@@ -190,6 +190,7 @@ test('the browser can never obtain a JWT: /api/auth/token is 404 even with its o
 	const token = await fetch(`${baseURL}/api/auth/token`, { headers: { cookie } })
 	expect(token.status).toBe(404)
 	const session = await fetch(`${baseURL}/api/auth/get-session`, { headers: { cookie } })
+	expect(session.status).toBe(404)
 	expect(session.headers.get('set-auth-jwt')).toBeNull()
 	const jwks = await fetch(`${baseURL}/api/auth/jwks`)
 	expect(jwks.status).toBe(200)

@@ -126,3 +126,35 @@ test('oversized and malformed requests get a clear 4xx, never a crash', async ({
 	expect(badJson.status()).toBeGreaterThanOrEqual(400)
 	expect(badJson.status()).toBeLessThan(500)
 })
+
+test('throttled form posts answer 429 with Retry-After, as a page and as data (issue 13)', async ({ page, request, baseURL }) => {
+	const origin = new URL(baseURL!).origin
+	const email = `throttled-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
+	const wrongSignIn = (path: string) =>
+		request.post(path, {
+			headers: { origin },
+			form: { email, password: 'not the password' },
+			maxRedirects: 0,
+		})
+	for (let attempt = 0; attempt < 5; attempt++) expect((await wrongSignIn('/login')).status()).toBe(401)
+	for (const path of ['/login', '/login.data']) {
+		const throttled = await wrongSignIn(path)
+		expect(throttled.status(), path).toBe(429)
+		expect(Number(throttled.headers()['retry-after']), path).toBeGreaterThan(0)
+	}
+
+	await signUp(page, newUser('Retry After'))
+	const wrongPassword = (path: string) =>
+		page.request.post(path, {
+			headers: { origin },
+			form: { intent: 'delete-account', password: 'not my password' },
+			maxRedirects: 0,
+		})
+	for (let attempt = 0; attempt < 5; attempt++) expect((await wrongPassword('/settings')).status()).toBe(400)
+	for (const path of ['/settings', '/settings.data']) {
+		const throttled = await wrongPassword(path)
+		expect(throttled.status(), path).toBe(429)
+		expect(Number(throttled.headers()['retry-after']), path).toBeGreaterThan(0)
+		expect(throttled.headers()['cache-control'], path).toBe('no-store')
+	}
+})

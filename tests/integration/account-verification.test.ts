@@ -77,6 +77,29 @@ describe('email verification', () => {
 		expect(again.response.headers.get('location')).toMatch(/^\/verify-email\?/)
 	})
 
+	test('sign-up with a taken address answers exactly like a free one, and mails the owner instead', async () => {
+		const taken = freshEmail()
+		await signUp(taken)
+		await smtp.waitFor(taken)
+		const free = freshEmail()
+		const since = smtp.received.length
+		const forTaken = await signUp(taken)
+		const forFree = await signUp(free)
+		for (const [{ response }, email] of [[forTaken, taken], [forFree, free]] as const) {
+			expect(response.status).toBe(302)
+			expect(response.headers.get('location')).toBe(`/verify-email?${new URLSearchParams({ email, sent: '1' })}`)
+			expect(response.headers.getSetCookie()).toEqual([])
+		}
+		// The owner of the taken address learns that someone tried; the new
+		// address gets its confirmation link.
+		const notice = await smtp.waitFor(taken, { since })
+		expect(notice.text).toMatch(/Someone tried to create a Taskwell account with this email address/)
+		expect(notice.text).toContain('/forgot-password')
+		expect(notice.text).not.toMatch(/\/verify-email\?token=/)
+		const confirm = await smtp.waitFor(free, { since })
+		expect(linkIn(confirm, '/verify-email?token=')).toBeTruthy()
+	})
+
 	test('"Send again" mails a fresh link to an unconfirmed account, and answers the same for unknown ones', async () => {
 		const email = freshEmail()
 		await signUp(email)

@@ -163,6 +163,44 @@ describe('reset password', () => {
 		expect(reopened.data.valid).toBe(false)
 	})
 
+	test('using the newest of two links invalidates the older one', async () => {
+		const { email } = await signUp()
+		const older = (await resetLinkFor(email)).searchParams.get('token')!
+		const newer = (await resetLinkFor(email)).searchParams.get('token')!
+		expect(older).not.toBe(newer)
+		const done = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token: newer, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+		)
+		expect(done.response.status).toBe(302)
+		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${older}`))
+		expect(page.data.valid).toBe(false)
+		const stale = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token: older, newPassword: PASSWORD, confirmPassword: PASSWORD }),
+		)
+		expect(stale.response.status).toBe(400)
+		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
+	})
+
+	test('changing the password in Settings invalidates every outstanding reset link', async () => {
+		const { email, cookie } = await signUp()
+		const token = (await resetLinkFor(email)).searchParams.get('token')!
+		const changed = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
+		)
+		expect(changed.response.status).toBe(302)
+		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
+		expect(page.data.valid).toBe(false)
+		const stale = await runRoute(
+			resetRoute.action as never,
+			post('/reset-password', { token, newPassword: 'a third password here', confirmPassword: 'a third password here' }),
+		)
+		expect(stale.response.status).toBe(400)
+		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
+	})
+
 	test('an expired or forged token is refused with a way to ask again', async () => {
 		const { email } = await signUp()
 		const link = await resetLinkFor(email)
@@ -344,6 +382,37 @@ describe('settings', () => {
 		}
 		expect(last!.status).toBe(429)
 		expect(last!.headers.get('retry-after')).toMatch(/^\d+$/)
+	})
+
+	test('parallel wrong current passwords never check more than the limit (change password and delete account share it)', async () => {
+		const { email, cookie } = await signUp()
+		const attempts = Array.from({ length: 20 }, (_, i) =>
+			runRoute(
+				settingsRoute.action as never,
+				post(
+					'/settings',
+					i % 2
+						? { intent: 'delete-account', password: `wrong password ${i}` }
+						: {
+								intent: 'change-password',
+								currentPassword: `wrong password ${i}`,
+								newPassword: NEW_PASSWORD,
+								confirmPassword: NEW_PASSWORD,
+							},
+					{ cookie },
+				),
+			),
+		)
+		const statuses = (await Promise.all(attempts)).map(({ response }) => response.status)
+		expect(statuses.filter((status) => status === 400)).toHaveLength(5)
+		expect(statuses.filter((status) => status === 429)).toHaveLength(15)
+		// The right password is refused now too, and nothing changed.
+		const blocked = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
+		)
+		expect(blocked.response.status).toBe(429)
+		expect((await signIn(email, PASSWORD)).response.status).toBe(302)
 	})
 
 	test('an unknown intent is a 400, a cross-site post a 403', async () => {

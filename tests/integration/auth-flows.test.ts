@@ -145,6 +145,34 @@ describe('sign-in', () => {
 		}
 	})
 
+	test('never redirects off-site, whatever the redirectTo (dot segments included), on sign-in and sign-up', async () => {
+		const { email } = await signUp()
+		const offSite = [
+			'//evil.example',
+			'/\\evil.example',
+			'https://evil.example/x',
+			'javascript:alert(1)',
+			'/.//evil.example/phish',
+			'/%2e//evil.example',
+			'/a/..//evil.example',
+			'/%2e%2e//evil.example',
+			'/./\\evil.example',
+		]
+		for (const redirectTo of offSite) {
+			const signIn = await runRoute(
+				loginRoute.action as never,
+				formPost('/login', { email, password: PASSWORD, redirectTo }),
+			)
+			expect(signIn.response.status, redirectTo).toBe(302)
+			expect(signIn.response.headers.get('location'), redirectTo).toBe('/tasks')
+			const created = await signUp({ redirectTo })
+			expect(created.response.status, redirectTo).toBe(302)
+			expect(created.response.headers.get('location'), redirectTo).toBe('/tasks')
+		}
+		const normalised = await signUp({ redirectTo: '/a/../tasks?status=active' })
+		expect(normalised.response.headers.get('location')).toBe('/tasks?status=active')
+	})
+
 	test('"Remember me" gives a persistent cookie for the session lifetime (7 days)', async () => {
 		const { email } = await signUp()
 		const { response } = await runRoute(
@@ -179,6 +207,60 @@ describe('sign-in', () => {
 		expect(retryAfter).toBeLessThanOrEqual(900)
 		expect(blocked.data.result.error[''][0]).toMatch(/Too many attempts\. Try again in 15 minutes\./)
 		expect(blocked.response.headers.getSetCookie()).toEqual([])
+	})
+
+	test('parallel sign-ins never check more passwords than the limit (each attempt is counted before its check)', async () => {
+		const { email } = await signUp()
+		const limit = RULES.signInFailuresPerEmail.limit
+		// 30 wrong passwords at once, from 30 addresses: exactly `limit` are
+		// checked (401), the rest are refused unchecked (429).
+		const wrong = await Promise.all(
+			Array.from({ length: 30 }, (_, i) =>
+				runRoute(loginRoute.action as never, formPost('/login', { email, password: `wrong password ${i}` }), {
+					ip: `198.51.100.${i + 1}`,
+				}),
+			),
+		)
+		const statuses = wrong.map(({ response }) => response.status)
+		expect(statuses.filter((status) => status === 401)).toHaveLength(limit)
+		expect(statuses.filter((status) => status === 429)).toHaveLength(30 - limit)
+		// The right password afterwards is refused too.
+		const blocked = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), {
+			ip: '198.51.100.200',
+		})
+		expect(blocked.response.status).toBe(429)
+	})
+
+	test('29 wrong passwords and the right one in parallel: at most the limit of wrong ones are checked', async () => {
+		const { email } = await signUp()
+		const limit = RULES.signInFailuresPerEmail.limit
+		const passwords = Array.from({ length: 30 }, (_, i) => (i === 29 ? PASSWORD : `wrong password ${i}`))
+		const results = await Promise.all(
+			passwords.map((password, i) =>
+				runRoute(loginRoute.action as never, formPost('/login', { email, password }), { ip: `203.0.113.${i + 1}` }),
+			),
+		)
+		const statuses = results.map(({ response }) => response.status)
+		// Each checked wrong password keeps its place in the counter; only the
+		// right one may hand its place back. So whatever the interleaving, at
+		// most `limit` wrong passwords reach the hasher.
+		expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(limit)
+		expect(statuses.filter((status) => status === 302).length).toBeLessThanOrEqual(1)
+		expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(30 - limit - 1)
+		expect(statuses.every((status) => [302, 401, 429].includes(status))).toBe(true)
+		// One at a time now, the account is locked.
+		const after = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), {
+			ip: '203.0.113.200',
+		})
+		expect(after.response.status).toBe(429)
+	})
+
+	test('a successful sign-in gives its attempt back: it does not count as a failure', async () => {
+		const { email } = await signUp()
+		for (let attempt = 0; attempt < RULES.signInFailuresPerEmail.limit + 2; attempt += 1) {
+			const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }))
+			expect(response.status).toBe(302)
+		}
 	})
 
 	test('sign-ins are throttled per IP as well (100 attempts per 15 minutes)', async () => {
@@ -270,6 +352,50 @@ describe('sessions and protected routes', () => {
 		expect(days).toBeGreaterThan(6.9)
 	})
 
+	test('signing in while signed in ends the previous session and issues one for the account signed in to', async () => {
+		const alice = await signUp({ name: 'Alice Ball' })
+		const bob = await signUp({ name: 'Bob Kahn' })
+		const [aliceRow] = await db.select().from(user).where(eq(user.email, alice.email))
+		const { response } = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email: bob.email, password: PASSWORD }, { cookie: alice.cookie }),
+		)
+		expect(response.status).toBe(302)
+		expect(response.headers.get('location')).toBe('/tasks')
+		const cookie = cookieHeaderFrom(response)
+		expect(cookie).toMatch(/taskwell\.session_token=/)
+		// Alice's session is gone from the database, not only from the browser.
+		expect(await db.select().from(session).where(eq(session.userId, aliceRow!.id))).toHaveLength(0)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie: alice.cookie }))).response.status).toBe(302)
+		const now = await runRoute(protectedLoader, get('/tasks', { cookie }))
+		expect(now.data).toMatchObject({ name: 'Bob Kahn' })
+	})
+
+	test('signing in again to the same account replaces the session (no fixation of a planted one)', async () => {
+		const { email, cookie: before } = await signUp()
+		const [owner] = await db.select().from(user).where(eq(user.email, email))
+		const { response } = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: PASSWORD }, { cookie: before }),
+		)
+		expect(response.status).toBe(302)
+		const after = cookieHeaderFrom(response)
+		expect(after).not.toBe(before)
+		expect(await db.select().from(session).where(eq(session.userId, owner!.id))).toHaveLength(1)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie: before }))).response.status).toBe(302)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie: after }))).response.status).toBe(200)
+	})
+
+	test('a failed sign-in while signed in changes nothing', async () => {
+		const { email, cookie } = await signUp()
+		const { response } = await runRoute(
+			loginRoute.action as never,
+			formPost('/login', { email, password: 'not the password' }, { cookie }),
+		)
+		expect(response.status).toBe(401)
+		expect((await runRoute(protectedLoader, get('/tasks', { cookie }))).response.status).toBe(200)
+	})
+
 	test('GET /logout changes nothing', async () => {
 		const { cookie } = await signUp()
 		const { response } = await runRoute(logoutRoute.loader as never, get('/logout', { cookie }))
@@ -348,7 +474,7 @@ describe('tokens for the task API', () => {
 		const session = await auth.handler(
 			new Request('http://localhost:3000/api/auth/get-session', { headers: { cookie } }),
 		)
-		expect(session.status).toBe(200)
+		expect(session.status).toBe(404)
 		expect(session.headers.get('set-auth-jwt')).toBeNull()
 		expect(await session.text()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/)
 
