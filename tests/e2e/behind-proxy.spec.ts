@@ -43,7 +43,7 @@ function viaProxy(
 
 test.beforeAll(async ({}, testInfo) => {
 	test.setTimeout(180_000)
-	port = Number(process.env.E2E_PORT ?? 3100) + 40 + (testInfo.project.name === 'js' ? 5 : 0)
+	port = Number(process.env.E2E_PORT ?? 3100) + 60 + (testInfo.project.name === 'js' ? 5 : 0)
 	dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-proxy-'))
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
