@@ -42,10 +42,7 @@ export function ProfileSection({ name, email, lastResult }: { name: string; emai
 		<section aria-labelledby="profile-heading" className="settings-section">
 			<h2 id="profile-heading">Profile</h2>
 			<p>
-				Signed in as{' '}
-				<strong>
-					<bdi>{email}</bdi>
-				</strong>
+				Signed in as <strong><bdi>{email}</bdi></strong>
 			</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
