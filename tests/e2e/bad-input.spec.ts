@@ -74,7 +74,7 @@ test('TRACE and other unused methods: 405 with Allow, no stack trace, no error i
 	const client = tagged(request)
 	for (const target of ['/login', '/tasks', '/favicon.svg', '/api/auth/jwks', '/no-such-page']) {
 		for (const method of ['TRACE', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-			for (const headers of [{}, { origin }]) {
+			for (const headers of [{}, { origin }] as Record<string, string>[]) {
 				const response = await client.fetch(target, { method, headers })
 				expect(response.status(), `${method} ${target}`).toBe(405)
 				expect(response.headers()['allow'], `${method} ${target}`).toBe('GET, HEAD, POST')
