@@ -24,6 +24,7 @@ import {
 	isSameOriginRequest,
 } from './app/lib/csrf.server.ts'
 import { readAppEnv } from './app/lib/env.server.ts'
+import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from './app/lib/http-methods.server.ts'
 import {
 	baseSecurityHeaders,
 	MAX_AUTH_BODY_BYTES,
@@ -96,6 +97,12 @@ async function main() {
 	app.get('/readyz', (_req, res, next) => {
 		if (!stopping) return next()
 		res.status(503).set({ 'cache-control': 'no-store', 'retry-after': '5' }).json({ status: 'stopping' })
+	})
+	// TRACE, PUT, DELETE, …: 405 with Allow, static files included.
+	app.use((req, res, next) => {
+		if (isAllowedMethod(req.method)) return next()
+		log.warn({ method: req.method, path: req.path }, 'method not allowed')
+		res.status(405).set({ allow: ALLOW_HEADER, 'cache-control': 'no-store' }).type('text/plain').send(METHOD_NOT_ALLOWED_MESSAGE)
 	})
 	// Refuse cross-site POSTs before React Router sees them (its own check
 	// would answer 400); the root middleware checks again for every route.

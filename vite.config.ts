@@ -6,6 +6,7 @@ import {
 	isSafeMethod,
 	isSameOriginRequest,
 } from './app/lib/csrf.server.ts'
+import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from './app/lib/http-methods.server.ts'
 
 const port = Number(process.env.DEV_PORT ?? process.env.PORT ?? 5173)
 // In dev the public URL is Vite's own unless said otherwise; set it before
@@ -13,7 +14,7 @@ const port = Number(process.env.DEV_PORT ?? process.env.PORT ?? 5173)
 process.env.PORT ??= String(port)
 process.env.BETTER_AUTH_URL ??= `http://localhost:${port}`
 
-/** The production server's cross-site POST refusal, for `react-router dev`. */
+/** The production server's 405 and cross-site POST refusal, for `react-router dev`. */
 function refuseCrossSitePosts(): Plugin {
 	const origins = allowedOrigins(process.env.BETTER_AUTH_URL!)
 	return {
@@ -25,6 +26,13 @@ function refuseCrossSitePosts(): Plugin {
 						const value = req.headers[name]
 						return Array.isArray(value) ? value[0] : value
 					},
+				}
+				// The production server's 405 (TRACE, PUT, …; see app-server.ts).
+				if (!isAllowedMethod(req.method)) {
+					res.statusCode = 405
+					res.setHeader('allow', ALLOW_HEADER)
+					res.setHeader('content-type', 'text/plain; charset=utf-8')
+					return res.end(METHOD_NOT_ALLOWED_MESSAGE)
 				}
 				if (isSafeMethod(req.method ?? 'GET') || isSameOriginRequest({ headers }, origins)) return next()
 				res.statusCode = 403

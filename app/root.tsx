@@ -75,7 +75,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 					<nav aria-label="Account">
 						{user ? (
 							<>
-								<span className="signed-in-as">{user.name}</span>
+								<bdi className="signed-in-as">{user.name}</bdi>
 								<Link to="/settings">Settings</Link>
 								<SignOutForm />
 							</>

@@ -8,6 +8,7 @@
  * typo in a client (`complete` for `completed`) cannot pass unnoticed.
  */
 import { z } from 'zod'
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from './text-safety.ts'
 
 export const TASK_TITLE_MAX_LENGTH = 200
 export const TASK_NOTES_MAX_LENGTH = 5000
@@ -55,12 +56,14 @@ const titleSchema = z
 	.trim()
 	.min(1, 'is required')
 	.max(TASK_TITLE_MAX_LENGTH, `must be at most ${TASK_TITLE_MAX_LENGTH} characters`)
-	.refine(noNulCharacter, 'must not contain NUL characters')
+	// NUL included (Postgres text cannot hold it); see common/text-safety.ts.
+	.refine((value) => !hasControlCharacters(value), CONTROL_CHARACTERS_MESSAGE)
 
 const notesSchema = z
 	.string({ error: stringError })
 	.max(TASK_NOTES_MAX_LENGTH, `must be at most ${TASK_NOTES_MAX_LENGTH} characters`)
-	.refine(noNulCharacter, 'must not contain NUL characters')
+	// Line breaks and tabs are fine in notes.
+	.refine((value) => !hasControlCharacters(value, { multiline: true }), CONTROL_CHARACTERS_MESSAGE)
 
 export const taskSchema = z
 	.object({

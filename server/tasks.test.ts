@@ -293,6 +293,55 @@ describe('validation (422 with per-field errors)', () => {
 		await expectProblem(await call(api, 'GET', `/v1/tasks?q=${encodeURIComponent('a\u0000')}`, { token }), 422)
 	})
 
+	test('bidi overrides, isolates and other control characters are refused in titles and notes', async () => {
+		const refused = [
+			'invoice\u202Efdp.exe', // right-to-left override: shows as "invoiceexe.pdf"
+			'a\u202Ab', // left-to-right embedding
+			'a\u202Cb', // pop directional formatting
+			'a\u2066b', // left-to-right isolate
+			'a\u2069b', // pop directional isolate
+			'a\uFEFFb', // zero-width no-break space
+			'a\u2028b', // line separator
+			'a\u0007b', // bell
+			'a\u009Bb', // C1 control sequence introducer
+			'a\u007Fb', // delete
+			'a\uD800b', // a lone surrogate
+		]
+		for (const title of [...refused, 'a\tb', 'a\nb']) {
+			expect(await invalidCreate({ title }), JSON.stringify(title)).toEqual([
+				{ field: 'title', message: "can't contain control characters" },
+			])
+		}
+		for (const notes of refused) {
+			expect(await invalidCreate({ title: 't', notes }), JSON.stringify(notes)).toEqual([
+				{ field: 'notes', message: "can't contain control characters" },
+			])
+		}
+		const { token } = await newUser()
+		const created = await create(token, { title: 't' })
+		const problem = await expectProblem(
+			await call(api, 'PATCH', `/v1/tasks/${created.id}`, { token, body: { title: 'gnp.\u202Eexe' } }),
+			422,
+		)
+		expect(problem.errors).toEqual([{ field: 'title', message: "can't contain control characters" }])
+		expect(((await (await call(api, 'GET', `/v1/tasks/${created.id}`, { token })).json()) as Task).title).toBe('t')
+	})
+
+	test('real writing is kept as typed: line breaks and tabs in notes, joiners, marks, flag emoji', async () => {
+		const { token } = await newUser()
+		for (const title of [
+			'שלום עולם', // Hebrew
+			'\u05E9\u05DC\u05D5\u05DD (\u05D2\u05E8\u05E1\u05D4 2)\u200F', // Hebrew with a right-to-left mark
+			'\u0645\u06CC\u200C\u062E\u0648\u0627\u0645', // Persian with a zero-width non-joiner
+			'Family \u{1F468}\u200D\u{1F469}\u200D\u{1F467}', // emoji with zero-width joiners
+			'Go \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}', // flag of Scotland (tag characters)
+		]) {
+			expect((await create(token, { title })).title).toBe(title)
+		}
+		const notes = 'Line one\r\nLine two\n\tindented'
+		expect((await create(token, { title: 't', notes })).notes).toBe(notes)
+	})
+
 	test('list query: limit out of range or not a number, bad enums', async () => {
 		const { token } = await newUser()
 		for (const [query, field] of [

@@ -114,7 +114,8 @@ const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data
 /**
  * Actions read their bodies with request.formData(); a body that is not a
  * well-formed form would make that throw and the request end in a 500.
- * Answer 415 (not a form) or 400 (a broken one) instead, before any action.
+ * Answer 415 (not a form) or 400 (a broken one) instead, before any action;
+ * a request with no body at all is read as an empty form.
  * Better Auth's routes parse and answer for themselves.
  */
 export async function malformedBody(request: Request): Promise<Response | null> {
@@ -125,7 +126,16 @@ export async function malformedBody(request: Request): Promise<Response | null> 
 		new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 	if (!type) {
 		const length = request.headers.get('content-length')
-		return length === null || length === '0' ? null : refuse(415, 'Send forms as application/x-www-form-urlencoded.')
+		if (length !== null && length !== '0') return refuse(415, 'Send forms as application/x-www-form-urlencoded.')
+		// No body and no type (a bare `curl -X POST`): an empty form, so the
+		// action sees no fields and answers its own 400 (or, like /logout,
+		// needs none) instead of request.formData() throwing into a 500.
+		try {
+			request.headers.set('content-type', 'application/x-www-form-urlencoded')
+		} catch {
+			return refuse(400, 'Send forms as application/x-www-form-urlencoded.')
+		}
+		return null
 	}
 	try {
 		if (FORM_TYPES.test(type)) await request.clone().formData()

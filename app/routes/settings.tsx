@@ -26,6 +26,7 @@ import {
 	UpdateNameSchema,
 	type SettingsIntent,
 } from '../lib/schemas/account.ts'
+import { logger } from '../lib/logger.server.ts'
 import { getCurrentSession } from '../lib/session.server.ts'
 import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
 import { loginRedirectUrl } from '../lib/redirect.ts'
@@ -45,6 +46,11 @@ const SAVED: Record<string, string> = {
 	sessions: 'All your other sessions have been signed out.',
 }
 
+/** The message of a ?saved= code; an own-property check, so `__proto__` or `toString` is no message. */
+function savedMessage(code: string | null): string | undefined {
+	return code !== null && Object.hasOwn(SAVED, code) ? SAVED[code] : undefined
+}
+
 async function requireSession(request: Request, context: Route.LoaderArgs['context']) {
 	const current = await getCurrentSession(request, context)
 	if (!current) throw redirect(loginRedirectUrl(request))
@@ -54,12 +60,16 @@ async function requireSession(request: Request, context: Route.LoaderArgs['conte
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const current = await requireSession(request, context)
 	const sessions = await listSessions(current)
+	// An unknown ?saved= code: the page without a message, as a 400.
+	const saved = new URL(request.url).searchParams.get('saved')
+	const unknownSaved = saved !== null && !savedMessage(saved)
+	if (unknownSaved) logger.warn({ path: '/settings', saved: saved.slice(0, 64) }, 'unknown settings notice code')
 	return data(
 		{
 			user: { name: current.user.name, email: current.user.email },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 		},
-		{ headers: NO_STORE },
+		{ headers: NO_STORE, status: unknownSaved ? 400 : 200 },
 	)
 }
 
@@ -176,7 +186,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function Settings({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
-	const saved = SAVED[searchParams.get('saved') ?? '']
+	const saved = savedMessage(searchParams.get('saved'))
 	const resultFor = (intent: SettingsIntent) => (actionData?.intent === intent ? actionData.result : undefined)
 	const sessionErrors = (['revoke-session', 'revoke-other-sessions'] as const)
 		.map((intent) => resultFor(intent)?.error?.[''])

@@ -40,7 +40,9 @@ export default function DeleteTask({ loaderData, actionData }: Route.ComponentPr
 			{task ? (
 				<>
 					<p>
-						“<strong>{task.title}</strong>” will be deleted for good.
+						“<strong>
+							<bdi>{task.title}</bdi>
+						</strong>” will be deleted for good.
 					</p>
 					{error ? (
 						<p role="alert" className="flash flash-error">

@@ -6,8 +6,10 @@ import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
 import { saveTask } from '../lib/tasks-actions.server.ts'
 import { getTasksApi, TasksApiUnavailableError } from '../lib/tasks-api.server.ts'
 
+// The title between first-strong isolate and pop directional isolate (the
+// plain-text <bdi>): a right-to-left title cannot reorder " · Taskwell".
 export const meta: Route.MetaFunction = ({ data }) => [
-	{ title: data && 'task' in data && data.task ? `${data.task.title} · Taskwell` : 'Task · Taskwell' },
+	{ title: data && 'task' in data && data.task ? `\u2068${data.task.title}\u2069 · Taskwell` : 'Task · Taskwell' },
 ]
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {

@@ -3,10 +3,18 @@ import { useEffect, useRef } from 'react'
 import type { Route } from './+types/tasks'
 import { TaskForm } from '../components/tasks/task-form.tsx'
 import { TaskItem } from '../components/tasks/task-item.tsx'
-import { ListViewSchema, noticeText, viewParams, type ListView } from '../lib/schemas/tasks.ts'
+import {
+	INVALID_LIST_QUERY_MESSAGES,
+	ListViewSchema,
+	noticeText,
+	viewParams,
+	type InvalidListQuery,
+	type ListView,
+} from '../lib/schemas/tasks.ts'
 import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
 import { clearCompleted, deleteTask, saveTask, toggleTask } from '../lib/tasks-actions.server.ts'
-import { getTasksApi, TasksApiUnavailableError } from '../lib/tasks-api.server.ts'
+import { logger } from '../lib/logger.server.ts'
+import { getTasksApi, TasksApiUnavailableError, TasksApiValidationError } from '../lib/tasks-api.server.ts'
 import { requireUser } from '../lib/session.server.ts'
 import { DEFAULT_SORT_ORDER, type TaskList } from '../../common/tasks-contract.ts'
 
@@ -24,20 +32,34 @@ function readView(url: URL): ListView {
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const user = await requireUser(request, context)
 	const url = new URL(request.url)
-	const view = readView(url)
-	const cursor = url.searchParams.get('cursor') || undefined
+	let view = readView(url)
+	let cursor = url.searchParams.get('cursor') || undefined
 	const api = await getTasksApi(request, context)
 	let list: TaskList | null = null
 	let unavailable = false
+	// A page link or search the API refuses (a forged or stale cursor, a
+	// cursor of another sort, a NUL in the search): the first page instead,
+	// without the refused search, with a notice and a 400.
+	let invalid: InvalidListQuery | null = null
 	try {
-		list = await api.listTasks({ ...view, q: view.q || undefined, cursor })
+		try {
+			list = await api.listTasks({ ...view, q: view.q || undefined, cursor })
+		} catch (error) {
+			if (!(error instanceof TasksApiValidationError)) throw error
+			const fields = error.errors.map((entry) => entry.field)
+			invalid = fields.includes('q') ? 'search' : 'page'
+			logger.warn({ path: url.pathname, fields }, 'task list query refused by the task API: showing the first page')
+			if (invalid === 'search') view = { ...view, q: undefined }
+			cursor = undefined
+			list = await api.listTasks({ ...view, q: view.q || undefined })
+		}
 	} catch (error) {
 		if (!(error instanceof TasksApiUnavailableError)) throw error
 		unavailable = true
 	}
 	return data(
-		{ name: user.name, view, cursor: cursor ?? null, list, unavailable },
-		{ headers: { 'Cache-Control': 'no-store' }, status: unavailable ? 503 : 200 },
+		{ name: user.name, view, cursor: cursor ?? null, list, unavailable, invalid },
+		{ headers: { 'Cache-Control': 'no-store' }, status: unavailable ? 503 : invalid ? 400 : 200 },
 	)
 }
 
@@ -66,10 +88,12 @@ const TABS = [
 const SORT_LABELS = { created: 'Newest first', due: 'Due date', priority: 'Priority' } as const
 
 export default function Tasks({ loaderData, actionData }: Route.ComponentProps) {
-	const { name, view, list, unavailable, cursor } = loaderData
+	const { name, view, list, unavailable, cursor, invalid } = loaderData
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
 	const viewSearch = viewParams(searchParams)
+	// The refused search is not carried into the tabs, links and forms.
+	if (invalid === 'search') viewSearch.delete('q')
 	const notice = noticeText(searchParams.get('notice'))
 	const clearFetcher = useFetcher<{ ok: boolean; error?: string }>({ key: 'clear-completed' })
 	const headingRef = useRef<HTMLHeadingElement>(null)
@@ -103,10 +127,17 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 
 	return (
 		<div className="tasks-page">
-			<h1>Hello, {name}</h1>
+			<h1>
+				Hello, <bdi>{name}</bdi>
+			</h1>
 			{notice ? (
 				<p role="status" className="flash flash-success">
 					{notice}
+				</p>
+			) : null}
+			{invalid ? (
+				<p role="alert" className="flash flash-error">
+					{INVALID_LIST_QUERY_MESSAGES[invalid]}
 				</p>
 			) : null}
 			{actionError ? (

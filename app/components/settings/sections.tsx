@@ -42,7 +42,7 @@ export function ProfileSection({ name, email, lastResult }: { name: string; emai
 		<section aria-labelledby="profile-heading" className="settings-section">
 			<h2 id="profile-heading">Profile</h2>
 			<p>
-				Signed in as <strong>{email}</strong>
+				Signed in as <strong><bdi>{email}</bdi></strong>
 			</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
@@ -126,7 +126,9 @@ export function SessionsSection({ sessions, formErrors }: { sessions: SessionVie
 				{sessions.map((session) => (
 					<li key={session.id} className="session-item" aria-current={session.current || undefined}>
 						<p>
-							<strong>{session.device}</strong>
+							<strong>
+								<bdi>{session.device}</bdi>
+							</strong>
 							{session.current ? <span className="badge"> (This device)</span> : null}
 						</p>
 						<p className="hint">

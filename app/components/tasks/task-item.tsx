@@ -60,15 +60,16 @@ export function TaskItem({
 	return (
 		<li className={`task-item${completed ? ' is-completed' : ''}`}>
 			<div className="task-main">
+				{/* Isolated: a right-to-left title cannot reorder what follows it. */}
 				<Link to={`/tasks/${task.id}${view.size ? `?${view}` : ''}`} className="task-title">
-					{task.title}
+					<bdi>{task.title}</bdi>
 				</Link>
 				<p className="task-meta">
 					<span className={`badge priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]} priority</span>
 					{task.dueDate ? <span>Due {task.dueDate}</span> : null}
 					<span className="sr-only">{completed ? 'Done' : 'Not done'}</span>
 				</p>
-				{task.notes ? <p className="task-notes">{task.notes}</p> : null}
+				{task.notes ? <p className="task-notes" dir="auto">{task.notes}</p> : null}
 				{toggleError ? (
 					<p role="alert" className="flash flash-error">
 						{toggleError}

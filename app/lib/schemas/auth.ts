@@ -3,6 +3,7 @@
  * server (the action, which is the authority). No server imports here.
  */
 import { z } from 'zod'
+import { hasControlCharacters } from '../../../common/text-safety.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -23,6 +24,9 @@ export const NameSchema = z
 	.trim()
 	.min(1, 'Name is required')
 	.max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
+	// Shown beside other text (header, greeting): no bidi overrides or other
+	// invisible controls (common/text-safety.ts).
+	.refine((value) => !hasControlCharacters(value), "Name can't contain control characters")
 
 /** Length only: no composition rules (NIST SP 800-63B). */
 export const PasswordSchema = z

@@ -12,6 +12,7 @@ import {
 	TASK_STATUSES,
 	TASK_TITLE_MAX_LENGTH,
 } from '../../../common/tasks-contract.ts'
+import { hasControlCharacters } from '../../../common/text-safety.ts'
 
 export { TASK_PRIORITIES, TASK_NOTES_MAX_LENGTH, TASK_TITLE_MAX_LENGTH }
 
@@ -34,10 +35,12 @@ export const TaskFormSchema = z.object({
 		.string({ error: 'Title is required' })
 		.trim()
 		.min(1, 'Title is required')
-		.max(TASK_TITLE_MAX_LENGTH, `Title must be at most ${TASK_TITLE_MAX_LENGTH} characters`),
+		.max(TASK_TITLE_MAX_LENGTH, `Title must be at most ${TASK_TITLE_MAX_LENGTH} characters`)
+		.refine((value) => !hasControlCharacters(value), "Title can't contain control characters"),
 	notes: z
 		.string()
 		.max(TASK_NOTES_MAX_LENGTH, `Notes must be at most ${TASK_NOTES_MAX_LENGTH} characters`)
+		.refine((value) => !hasControlCharacters(value, { multiline: true }), "Notes can't contain control characters")
 		.optional(),
 	dueDate: z
 		.string()
@@ -99,6 +102,13 @@ export type NoticeCode = keyof typeof NOTICES
 
 export function noticeText(code: string | null): string | undefined {
 	return code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
+}
+
+/** Why the list fell back to its first page (the API refused the query). */
+export type InvalidListQuery = 'page' | 'search'
+export const INVALID_LIST_QUERY_MESSAGES: Record<InvalidListQuery, string> = {
+	page: 'That page link is no longer valid; showing the first page.',
+	search: 'That search could not be used; showing all tasks.',
 }
 
 /** Friendly text when the task API is down, slow or broken (no internals). */
