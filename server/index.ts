@@ -13,6 +13,7 @@ import { EnvError } from '../common/env.ts'
 import { createLogger } from '../common/logger.ts'
 import { createApp } from './app.ts'
 import { createTokenVerifier } from './auth/verify-token.ts'
+import { startCleanup } from './cleanup.ts'
 import { schema } from './db/schema.ts'
 import { readTasksApiEnv, type TasksApiEnv } from './env.ts'
 
@@ -60,7 +61,9 @@ const app = createApp({
 		cooldownMs: env.AUTH_JWKS_COOLDOWN_MS,
 	}),
 	logger,
+	limits: { maxTasksPerUser: env.TASKS_MAX_PER_USER, createsPerMinute: env.TASKS_CREATES_PER_MINUTE },
 })
+startCleanup(database.db, logger)
 
 const server = serve(
 	{ fetch: app.fetch, port: env.TASKS_API_PORT, hostname: env.TASKS_API_HOST },
