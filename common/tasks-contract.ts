@@ -166,6 +166,26 @@ export const clearTasksQuerySchema = z.object({
 	status: z.literal('completed', { error: 'must be completed (only completed tasks can be cleared)' }),
 })
 
+/**
+ * POST /v1/tasks `Idempotency-Key`: 1–255 visible ASCII characters (inner
+ * spaces allowed). The app sends a random UUID rendered into each add form.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key'
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255
+/** How long the API remembers a key (and replays its task). */
+export const IDEMPOTENCY_KEY_TTL_HOURS = 24
+export const idempotencyKeySchema = z
+	.string()
+	.max(IDEMPOTENCY_KEY_MAX_LENGTH, `must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`)
+	.regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, `must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters`)
+
+export const createTaskHeadersSchema = z.object({
+	[IDEMPOTENCY_KEY_HEADER]: idempotencyKeySchema.optional().meta({
+		description: `Makes the create safe to retry: a repeat with the same key (same user, within ${IDEMPOTENCY_KEY_TTL_HOURS} h) answers the task it created (same id, 201, \`Idempotent-Replayed: true\`) instead of creating another; the same key with different fields is a 422. A concurrent duplicate waits for the first and gets its task. Use a new random value (e.g. a UUID) for each new task. Without it, every POST creates a task.`,
+		example: '5f0c7a52-3d4e-4b8e-9a43-2c1f7b0e6d18',
+	}),
+})
+
 /** RFC 9457 problem details, as every error of the API is answered. */
 export const problemSchema = z
 	.object({

@@ -11,6 +11,7 @@ import { requireBearerToken } from './auth/bearer.ts'
 import type { TokenVerifier } from './auth/verify-token.ts'
 import type { ApiEnv } from './context.ts'
 import { fieldErrors, problem, ProblemError, validationProblem } from './problem.ts'
+import type { TaskLimits } from './tasks/limits.ts'
 import type { TasksDb } from './tasks/repository.ts'
 import { registerTaskRoutes } from './tasks/routes.ts'
 
@@ -25,6 +26,8 @@ export type AppDeps = {
 	logger: Logger
 	/** True once a graceful stop has begun: /readyz answers 503. */
 	isStopping?: () => boolean
+	/** Per-account task limits (TASKS_MAX_PER_USER, TASKS_CREATES_PER_MINUTE); defaults when absent. */
+	limits?: TaskLimits
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -169,12 +172,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		await next()
 	})
 
-	registerTaskRoutes(app, deps.db)
+	registerTaskRoutes(app, deps.db, deps.limits)
 
 	app.notFound((c) => problem(c, 404, 'Nothing here.'))
 
 	app.onError((error, c) => {
-		if (error instanceof ProblemError) return problem(c, error.status, error.detail, { extra: error.extra })
+		if (error instanceof ProblemError) return problem(c, error.status, error.detail, { extra: error.extra, headers: error.headers })
 		if (error instanceof HTTPException && error.status >= 400 && error.status < 500) {
 			const status = error.status
 			const detail =

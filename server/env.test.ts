@@ -18,6 +18,15 @@ describe('task API environment', () => {
 			DATA_DIR: '.data',
 			LOG_LEVEL: 'info',
 			TASKS_MIGRATIONS_DIR: path.resolve('drizzle/tasks'),
+			TASKS_MAX_PER_USER: 10_000,
+			TASKS_CREATES_PER_MINUTE: 60,
+		})
+	})
+
+	test('the per-account limits are configurable', () => {
+		expect(readTasksApiEnv({ TASKS_MAX_PER_USER: '500', TASKS_CREATES_PER_MINUTE: '10' })).toMatchObject({
+			TASKS_MAX_PER_USER: 500,
+			TASKS_CREATES_PER_MINUTE: 10,
 		})
 	})
 
@@ -65,6 +74,9 @@ describe('task API environment', () => {
 		['LOG_LEVEL', 'loud'],
 		['AUTH_JWKS_COOLDOWN_MS', '-5'],
 		['AUTH_JWKS_COOLDOWN_MS', '30000'],
+		['TASKS_MAX_PER_USER', '0'],
+		['TASKS_MAX_PER_USER', 'lots'],
+		['TASKS_CREATES_PER_MINUTE', '1.5'],
 	])('%s=%s is refused with an EnvError naming the variable (not its value)', (name, value) => {
 		let error: unknown
 		try {

@@ -8,6 +8,13 @@ import { envFields, isLoopbackUrl, parseEnv } from '../common/env.ts'
 
 const { withDefault, optional, port, httpUrl, postgresUrl, logLevel } = envFields
 
+/** A positive whole number (a limit). */
+const count = z.coerce
+	.number({ error: 'must be a whole number' })
+	.int('must be a whole number')
+	.min(1, 'must be at least 1')
+	.max(1_000_000_000, 'must be at most 1000000000')
+
 const envSchema = z
 	.object({
 		TASKS_API_PORT: withDefault(port.default(3001)),
@@ -29,6 +36,10 @@ const envSchema = z
 		/** Where the SQL migrations live (relative to the working directory). */
 		TASKS_MIGRATIONS_DIR: withDefault(z.string().default('drizzle/tasks')),
 		LOG_LEVEL: withDefault(logLevel.default('info')),
+		/** Most tasks one account may hold (a create beyond it is a 422). */
+		TASKS_MAX_PER_USER: withDefault(count.default(10_000)),
+		/** Most tasks one account may create per minute (beyond it: 429 with Retry-After). */
+		TASKS_CREATES_PER_MINUTE: withDefault(count.default(60)),
 	})
 	.transform((env) => {
 		const betterAuthUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`

@@ -14,6 +14,7 @@ import { trackConnections } from '../common/graceful-stop.ts'
 import { createLogger } from '../common/logger.ts'
 import { createApp } from './app.ts'
 import { createTokenVerifier } from './auth/verify-token.ts'
+import { startCleanup } from './cleanup.ts'
 import { schema } from './db/schema.ts'
 import { readTasksApiEnv, type TasksApiEnv } from './env.ts'
 
@@ -64,7 +65,9 @@ const app = createApp({
 	}),
 	logger,
 	isStopping: () => shuttingDown,
+	limits: { maxTasksPerUser: env.TASKS_MAX_PER_USER, createsPerMinute: env.TASKS_CREATES_PER_MINUTE },
 })
+startCleanup(database.db, logger)
 
 const server = serve(
 	{ fetch: app.fetch, port: env.TASKS_API_PORT, hostname: env.TASKS_API_HOST },

@@ -13,9 +13,11 @@ const TITLES: Record<number, string> = {
 	403: 'Forbidden',
 	404: 'Not Found',
 	405: 'Method Not Allowed',
+	409: 'Conflict',
 	413: 'Content Too Large',
 	415: 'Unsupported Media Type',
 	422: 'Unprocessable Content',
+	429: 'Too Many Requests',
 	500: 'Internal Server Error',
 	503: 'Service Unavailable',
 }
@@ -83,6 +85,7 @@ export class ProblemError extends Error {
 		readonly status: ContentfulStatusCode,
 		readonly detail: string,
 		readonly extra: Partial<Problem> = {},
+		readonly headers: Record<string, string> = {},
 	) {
 		super(detail)
 	}

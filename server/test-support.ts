@@ -15,6 +15,7 @@ import { REDACTED_PATHS } from '../common/logger.ts'
 import { createApp } from './app.ts'
 import { createTokenVerifier } from './auth/verify-token.ts'
 import { schema, type TasksSchema } from './db/schema.ts'
+import type { TaskLimits } from './tasks/limits.ts'
 
 export const ISSUER = 'http://localhost:3000'
 /** Creating an embedded database is slow on a busy 2-core machine. */
@@ -103,6 +104,7 @@ export async function startApi(options: {
 	minFetchIntervalMs?: number
 	timeoutMs?: number
 	sharing?: RunningApi
+	limits?: TaskLimits
 }): Promise<RunningApi> {
 	const ownDatabase = !options.sharing
 	const database =
@@ -133,6 +135,7 @@ export async function startApi(options: {
 			timeoutMs: options.timeoutMs,
 		}),
 		logger,
+		limits: options.limits,
 	})
 	const server = await new Promise<Server>((resolve) => {
 		const httpServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(httpServer as Server))

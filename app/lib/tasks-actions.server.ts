@@ -7,6 +7,10 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, type RouterContextProvider } from 'react-router'
 import {
+	ADD_KEY_FIELD,
+	ADD_KEY_REUSED_MESSAGE,
+	AddKeySchema,
+	addRateLimitedMessage,
 	listHref,
 	TaskFormSchema,
 	TaskIdSchema,
@@ -16,10 +20,12 @@ import {
 } from './schemas/tasks.ts'
 import {
 	getTasksApi,
+	TasksApiRateLimitedError,
 	TasksApiUnavailableError,
 	TasksApiValidationError,
 	UNAVAILABLE_MESSAGE,
 } from './tasks-api.server.ts'
+import { IDEMPOTENCY_KEY_HEADER } from '../../common/tasks-contract.ts'
 
 type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
 
@@ -42,16 +48,32 @@ function failed(formData: FormData, message: string, status: number) {
 	return data({ ok: false as const, notice: undefined, error: message }, { status })
 }
 
-/** The add form (intent=create) and the edit form (intent=update). */
+/**
+ * The add form's one-time key. A missing or malformed one (a page rendered
+ * before keys existed, a hand-made post) gets a new key: no deduplication
+ * across submits then, but the BFF's own retry stays safe.
+ */
+function addKeyOf(formData: FormData): string {
+	const parsed = AddKeySchema.safeParse(formData.get(ADD_KEY_FIELD))
+	return parsed.success ? parsed.data : crypto.randomUUID()
+}
+
+/**
+ * The add form (intent=create) and the edit form (intent=update). A failed
+ * add answers the key it used (`addKey`), which the form renders again: the
+ * outcome of a create that timed out is unknown, and submitting the same
+ * values again must not add the task twice.
+ */
 export async function saveTask(
 	request: Request,
 	context: ContextReader,
 	formData: FormData,
 	taskId?: string,
 ) {
+	let addKey = taskId ? undefined : addKeyOf(formData)
 	const submission = parseWithZod(formData, { schema: TaskFormSchema })
 	if (submission.status !== 'success') {
-		return data({ result: submission.reply() }, { status: 400 })
+		return data({ result: submission.reply(), addKey }, { status: 400 })
 	}
 	const api = await getTasksApi(request, context)
 	try {
@@ -59,15 +81,26 @@ export async function saveTask(
 		if (taskId) {
 			await api.updateTask(taskId, input)
 		} else {
-			await api.createTask(input)
+			await api.createTask(input, { idempotencyKey: addKey })
 		}
 	} catch (error) {
 		if (error instanceof TasksApiValidationError) {
+			if (error.errors.some((entry) => entry.field === IDEMPOTENCY_KEY_HEADER)) {
+				// The key went with other values: a fresh key for the next submit.
+				addKey = crypto.randomUUID()
+				return data({ result: submission.reply({ formErrors: [ADD_KEY_REUSED_MESSAGE] }), addKey }, { status: 422 })
+			}
 			const { '': formErrors, ...fieldErrors } = error.fieldErrors
-			return data({ result: submission.reply({ fieldErrors, formErrors }) }, { status: 422 })
+			return data({ result: submission.reply({ fieldErrors, formErrors }), addKey }, { status: 422 })
+		}
+		if (error instanceof TasksApiRateLimitedError) {
+			return data(
+				{ result: submission.reply({ formErrors: [addRateLimitedMessage(error.retryAfterSeconds)] }), addKey },
+				{ status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+			)
 		}
 		if (error instanceof TasksApiUnavailableError) {
-			return data({ result: submission.reply({ formErrors: [UNAVAILABLE_MESSAGE] }) }, { status: 503 })
+			return data({ result: submission.reply({ formErrors: [UNAVAILABLE_MESSAGE] }), addKey }, { status: 503 })
 		}
 		throw error
 	}

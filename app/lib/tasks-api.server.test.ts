@@ -12,9 +12,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vit
 import { onTestDatabaseTeardown } from '../../tests/support/fresh-database.ts'
 import { startApi, type RunningApi } from '../../server/test-support.ts'
 
-type Mode = 'forward' | 'hang' | 'error-500' | 'reject-401' | 'reject-first-401' | 'drop'
+type Mode = 'forward' | 'hang' | 'error-500' | 'reject-401' | 'reject-first-401' | 'drop' | 'lose-first-answer' | 'error-first-503'
 let mode: Mode = 'forward'
-const seen: { method: string; url: string; authorization?: string; requestId?: string }[] = []
+const seen: { method: string; url: string; authorization?: string; requestId?: string; idempotencyKey?: string }[] = []
 let upstream = ''
 
 // The proxy listens first: its URL is the app's TASKS_API_URL, which the
@@ -25,8 +25,14 @@ const proxy: Server = createServer((req, res) => {
 		url: req.url ?? '',
 		authorization: req.headers.authorization,
 		requestId: req.headers['x-request-id'] as string | undefined,
+		idempotencyKey: req.headers['idempotency-key'] as string | undefined,
 	})
 	const current = mode
+	if (current === 'lose-first-answer' || current === 'error-first-503') mode = 'forward'
+	if (current === 'error-first-503') {
+		res.writeHead(503, { 'content-type': 'application/problem+json' })
+		return res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }))
+	}
 	if (current === 'hang') return // never answers
 	if (current === 'drop') return req.socket.destroy()
 	if (current === 'error-500') {
@@ -42,6 +48,8 @@ const proxy: Server = createServer((req, res) => {
 	}
 	const target = new URL(req.url ?? '/', upstream)
 	const forward = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
+		// The API did the work; its answer never reaches the BFF.
+		if (current === 'lose-first-answer') return answer.resume().on('end', () => req.socket.destroy())
 		res.writeHead(answer.statusCode ?? 502, answer.headers)
 		answer.pipe(res)
 	})
@@ -258,6 +266,41 @@ describe('error mapping', () => {
 		const dropped = await client.listTasks().catch((error: unknown) => error)
 		expect(dropped).toBeInstanceOf(TasksApiUnavailableError)
 		expect((dropped as InstanceType<typeof TasksApiUnavailableError>).reason).toBe('unreachable')
+	})
+
+	test('a create whose answer is lost is retried once with the same Idempotency-Key: one task', async () => {
+		const client = await clientFor(await signedInRequest())
+		mode = 'lose-first-answer'
+		const created = await client.createTask({ title: 'Exactly once' }, { idempotencyKey: '0b6c5f9e-6d55-4c1e-9d43-5a4c2f0e8b71' })
+		expect(seen.map((entry) => [entry.method, entry.idempotencyKey])).toEqual([
+			['POST', '0b6c5f9e-6d55-4c1e-9d43-5a4c2f0e8b71'],
+			['POST', '0b6c5f9e-6d55-4c1e-9d43-5a4c2f0e8b71'],
+		])
+		const list = await client.listTasks()
+		expect(list.items.map((task) => task.id)).toEqual([created.id])
+	})
+
+	test('a create without a form key gets one of its own; a 503 is retried with it', async () => {
+		const client = await clientFor(await signedInRequest())
+		mode = 'error-first-503'
+		const created = await client.createTask({ title: 'Retried' })
+		expect(seen).toHaveLength(2)
+		expect(seen[0]?.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/)
+		expect(seen[1]?.idempotencyKey).toBe(seen[0]?.idempotencyKey)
+		expect((await client.listTasks()).items.map((task) => task.id)).toEqual([created.id])
+	})
+
+	test('requests other than a create are never sent twice', async () => {
+		const client = await clientFor(await signedInRequest())
+		const task = await client.createTask({ title: 'Once' })
+		seen.length = 0
+		mode = 'drop'
+		await expect(client.updateTask(task.id, { completed: true })).rejects.toBeInstanceOf(TasksApiUnavailableError)
+		await expect(client.listTasks()).rejects.toBeInstanceOf(TasksApiUnavailableError)
+		expect(seen.map((entry) => [entry.method, entry.idempotencyKey])).toEqual([
+			['PATCH', undefined],
+			['GET', undefined],
+		])
 	})
 
 	test('x-request-id is forwarded, generated when absent', async () => {

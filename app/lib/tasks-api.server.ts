@@ -18,7 +18,12 @@
  *   ended elsewhere), the user is redirected to /login?redirectTo=….
  *   404 → a thrown 404 Response.
  *   422 → TasksApiValidationError (field errors for the form).
+ *   429 → TasksApiRateLimitedError (with the API's Retry-After).
  *   Timeout, refused connection, 5xx → TasksApiUnavailableError.
+ * - createTask always sends an Idempotency-Key (the add form's one-time key,
+ *   or a new one), so a create whose answer was lost (timeout, dropped
+ *   connection, 502/503/504) is retried once with the same key: the API
+ *   answers the task it already made instead of making a second one.
  * - x-request-id is forwarded (generated when absent).
  */
 import { APIError } from 'better-auth/api'
@@ -26,6 +31,7 @@ import { redirect, type RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import {
 	deletedCountSchema,
+	IDEMPOTENCY_KEY_HEADER,
 	taskListSchema,
 	taskSchema,
 	type CreateTaskInput,
@@ -164,6 +170,23 @@ export class TasksApiValidationError extends Error {
 	}
 }
 
+/** 429 from the API: this account creates tasks faster than it may. */
+export class TasksApiRateLimitedError extends Error {
+	constructor(readonly retryAfterSeconds: number) {
+		super(`task API rate limit (retry after ${retryAfterSeconds} s)`)
+		this.name = 'TasksApiRateLimitedError'
+	}
+}
+
+/** Retry-After in whole seconds (1 minute when absent or unreadable). */
+function retryAfterSecondsOf(response: Response): number {
+	const value = Number(response.headers.get('retry-after'))
+	return Number.isInteger(value) && value > 0 ? value : 60
+}
+
+/** Answers after which a create is retried once with its Idempotency-Key. */
+const RETRIED_STATUSES = new Set([502, 503, 504])
+
 export { UNAVAILABLE_MESSAGE }
 
 /** What a problem+json answer says about itself (never the token). */
@@ -176,12 +199,20 @@ const problemErrorsSchema = z.object({
 	errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 })
 
-type CallOptions = { method: string; path: string; body?: unknown; expected?: 'json' | 'empty' }
+type CallOptions = {
+	method: string
+	path: string
+	body?: unknown
+	expected?: 'json' | 'empty'
+	/** Sent as Idempotency-Key; makes the request safe to send a second time. */
+	idempotencyKey?: string
+}
 
 export type TasksApi = {
 	listTasks(query?: ListTasksQuery): Promise<TaskList>
 	getTask(id: string): Promise<Task>
-	createTask(input: CreateTaskInput): Promise<Task>
+	/** `idempotencyKey`: the add form's one-time key (a new one when absent). */
+	createTask(input: CreateTaskInput, options?: { idempotencyKey?: string }): Promise<Task>
 	updateTask(id: string, patch: UpdateTaskInput): Promise<Task>
 	deleteTask(id: string): Promise<void>
 	clearCompleted(): Promise<DeletedCount>
@@ -217,29 +248,47 @@ function createClient(request: Request, context: ContextReader, current: Current
 	requestId ??= crypto.randomUUID()
 
 	async function send(options: CallOptions, token: string): Promise<Response> {
-		tasksApiStats.requests += 1
 		const headers: Record<string, string> = {
 			authorization: `Bearer ${token}`,
 			accept: 'application/json',
 			'x-request-id': requestId!,
 		}
+		if (options.idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = options.idempotencyKey
 		let body: string | undefined
 		if (options.body !== undefined) {
 			headers['content-type'] = 'application/json'
 			body = JSON.stringify(options.body)
 		}
-		try {
-			return await fetch(`${baseUrl}${options.path}`, {
-				method: options.method,
-				headers,
-				body,
-				signal: AbortSignal.timeout(env.TASKS_API_TIMEOUT_MS),
-			})
-		} catch (error) {
-			const name = error instanceof Error ? error.name : ''
-			const reason: UnavailableReason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable'
-			logger.warn({ requestId, method: options.method, path: options.path, reason }, 'task API unavailable')
-			throw new TasksApiUnavailableError(reason)
+		// Only a request with an Idempotency-Key may be sent twice.
+		const attempts = options.idempotencyKey === undefined ? 1 : 2
+		for (let attempt = 1; ; attempt += 1) {
+			tasksApiStats.requests += 1
+			const retry = attempt < attempts
+			try {
+				const response = await fetch(`${baseUrl}${options.path}`, {
+					method: options.method,
+					headers,
+					body,
+					signal: AbortSignal.timeout(env.TASKS_API_TIMEOUT_MS),
+				})
+				if (!retry || !RETRIED_STATUSES.has(response.status)) return response
+				await response.body?.cancel()
+				logger.warn(
+					{ requestId, method: options.method, path: options.path, status: response.status },
+					'task API error: retrying once with the same Idempotency-Key',
+				)
+			} catch (error) {
+				const name = error instanceof Error ? error.name : ''
+				const reason: UnavailableReason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable'
+				if (!retry) {
+					logger.warn({ requestId, method: options.method, path: options.path, reason }, 'task API unavailable')
+					throw new TasksApiUnavailableError(reason)
+				}
+				logger.warn(
+					{ requestId, method: options.method, path: options.path, reason },
+					'task API unavailable: retrying once with the same Idempotency-Key',
+				)
+			}
 		}
 	}
 
@@ -274,6 +323,10 @@ function createClient(request: Request, context: ContextReader, current: Current
 		if (response.status === 422) {
 			const parsed = problemErrorsSchema.safeParse(await response.json().catch(() => ({})))
 			throw new TasksApiValidationError(parsed.success ? (parsed.data.errors ?? []) : [])
+		}
+		if (response.status === 429) {
+			await response.body?.cancel()
+			throw new TasksApiRateLimitedError(retryAfterSecondsOf(response))
 		}
 		if (!response.ok) {
 			await response.body?.cancel()
@@ -317,8 +370,9 @@ function createClient(request: Request, context: ContextReader, current: Current
 		async getTask(id) {
 			return parse(taskSchema, await call({ method: 'GET', path: taskPath(id) }))
 		},
-		async createTask(input) {
-			return parse(taskSchema, await call({ method: 'POST', path: '/v1/tasks', body: input }))
+		async createTask(input, options = {}) {
+			const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID()
+			return parse(taskSchema, await call({ method: 'POST', path: '/v1/tasks', body: input, idempotencyKey }))
 		},
 		async updateTask(id, patch) {
 			return parse(taskSchema, await call({ method: 'PATCH', path: taskPath(id), body: patch }))

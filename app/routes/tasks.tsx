@@ -58,9 +58,18 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		unavailable = true
 	}
 	return data(
-		{ name: user.name, view, cursor: cursor ?? null, list, unavailable, invalid },
+		// addKey: the add form's one-time key, new on every render (so after every successful add).
+		{ name: user.name, view, cursor: cursor ?? null, list, unavailable, invalid, addKey: crypto.randomUUID() },
 		{ headers: { 'Cache-Control': 'no-store' }, status: unavailable ? 503 : invalid ? 400 : 200 },
 	)
+}
+
+/** A throttled add (429) keeps its Retry-After on the page. */
+export function headers({ actionHeaders, parentHeaders }: Route.HeadersArgs) {
+	const headers = new Headers(parentHeaders)
+	const retryAfter = actionHeaders.get('Retry-After')
+	if (retryAfter) headers.set('Retry-After', retryAfter)
+	return headers
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -98,6 +107,8 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 	const clearFetcher = useFetcher<{ ok: boolean; error?: string }>({ key: 'clear-completed' })
 	const headingRef = useRef<HTMLHeadingElement>(null)
 	const result = actionData && 'result' in actionData ? actionData.result : undefined
+	// A failed add renders the key it used again (its outcome may be unknown).
+	const addKey = (actionData && 'addKey' in actionData ? actionData.addKey : undefined) ?? loaderData.addKey
 	const actionError = actionData && 'error' in actionData && navigation.state === 'idle' ? actionData.error : undefined
 	// After a successful add (a redirect back here with notice=added), the add
 	// form resets and the title field gets the focus again.
@@ -156,6 +167,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 					lastResult={navigation.state === 'idle' ? result : undefined}
 					view={viewSearch}
 					resetKey={addedKey}
+					addKey={addKey}
 				/>
 			</section>
 

@@ -4,8 +4,8 @@
  * the two services share at most a database server, never tables.
  */
 import { sql } from 'drizzle-orm'
-import { boolean, check, date, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-import { TASK_NOTES_MAX_LENGTH, TASK_PRIORITIES, TASK_TITLE_MAX_LENGTH } from '../../common/tasks-contract.ts'
+import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { TASK_NOTES_MAX_LENGTH, TASK_PRIORITIES, TASK_TITLE_MAX_LENGTH, type Task } from '../../common/tasks-contract.ts'
 
 /** Declared low → high, so Postgres orders the enum by importance. */
 export const taskPriority = pgEnum('task_priority', TASK_PRIORITIES)
@@ -36,6 +36,46 @@ export const task = pgTable(
 	],
 )
 
-export const schema = { task, taskPriority }
+/**
+ * The `Idempotency-Key`s of POST /v1/tasks, per user, kept 24 hours: a repeat
+ * of a key answers the task stored here instead of creating another one.
+ * The row is inserted (claimed) first, in the same transaction as the task,
+ * so a concurrent duplicate waits on the primary key and then replays.
+ */
+export const taskIdempotencyKey = pgTable(
+	'task_idempotency_key',
+	{
+		userId: text('user_id').notNull(),
+		key: text('key').notNull(),
+		/** sha256 (hex) of the request's effective fields: a reuse with other fields is refused. */
+		requestHash: text('request_hash').notNull(),
+		/** The task created under this key and the answer replayed (null only inside the creating transaction). */
+		taskId: uuid('task_id'),
+		response: jsonb('response').$type<Task>(),
+		createdAt: timestampMs('created_at').notNull().defaultNow(),
+		expiresAt: timestampMs('expires_at').notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.userId, table.key] }),
+		index('task_idempotency_key_expires_idx').on(table.expiresAt),
+	],
+)
+
+/**
+ * Task creations per user in a fixed one-minute window (TASKS_CREATES_PER_MINUTE).
+ * One upsert counts a creation atomically; the row lock it takes also
+ * serialises one user's creations, so the per-user cap is checked race-free.
+ */
+export const taskCreateRate = pgTable(
+	'task_create_rate',
+	{
+		userId: text('user_id').primaryKey(),
+		count: integer('count').notNull(),
+		windowEndsAt: timestampMs('window_ends_at').notNull(),
+	},
+	(table) => [index('task_create_rate_window_idx').on(table.windowEndsAt)],
+)
+
+export const schema = { task, taskPriority, taskIdempotencyKey, taskCreateRate }
 export type TasksSchema = typeof schema
 export type TaskRow = typeof task.$inferSelect

@@ -6,7 +6,10 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import {
 	clearTasksQuerySchema,
+	createTaskHeadersSchema,
 	createTaskInputSchema,
+	IDEMPOTENCY_KEY_HEADER,
+	IDEMPOTENCY_KEY_TTL_HOURS,
 	DEFAULT_SORT_ORDER,
 	deletedCountSchema,
 	listTasksQuerySchema,
@@ -17,7 +20,9 @@ import {
 } from '../../common/tasks-contract.ts'
 import type { ApiEnv } from '../context.ts'
 import { invalidFields, notFound } from '../problem.ts'
+import { createTaskOnce } from './create.ts'
 import { decodeCursor } from './cursor.ts'
+import { DEFAULT_TASK_LIMITS, type TaskLimits } from './limits.ts'
 import * as repository from './repository.ts'
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } }
@@ -56,18 +61,29 @@ const createTaskRoute = createRoute({
 	method: 'post',
 	path: '/v1/tasks',
 	summary: 'Create a task',
+	description: `With an \`${IDEMPOTENCY_KEY_HEADER}\` header the create happens at most once per key and user for ${IDEMPOTENCY_KEY_TTL_HOURS} hours: a retry (same key, same fields) answers the original task. Each account may hold a limited number of tasks (422 when reached) and create a limited number per minute (429 with \`Retry-After\`); a replay counts for neither.`,
 	security,
-	request: { body: jsonBody(createTaskInputSchema) },
+	request: { headers: createTaskHeadersSchema, body: jsonBody(createTaskInputSchema) },
 	responses: {
 		201: {
-			description: 'Created; `Location` is the task’s URL.',
-			headers: z.object({ Location: z.string() }),
+			description: `Created; \`Location\` is the task’s URL. A repeat of an \`${IDEMPOTENCY_KEY_HEADER}\` answers the same task again, with \`Idempotent-Replayed: true\`.`,
+			headers: z.object({
+				Location: z.string(),
+				'Idempotent-Replayed': z.literal('true').optional().meta({ description: `Present when this is the answer to an earlier request with the same ${IDEMPOTENCY_KEY_HEADER}.` }),
+			}),
 			content: { 'application/json': { schema: taskSchema } },
 		},
 		400: problemResponse('Malformed JSON.'),
 		413: problemResponse('Body over 64 KiB.'),
 		415: problemResponse('Content-Type is not application/json.'),
-		422: invalid,
+		422: problemResponse(
+			`Invalid fields or \`${IDEMPOTENCY_KEY_HEADER}\` (\`errors\` lists them as { field, message }); the key was already used with different fields (field \`${IDEMPOTENCY_KEY_HEADER}\`); or the account holds the most tasks it may (TASKS_MAX_PER_USER; field "").`,
+		),
+		429: {
+			description: 'Too many tasks created by this account in the current minute (TASKS_CREATES_PER_MINUTE).',
+			headers: z.object({ 'Retry-After': z.string().meta({ description: 'Seconds until the next minute window.' }) }),
+			content: problemContent,
+		},
 		...authResponses,
 	},
 })
@@ -140,7 +156,11 @@ const deleteMineRoute = createRoute({
 	},
 })
 
-export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.TasksDb): void {
+export function registerTaskRoutes(
+	app: OpenAPIHono<ApiEnv>,
+	db: repository.TasksDb,
+	limits: TaskLimits = DEFAULT_TASK_LIMITS,
+): void {
 	app.openapi(listRoute, async (c) => {
 		const params = c.req.valid('query')
 		const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
@@ -155,8 +175,12 @@ export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.Task
 	})
 
 	app.openapi(createTaskRoute, async (c) => {
-		const created = await repository.createTask(db, c.var.userId, c.req.valid('json'))
+		const { task: created, replayed } = await createTaskOnce(db, c.var.userId, c.req.valid('json'), {
+			idempotencyKey: c.req.valid('header')[IDEMPOTENCY_KEY_HEADER],
+			limits,
+		})
 		c.header('Location', `/v1/tasks/${created.id}`)
+		if (replayed) c.header('Idempotent-Replayed', 'true')
 		return c.json(created, 201)
 	})
 

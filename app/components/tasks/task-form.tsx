@@ -8,6 +8,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { useEffect, useRef } from 'react'
 import { Form, useNavigation } from 'react-router'
 import {
+	ADD_KEY_FIELD,
 	PRIORITY_LABELS,
 	TASK_NOTES_MAX_LENGTH,
 	TASK_PRIORITIES,
@@ -30,9 +31,11 @@ type Props = {
 	children?: React.ReactNode
 	/** Move focus back to the title after a successful add. */
 	resetKey?: string
+	/** The add form's one-time key (rendered by the server; see ADD_KEY_FIELD). */
+	addKey?: string
 }
 
-export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, defaultValue, view, action, children, resetKey }: Props) {
+export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, defaultValue, view, action, children, resetKey, addKey }: Props) {
 	const [form, fields] = useForm({
 		id,
 		lastResult,
@@ -55,6 +58,7 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 	return (
 		<Form method="post" action={action} {...getFormProps(form)} noValidate className="task-form" aria-busy={busy || undefined}>
 			<input type="hidden" name="intent" value={intent} />
+			{addKey ? <input type="hidden" name={ADD_KEY_FIELD} value={addKey} /> : null}
 			{[...view.entries()].map(([key, value]) => (
 				<input key={key} type="hidden" name={key} value={value} />
 			))}

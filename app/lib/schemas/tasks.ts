@@ -113,3 +113,25 @@ export const INVALID_LIST_QUERY_MESSAGES: Record<InvalidListQuery, string> = {
 
 /** Friendly text when the task API is down, slow or broken (no internals). */
 export const UNAVAILABLE_MESSAGE = 'Your tasks could not be reached just now. Please try again in a moment.'
+
+/**
+ * The add form's one-time key (a hidden field): a random UUID rendered by the
+ * server, sent to the API as Idempotency-Key, so a double submit, a reload
+ * that posts the form again, or a retry adds the task once.
+ */
+export const ADD_KEY_FIELD = 'idempotencyKey'
+export const AddKeySchema = z.uuid()
+
+/** A create refused by the account's per-minute limit (429). */
+export function addRateLimitedMessage(retryAfterSeconds: number): string {
+	const minutes = Math.ceil(retryAfterSeconds / 60)
+	const wait =
+		retryAfterSeconds <= 90
+			? `${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}`
+			: `${minutes} minute${minutes === 1 ? '' : 's'}`
+	return `You are adding tasks too quickly. Try again in ${wait}.`
+}
+
+/** The form's key was already used for a task with other values (an earlier submit went through). */
+export const ADD_KEY_REUSED_MESSAGE =
+	'This form was already submitted with other values, and that task may have been added: check your list. Submit again to add this one too.'

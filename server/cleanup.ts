@@ -1,0 +1,55 @@
+/**
+ * Deletes the task API's rows that have expired and would otherwise pile up:
+ * Idempotency-Keys older than 24 hours and per-minute create counters whose
+ * window is over. Runs once at start and then every CLEANUP_INTERVAL_MS; the
+ * timer is unref()'d so it never keeps the process alive.
+ *
+ * Any number of instances may run it: each statement is an idempotent DELETE
+ * of expired rows, and a transaction-scoped advisory lock lets one instance
+ * do a round while the others skip it. Correctness never depends on it: an
+ * expired key is treated as absent and an old window restarts on its own.
+ */
+import { lt, sql } from 'drizzle-orm'
+import type { Logger } from '../common/logger.ts'
+import { taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
+import type { TasksDb } from './tasks/repository.ts'
+
+export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
+/** Arbitrary, fixed: "taskwell tasks-api cleanup". */
+const LOCK_KEY = 7_361_002_512
+
+export type CleanupCounts = { idempotencyKeys: number; createCounters: number }
+
+/** null when another instance holds the round. */
+export async function deleteExpiredRows(db: TasksDb, now = new Date()): Promise<CleanupCounts | null> {
+	return db.transaction(async (tx) => {
+		const locked = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`)
+		const rows = (Array.isArray(locked) ? locked : (locked as { rows: Array<{ locked: boolean }> }).rows) as Array<{ locked: boolean }>
+		if (!rows[0]?.locked) return null
+		const keys = await tx
+			.delete(taskIdempotencyKey)
+			.where(lt(taskIdempotencyKey.expiresAt, now))
+			.returning({ key: taskIdempotencyKey.key })
+		const counters = await tx
+			.delete(taskCreateRate)
+			.where(lt(taskCreateRate.windowEndsAt, now))
+			.returning({ userId: taskCreateRate.userId })
+		return { idempotencyKeys: keys.length, createCounters: counters.length }
+	})
+}
+
+/** Starts the periodic cleanup; returns a function that stops it. */
+export function startCleanup(db: TasksDb, logger: Logger, intervalMs = CLEANUP_INTERVAL_MS): () => void {
+	const run = async () => {
+		try {
+			const counts = await deleteExpiredRows(db)
+			if (counts) logger.info({ event: 'cleanup', ...counts }, 'deleted expired idempotency keys and create counters')
+		} catch (error) {
+			logger.error({ err: error }, 'cleanup of expired rows failed')
+		}
+	}
+	void run()
+	const timer = setInterval(() => void run(), intervalMs)
+	timer.unref()
+	return () => clearInterval(timer)
+}

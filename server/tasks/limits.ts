@@ -1,0 +1,73 @@
+/**
+ * Per-account limits on creating tasks, so one account cannot fill the
+ * database: at most `maxTasksPerUser` tasks (422) and `createsPerMinute`
+ * creations in a fixed one-minute window (429 with Retry-After).
+ *
+ * Counted in the database (task_create_rate), so every API instance shares
+ * them. countCreation() is one upsert that also row-locks the user's counter
+ * until the transaction ends: one user's creations run one at a time from
+ * there on, so N parallel creates never pass the cap or the rate. A refused
+ * create rolls its transaction back, which gives the count back.
+ */
+import { count, eq, sql } from 'drizzle-orm'
+import { ProblemError } from '../problem.ts'
+import { task, taskCreateRate } from '../db/schema.ts'
+import type { TasksDb } from './repository.ts'
+
+export type TaskLimits = {
+	/** Tasks one account may hold (TASKS_MAX_PER_USER). */
+	maxTasksPerUser: number
+	/** Creations per account per minute (TASKS_CREATES_PER_MINUTE). */
+	createsPerMinute: number
+}
+
+export const DEFAULT_TASK_LIMITS: TaskLimits = { maxTasksPerUser: 10_000, createsPerMinute: 60 }
+
+const WINDOW_SECONDS = 60
+
+/** A transaction of the task database (what db.transaction() hands over). */
+export type TasksTx = Parameters<Parameters<TasksDb['transaction']>[0]>[0]
+
+/** Counts one creation in the user's current window; locks the counter row for the rest of the transaction. */
+export async function countCreation(tx: TasksTx, userId: string): Promise<{ count: number; retryAfterSeconds: number }> {
+	const windowEnd = sql`now() + make_interval(secs => ${WINDOW_SECONDS})`
+	const expired = sql`${taskCreateRate.windowEndsAt} <= now()`
+	const [row] = await tx
+		.insert(taskCreateRate)
+		.values({ userId, count: 1, windowEndsAt: windowEnd })
+		.onConflictDoUpdate({
+			target: taskCreateRate.userId,
+			set: {
+				count: sql`case when ${expired} then 1 else ${taskCreateRate.count} + 1 end`,
+				windowEndsAt: sql`case when ${expired} then ${windowEnd} else ${taskCreateRate.windowEndsAt} end`,
+			},
+		})
+		.returning({
+			count: taskCreateRate.count,
+			retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from ${taskCreateRate.windowEndsAt} - now())))::int`,
+		})
+	return { count: Number(row?.count ?? 1), retryAfterSeconds: Number(row?.retryAfterSeconds ?? WINDOW_SECONDS) }
+}
+
+export async function countTasksOf(tx: TasksTx, userId: string): Promise<number> {
+	const [row] = await tx.select({ n: count() }).from(task).where(eq(task.userId, userId))
+	return Number(row?.n ?? 0)
+}
+
+const formatNumber = (value: number) => value.toLocaleString('en-US')
+
+/** 422: the account holds as many tasks as it may. */
+export function taskLimitReached(limit: number): ProblemError {
+	const message = `You have reached the limit of ${formatNumber(limit)} tasks. Delete some to add new ones.`
+	return new ProblemError(422, message, { errors: [{ field: '', message }] })
+}
+
+/** 429: too many creations in this minute. */
+export function tooManyCreations(limit: number, retryAfterSeconds: number): ProblemError {
+	return new ProblemError(
+		429,
+		`Too many tasks created: at most ${formatNumber(limit)} a minute. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+		{},
+		{ 'Retry-After': String(retryAfterSeconds) },
+	)
+}
