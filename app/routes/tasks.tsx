@@ -17,6 +17,7 @@ import { logger } from '../lib/logger.server.ts'
 import { getTasksApi, TasksApiUnavailableError, TasksApiValidationError } from '../lib/tasks-api.server.ts'
 import { requireUser } from '../lib/session.server.ts'
 import { DEFAULT_SORT_ORDER, type TaskList } from '../../common/tasks-contract.ts'
+import { routeHeaders } from '../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
 
@@ -65,12 +66,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 /** A throttled add (429) keeps its Retry-After on the page. */
-export function headers({ actionHeaders, parentHeaders }: Route.HeadersArgs) {
-	const headers = new Headers(parentHeaders)
-	const retryAfter = actionHeaders.get('Retry-After')
-	if (retryAfter) headers.set('Retry-After', retryAfter)
-	return headers
-}
+export const headers = routeHeaders()
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
