@@ -124,9 +124,12 @@ export function haproxyConfig(ports: HaproxyPorts, apps: Backend[], apis: Backen
 		list.map((backend) => `\tserver ${backend.name} 127.0.0.1:${backend.port} check`).join('\n')
 	return `global
 	maxconn 1024
+	log stdout format raw local0 info
 
 defaults
 	mode http
+	log global
+	option httplog
 	timeout connect 2s
 	timeout client 30s
 	timeout server 30s
@@ -140,6 +143,10 @@ frontend taskwell_app
 	# the client sent with the address HAProxy saw.
 	http-request del-header X-Forwarded-For
 	option forwardfor
+	# The app's "Keep-Alive: timeout=65" describes its own connection to
+	# HAProxy; passed on, clients would keep idle connections open longer
+	# than HAProxy does (timeout http-request) and lose requests to the race.
+	http-response del-header Keep-Alive
 	default_backend taskwell_app
 
 backend taskwell_app

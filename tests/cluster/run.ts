@@ -16,8 +16,10 @@
  * restart of its own, and that under 5 % of the requests during the faults
  * failed; and prints those figures. Exit code 0 = passed.
  *
- * Logs of every process: test-results/cluster/. Everything else lives in a
- * temporary folder that is removed on exit, as are all processes.
+ * Logs of every process (HAProxy's lists every request with its termination
+ * state): test-results/cluster/. Everything else lives in a temporary folder
+ * that is removed on exit, as are all processes. CLUSTER_DEBUG=1 prints each
+ * request that got no answer as it happens.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -146,7 +148,7 @@ async function main(): Promise<string[]> {
 			APP_READY_PATH,
 		),
 	)
-	const haproxy = new ManagedProcess('haproxy', HAPROXY, ['-f', haproxyFile, '-db', '-q'], { PATH: process.env.PATH }, path.join(LOG_DIR, 'haproxy.log'))
+	const haproxy = new ManagedProcess('haproxy', HAPROXY, ['-f', haproxyFile, '-db'], { PATH: process.env.PATH }, path.join(LOG_DIR, 'haproxy.log'))
 	processes.push(haproxy)
 	haproxy.start()
 
@@ -296,14 +298,15 @@ async function main(): Promise<string[]> {
 	if (missing.length) failures.push(`${missing.length} acknowledged adds are missing from the database (e.g. ${missing[0]!.title})`)
 	if (duplicated.length) failures.push(`${duplicated.length} adds are in the database more than once (e.g. ${duplicated[0]![0]} ×${duplicated[0]![1]})`)
 
-	const stillIn = await Promise.all(users.map((user) => user.stillSignedIn().catch(() => false)))
-	const signedOutAtEnd = users.filter((_, i) => !stillIn[i]).map((user) => user.id)
+	const finalStatuses = await Promise.all(users.map((user) => user.finalTasksStatus()))
+	const notOkAtEnd = users.flatMap((user, i) => (finalStatuses[i] === '200' ? [] : [`user ${user.id}: ${finalStatuses[i]}`]))
+	const signedOutAtEnd = finalStatuses.filter((status) => status.endsWith('/login'))
 	const signedOutUsers = [...new Set(state.signOuts.map((event) => event.user))]
 	if (signedOutUsers.length) {
 		const byPhase = countBy(state.signOuts.map((event) => event.phase))
 		failures.push(`${signedOutUsers.length} of ${users.length} users were sent to /login during the run (${formatCounts(byPhase)})`)
 	}
-	if (signedOutAtEnd.length) failures.push(`${signedOutAtEnd.length} users no longer open /tasks with their cookie (users ${signedOutAtEnd.join(', ')})`)
+	if (notOkAtEnd.length) failures.push(`GET /tasks with the user's cookie at the end was not 200 for ${notOkAtEnd.length} users (${notOkAtEnd.join(', ')})`)
 
 	const readiness: string[] = []
 	for (const name of names) {
@@ -337,7 +340,10 @@ async function main(): Promise<string[]> {
 			`during the faults: ${duringFaults.length}, failed ${failedDuringFaults.length} (${failedPercent.toFixed(2)} %, limit ${MAX_FAILED_PERCENT} %)`,
 	)
 	if (state.errors.length) console.log(`requests without an answer: ${formatCounts(countBy(state.errors))}`)
-	console.log(`sign-outs: ${signedOutUsers.length} users sent to /login during the run; ${signedOutAtEnd.length} without a working session at the end`)
+	console.log(
+		`sign-outs: ${signedOutUsers.length} users sent to /login during the run; at the end GET /tasks answered ${formatCounts(countBy(finalStatuses))}` +
+			(signedOutAtEnd.length ? ` (${signedOutAtEnd.length} signed out)` : ''),
+	)
 	console.log('phases:')
 	for (const timing of timings) {
 		const requests = state.requests.filter((request) => request.phase === timing.phase)

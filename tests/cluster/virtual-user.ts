@@ -97,6 +97,7 @@ export type RequestRecord = {
 	at: number
 }
 
+/** phase: where it was acknowledged (or attempted, when it never was). */
 export type AddRecord = { title: string; acknowledged: boolean; attempts: number; phase: string }
 
 export type SharedState = {
@@ -138,7 +139,6 @@ export class VirtualUser {
 		path: string,
 		init: { method?: string; body?: URLSearchParams } = {},
 	): Promise<{ status: number | 'error'; location: string | null; html: string }> {
-		const phase = this.state.phase
 		const headers: Record<string, string> = { accept: 'text/html' }
 		const cookie = this.jar.header()
 		if (cookie) headers.cookie = cookie
@@ -165,7 +165,11 @@ export class VirtualUser {
 			status = 'error'
 			const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.name) : 'unknown'
 			this.state.errors.push(cause)
+			if (process.env.CLUSTER_DEBUG) console.log(`user ${this.id} ${init.method ?? 'GET'} ${path}: ${cause} at ${new Date().toISOString()}`)
 		}
+		// A request counts in the phase it ended in: one cut off by a kill
+		// belongs to the kill.
+		const phase = this.state.phase
 		const redirect = typeof status === 'number' && status >= 300 && status < 400
 		const toLogin = redirect && location !== null && new URL(location, this.baseUrl).pathname === '/login'
 		if (toLogin) this.signedOut = true
@@ -223,6 +227,7 @@ export class VirtualUser {
 			if ((response.status === 302 || response.status === 303) && response.location) {
 				if (new URL(response.location, this.baseUrl).pathname === '/login') return
 				add.acknowledged = true
+				add.phase = this.state.phase
 				this.lastPage = response.location
 				return
 			}
@@ -238,15 +243,20 @@ export class VirtualUser {
 		}
 	}
 
-	/** The final check: the session still opens /tasks (200). */
-	async stillSignedIn(): Promise<boolean> {
-		const response = await fetch(new URL('/tasks', this.baseUrl), {
-			headers: { cookie: this.jar.header(), accept: 'text/html' },
-			redirect: 'manual',
-			signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-		})
-		await response.body?.cancel()
-		return response.status === 200
+	/** The final check: what GET /tasks answers with this user's cookie (200 = still signed in). */
+	async finalTasksStatus(): Promise<string> {
+		try {
+			const response = await fetch(new URL('/tasks', this.baseUrl), {
+				headers: { cookie: this.jar.header(), accept: 'text/html' },
+				redirect: 'manual',
+				signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+			})
+			await response.body?.cancel()
+			const location = response.headers.get('location')
+			return location ? `${response.status} → ${new URL(location, this.baseUrl).pathname}` : String(response.status)
+		} catch (error) {
+			return error instanceof Error ? error.name : 'error'
+		}
 	}
 }
 
