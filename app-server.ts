@@ -3,6 +3,10 @@
  * build/app-server.js): static assets, compression, one JSON log line per
  * request, the client IP (honouring TRUST_PROXY), then React Router.
  * Everything about auth lives in the React Router app itself (app/).
+ * /healthz and /readyz (app/routes) are logged at debug level only. On
+ * SIGTERM/SIGINT it stops accepting connections, answers /readyz with 503
+ * while in-flight requests finish (up to 10 s), closes the database pool and
+ * exits 0.
  */
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
@@ -11,6 +15,7 @@ import { createRequestHandler } from '@react-router/express'
 import compression from 'compression'
 import express from 'express'
 import { RouterContextProvider, type RouterContext, type ServerBuild } from 'react-router'
+import { trackConnections } from './common/graceful-stop.ts'
 import { createLogger } from './common/logger.ts'
 import {
 	allowedOrigins,
@@ -28,6 +33,9 @@ import {
 import { cookieSecrets, resignAuthCookies } from './app/lib/session-cookie-rotation.server.ts'
 
 const log = createLogger('taskwell-app')
+const SHUTDOWN_GRACE_MS = 10_000
+/** Asked every few seconds by load balancers: not worth an info line each. */
+const HEALTH_PATHS = new Set(['/healthz', '/readyz'])
 // This file is bundled to <build>/app-server.js, beside React Router's output.
 const buildDir = path.dirname(fileURLToPath(import.meta.url))
 
@@ -38,11 +46,13 @@ async function main() {
 		pathToFileURL(path.join(buildDir, 'server/index.js')).href
 	)) as ServerBuild
 	// The same context keys the routes read (see app/entry.server.tsx).
-	const { clientIpContext, requestIdContext, userIdContext } = build.entry.module as unknown as {
+	const { clientIpContext, requestIdContext, userIdContext, closeDatabase } = build.entry.module as unknown as {
 		clientIpContext: RouterContext<string | null>
 		requestIdContext: RouterContext<string | null>
 		userIdContext: RouterContext<string | null>
+		closeDatabase: () => Promise<void>
 	}
+	let stopping = false
 	const securityHeaders = baseSecurityHeaders({ https: appEnv.isHttps })
 
 	const app = express()
@@ -59,7 +69,7 @@ async function main() {
 		res.setHeader('x-request-id', requestId)
 		res.on('finish', () => {
 			const routerContext = res.locals.routerContext as RouterContextProvider | undefined
-			log.info(
+			log[HEALTH_PATHS.has(req.path) ? 'debug' : 'info'](
 				{
 					requestId,
 					method: req.method,
@@ -80,6 +90,12 @@ async function main() {
 		for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
 		res.setHeader('Content-Security-Policy', NON_DOCUMENT_CSP)
 		next()
+	})
+	// While stopping, load balancers asking on a kept-alive connection learn
+	// to send nothing more here.
+	app.get('/readyz', (_req, res, next) => {
+		if (!stopping) return next()
+		res.status(503).set({ 'cache-control': 'no-store', 'retry-after': '5' }).json({ status: 'stopping' })
 	})
 	// Refuse cross-site POSTs before React Router sees them (its own check
 	// would answer 400); the root middleware checks again for every route.
@@ -147,15 +163,20 @@ async function main() {
 		log.info({ port: appEnv.PORT }, `Taskwell app listening on http://localhost:${appEnv.PORT}`)
 	})
 	server.keepAliveTimeout = 65_000
+	const connections = trackConnections(server)
 
-	const shutdown = (signal: string) => {
-		log.info({ signal }, 'shutting down')
-		server.close(() => process.exit(0))
-		server.closeIdleConnections()
-		setTimeout(() => process.exit(0), 10_000).unref()
+	const shutdown = async (signal: string) => {
+		if (stopping) return
+		stopping = true
+		log.info({ signal }, 'shutting down: finishing in-flight requests')
+		const { forced } = await connections.stop(SHUTDOWN_GRACE_MS)
+		if (forced) log.warn('in-flight requests did not finish in time; their connections were closed')
+		await closeDatabase().catch((error: unknown) => log.error({ err: error }, 'closing the database failed'))
+		log.info('stopped')
+		process.exit(0)
 	}
-	process.once('SIGTERM', () => shutdown('SIGTERM'))
-	process.once('SIGINT', () => shutdown('SIGINT'))
+	process.once('SIGTERM', () => void shutdown('SIGTERM'))
+	process.once('SIGINT', () => void shutdown('SIGINT'))
 }
 
 main().catch((error: unknown) => {

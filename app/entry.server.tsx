@@ -13,7 +13,8 @@ import {
 	type RouterContextProvider,
 } from 'react-router'
 import { NonceProvider } from './components/nonce.tsx'
-import { startCleanup } from './lib/cleanup.server.ts'
+import { startCleanup, stopCleanup } from './lib/cleanup.server.ts'
+import { database } from './lib/db.server.ts'
 import { logger } from './lib/logger.server.ts'
 import { createNonce, documentSecurityHeaders, nonceContext } from './lib/security-headers.server.ts'
 
@@ -26,6 +27,12 @@ export { userIdContext } from './lib/security-headers.server.ts'
 // Expired sessions, verification tokens and throttle counters: at start and
 // then periodically (the timer does not keep the process alive).
 startCleanup()
+
+/** For the Node server's graceful stop, once no request is in flight. */
+export async function closeDatabase(): Promise<void> {
+	stopCleanup()
+	await database.close()
+}
 
 export const streamTimeout = 5_000
 

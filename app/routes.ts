@@ -18,4 +18,7 @@ export default [
 	route('dev/outbox', 'routes/dev.outbox.tsx'),
 	// Better Auth's HTTP endpoints (the JWKS for the task API, mainly).
 	route('api/auth/*', 'routes/api.auth.$.ts'),
+	// For load balancers: alive, and ready to serve (database, signing key).
+	route('healthz', 'routes/healthz.ts'),
+	route('readyz', 'routes/readyz.ts'),
 ] satisfies RouteConfig

@@ -23,6 +23,8 @@ export type AppDeps = {
 	pingDatabase: () => Promise<void>
 	verifier: TokenVerifier
 	logger: Logger
+	/** True once a graceful stop has begun: /readyz answers 503. */
+	isStopping?: () => boolean
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -112,6 +114,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	app.get('/healthz', (c) => c.json({ status: 'ok' }))
 
 	app.get('/readyz', async (c) => {
+		if (deps.isStopping?.()) {
+			return problem(c, 503, 'Stopping: finishing in-flight requests.', { headers: { 'Retry-After': '5' } })
+		}
 		const [database, signingKeys] = await Promise.all([
 			withTimeout(deps.pingDatabase(), READY_TIMEOUT_MS).then(
 				() => true,

@@ -13,7 +13,7 @@ describe('task API environment', () => {
 			BETTER_AUTH_URL: 'http://localhost:3000',
 			AUTH_ISSUER: 'http://localhost:3000',
 			AUTH_JWKS_URL: 'http://127.0.0.1:3000/api/auth/jwks',
-			AUTH_JWKS_COOLDOWN_MS: 30_000,
+			AUTH_JWKS_COOLDOWN_MS: 1_000,
 			TASKS_API_AUDIENCE: 'taskwell-tasks-api',
 			DATA_DIR: '.data',
 			LOG_LEVEL: 'info',
@@ -64,6 +64,7 @@ describe('task API environment', () => {
 		['DATABASE_URL', 'mysql://localhost/x'],
 		['LOG_LEVEL', 'loud'],
 		['AUTH_JWKS_COOLDOWN_MS', '-5'],
+		['AUTH_JWKS_COOLDOWN_MS', '30000'],
 	])('%s=%s is refused with an EnvError naming the variable (not its value)', (name, value) => {
 		let error: unknown
 		try {

@@ -18,8 +18,11 @@ const envSchema = z
 		BETTER_AUTH_URL: optional(httpUrl),
 		AUTH_ISSUER: optional(z.string().min(1, 'must not be empty')),
 		AUTH_JWKS_URL: optional(httpUrl),
-		/** How long jose waits after one key-set fetch before allowing another. */
-		AUTH_JWKS_COOLDOWN_MS: withDefault(z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(30_000)),
+		/**
+		 * Minimum time between the starts of two key-set fetches. A token with
+		 * an unknown kid waits at most this long (plus one fetch) for a fresh set.
+		 */
+		AUTH_JWKS_COOLDOWN_MS: withDefault(z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(1_000)),
 		TASKS_API_AUDIENCE: withDefault(z.string().min(1).default('taskwell-tasks-api')),
 		DATABASE_URL: optional(postgresUrl),
 		DATA_DIR: withDefault(z.string().default('.data')),

@@ -1,8 +1,8 @@
 /**
  * The task API process: reads and validates the environment, opens and
  * migrates its database, listens on TASKS_API_HOST:TASKS_API_PORT, and shuts
- * down gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight
- * requests, close the pool).
+ * down gracefully on SIGTERM/SIGINT (stop accepting, /readyz 503, finish
+ * in-flight requests for up to 10 s, close the pool, exit 0).
  * Run from the repository root: migrations are read from TASKS_MIGRATIONS_DIR
  * (default ./drizzle/tasks, relative to the working directory).
  */
@@ -10,6 +10,7 @@ import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { openDatabase } from '../common/database.ts'
 import { EnvError } from '../common/env.ts'
+import { trackConnections } from '../common/graceful-stop.ts'
 import { createLogger } from '../common/logger.ts'
 import { createApp } from './app.ts'
 import { createTokenVerifier } from './auth/verify-token.ts'
@@ -17,6 +18,8 @@ import { schema } from './db/schema.ts'
 import { readTasksApiEnv, type TasksApiEnv } from './env.ts'
 
 const SHUTDOWN_GRACE_MS = 10_000
+/** Set on SIGTERM/SIGINT: /readyz answers 503 from then on. */
+let shuttingDown = false
 
 let env: TasksApiEnv
 try {
@@ -57,9 +60,10 @@ const app = createApp({
 		jwksUrl: env.AUTH_JWKS_URL,
 		issuer: env.AUTH_ISSUER,
 		audience: env.TASKS_API_AUDIENCE,
-		cooldownMs: env.AUTH_JWKS_COOLDOWN_MS,
+		minFetchIntervalMs: env.AUTH_JWKS_COOLDOWN_MS,
 	}),
 	logger,
+	isStopping: () => shuttingDown,
 })
 
 const server = serve(
@@ -75,26 +79,18 @@ const server = serve(
 server.requestTimeout = 30_000
 server.headersTimeout = 15_000
 server.keepAliveTimeout = 5_000
+const connections = trackConnections(server)
 server.on('error', (error) => {
 	logger.fatal({ err: error }, 'cannot listen')
 	void database.close().finally(() => process.exit(1))
 })
 
-let shuttingDown = false
 async function shutdown(signal: string) {
 	if (shuttingDown) return
 	shuttingDown = true
 	logger.info({ signal }, 'shutting down: finishing in-flight requests')
-	const force = setTimeout(() => {
-		logger.warn('in-flight requests did not finish in time; closing their connections')
-		server.closeAllConnections()
-	}, SHUTDOWN_GRACE_MS)
-	force.unref()
-	await new Promise<void>((resolve) => {
-		server.close(() => resolve())
-		server.closeIdleConnections()
-	})
-	clearTimeout(force)
+	const { forced } = await connections.stop(SHUTDOWN_GRACE_MS)
+	if (forced) logger.warn('in-flight requests did not finish in time; their connections were closed')
 	await database.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'))
 	logger.info('stopped')
 	process.exit(0)

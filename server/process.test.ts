@@ -1,11 +1,11 @@
 /**
  * server/index.ts as a real process: refuses a bad environment with exit code
- * 1, starts on its port, and on SIGTERM finishes in-flight requests before
- * closing its pool and exiting 0.
+ * 1, starts on its port, and on SIGTERM stops accepting, answers /readyz
+ * with 503, finishes in-flight requests, closes its pool and exits 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { afterAll, expect, test } from 'vitest'
 
 const children: ChildProcess[] = []
@@ -41,7 +41,20 @@ test('a bad variable: exit code 1 and a message naming it', async () => {
 	expect(started.output().stderr).toContain('TASKS_API_PORT')
 })
 
-test('serves, then on SIGTERM finishes the in-flight request and exits 0', { timeout: 180_000 }, async () => {
+/** One kept-alive connection, written to by hand (so requests can be pipelined). */
+function rawConnection(port: number) {
+	const socket = connect(port, '127.0.0.1')
+	let received = ''
+	socket.on('data', (chunk: Buffer) => (received += chunk.toString()))
+	const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+	return {
+		get: (path: string) => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`),
+		statuses: () => [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1])),
+		closed,
+	}
+}
+
+test('serves, then on SIGTERM: /readyz 503, the in-flight request finishes, pool closed, exit 0', { timeout: 180_000 }, async () => {
 	// A key set that answers slowly: /readyz waits for it (in flight).
 	let slowHits = 0
 	const slowJwks: Server = createServer((_req, res) => {
@@ -68,17 +81,25 @@ test('serves, then on SIGTERM finishes the in-flight request and exits 0', { tim
 		}
 		expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200)
 
-		const inFlight = fetch(`http://127.0.0.1:${port}/readyz`)
+		// A load balancer's kept-alive connection with a request in flight.
+		const connection = rawConnection(port)
+		connection.get('/readyz')
 		while (slowHits === 0) await new Promise((resolve) => setTimeout(resolve, 20))
 		started.child.kill('SIGTERM')
-		const response = await inFlight
-		expect(response.status).toBe(200)
-		expect(await started.exited).toBe(0)
-		// No longer accepting.
+		while (!started.output().stdout.includes('shutting down')) await new Promise((resolve) => setTimeout(resolve, 20))
+		// No new connections; the kept-alive one may still ask: not ready.
 		await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
+		connection.get('/readyz')
+		// The in-flight request completes (200), then the drain answer (503),
+		// then the server closes the idle connection.
+		await connection.closed
+		expect(connection.statuses()).toEqual([200, 503])
+		expect(await started.exited).toBe(0)
 		const lines = started.output().stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
 		expect(lines.some((line) => line.msg === 'stopped')).toBe(true)
-		expect(lines.find((line) => line.route === '/readyz')).toMatchObject({ status: 200, service: 'tasks-api' })
+		expect(lines.some((line) => line.msg === 'closing the database failed')).toBe(false)
+		// (Logged as each finishes: the drain answer first.)
+		expect(lines.filter((line) => line.route === '/readyz').map((line) => line.status)).toEqual([503, 200])
 	} finally {
 		slowJwks.closeAllConnections()
 		await new Promise<void>((resolve) => slowJwks.close(() => resolve()))

@@ -100,7 +100,7 @@ export type RunningApi = {
  */
 export async function startApi(options: {
 	jwksUrl: string
-	cooldownMs?: number
+	minFetchIntervalMs?: number
 	timeoutMs?: number
 	sharing?: RunningApi
 }): Promise<RunningApi> {
@@ -129,7 +129,7 @@ export async function startApi(options: {
 			jwksUrl: options.jwksUrl,
 			issuer: ISSUER,
 			audience: AUDIENCE,
-			cooldownMs: options.cooldownMs,
+			minFetchIntervalMs: options.minFetchIntervalMs,
 			timeoutMs: options.timeoutMs,
 		}),
 		logger,

@@ -8,7 +8,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { RouterContextProvider } from 'react-router'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { onTestDatabaseTeardown } from '../../tests/support/fresh-database.ts'
 import { startApi, type RunningApi } from '../../server/test-support.ts'
 
@@ -36,7 +36,9 @@ const proxy: Server = createServer((req, res) => {
 	if (current === 'reject-401' || current === 'reject-first-401') {
 		if (current === 'reject-first-401') mode = 'forward'
 		res.writeHead(401, { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer error="invalid_token"' })
-		return res.end(JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }))
+		return res.end(
+			JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The bearer token is invalid or expired.' }),
+		)
 	}
 	const target = new URL(req.url ?? '/', upstream)
 	const forward = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
@@ -57,6 +59,7 @@ process.env.TASKS_API_TIMEOUT_MS = '1500'
 const { auth } = await import('./auth.server.ts')
 const { database } = await import('./db.server.ts')
 const tasksApi = await import('./tasks-api.server.ts')
+const { logger } = await import('./logger.server.ts')
 const { getTasksApi, tasksApiStats, clearTokenCache, forgetTokensForSession, TasksApiUnavailableError, TasksApiValidationError } =
 	tasksApi
 onTestDatabaseTeardown(() => database.close())
@@ -159,19 +162,53 @@ describe('tokens', () => {
 		expect(tasksApiStats.mints - before).toBe(1)
 	})
 
-	test('a second 401 ends the session and redirects to login', async () => {
+	test('a second 401 (a fresh token refused) is "unavailable", logged as an error; the session is kept', async () => {
+		// Issue 9: the API refusing a token the app has just minted is a server
+		// fault (keys, issuer or audience out of step), not a reason to sign out.
 		const makeRequest = await signedInRequest('/tasks?status=active')
 		const client = await clientFor(makeRequest)
+		await client.listTasks()
+		seen.length = 0
 		mode = 'reject-401'
+		const mintsBefore = tasksApiStats.mints
+		const errors = vi.spyOn(logger, 'error')
+		try {
+			const thrown = await client.listTasks().catch((error: unknown) => error)
+			expect(thrown).toBeInstanceOf(TasksApiUnavailableError)
+			expect(thrown).toMatchObject({ reason: 'token-refused', status: 401 })
+			expect(seen).toHaveLength(2)
+			// The cached token, then one freshly minted.
+			expect(tasksApiStats.mints - mintsBefore).toBe(1)
+			// One error line with the request id and the API's reason, no token.
+			expect(errors).toHaveBeenCalledTimes(1)
+			const [fields, message] = errors.mock.calls[0] as unknown as [Record<string, unknown>, string]
+			expect(fields).toMatchObject({
+				requestId: seen[1]?.requestId,
+				status: 401,
+				apiReason: 'The bearer token is invalid or expired.',
+			})
+			expect(message).toMatch(/refused a token/)
+			const logged = JSON.stringify(errors.mock.calls)
+			for (const { authorization } of seen) expect(logged).not.toContain(authorization!.slice('Bearer '.length))
+		} finally {
+			errors.mockRestore()
+		}
+		// Still signed in: the session row is there, and the next call works.
+		expect(await auth.api.getSession({ headers: makeRequest().headers })).not.toBeNull()
+		mode = 'forward'
+		expect((await (await clientFor(makeRequest)).listTasks()).items).toEqual([])
+	})
+
+	test('a session ended elsewhere (Better Auth has none when minting) redirects to login', async () => {
+		const makeRequest = await signedInRequest('/tasks?status=active')
+		const client = await clientFor(makeRequest)
+		// Signed out in another tab after this request resolved its session.
+		await auth.api.signOut({ headers: makeRequest().headers })
 		const thrown = await client.listTasks().catch((error: unknown) => error)
 		expect(thrown).toBeInstanceOf(Response)
-		const response = thrown as Response
-		expect(response.status).toBe(302)
-		expect(response.headers.get('location')).toBe(`/login?redirectTo=${encodeURIComponent('/tasks?status=active')}`)
-		expect(response.headers.get('set-cookie')).toMatch(/session_token=;/)
-		expect(seen).toHaveLength(2)
-		// The session row is gone.
-		expect(await auth.api.getSession({ headers: makeRequest().headers })).toBeNull()
+		expect((thrown as Response).status).toBe(302)
+		expect((thrown as Response).headers.get('location')).toBe(`/login?redirectTo=${encodeURIComponent('/tasks?status=active')}`)
+		expect(seen).toHaveLength(0)
 	})
 })
 

@@ -9,12 +9,19 @@
  *   more than TOKEN_MIN_REMAINING_MS of their life is left; concurrent
  *   loaders of one request share one mint. Sign-out drops the entry.
  * - Global fetch (undici) keeps connections to the API alive.
- * - 401 → one fresh token and one retry; a second 401 ends the session and
- *   redirects to /login?redirectTo=….  404 → a thrown 404 Response.
+ * - 401 → one fresh token and one retry. A second 401 means the API refuses
+ *   a token this app has just minted: a server fault (key set, issuer or
+ *   audience out of step), never a reason to sign the user out. It is logged
+ *   at error level (request id, the API's reason) and answered like any
+ *   outage: TasksApiUnavailableError (the page says so, 503). Only Better
+ *   Auth ends a session: when minting finds no session (it expired or was
+ *   ended elsewhere), the user is redirected to /login?redirectTo=….
+ *   404 → a thrown 404 Response.
  *   422 → TasksApiValidationError (field errors for the form).
  *   Timeout, refused connection, 5xx → TasksApiUnavailableError.
  * - x-request-id is forwarded (generated when absent).
  */
+import { APIError } from 'better-auth/api'
 import { redirect, type RouterContextProvider } from 'react-router'
 import { z } from 'zod'
 import {
@@ -75,12 +82,25 @@ function expiryOf(token: string): number {
 	return 0
 }
 
+/** Better Auth found no session while minting: it expired or was ended elsewhere. */
+async function getTokenOrSignIn(request: Request, context: ContextReader, sessionId: string): Promise<string> {
+	try {
+		return (await auth.api.getToken({ headers: authHeaders(request, context) })).token
+	} catch (error) {
+		if (error instanceof APIError && error.statusCode === 401) {
+			forgetTokensForSession(sessionId)
+			throw redirect(loginRedirectUrl(request))
+		}
+		throw error
+	}
+}
+
 async function mintToken(request: Request, context: ContextReader, sessionId: string): Promise<string> {
 	const pending = pendingMints.get(sessionId)
 	if (pending) return pending
 	const minting = (async () => {
 		tasksApiStats.mints += 1
-		const { token } = await auth.api.getToken({ headers: authHeaders(request, context) })
+		const token = await getTokenOrSignIn(request, context, sessionId)
 		const expiresAt = expiryOf(token)
 		if (expiresAt - Date.now() > TOKEN_MIN_REMAINING_MS) {
 			tokenCache.delete(sessionId)
@@ -113,7 +133,7 @@ async function tokenFor(request: Request, context: ContextReader, sessionId: str
 	return mintToken(request, context, sessionId)
 }
 
-export type UnavailableReason = 'timeout' | 'unreachable' | 'server-error'
+export type UnavailableReason = 'timeout' | 'unreachable' | 'server-error' | 'token-refused'
 
 /** The task API is down, slow or broken: show a friendly message, keep input. */
 export class TasksApiUnavailableError extends Error {
@@ -145,6 +165,12 @@ export class TasksApiValidationError extends Error {
 }
 
 export { UNAVAILABLE_MESSAGE }
+
+/** What a problem+json answer says about itself (never the token). */
+const problemReasonSchema = z.object({
+	title: z.string().max(200).optional(),
+	detail: z.string().max(500).optional(),
+})
 
 const problemErrorsSchema = z.object({
 	errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
@@ -217,19 +243,20 @@ function createClient(request: Request, context: ContextReader, current: Current
 		}
 	}
 
-	async function endSession(): Promise<never> {
+	/**
+	 * The API refused a token minted for this very request: the services
+	 * disagree (keys, issuer, audience). The user keeps the session; the
+	 * page answers "temporarily unavailable".
+	 */
+	async function refusedFreshToken(options: CallOptions, response: Response): Promise<never> {
 		forgetTokensForSession(sessionId)
-		logger.warn({ requestId }, 'task API rejected a fresh token twice: ending the session')
-		let setCookies: string[] = []
-		try {
-			const { headers } = await auth.api.signOut({ headers: authHeaders(request, context), returnHeaders: true })
-			setCookies = headers.getSetCookie()
-		} catch (error) {
-			logger.error({ requestId, err: error }, 'could not end the session')
-		}
-		const headers = new Headers()
-		for (const cookie of setCookies) headers.append('set-cookie', cookie)
-		throw redirect(loginRedirectUrl(request), { headers })
+		const parsed = problemReasonSchema.safeParse(await response.json().catch(() => ({})))
+		const apiReason = parsed.success ? (parsed.data.detail ?? parsed.data.title) : undefined
+		logger.error(
+			{ requestId, method: options.method, path: options.path, status: response.status, apiReason },
+			'task API refused a token minted for this request: answering 503, the session is kept',
+		)
+		throw new TasksApiUnavailableError('token-refused', response.status)
 	}
 
 	async function call(options: CallOptions): Promise<unknown> {
@@ -238,10 +265,7 @@ function createClient(request: Request, context: ContextReader, current: Current
 			await response.body?.cancel()
 			forgetTokensForSession(sessionId)
 			response = await send(options, await mintToken(request, context, sessionId))
-			if (response.status === 401) {
-				await response.body?.cancel()
-				return endSession()
-			}
+			if (response.status === 401) return refusedFreshToken(options, response)
 		}
 		if (response.status === 404) {
 			await response.body?.cancel()

@@ -4,18 +4,29 @@
  *   the token's own header (jwk, jku, x5u, x5c) are never looked at.
  * - issuer, audience, sub/exp/iat required, ≤ 30 s clock tolerance, and a
  *   maximum age equal to the app's token lifetime (5 minutes).
- * - The key set is cached; an unknown `kid` triggers one refetch (jose's
- *   cooldown rate-limits it), so keys rotated by the app are picked up
- *   without a restart. When the set cannot be fetched and no cached key
- *   matches, the caller learns "unavailable" (503), not "invalid" (401).
+ * - The key set is cached here (not in jose's remote set, whose cooldown
+ *   refuses a new `kid` for 30 s after any fetch — that signed users out at
+ *   every key rotation). A token whose `kid` is not in the cached set waits
+ *   for a fetch that *started after the token arrived*: it joins the one
+ *   already scheduled, or schedules one, no sooner than `minFetchIntervalMs`
+ *   (AUTH_JWKS_COOLDOWN_MS) after the previous fetch started. So a key the
+ *   app has just published is accepted on first sight by every instance,
+ *   after at most that interval plus one fetch, and a flood of made-up kids
+ *   costs at most one fetch per interval (all waiters share it). A kid still
+ *   unknown after such a fetch is invalid (401).
+ * - A set older than CACHE_MAX_AGE_MS is still used for keys it holds while a
+ *   fresh copy is fetched in the background (a removed key stops working
+ *   with the next successful fetch).
+ * - When the set cannot be fetched and no cached key matches, the caller
+ *   learns "unavailable" (503), not "invalid" (401).
  */
 import {
 	createLocalJWKSet,
-	createRemoteJWKSet,
 	errors,
 	jwtVerify,
-	type JWTHeaderParameters,
 	type FlattenedJWSInput,
+	type JSONWebKeySet,
+	type JWTHeaderParameters,
 } from 'jose'
 
 /** Tokens longer than this are refused before any parsing. */
@@ -23,16 +34,22 @@ export const MAX_TOKEN_LENGTH = 8 * 1024
 /** The app mints tokens valid for 5 minutes. */
 export const MAX_TOKEN_AGE_SECONDS = 5 * 60
 export const CLOCK_TOLERANCE_SECONDS = 30
+/** Default minimum time between the starts of two key-set fetches. */
+export const DEFAULT_MIN_FETCH_INTERVAL_MS = 1_000
+/** A cached set older than this is refetched (in the background). */
+export const CACHE_MAX_AGE_MS = 10 * 60_000
 const MAX_SUBJECT_LENGTH = 255
 
 export type VerifierOptions = {
 	jwksUrl: string
 	issuer: string
 	audience: string
-	/** ms between two key-set fetches (jose's cooldownDuration). */
-	cooldownMs?: number
+	/** Minimum ms between the starts of two key-set fetches (AUTH_JWKS_COOLDOWN_MS). */
+	minFetchIntervalMs?: number
 	/** ms before a key-set fetch is abandoned. */
 	timeoutMs?: number
+	/** Age after which the cached set is refetched (default CACHE_MAX_AGE_MS). */
+	cacheMaxAgeMs?: number
 }
 
 export type VerifyResult =
@@ -51,38 +68,116 @@ export type TokenVerifier = {
 	keysLoadable(): Promise<boolean>
 }
 
-export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
-	const remote = createRemoteJWKSet(new URL(options.jwksUrl), {
-		cooldownDuration: options.cooldownMs ?? 30_000,
-		timeoutDuration: options.timeoutMs ?? 5_000,
-	})
+type KeySet = { keys: JSONWebKeySet; select: ReturnType<typeof createLocalJWKSet>; fetchedAt: number }
+/** A fetch's outcome: the set it brought, or null when it failed. */
+type Fetch = { number: number; done: Promise<KeySet | null> }
 
-	const getKey = async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+	const url = new URL(options.jwksUrl).href
+	const minInterval = options.minFetchIntervalMs ?? DEFAULT_MIN_FETCH_INTERVAL_MS
+	const timeoutMs = options.timeoutMs ?? 5_000
+	const maxAge = options.cacheMaxAgeMs ?? CACHE_MAX_AGE_MS
+	const isStale = (set: KeySet) => Date.now() - set.fetchedAt > maxAge
+
+	let cached: KeySet | null = null
+	/** Number of the newest fetch whose set was applied (older results are dropped). */
+	let applied = 0
+	let started = 0
+	let lastStartedAt = Number.NEGATIVE_INFINITY
+	/** The newest fetch that has started. */
+	let running: Fetch | null = null
+	/** The next fetch, waiting for the minimum interval to pass. */
+	let scheduled: Promise<KeySet | null> | null = null
+
+	async function download(): Promise<KeySet | null> {
 		try {
-			return await remote(header, token)
-		} catch (error) {
-			if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-				throw error
+			const response = await fetch(url, {
+				headers: { accept: 'application/json, application/jwk-set+json' },
+				// A redirect would lead elsewhere: keys come from this URL only.
+				redirect: 'manual',
+				signal: AbortSignal.timeout(timeoutMs),
+			})
+			if (response.status !== 200) {
+				await response.body?.cancel()
+				return null
 			}
-			// The fetch failed (a stale cache is refetched before use, an
-			// unknown kid after the cooldown): a cached key may still match.
-			const cached = remote.jwks()
-			if (cached) {
-				try {
-					return await createLocalJWKSet(cached)(header, token)
-				} catch {
-					// no cached key matches: fall through
-				}
-			}
-			throw new KeySetUnavailable('signing keys unavailable', { cause: error })
+			const keys = (await response.json()) as JSONWebKeySet
+			// Throws on anything that is not a key set.
+			return { keys, select: createLocalJWKSet(keys), fetchedAt: Date.now() }
+		} catch {
+			return null
 		}
+	}
+
+	function start(): Fetch {
+		started += 1
+		lastStartedAt = Date.now()
+		const number = started
+		const done = download().then((set) => {
+			if (set && number > applied) {
+				applied = number
+				cached = set
+			}
+			return set
+		})
+		running = { number, done }
+		void done.finally(() => {
+			if (running?.number === number) running = null
+		})
+		return running
+	}
+
+	/**
+	 * A fetch that starts after fetch number `after` started: the running one
+	 * if it is newer, else the scheduled one, else a new one (at once, or as
+	 * soon as the minimum interval since the last start has passed).
+	 */
+	function fetchAfter(after: number): Promise<KeySet | null> {
+		if (running && running.number > after) return running.done
+		if (scheduled) return scheduled
+		const wait = lastStartedAt + minInterval - Date.now()
+		if (wait <= 0) return start().done
+		scheduled = new Promise<void>((resolve) => setTimeout(resolve, wait).unref()).then(() => {
+			scheduled = null
+			return start().done
+		})
+		return scheduled
+	}
+
+	function refreshIfStale() {
+		// Joins a running fetch if there is one.
+		if (cached && isStale(cached)) void fetchAfter(started - 1)
+	}
+
+	const getKey = (seen: number) => async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
+		refreshIfStale()
+		if (cached) {
+			try {
+				return await cached.select(header, token)
+			} catch (error) {
+				if (!(error instanceof errors.JWKSNoMatchingKey)) throw error
+			}
+		}
+		// Unknown kid (or nothing cached yet): wait for a fetch that started
+		// after this token arrived, then look again.
+		const fresh = await fetchAfter(seen)
+		if (fresh) return fresh.select(header, token)
+		// The fetch failed: a key cached meanwhile by another fetch may match.
+		if (cached) {
+			try {
+				return await cached.select(header, token)
+			} catch {
+				// no cached key matches: fall through
+			}
+		}
+		throw new KeySetUnavailable('signing keys unavailable')
 	}
 
 	return {
 		async verify(token) {
 			if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' }
 			try {
-				const { payload } = await jwtVerify(token, getKey, {
+				const { payload } = await jwtVerify(token, getKey(started), {
 					algorithms: ['EdDSA'],
 					issuer: options.issuer,
 					audience: options.audience,
@@ -101,12 +196,11 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 			}
 		},
 		async keysLoadable() {
-			try {
-				if (!remote.fresh) await remote.reload()
-			} catch {
-				// unreachable right now: ready only if keys are still cached
+			if (!cached || isStale(cached)) {
+				// Unreachable right now: ready only if keys are still cached.
+				await fetchAfter(started - 1)
 			}
-			return (remote.jwks()?.keys.length ?? 0) > 0
+			return (cached?.keys.keys.length ?? 0) > 0
 		},
 	}
 }

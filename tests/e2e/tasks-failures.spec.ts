@@ -5,8 +5,9 @@
  * parallel against the shared server:
  * - the API stopped mid-session: the page says so, the app stays up, the
  *   user's input is kept, and everything recovers when the API is back;
- * - a token the API rejects: one fresh token and one retry, then the session
- *   ends and the browser lands on /login?redirectTo=….
+ * - a token the API rejects: one fresh token and one retry, then the page
+ *   answers 503 "temporarily unavailable" and the user stays signed in (a
+ *   server fault never ends a session: issue 9).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs'
@@ -24,6 +25,7 @@ let dataDir = ''
 let app: ChildProcess | undefined
 let api: ChildProcess | undefined
 let apiLog: string[] = []
+let appLog: string[] = []
 let logStream: WriteStream
 
 function baseEnv() {
@@ -47,6 +49,7 @@ function start(name: string, file: string, env: NodeJS.ProcessEnv) {
 	const collect = (chunk: Buffer) => {
 		logStream.write(chunk)
 		if (name === 'api') apiLog.push(...chunk.toString('utf8').split('\n').filter(Boolean))
+		if (name === 'app') appLog.push(...chunk.toString('utf8').split('\n').filter(Boolean))
 	}
 	child.stdout?.on('data', collect)
 	child.stderr?.on('data', collect)
@@ -141,7 +144,7 @@ test('the task API stopped mid-session: a friendly error, input kept, recovery w
 	await expect(page.getByRole('alert')).toHaveCount(0)
 })
 
-test('a token the API rejects: one fresh token, then sign-in again', async ({ page }) => {
+test('a token the API rejects: one fresh token, then 503 "unavailable", still signed in', async ({ page }) => {
 	test.setTimeout(180_000)
 	const base = `http://localhost:${appPort}`
 	await page.goto(`${base}/signup`)
@@ -152,31 +155,54 @@ test('a token the API rejects: one fresh token, then sign-in again', async ({ pa
 	await page.getByLabel('Confirm password').fill(user.password)
 	await page.getByRole('button', { name: 'Create account' }).click()
 	await expect(page).toHaveURL(`${base}/tasks`)
+	await page.getByLabel('Title').fill('Kept through the fault')
+	await page.getByRole('button', { name: 'Add task' }).click()
+	await expect(page.getByRole('link', { name: 'Kept through the fault' })).toBeVisible()
 
 	// The same API, now expecting another issuer: it rejects every token the app mints.
 	await stop(api)
 	apiLog = []
+	appLog = []
 	await startApi({ AUTH_ISSUER: 'https://someone-else.example' })
 
-	await page.goto(`${base}/tasks?status=active`)
-	await expect(page).toHaveURL(`${base}/login?redirectTo=${encodeURIComponent('/tasks?status=active')}`)
-	await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
+	// A server fault, not a reason to sign out: the page says the tasks are
+	// temporarily unavailable (503), the user is still on /tasks.
+	const response = await page.goto(`${base}/tasks?status=active`)
+	expect(response?.status()).toBe(503)
+	await expect(page).toHaveURL(`${base}/tasks?status=active`)
+	await expect(page.getByRole('heading', { name: `Hello, ${user.name}` })).toBeVisible()
+	await expect(page.getByRole('alert')).toContainText('could not be reached')
 	// Exactly two attempts (the cached token, then a fresh one), both 401.
 	const rejected = apiLog
 		.map((line) => {
 			try {
-				return JSON.parse(line) as { status?: number; statusCode?: number; res?: { statusCode?: number }; url?: string; path?: string }
+				return JSON.parse(line) as Record<string, unknown>
 			} catch {
 				return null
 			}
 		})
 		.filter((entry) => entry && JSON.stringify(entry).includes('/v1/tasks'))
 	expect(rejected).toHaveLength(2)
-	expect(rejected.every((entry) => JSON.stringify(entry).includes('401'))).toBe(true)
-	// The session is over: /tasks asks for sign-in again.
-	await page.goto(`${base}/tasks`)
-	await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftasks$/)
+	expect(rejected.every((entry) => entry?.status === 401)).toBe(true)
+	// The app logged one error with the request id and the API's reason.
+	const faults = appLog
+		.map((line) => {
+			try {
+				return JSON.parse(line) as Record<string, unknown>
+			} catch {
+				return null
+			}
+		})
+		.filter((entry) => entry?.level === 50 && String(entry.msg).includes('refused a token'))
+	expect(faults).toHaveLength(1)
+	expect(faults[0]).toMatchObject({ requestId: rejected[0]?.requestId, apiReason: 'The bearer token is invalid or expired.' })
+	expect(appLog.join('\n')).not.toMatch(/eyJ[\w-]+\.eyJ/)
 
+	// The API is fixed: the same browser session carries on, no sign-in.
 	await stop(api)
 	await startApi()
+	await page.goto(`${base}/tasks`)
+	await expect(page).toHaveURL(`${base}/tasks`)
+	await expect(page.getByRole('link', { name: 'Kept through the fault' })).toBeVisible()
+	await expect(page.getByRole('alert')).toHaveCount(0)
 })

@@ -1,0 +1,72 @@
+/**
+ * The app's health endpoints through the real route loaders, the real
+ * Better Auth and a fresh database: /healthz always answers; /readyz is 200
+ * only while the database answers and a signing key can be loaded (created
+ * on first use), and 503 — not an exception, not a hang — otherwise.
+ */
+import { describe, expect, test } from 'vitest'
+import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+
+const { get, runRoute } = await import('../support/routes.ts')
+const { database, db } = await import('../../app/lib/db.server.ts')
+const { jwks } = await import('../../app/lib/db/schema.ts')
+const healthzRoute = await import('../../app/routes/healthz.ts')
+const readyzRoute = await import('../../app/routes/readyz.ts')
+
+let closed = false
+onTestDatabaseTeardown(async () => {
+	if (!closed) await database.close()
+})
+
+describe('GET /healthz', () => {
+	test('200, no-store, whatever the dependencies', async () => {
+		const { response, data } = await runRoute(healthzRoute.loader as never, get('/healthz'))
+		expect(response.status).toBe(200)
+		expect(response.headers.get('cache-control')).toBe('no-store')
+		expect(data ?? (await response.json())).toEqual({ status: 'ok' })
+	})
+})
+
+describe('GET /readyz', () => {
+	test('ready: the database answers and a signing key is created on first use', async () => {
+		await db.delete(jwks)
+		const { response } = await runRoute(readyzRoute.loader as never, get('/readyz'))
+		expect(response.status).toBe(200)
+		expect(response.headers.get('cache-control')).toBe('no-store')
+		expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok', signingKey: 'ok' } })
+		expect(await db.select().from(jwks)).toHaveLength(1)
+		// Asking again reuses it.
+		expect((await runRoute(readyzRoute.loader as never, get('/readyz'))).response.status).toBe(200)
+		expect(await db.select().from(jwks)).toHaveLength(1)
+	})
+
+	test('a signing key that cannot be decrypted (secret changed without BETTER_AUTH_SECRETS): 503', async () => {
+		const [key] = await db.select().from(jwks)
+		await db.insert(jwks).values({
+			...key!,
+			id: 'undecryptable',
+			privateKey: JSON.stringify('not-encrypted-with-this-secret'),
+			createdAt: new Date(Date.now() + 60_000),
+		})
+		try {
+			const { response } = await runRoute(readyzRoute.loader as never, get('/readyz'))
+			expect(response.status).toBe(503)
+			expect(response.headers.get('cache-control')).toBe('no-store')
+			expect(response.headers.get('retry-after')).toBe('5')
+			expect(await response.json()).toEqual({ status: 'not ready', checks: { database: 'ok', signingKey: 'failing' } })
+		} finally {
+			const { eq } = await import('drizzle-orm')
+			await db.delete(jwks).where(eq(jwks.id, 'undecryptable'))
+		}
+		expect((await runRoute(readyzRoute.loader as never, get('/readyz'))).response.status).toBe(200)
+	})
+
+	test('the database gone: 503 naming it; /healthz still 200', async () => {
+		await database.close()
+		closed = true
+		const { response } = await runRoute(readyzRoute.loader as never, get('/readyz'))
+		expect(response.status).toBe(503)
+		expect(await response.json()).toMatchObject({ status: 'not ready', checks: { database: 'failing' } })
+		expect((await runRoute(healthzRoute.loader as never, get('/healthz'))).response.status).toBe(200)
+	})
+})
