@@ -42,8 +42,11 @@ import { VirtualUser, type SharedState } from './virtual-user.ts'
 /** Users that sign up at the start, and at the key rotation. */
 const USERS = 9
 const NEWCOMERS = 3
-/** Pause between two adds of one user. */
-const THINK_MS = 150
+/**
+ * Pause between two adds of one user: about one add a second, under the task
+ * API's default limit of 60 creates a minute per account.
+ */
+const THINK_MS = 1000
 /** Bounds: adds per user, and the whole test. */
 const MAX_ADDS_PER_USER = 400
 const TEST_TIMEOUT_MS = 4 * 60_000

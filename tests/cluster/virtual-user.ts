@@ -206,7 +206,7 @@ export class VirtualUser {
 				if (fields) return fields
 			}
 			if (page.status === 302 || page.status === 303) return null // signed out: recorded
-			await sleep(this.thinkMs * 2)
+			await sleep(Math.min(this.thinkMs, 500))
 		}
 		return null
 	}
@@ -231,7 +231,7 @@ export class VirtualUser {
 				this.lastPage = response.location
 				return
 			}
-			await sleep(this.thinkMs * 2)
+			await sleep(Math.min(this.thinkMs, 500))
 		}
 	}
 
