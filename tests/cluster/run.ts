@@ -100,7 +100,13 @@ async function cleanUp() {
 /** Last resort when the process exits some other way: no orphans, no folder. */
 process.on('exit', () => {
 	if (cleanedUp) return
-	for (const child of processes) if (child.pid) process.kill(child.pid, 'SIGKILL')
+	for (const child of processes) {
+		try {
+			if (child.pid) process.kill(child.pid, 'SIGKILL')
+		} catch {
+			// already gone
+		}
+	}
 	pg?.stop()
 	rmSync(workDir, { recursive: true, force: true })
 })
