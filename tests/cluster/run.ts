@@ -86,18 +86,27 @@ let pg: PostgresServer | undefined
 
 const state: SharedState = { phase: 'start-up', stopped: false, requests: [], errors: [], adds: [], signOuts: [] }
 
+let cleaning: Promise<void> | undefined
 let cleanedUp = false
-/** Stops every process this test started and removes its folder. */
-async function cleanUp() {
-	if (cleanedUp) return
-	cleanedUp = true
-	state.stopped = true
-	await Promise.all(processes.map((child) => child.stop('SIGTERM', 5000).catch(() => {})))
-	for (const child of processes) child.close()
-	pg?.stop()
-	rmSync(workDir, { recursive: true, force: true })
+/** Stops every process this test started and removes its folder (once; every caller waits for it). */
+function cleanUp(): Promise<void> {
+	cleaning ??= (async () => {
+		state.stopped = true
+		const begin = Date.now()
+		// HAProxy first: its kept-alive connections would hold up the
+		// services' graceful stop.
+		const [haproxy, ...services] = processes
+		await haproxy?.stop('SIGTERM', 2000).catch(() => {})
+		await Promise.all(services.map((child) => child.stop('SIGTERM', 5000).catch(() => {})))
+		for (const child of processes) child.close()
+		pg?.stop()
+		rmSync(workDir, { recursive: true, force: true })
+		cleanedUp = true
+		say(`cleaned up in ${seconds(Date.now() - begin)}`)
+	})()
+	return cleaning
 }
-/** Last resort when the process exits some other way: no orphans, no folder. */
+/** Last resort when the process exits before the clean-up finished: no orphans, no folder. */
 process.on('exit', () => {
 	if (cleanedUp) return
 	for (const child of processes) {
