@@ -349,6 +349,7 @@ async function main(): Promise<string[]> {
 	const allFailed = state.requests.filter((request) => !request.ok)
 	console.log('\n=== Taskwell cluster test: 2 app + 2 API instances, HAProxy, PostgreSQL 15 ===')
 	console.log(`users: ${users.length} (${USERS} from the start, ${NEWCOMERS} signed up at the key rotation)`)
+	console.log(`add form as rendered: ${state.addFormFields?.join(', ') ?? 'never read'} (a resubmission sends the same fields)`)
 	console.log(
 		`adds: attempted ${state.adds.length}, acknowledged ${acknowledged.length}, found once ${foundOnce}, duplicates ${duplicated.length}, missing ${missing.length}` +
 			` (resubmitted after a failure: ${resubmitted}; unacknowledged but stored: ${unacknowledgedStored})`,

@@ -108,6 +108,8 @@ export type SharedState = {
 	/** Why requests that got no answer failed (ECONNRESET, TimeoutError, …). */
 	errors: string[]
 	adds: AddRecord[]
+	/** Names of the fields the add form rendered (the first time one was read). */
+	addFormFields?: string[]
 	/** Every time a user was sent to /login (signed out), with where. */
 	signOuts: { user: number; phase: string; what: string; at: number }[]
 }
@@ -203,7 +205,10 @@ export class VirtualUser {
 			const page = await this.request('page', path)
 			if (page.status === 200) {
 				const fields = formFields(page.html, 'add-task')
-				if (fields) return fields
+				if (fields) {
+					this.state.addFormFields ??= [...new Set(fields.keys())]
+					return fields
+				}
 			}
 			if (page.status === 302 || page.status === 303) return null // signed out: recorded
 			await sleep(Math.min(this.thinkMs, 500))
