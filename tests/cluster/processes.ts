@@ -134,6 +134,9 @@ defaults
 	timeout client 30s
 	timeout server 30s
 	timeout http-request 10s
+	# A busy instance may take a moment to answer /readyz: out only after
+	# two checks failed or took longer than this.
+	timeout check 5s
 	retries 3
 	option redispatch
 
