@@ -15,6 +15,8 @@ export type PostgresServer = {
 	url: string
 	port: number
 	logFile: string
+	/** initdb, then pg_ctl start. */
+	start(): Promise<void>
 	restart(): Promise<void>
 	/** Stops the server at once (idempotent, never throws). */
 	stop(): void
@@ -48,53 +50,52 @@ function runSync(user: RunAs, command: string, args: string[]) {
 	execFileSync(file!, rest, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
 }
 
-/** Creates and starts a server in `baseDir/postgres` (which must not exist). */
-export async function startPostgres(baseDir: string, port: number): Promise<PostgresServer> {
+/**
+ * A server in `baseDir/postgres` (which must not exist yet). stop() is safe
+ * at any time, even while start() runs: the clean-up never leaves a server.
+ */
+export function createPostgres(baseDir: string, port: number): PostgresServer {
 	const initdb = path.join(PG_BIN, 'initdb')
 	const pgCtl = path.join(PG_BIN, 'pg_ctl')
-	if (!existsSync(initdb) || !existsSync(pgCtl)) {
-		throw new Error(`no initdb/pg_ctl in ${PG_BIN} (Debian: apt-get install postgresql-15, or set PG_BIN)`)
-	}
-	const user = runAs()
 	const home = path.join(baseDir, 'postgres')
-	mkdirSync(home)
-	if (user.uid !== undefined) {
-		chownSync(home, user.uid, user.gid!)
-		// The postgres user must reach its folder inside the root-owned temp dir.
-		chmodSync(baseDir, 0o755)
-	}
 	const dataDir = path.join(home, 'data')
 	const logFile = path.join(home, 'server.log')
-	await run(user, initdb, ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C'])
-	// Only loopback TCP and a socket in its own folder; fsync off because the
-	// data is thrown away (a clean restart still keeps every commit).
-	const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${home} -c fsync=off -c max_connections=100`
 	const ctlArgs = (...args: string[]) => ['-D', dataDir, '-w', '-t', '60', ...args]
-	try {
-		await run(user, pgCtl, ctlArgs('-l', logFile, '-o', options, 'start'))
-	} catch (error) {
-		try {
-			runSync(user, pgCtl, ctlArgs('-m', 'immediate', 'stop'))
-		} catch {
-			// it did not start
-		}
-		throw error
-	}
+	let user: RunAs | undefined
 	let stopped = false
 	return {
 		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
 		port,
 		logFile,
+		async start() {
+			if (!existsSync(initdb) || !existsSync(pgCtl)) {
+				throw new Error(`no initdb/pg_ctl in ${PG_BIN} (Debian: apt-get install postgresql-15, or set PG_BIN)`)
+			}
+			user = runAs()
+			mkdirSync(home)
+			if (user.uid !== undefined) {
+				chownSync(home, user.uid, user.gid!)
+				// The postgres user must reach its folder inside the root-owned temp dir.
+				chmodSync(baseDir, 0o755)
+			}
+			await run(user, initdb, ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C'])
+			if (stopped) throw new Error('stopped while starting')
+			// Only loopback TCP and a socket in its own folder; fsync off because
+			// the data is thrown away (a clean restart still keeps every commit).
+			const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${home} -c fsync=off -c max_connections=100`
+			await run(user, pgCtl, ctlArgs('-l', logFile, '-o', options, 'start'))
+		},
 		// pg_ctl restart keeps the options of the last start (postmaster.opts).
-		restart: () => run(user, pgCtl, ctlArgs('-l', logFile, '-m', 'fast', 'restart')),
+		restart: () => run(user!, pgCtl, ctlArgs('-l', logFile, '-m', 'fast', 'restart')),
 		stop() {
 			if (stopped) return
 			stopped = true
+			if (!user || !existsSync(dataDir)) return
 			try {
 				// Synchronous: it also runs from the process's exit handler.
 				runSync(user, pgCtl, ctlArgs('-m', 'immediate', 'stop'))
 			} catch {
-				// already stopped, or never started
+				// not running
 			}
 		},
 	}

@@ -26,7 +26,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
-import { startPostgres, type PostgresServer } from './postgres-server.ts'
+import { createPostgres, type PostgresServer } from './postgres-server.ts'
 import {
 	answers,
 	freePorts,
@@ -149,7 +149,8 @@ async function main(): Promise<string[]> {
 	const apiLb = `http://127.0.0.1:${lbApiPort}`
 
 	say(`PostgreSQL on 127.0.0.1:${pgPort} (data in ${workDir})`)
-	pg = await startPostgres(workDir, pgPort!)
+	pg = createPostgres(workDir, pgPort!)
+	await pg.start()
 
 	const haproxyFile = writeHaproxyConfig(
 		workDir,
