@@ -28,10 +28,21 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** Polls `check` every `intervalMs` until it is true; throws after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 250) {
+/**
+ * Polls `check` every `intervalMs` until it is true; throws after `timeoutMs`,
+ * or at once when `hopeless()` names a reason to stop waiting.
+ */
+export async function waitFor(
+	what: string,
+	check: () => Promise<boolean>,
+	timeoutMs: number,
+	hopeless: () => string | undefined = () => undefined,
+	intervalMs = 250,
+) {
 	const deadline = Date.now() + timeoutMs
 	while (Date.now() < deadline) {
+		const reason = hopeless()
+		if (reason) throw new Error(`gave up waiting for ${what}: ${reason}`)
 		if (await check().catch(() => false)) return
 		await sleep(intervalMs)
 	}

@@ -214,7 +214,12 @@ async function main(): Promise<string[]> {
 
 	const readyz = (name: InstanceName) =>
 		`http://127.0.0.1:${instances[name].port}${name.startsWith('app') ? APP_READY_PATH : API_READY_PATH}`
-	const waitReady = (name: InstanceName) => waitFor(`${name} /readyz`, () => answers(readyz(name)), START_TIMEOUT_MS)
+	const waitReady = (name: InstanceName) =>
+		waitFor(`${name} /readyz`, () => answers(readyz(name)), START_TIMEOUT_MS, () => {
+			const { process: instance } = instances[name]
+			const exit = instance.unexpectedExits.at(-1)
+			return !instance.running && exit ? `${name} exited on its own (${exit.signal ?? `code ${exit.code}`})` : undefined
+		})
 	const waitUpInHaproxy = (name: InstanceName) =>
 		waitFor(
 			`HAProxy to see ${name} UP`,
@@ -248,12 +253,21 @@ async function main(): Promise<string[]> {
 	}
 
 	const timings: PhaseTiming[] = []
+	const phaseFailures: string[] = []
 	const phase = async (name: string, body: (notes: string[]) => Promise<void>) => {
 		state.phase = name
 		const notes: string[] = []
 		const begin = Date.now()
 		say(`phase: ${name}`)
-		await body(notes)
+		try {
+			await body(notes)
+		} catch (error) {
+			// Go on: the checks and figures say what this left behind.
+			const message = `${name}: ${error instanceof Error ? error.message : String(error)}`
+			say(message)
+			notes.push(`FAILED: ${message}`)
+			phaseFailures.push(message)
+		}
 		timings.push({ phase: name, ms: Date.now() - begin, notes })
 	}
 	const timed = async (note: string, notes: string[], step: () => Promise<unknown>) => {
@@ -301,7 +315,7 @@ async function main(): Promise<string[]> {
 	await Promise.all(running)
 
 	// ----------------------------------------------------------- checks ---
-	const failures: string[] = []
+	const failures: string[] = [...phaseFailures]
 
 	const rows = await withSql(
 		(sql) =>
@@ -333,7 +347,10 @@ async function main(): Promise<string[]> {
 		const ready = await answers(readyz(name)).catch(() => false)
 		readiness.push(`${name}: /readyz ${ready ? 200 : 'not 200'}, started ${instance.starts}×, unexpected exits ${instance.unexpectedExits.length}`)
 		if (!ready) failures.push(`${name} is not ready (/readyz) at the end`)
-		if (instance.unexpectedExits.length) failures.push(`${name} exited on its own: ${JSON.stringify(instance.unexpectedExits)}`)
+		if (instance.unexpectedExits.length) {
+			const exits = instance.unexpectedExits.map((exit) => exit.signal ?? `code ${exit.code}`).join(', ')
+			failures.push(`${name} exited on its own (${exits}): see ${path.relative(process.cwd(), instance.logFile)}`)
+		}
 	}
 	if (haproxy.unexpectedExits.length) failures.push('HAProxy exited on its own')
 
