@@ -225,8 +225,9 @@ export class VirtualUser {
 		fields.set('title', title)
 		fields.set('priority', 'normal')
 		const add: AddRecord = { title, acknowledged: false, attempts: 0, phase: this.state.phase }
-		this.state.adds.push(add)
 		while (add.attempts < 1 + MAX_RESUBMITS && !this.state.stopped && !this.signedOut) {
+			// Attempted = posted at least once.
+			if (add.attempts === 0) this.state.adds.push(add)
 			add.attempts += 1
 			const response = await this.request('add', '/tasks', { method: 'POST', body: fields })
 			if ((response.status === 302 || response.status === 303) && response.location) {
