@@ -23,6 +23,9 @@ const env = {
 	TASKS_API_PORT: apiPort,
 	BETTER_AUTH_URL: `http://localhost:${port}`,
 	LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+	// As behind a load balancer: the tests give each user its own client IP
+	// (tests/e2e/support.ts), so per-IP limits count per user, not per suite.
+	TRUST_PROXY: 'true',
 }
 delete env.BETTER_AUTH_SECRET
 
