@@ -23,6 +23,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -38,6 +39,9 @@ import {
 	writeHaproxyConfig,
 } from './processes.ts'
 import { VirtualUser, type SharedState } from './virtual-user.ts'
+
+/** Three base64url parts, the first a JSON header: a JWT. */
+const JWT_SHAPED = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/
 
 /** Users that sign up at the start, and at the key rotation. */
 const USERS = 9
@@ -354,6 +358,17 @@ async function main(): Promise<string[]> {
 	}
 	if (haproxy.unexpectedExits.length) failures.push('HAProxy exited on its own')
 
+	// Faults make errors, and errors get logged: none may carry a credential
+	// (a failed session lookup's query once logged the session token).
+	const secrets = new Set(users.flatMap((user) => [...user.jar.seen].filter((value) => value.length >= 16)))
+	let leaks = 0
+	for (const name of names) {
+		const log = await readFile(instances[name].process.logFile, 'utf8').catch(() => '')
+		for (const secret of secrets) if (log.includes(secret)) leaks += 1
+		if (JWT_SHAPED.test(log)) leaks += 1
+	}
+	if (leaks) failures.push(`${leaks} cookie values or JWTs found in the instances' logs`)
+
 	const faultPhases = new Set(['kill app1', 'kill api2', 'rotate key', 'restart postgres'])
 	const duringFaults = state.requests.filter((request) => faultPhases.has(request.phase))
 	const failedDuringFaults = duringFaults.filter((request) => !request.ok)
@@ -367,6 +382,7 @@ async function main(): Promise<string[]> {
 	const allFailed = state.requests.filter((request) => !request.ok)
 	console.log('\n=== Taskwell cluster test: 2 app + 2 API instances, HAProxy, PostgreSQL 15 ===')
 	console.log(`users: ${users.length} (${USERS} from the start, ${NEWCOMERS} signed up at the key rotation)`)
+	console.log(`credentials in the instances' logs: ${leaks} (checked ${secrets.size} cookie values and JWT shapes)`)
 	console.log(`add form as rendered: ${state.addFormFields?.join(', ') ?? 'never read'} (a resubmission sends the same fields)`)
 	console.log(
 		`adds: attempted ${state.adds.length}, acknowledged ${acknowledged.length}, found once ${foundOnce}, duplicates ${duplicated.length}, missing ${missing.length}` +

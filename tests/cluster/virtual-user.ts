@@ -30,9 +30,17 @@ export class CookieJar {
 				return false
 			})
 			if (expired || value === '') this.cookies.delete(name)
-			else this.cookies.set(name, value)
+			else {
+				this.cookies.set(name, value)
+				const decoded = decodeURIComponent(value)
+				this.seen.add(decoded)
+				if (decoded.includes('.')) this.seen.add(decoded.slice(0, decoded.indexOf('.')))
+			}
 		}
 	}
+
+	/** Every cookie value this user ever held, and the session token inside each (before its signature). */
+	readonly seen = new Set<string>()
 
 	has(namePart: string): boolean {
 		return [...this.cookies.keys()].some((name) => name.includes(namePart))
