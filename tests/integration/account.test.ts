@@ -27,6 +27,7 @@ const resetRoute = await import('../../app/routes/reset-password.tsx')
 const settingsRoute = await import('../../app/routes/settings.tsx')
 const outboxRoute = await import('../../app/routes/dev.outbox.tsx')
 const { flushMail } = await import('../../app/lib/mail.server.ts')
+const { NEUTRAL_RESPONSE_MS } = await import('../../app/lib/account.server.ts')
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(async () => {
@@ -92,9 +93,12 @@ describe('forgot password', () => {
 		for (const result of [known, unknown]) {
 			expect(result.response.status).toBe(302)
 			expect(result.response.headers.get('location')).toBe('/forgot-password?sent=1')
-			expect(result.elapsedMs).toBeGreaterThanOrEqual(390)
+			// Both branches are held to the same minimum duration (a floor, so a
+			// busy machine cannot make this fail; the difference is not asserted).
+			expect(result.elapsedMs).toBeGreaterThanOrEqual(NEUTRAL_RESPONSE_MS - 10)
 		}
-		expect(Math.abs(known.elapsedMs - unknown.elapsedMs)).toBeLessThan(300)
+		expect([...known.response.headers.keys()]).toEqual([...unknown.response.headers.keys()])
+		expect(await known.response.text()).toBe(await unknown.response.text())
 		const mail = await smtp.waitFor(email, { since: known.since })
 		expect(mail.text).toContain('Reset your Taskwell password')
 		const link = new URL(linkIn(mail, '/reset-password?token='))
