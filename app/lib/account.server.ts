@@ -14,7 +14,7 @@ import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { clientIpContext } from './request-context.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
-import { getTasksApi } from './tasks-api.server.ts'
+import { getTasksApi } from '../routes/tasks/+shared/tasks-api.server.ts'
 import { clear, giveBack, recordHit, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 type ContextReader = Parameters<typeof authHeaders>[1]

@@ -38,7 +38,7 @@ appAuth = auth
 const { database } = await import('../../app/lib/db.server.ts')
 const { ADD_KEY_REUSED_MESSAGE } = await import('../../app/lib/schemas/tasks.ts')
 const signupRoute = await import('../../app/routes/signup.tsx')
-const tasksRoute = await import('../../app/routes/tasks.tsx')
+const tasksRoute = await import('../../app/routes/tasks/index.tsx')
 const { sql } = await import('drizzle-orm')
 onTestDatabaseTeardown(() => database.close())
 

@@ -4,11 +4,11 @@
  * list, keeping its filter, search and sort.
  */
 import { data, Form, Link, useSearchParams } from 'react-router'
-import type { Route } from './+types/tasks.$id.delete'
-import { listHref, viewParams } from '../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
-import { deleteTask } from '../lib/tasks-actions.server.ts'
-import { getTasksApi, TasksApiUnavailableError } from '../lib/tasks-api.server.ts'
+import type { Route } from './+types/$id.delete'
+import { listHref, viewParams } from '../../lib/schemas/tasks.ts'
+import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
+import { deleteTask } from './+shared/actions.server.ts'
+import { getTasksApi, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 

@@ -1,10 +1,10 @@
 import { data, Form, Link, useNavigation, useSearchParams } from 'react-router'
-import type { Route } from './+types/tasks.$id'
-import { TaskForm } from '../components/tasks/task-form.tsx'
-import { listHref, viewParams } from '../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
-import { saveTask } from '../lib/tasks-actions.server.ts'
-import { getTasksApi, TasksApiUnavailableError } from '../lib/tasks-api.server.ts'
+import type { Route } from './+types/$id'
+import { TaskForm } from './+shared/task-form.tsx'
+import { listHref, viewParams } from '../../lib/schemas/tasks.ts'
+import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
+import { saveTask } from './+shared/actions.server.ts'
+import { getTasksApi, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 
 // The title between first-strong isolate and pop directional isolate (the
 // plain-text <bdi>): a right-to-left title cannot reorder " · Taskwell".

@@ -1,8 +1,8 @@
 import { data, Form, Link, useFetcher, useLocation, useNavigation, useSearchParams } from 'react-router'
 import { useEffect, useRef } from 'react'
-import type { Route } from './+types/tasks'
-import { TaskForm } from '../components/tasks/task-form.tsx'
-import { TaskItem } from '../components/tasks/task-item.tsx'
+import type { Route } from './+types/index'
+import { TaskForm } from './+shared/task-form.tsx'
+import { TaskItem } from './+shared/task-item.tsx'
 import {
 	INVALID_LIST_QUERY_MESSAGES,
 	ListViewSchema,
@@ -10,14 +10,14 @@ import {
 	viewParams,
 	type InvalidListQuery,
 	type ListView,
-} from '../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
-import { clearCompleted, deleteTask, saveTask, toggleTask } from '../lib/tasks-actions.server.ts'
-import { logger } from '../lib/logger.server.ts'
-import { getTasksApi, TasksApiUnavailableError, TasksApiValidationError } from '../lib/tasks-api.server.ts'
-import { requireUser } from '../lib/session.server.ts'
-import { DEFAULT_SORT_ORDER, type TaskList } from '../../common/tasks-contract.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
+} from '../../lib/schemas/tasks.ts'
+import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
+import { clearCompleted, deleteTask, saveTask, toggleTask } from './+shared/actions.server.ts'
+import { logger } from '../../lib/logger.server.ts'
+import { getTasksApi, TasksApiUnavailableError, TasksApiValidationError } from './+shared/tasks-api.server.ts'
+import { requireUser } from '../../lib/session.server.ts'
+import { DEFAULT_SORT_ORDER, type TaskList } from '../../../common/tasks-contract.ts'
+import { routeHeaders } from '../../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
 

@@ -17,7 +17,7 @@ import {
 	ToggleSchema,
 	viewParams,
 	type NoticeCode,
-} from './schemas/tasks.ts'
+} from '../../../lib/schemas/tasks.ts'
 import {
 	getTasksApi,
 	TasksApiRateLimitedError,
@@ -25,7 +25,7 @@ import {
 	TasksApiValidationError,
 	UNAVAILABLE_MESSAGE,
 } from './tasks-api.server.ts'
-import { IDEMPOTENCY_KEY_HEADER } from '../../common/tasks-contract.ts'
+import { IDEMPOTENCY_KEY_HEADER } from '../../../../common/tasks-contract.ts'
 
 type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
 

@@ -15,8 +15,8 @@ import {
 	TASK_TITLE_MAX_LENGTH,
 	TaskFormSchema,
 	type TaskFormValues,
-} from '../../lib/schemas/tasks.ts'
-import { ErrorList, Field, FormErrors, SubmitButton, TextareaField } from '../forms.tsx'
+} from '../../../lib/schemas/tasks.ts'
+import { ErrorList, Field, FormErrors, SubmitButton, TextareaField } from '../../../components/forms.tsx'
 
 type Props = {
 	id: string

@@ -41,14 +41,14 @@ import {
 	type Task,
 	type TaskList,
 	type UpdateTaskInput,
-} from '../../common/tasks-contract.ts'
-import { auth } from './auth.server.ts'
-import { UNAVAILABLE_MESSAGE } from './schemas/tasks.ts'
-import { getEnv } from './env.server.ts'
-import { logger } from './logger.server.ts'
-import { loginRedirectUrl } from './redirect.ts'
-import { requestIdContext } from './request-context.server.ts'
-import { authHeaders, getCurrentSession, type CurrentSession } from './session.server.ts'
+} from '../../../../common/tasks-contract.ts'
+import { auth } from '../../../lib/auth.server.ts'
+import { UNAVAILABLE_MESSAGE } from '../../../lib/schemas/tasks.ts'
+import { getEnv } from '../../../lib/env.server.ts'
+import { logger } from '../../../lib/logger.server.ts'
+import { loginRedirectUrl } from '../../../lib/redirect.ts'
+import { requestIdContext } from '../../../lib/request-context.server.ts'
+import { authHeaders, getCurrentSession, type CurrentSession } from '../../../lib/session.server.ts'
 
 type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
 
