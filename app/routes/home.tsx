@@ -1,6 +1,6 @@
-import { Link, redirect } from 'react-router'
+import { Link } from 'react-router'
 import type { Route } from './+types/home'
-import { getUser } from '../lib/session.server.ts'
+import { requireAnonymous } from '../lib/session.server.ts'
 
 export const meta: Route.MetaFunction = () => [
 	{ title: 'Taskwell — tasks, with web auth done right' },
@@ -8,7 +8,7 @@ export const meta: Route.MetaFunction = () => [
 ]
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-	if (await getUser(request, context)) throw redirect('/tasks')
+	await requireAnonymous(request, context)
 	return null
 }
 

@@ -27,9 +27,8 @@ import {
 	type SettingsIntent,
 } from '../lib/schemas/account.ts'
 import { logger } from '../lib/logger.server.ts'
-import { getCurrentSession } from '../lib/session.server.ts'
+import { userContext } from '../lib/session.server.ts'
 import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
-import { loginRedirectUrl } from '../lib/redirect.ts'
 import { routeHeaders } from '../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
@@ -51,14 +50,8 @@ function savedMessage(code: string | null): string | undefined {
 	return code !== null && Object.hasOwn(SAVED, code) ? SAVED[code] : undefined
 }
 
-async function requireSession(request: Request, context: Route.LoaderArgs['context']) {
-	const current = await getCurrentSession(request, context)
-	if (!current) throw redirect(loginRedirectUrl(request))
-	return current
-}
-
 export async function loader({ request, context }: Route.LoaderArgs) {
-	const current = await requireSession(request, context)
+	const current = context.get(userContext)
 	const sessions = await listSessions(current)
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
@@ -83,7 +76,7 @@ function reply(intent: SettingsIntent, result: unknown, status: number, headers:
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-	const current = await requireSession(request, context)
+	const current = context.get(userContext)
 	const formData = await request.formData()
 	const intent = formData.get('intent')
 	const userId = current.user.id

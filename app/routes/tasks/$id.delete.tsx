@@ -8,12 +8,12 @@ import type { Route } from './+types/$id.delete'
 import { listHref, viewParams } from '../../lib/schemas/tasks.ts'
 import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
 import { deleteTask } from './+shared/actions.server.ts'
-import { getTasksApi, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
+import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)
 		return data({ task: { id: task.id, title: task.title } }, { headers: { 'Cache-Control': 'no-store' } })

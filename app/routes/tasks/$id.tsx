@@ -4,7 +4,7 @@ import { TaskForm } from './+shared/task-form.tsx'
 import { listHref, viewParams } from '../../lib/schemas/tasks.ts'
 import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
 import { saveTask } from './+shared/actions.server.ts'
-import { getTasksApi, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
+import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 
 // The title between first-strong isolate and pop directional isolate (the
 // plain-text <bdi>): a right-to-left title cannot reorder " · Taskwell".
@@ -13,7 +13,7 @@ export const meta: Route.MetaFunction = ({ data }) => [
 ]
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)
 		return data({ task, unavailable: false }, { headers: { 'Cache-Control': 'no-store' } })

@@ -14,8 +14,8 @@ import {
 import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
 import { clearCompleted, deleteTask, saveTask, toggleTask } from './+shared/actions.server.ts'
 import { logger } from '../../lib/logger.server.ts'
-import { getTasksApi, TasksApiUnavailableError, TasksApiValidationError } from './+shared/tasks-api.server.ts'
-import { requireUser } from '../../lib/session.server.ts'
+import { tasksApiContext, TasksApiUnavailableError, TasksApiValidationError } from './+shared/tasks-api.server.ts'
+import { userContext } from '../../lib/session.server.ts'
 import { DEFAULT_SORT_ORDER, type TaskList } from '../../../common/tasks-contract.ts'
 import { routeHeaders } from '../../lib/route-headers.ts'
 
@@ -31,11 +31,11 @@ function readView(url: URL): ListView {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-	const user = await requireUser(request, context)
+	const { user } = context.get(userContext)
 	const url = new URL(request.url)
 	let view = readView(url)
 	let cursor = url.searchParams.get('cursor') || undefined
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	let list: TaskList | null = null
 	let unavailable = false
 	// A page link or search the API refuses (a forged or stale cursor, a

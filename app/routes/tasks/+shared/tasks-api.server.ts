@@ -1,8 +1,10 @@
 /**
  * The only way app code talks to the task API (the BFF client).
  *
- * For the current request it resolves the session (once per request, through
- * session.server.ts), obtains a JWT through auth.api (never over HTTP, never
+ * The signed-in layout (routes/_signed-in.tsx) puts a client for the
+ * request's session into tasksApiContext (tasksApiMiddleware, after
+ * requireUserMiddleware); loaders and actions read `context.get(tasksApiContext)`.
+ * The client obtains a JWT through auth.api (never over HTTP, never
  * sent to the browser) and calls TASKS_API_URL with `Authorization: Bearer`.
  *
  * - Tokens are cached in memory per session id (bounded, LRU) and reused while
@@ -27,7 +29,7 @@
  * - x-request-id is forwarded (generated when absent).
  */
 import { APIError } from 'better-auth/api'
-import { redirect, type RouterContextProvider } from 'react-router'
+import { createContext, redirect, type MiddlewareFunction } from 'react-router'
 import { z } from 'zod'
 import {
 	deletedCountSchema,
@@ -47,10 +49,8 @@ import { UNAVAILABLE_MESSAGE } from '../../../lib/schemas/tasks.ts'
 import { getEnv } from '../../../lib/env.server.ts'
 import { logger } from '../../../lib/logger.server.ts'
 import { loginRedirectUrl } from '../../../lib/redirect.ts'
-import { requestIdContext } from '../../../lib/request-context.server.ts'
-import { authHeaders, getCurrentSession, type CurrentSession } from '../../../lib/session.server.ts'
-
-type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
+import { requestIdContext, type ContextReader } from '../../../lib/request-context.server.ts'
+import { authHeaders, userContext, type CurrentSession } from '../../../lib/session.server.ts'
 
 /** Reuse a cached token only while at least this much of its life is left. */
 export const TOKEN_MIN_REMAINING_MS = 60_000
@@ -225,17 +225,17 @@ function notFound(): never {
 	throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
 }
 
-/**
- * The task API as the signed-in user of this request. Throws the login
- * redirect when there is no session.
- */
-export async function getTasksApi(request: Request, context: ContextReader): Promise<TasksApi> {
-	const current = await getCurrentSession(request, context)
-	if (!current) throw redirect(loginRedirectUrl(request))
-	return createClient(request, context, current)
+/** The task API as the signed-in user of this request (set by tasksApiMiddleware). */
+export const tasksApiContext = createContext<TasksApi>()
+
+/** After requireUserMiddleware: a ready client for the request's session. */
+export const tasksApiMiddleware: MiddlewareFunction<Response> = ({ request, context }, next) => {
+	context.set(tasksApiContext, createTasksApi(request, context, context.get(userContext)))
+	return next()
 }
 
-function createClient(request: Request, context: ContextReader, current: CurrentSession): TasksApi {
+/** The task API as the user of `current` (no network until a call is made). */
+export function createTasksApi(request: Request, context: ContextReader, current: CurrentSession): TasksApi {
 	const env = getEnv()
 	const baseUrl = env.TASKS_API_URL
 	const sessionId = current.session.id
