@@ -33,9 +33,8 @@ import { routeHeaders } from '../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
 
-const NO_STORE = { 'Cache-Control': 'no-store' }
-
-export const headers = routeHeaders(NO_STORE)
+/** A throttled form's 429 keeps its Retry-After (Cache-Control: see isPrivateResponse). */
+export const headers = routeHeaders()
 
 const SAVED: Record<string, string> = {
 	name: 'Your name has been saved.',
@@ -62,7 +61,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			user: { name: current.user.name, email: current.user.email },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 		},
-		{ headers: NO_STORE, status: unknownSaved ? 400 : 200 },
+		{ status: unknownSaved ? 400 : 200 },
 	)
 }
 
@@ -71,7 +70,7 @@ const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'pas
 function reply(intent: SettingsIntent, result: unknown, status: number, headers: HeadersInit = {}) {
 	return data(
 		{ intent, result: result as SubmissionResult<string[]> },
-		{ status, headers: { ...NO_STORE, ...headers } },
+		{ status, headers },
 	)
 }
 
@@ -124,13 +123,13 @@ export async function action({ request, context }: Route.ActionArgs) {
 				if (!done) {
 					return reply(intent, submission.reply({ formErrors: ['That session has already ended.'] }), 404)
 				}
-				return redirect('/settings?saved=session', { headers: NO_STORE })
+				return redirect('/settings?saved=session')
 			}
 			case 'revoke-other-sessions': {
 				const submission = parseWithZod(formData, { schema: RevokeOtherSessionsSchema })
 				if (submission.status !== 'success') return reply(intent, submission.reply(), 400)
 				await revokeOtherSessions(request, context, userId)
-				return redirect('/settings?saved=sessions', { headers: NO_STORE })
+				return redirect('/settings?saved=sessions')
 			}
 			case 'delete-account': {
 				const submission = parseWithZod(formData, { schema: DeleteAccountSchema })
@@ -163,7 +162,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 				return redirectWithAuthCookies('/?deleted=1', outcome.headers)
 			}
 			default:
-				throw new Response('Unknown action', { status: 400, headers: NO_STORE })
+				throw new Response('Unknown action', { status: 400 })
 		}
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error

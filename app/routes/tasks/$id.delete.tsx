@@ -16,10 +16,10 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)
-		return data({ task: { id: task.id, title: task.title } }, { headers: { 'Cache-Control': 'no-store' } })
+		return data({ task: { id: task.id, title: task.title } })
 	} catch (error) {
 		if (!(error instanceof TasksApiUnavailableError)) throw error
-		return data({ task: null }, { status: 503, headers: { 'Cache-Control': 'no-store' } })
+		return data({ task: null }, { status: 503 })
 	}
 }
 

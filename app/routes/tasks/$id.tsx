@@ -16,10 +16,10 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)
-		return data({ task, unavailable: false }, { headers: { 'Cache-Control': 'no-store' } })
+		return data({ task, unavailable: false })
 	} catch (error) {
 		if (!(error instanceof TasksApiUnavailableError)) throw error
-		return data({ task: null, unavailable: true }, { status: 503, headers: { 'Cache-Control': 'no-store' } })
+		return data({ task: null, unavailable: true }, { status: 503 })
 	}
 }
 

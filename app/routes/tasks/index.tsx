@@ -61,7 +61,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	return data(
 		// addKey: the add form's one-time key, new on every render (so after every successful add).
 		{ name: user.name, view, cursor: cursor ?? null, list, unavailable, invalid, addKey: crypto.randomUUID() },
-		{ headers: { 'Cache-Control': 'no-store' }, status: unavailable ? 503 : invalid ? 400 : 200 },
+		{ status: unavailable ? 503 : invalid ? 400 : 200 },
 	)
 }
 
