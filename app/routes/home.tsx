@@ -1,4 +1,4 @@
-import { Link } from 'react-router'
+import { Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/home'
 import { requireAnonymous } from '../lib/session.server.ts'
 
@@ -12,9 +12,25 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	return null
 }
 
+/** Notices shown after a redirect here (post/redirect/get), looked up as own properties. */
+const NOTICES: Record<string, string> = {
+	deleted: 'Your account was deleted.',
+}
+
+function noticeOf(searchParams: URLSearchParams): string | undefined {
+	return Object.keys(NOTICES).find((code) => searchParams.get(code) === '1' && Object.hasOwn(NOTICES, code))
+}
+
 export default function Home() {
+	const [searchParams] = useSearchParams()
+	const notice = noticeOf(searchParams)
 	return (
 		<section className="hero">
+			{notice ? (
+				<p role="status" className="flash flash-success">
+					{NOTICES[notice]}
+				</p>
+			) : null}
 			<h1>Taskwell</h1>
 			<p className="lead">
 				A simple task manager: add what you need to do, mark it done, find it again. It works in
