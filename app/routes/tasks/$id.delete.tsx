@@ -5,8 +5,7 @@
  */
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/$id.delete'
-import { listHref, viewParams } from '../../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
+import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
 import { deleteTask } from './+shared/actions.server.ts'
 import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 

@@ -1,8 +1,7 @@
 import { data, Form, Link, useNavigation, useSearchParams } from 'react-router'
 import type { Route } from './+types/$id'
 import { TaskForm } from './+shared/task-form.tsx'
-import { listHref, viewParams } from '../../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
+import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
 import { saveTask } from './+shared/actions.server.ts'
 import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 

@@ -3,15 +3,14 @@ import { useEffect, useRef } from 'react'
 import type { Route } from './+types/index'
 import { TaskForm } from './+shared/task-form.tsx'
 import { TaskItem } from './+shared/task-item.tsx'
+import { ListViewSchema, type ListView } from '../../lib/schemas/tasks.ts'
 import {
 	INVALID_LIST_QUERY_MESSAGES,
-	ListViewSchema,
 	noticeText,
+	UNAVAILABLE_MESSAGE,
 	viewParams,
 	type InvalidListQuery,
-	type ListView,
-} from '../../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../../lib/schemas/tasks.ts'
+} from './+shared/view.ts'
 import { clearCompleted, deleteTask, saveTask, toggleTask } from './+shared/actions.server.ts'
 import { logger } from '../../lib/logger.server.ts'
 import { tasksApiContext, TasksApiUnavailableError, TasksApiValidationError } from './+shared/tasks-api.server.ts'

@@ -6,18 +6,8 @@
  */
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect } from 'react-router'
-import {
-	ADD_KEY_FIELD,
-	ADD_KEY_REUSED_MESSAGE,
-	AddKeySchema,
-	addRateLimitedMessage,
-	listHref,
-	TaskFormSchema,
-	TaskIdSchema,
-	ToggleSchema,
-	viewParams,
-	type NoticeCode,
-} from '../../../lib/schemas/tasks.ts'
+import { ADD_KEY_FIELD, AddKeySchema, TaskFormSchema, TaskIdSchema, ToggleSchema } from '../../../lib/schemas/tasks.ts'
+import { ADD_KEY_REUSED_MESSAGE, addRateLimitedMessage, listHref, viewParams, type NoticeCode } from './view.ts'
 import {
 	tasksApiContext,
 	TasksApiRateLimitedError,

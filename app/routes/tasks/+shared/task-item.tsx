@@ -11,7 +11,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useFetcher } from 'react-router'
 import type { Task } from '../../../../common/tasks-contract.ts'
-import { PRIORITY_LABELS } from '../../../lib/schemas/tasks.ts'
+import { PRIORITY_LABELS } from './view.ts'
 
 type ActionResult = { ok: boolean; notice?: string; error?: string } | undefined
 

@@ -45,7 +45,7 @@ import {
 	type UpdateTaskInput,
 } from '../../../../common/tasks-contract.ts'
 import { auth } from '../../../lib/auth.server.ts'
-import { UNAVAILABLE_MESSAGE } from '../../../lib/schemas/tasks.ts'
+import { UNAVAILABLE_MESSAGE } from './view.ts'
 import { getEnv } from '../../../lib/env.server.ts'
 import { logger } from '../../../lib/logger.server.ts'
 import { loginRedirectUrl } from '../../../lib/redirect.ts'
