@@ -1,5 +1,4 @@
 import {
-	data,
 	isRouteErrorResponse,
 	Link,
 	Links,
@@ -39,17 +38,9 @@ export const links: Route.LinksFunction = () => [
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const user = await getUser(request, context)
 	// Only what the layout shows: never the session, a token or a cookie.
-	return data(
-		{ user: user ? { name: user.name } : null },
-		user ? { headers: { 'Cache-Control': 'no-store' } } : undefined,
-	)
-}
-
-export function headers({ loaderHeaders, actionHeaders }: Route.HeadersArgs) {
-	const headers = new Headers()
-	const cacheControl = actionHeaders.get('Cache-Control') ?? loaderHeaders.get('Cache-Control')
-	if (cacheControl) headers.set('Cache-Control', cacheControl)
-	return headers
+	// (Cache-Control: no-store for a signed-in user comes from the security
+	// headers middleware, for every response: see isPrivateResponse.)
+	return { user: user ? { name: user.name } : null }
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

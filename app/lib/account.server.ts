@@ -12,12 +12,10 @@ import { auth, deleteOutstandingResetTokens } from './auth.server.ts'
 import { db } from './db.server.ts'
 import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
-import { clientIpContext } from './request-context.server.ts'
+import { clientIpContext, type ContextReader } from './request-context.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
-import { getTasksApi } from './tasks-api.server.ts'
+import { tasksApiContext } from '../routes/tasks/+shared/tasks-api.server.ts'
 import { clear, giveBack, recordHit, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
-
-type ContextReader = Parameters<typeof authHeaders>[1]
 
 export const ACCOUNT_RULES = {
 	forgotPasswordPerIp: { name: 'forgot-password:ip', limit: 20, windowSeconds: 15 * 60 },
@@ -314,10 +312,9 @@ export class TasksDeletionError extends Error {
  * DELETE /v1/me/tasks on the task API, as this user, through the app's one
  * task API client (a JWT minted on the server, never seen by the browser).
  */
-async function deleteAllTasksOf(request: Request, context: ContextReader): Promise<void> {
+async function deleteAllTasksOf(_request: Request, context: ContextReader): Promise<void> {
 	try {
-		const api = await getTasksApi(request, context)
-		await api.deleteAllMyTasks()
+		await context.get(tasksApiContext).deleteAllMyTasks()
 	} catch (error) {
 		throw new TasksDeletionError(error)
 	}

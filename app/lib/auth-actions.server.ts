@@ -7,7 +7,7 @@ import { redirect } from 'react-router'
 import { APIError } from 'better-auth/api'
 import { auth } from './auth.server.ts'
 import { logger } from './logger.server.ts'
-import { clientIpContext } from './request-context.server.ts'
+import { clientIpContext, type ContextReader } from './request-context.server.ts'
 import { authHeaders, getCurrentSession } from './session.server.ts'
 import {
 	giveBack,
@@ -17,8 +17,6 @@ import {
 	ThrottledError,
 	type ThrottleRule,
 } from './throttle.server.ts'
-
-type ContextReader = Parameters<typeof authHeaders>[1]
 
 /** A redirect that carries every cookie Better Auth set. */
 export function redirectWithAuthCookies(to: string, authResponseHeaders: Headers): Response {

@@ -3,7 +3,10 @@
  * IP is resolved by the HTTP layer (Express, honouring TRUST_PROXY); the
  * Request object itself does not carry it.
  */
-import { createContext } from 'react-router'
+import { createContext, type RouterContextProvider } from 'react-router'
+
+/** What server helpers need of the router context: reading it. */
+export type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
 
 export const clientIpContext = createContext<string | null>(null)
 export const requestIdContext = createContext<string | null>(null)

@@ -4,6 +4,10 @@
  * action or loader set are lost unless passed on here. This one keeps the
  * parent's, adds the route's fixed ones, and passes on Cache-Control and
  * Retry-After (a throttled form's 429) from the action, else the loader.
+ *
+ * Private responses need no Cache-Control here: the security headers
+ * middleware sets `no-store` on every response for a signed-in browser, an
+ * auth page or a state change (isPrivateResponse), the one rule for it.
  */
 type HeadersArgs = { parentHeaders: Headers; actionHeaders: Headers; loaderHeaders: Headers }
 

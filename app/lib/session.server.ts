@@ -1,18 +1,22 @@
 /**
  * The signed-in user for the current request, resolved once per request
  * (however many loaders ask) through Better Auth, plus the helpers route
- * modules use: requireUser() throws a redirect to /login, requireAnonymous()
- * sends signed-in users to /tasks.
+ * modules use: requireAnonymous() sends signed-in users to /tasks.
+ *
+ * Signed-in pages sit under the layout route routes/_signed-in.tsx, whose
+ * requireUserMiddleware resolves the session once and puts it into
+ * userContext (or redirects to /login?redirectTo=<this page>): their loaders
+ * and actions read `context.get(userContext)`.
  *
  * sessionMiddleware (installed on the root route) creates the per-request
  * holder and, after the response is ready, forwards any Set-Cookie Better
  * Auth produced while resolving the session (the daily refresh of a
  * remembered session, or the removal of a stale cookie).
  */
-import { createContext, redirect, type MiddlewareFunction, type RouterContextProvider } from 'react-router'
+import { createContext, redirect, type MiddlewareFunction } from 'react-router'
 import { auth } from './auth.server.ts'
 import { loginRedirectUrl, DEFAULT_REDIRECT } from './redirect.ts'
-import { clientIpContext } from './request-context.server.ts'
+import { clientIpContext, type ContextReader } from './request-context.server.ts'
 
 export type SessionUser = { id: string; name: string; email: string }
 export type CurrentSession = {
@@ -27,7 +31,8 @@ type SessionHolder = {
 
 const sessionHolderContext = createContext<SessionHolder | null>(null)
 
-type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
+/** The signed-in user and session; set by requireUserMiddleware (no default: reading it elsewhere throws). */
+export const userContext = createContext<CurrentSession>()
 
 /**
  * Headers to hand to auth.api for this request: the browser's own headers,
@@ -82,7 +87,7 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
 	return response
 }
 
-function holderOf(request: Request, context: RouterContextProvider | ContextReader): SessionHolder {
+function holderOf(request: Request, context: ContextReader): SessionHolder {
 	const existing = context.get(sessionHolderContext)
 	if (existing) return existing
 	// Outside the middleware (e.g. a unit test calling a loader directly).
@@ -100,14 +105,25 @@ export async function getUser(request: Request, context: ContextReader): Promise
 	return (await getCurrentSession(request, context))?.user ?? null
 }
 
-/** The signed-in user, or a redirect to /login?redirectTo=<this page>. */
-export async function requireUser(request: Request, context: ContextReader): Promise<SessionUser> {
-	const user = await getUser(request, context)
-	if (!user) throw redirect(loginRedirectUrl(request))
-	return user
+/**
+ * The gate of every signed-in page (routes/_signed-in.tsx): the session into
+ * userContext, or a redirect to /login?redirectTo=<this page> (for a `.data`
+ * request too: the page, not the data endpoint).
+ */
+export const requireUserMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
+	const current = await getCurrentSession(request, context)
+	if (!current) throw redirect(loginRedirectUrl(request))
+	context.set(userContext, current)
+	return next()
 }
 
-/** For /login and /signup: signed-in users go straight to their tasks. */
+/** For /, /login and /signup: signed-in users go straight to their tasks. */
 export async function requireAnonymous(request: Request, context: ContextReader): Promise<void> {
 	if (await getUser(request, context)) throw redirect(DEFAULT_REDIRECT)
+}
+
+/** requireAnonymous() as a route middleware (a page whose loader and action are both anonymous-only). */
+export const requireAnonymousMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
+	await requireAnonymous(request, context)
+	return next()
 }

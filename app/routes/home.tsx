@@ -1,6 +1,6 @@
-import { Link, redirect } from 'react-router'
+import { Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/home'
-import { getUser } from '../lib/session.server.ts'
+import { requireAnonymous } from '../lib/session.server.ts'
 
 export const meta: Route.MetaFunction = () => [
 	{ title: 'Taskwell — tasks, with web auth done right' },
@@ -8,13 +8,29 @@ export const meta: Route.MetaFunction = () => [
 ]
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-	if (await getUser(request, context)) throw redirect('/tasks')
+	await requireAnonymous(request, context)
 	return null
 }
 
+/** Notices shown after a redirect here (post/redirect/get), looked up as own properties. */
+const NOTICES: Record<string, string> = {
+	deleted: 'Your account was deleted.',
+}
+
+function noticeOf(searchParams: URLSearchParams): string | undefined {
+	return Object.keys(NOTICES).find((code) => searchParams.get(code) === '1' && Object.hasOwn(NOTICES, code))
+}
+
 export default function Home() {
+	const [searchParams] = useSearchParams()
+	const notice = noticeOf(searchParams)
 	return (
 		<section className="hero">
+			{notice ? (
+				<p role="status" className="flash flash-success">
+					{NOTICES[notice]}
+				</p>
+			) : null}
 			<h1>Taskwell</h1>
 			<p className="lead">
 				A simple task manager: add what you need to do, mark it done, find it again. It works in

@@ -2,7 +2,7 @@ import { redirect } from 'react-router'
 import type { Route } from './+types/logout'
 import { redirectWithAuthCookies, signOut } from '../lib/auth-actions.server.ts'
 import { getCurrentSession } from '../lib/session.server.ts'
-import { forgetTokensForSession } from '../lib/tasks-api.server.ts'
+import { forgetTokensForSession } from './tasks/+shared/tasks-api.server.ts'
 
 /** Signing out is a POST; a GET changes nothing and goes home. */
 export async function loader() {

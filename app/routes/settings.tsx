@@ -27,16 +27,14 @@ import {
 	type SettingsIntent,
 } from '../lib/schemas/account.ts'
 import { logger } from '../lib/logger.server.ts'
-import { getCurrentSession } from '../lib/session.server.ts'
+import { userContext } from '../lib/session.server.ts'
 import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
-import { loginRedirectUrl } from '../lib/redirect.ts'
 import { routeHeaders } from '../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
 
-const NO_STORE = { 'Cache-Control': 'no-store' }
-
-export const headers = routeHeaders(NO_STORE)
+/** A throttled form's 429 keeps its Retry-After (Cache-Control: see isPrivateResponse). */
+export const headers = routeHeaders()
 
 const SAVED: Record<string, string> = {
 	name: 'Your name has been saved.',
@@ -51,14 +49,8 @@ function savedMessage(code: string | null): string | undefined {
 	return code !== null && Object.hasOwn(SAVED, code) ? SAVED[code] : undefined
 }
 
-async function requireSession(request: Request, context: Route.LoaderArgs['context']) {
-	const current = await getCurrentSession(request, context)
-	if (!current) throw redirect(loginRedirectUrl(request))
-	return current
-}
-
 export async function loader({ request, context }: Route.LoaderArgs) {
-	const current = await requireSession(request, context)
+	const current = context.get(userContext)
 	const sessions = await listSessions(current)
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
@@ -69,7 +61,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			user: { name: current.user.name, email: current.user.email },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 		},
-		{ headers: NO_STORE, status: unknownSaved ? 400 : 200 },
+		{ status: unknownSaved ? 400 : 200 },
 	)
 }
 
@@ -78,12 +70,12 @@ const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'pas
 function reply(intent: SettingsIntent, result: unknown, status: number, headers: HeadersInit = {}) {
 	return data(
 		{ intent, result: result as SubmissionResult<string[]> },
-		{ status, headers: { ...NO_STORE, ...headers } },
+		{ status, headers },
 	)
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-	const current = await requireSession(request, context)
+	const current = context.get(userContext)
 	const formData = await request.formData()
 	const intent = formData.get('intent')
 	const userId = current.user.id
@@ -131,13 +123,13 @@ export async function action({ request, context }: Route.ActionArgs) {
 				if (!done) {
 					return reply(intent, submission.reply({ formErrors: ['That session has already ended.'] }), 404)
 				}
-				return redirect('/settings?saved=session', { headers: NO_STORE })
+				return redirect('/settings?saved=session')
 			}
 			case 'revoke-other-sessions': {
 				const submission = parseWithZod(formData, { schema: RevokeOtherSessionsSchema })
 				if (submission.status !== 'success') return reply(intent, submission.reply(), 400)
 				await revokeOtherSessions(request, context, userId)
-				return redirect('/settings?saved=sessions', { headers: NO_STORE })
+				return redirect('/settings?saved=sessions')
 			}
 			case 'delete-account': {
 				const submission = parseWithZod(formData, { schema: DeleteAccountSchema })
@@ -170,7 +162,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 				return redirectWithAuthCookies('/?deleted=1', outcome.headers)
 			}
 			default:
-				throw new Response('Unknown action', { status: 400, headers: NO_STORE })
+				throw new Response('Unknown action', { status: 400 })
 		}
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error

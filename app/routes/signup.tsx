@@ -6,7 +6,7 @@ import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { redirectWithAuthCookies, signUp } from '../lib/auth-actions.server.ts'
 import { safeRedirect } from '../lib/redirect.ts'
 import { SignupSchema } from '../lib/schemas/auth.ts'
-import { requireAnonymous } from '../lib/session.server.ts'
+import { requireAnonymousMiddleware } from '../lib/session.server.ts'
 import { routeHeaders } from '../lib/route-headers.ts'
 import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
@@ -17,13 +17,14 @@ export const headers = routeHeaders()
 
 const HIDDEN_FIELDS = ['password', 'confirmPassword']
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-	await requireAnonymous(request, context)
+/** Signed-in users go to their tasks, for the page and its action alike. */
+export const middleware: Route.MiddlewareFunction[] = [requireAnonymousMiddleware]
+
+export function loader() {
 	return null
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-	await requireAnonymous(request, context)
 	const formData = await request.formData()
 	const submission = parseWithZod(formData, { schema: SignupSchema })
 	if (submission.status !== 'success') {

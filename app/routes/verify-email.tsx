@@ -15,23 +15,28 @@ const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' 
 export const headers = routeHeaders(PRIVATE)
 
 /**
- * /verify-email?token=… (the link in the message) confirms the address and
- * sends the user to sign in; without a token, or with a bad one, the page
- * offers to send the link again.
+ * /verify-email?token=… (the link in the message) only shows a "Verify
+ * email" button: a GET changes nothing (a mail scanner that follows the
+ * link cannot use the token up). Its POST (intent=verify, the token in a
+ * hidden field) confirms the address and sends the user to sign in; with a
+ * bad token the page offers to send the link again.
  */
 export async function loader({ request }: Route.LoaderArgs) {
-	const token = new URL(request.url).searchParams.get('token')
-	if (!token) return data({ problem: null }, { headers: PRIVATE })
-	const outcome = await verifyEmail(token)
-	if (outcome.ok) throw redirect('/login?verified=1', { headers: PRIVATE })
-	return data({ problem: outcome.reason }, { headers: PRIVATE })
+	const token = new URL(request.url).searchParams.get('token')?.slice(0, 4096) || null
+	return data({ token, problem: null }, { headers: PRIVATE })
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
+	if (formData.get('intent') === 'verify') {
+		const token = formData.get('token')
+		const outcome = typeof token === 'string' && token ? await verifyEmail(token) : ({ ok: false, reason: 'invalid' } as const)
+		if (outcome.ok) throw redirect('/login?verified=1', { headers: PRIVATE })
+		return data({ problem: outcome.reason, result: undefined }, { headers: PRIVATE })
+	}
 	const submission = parseWithZod(formData, { schema: ResendVerificationSchema })
 	if (submission.status !== 'success') {
-		return data({ result: submission.reply() }, { status: 400, headers: PRIVATE })
+		return data({ problem: null, result: submission.reply() }, { status: 400, headers: PRIVATE })
 	}
 	try {
 		await resendVerification(request, context, submission.value.email)
@@ -45,12 +50,13 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function VerifyEmail({ loaderData, actionData }: Route.ComponentProps) {
+	const problem = actionData && 'problem' in actionData ? actionData.problem : null
 	const [searchParams] = useSearchParams()
 	const sent = searchParams.get('sent') === '1'
 	const email = searchParams.get('email')?.slice(0, 254) ?? ''
 	const [form, fields] = useForm({
 		id: 'resend-verification',
-		lastResult: actionData?.result,
+		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
 		defaultValue: { email },
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
@@ -59,9 +65,17 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 	return (
 		<section className="card narrow">
 			<h1>Confirm your email</h1>
-			{loaderData.problem ? (
+			{loaderData.token && !problem ? (
+				<Form method="post">
+					<p>Confirm that this is your email address.</p>
+					<input type="hidden" name="intent" value="verify" />
+					<input type="hidden" name="token" value={loaderData.token} />
+					<SubmitButton pendingText="Verifying…">Verify email</SubmitButton>
+				</Form>
+			) : null}
+			{problem ? (
 				<p role="alert">
-					{loaderData.problem === 'expired'
+					{problem === 'expired'
 						? 'This confirmation link has expired.'
 						: 'This confirmation link is not valid.'}{' '}
 					Ask for a new one below.
@@ -71,7 +85,7 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 					If that address belongs to an account still waiting for confirmation, we have sent it a
 					link. Open it to confirm your email, then sign in.
 				</p>
-			) : (
+			) : loaderData.token ? null : (
 				<p>Open the link we sent you to confirm your email address. No message? Send it again.</p>
 			)}
 			<Form method="post" {...getFormProps(form)} noValidate>

@@ -12,10 +12,10 @@ import { recordHit, RULES } from '../../app/lib/throttle.server.ts'
 import * as loginRoute from '../../app/routes/login.tsx'
 import * as logoutRoute from '../../app/routes/logout.tsx'
 import * as signupRoute from '../../app/routes/signup.tsx'
-import { requireUser } from '../../app/lib/session.server.ts'
+import { userContext } from '../../app/lib/session.server.ts'
 import * as homeRoute from '../../app/routes/home.tsx'
 import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { cookieHeaderFrom, formPost, get, runRoute } from '../support/routes.ts'
+import { cookieHeaderFrom, formPost, get, runRoute, type RouteArgs } from '../support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(() => {})
@@ -294,9 +294,8 @@ describe('sign-in', () => {
 	})
 })
 
-/** What every protected loader starts with (the /tasks page also calls the task API). */
-const protectedLoader = async ({ request, context }: { request: Request; context: any }) =>
-	requireUser(request, context)
+/** A loader under the signed-in layout (runRoute runs its middleware for /tasks). */
+const protectedLoader = ({ context }: RouteArgs) => context.get(userContext).user
 
 describe('sessions and protected routes', () => {
 	test('a protected route redirects to /login with the path and query', async () => {

@@ -36,9 +36,9 @@ const { cookieHeaderFrom, formPost, get, runRoute } = await import('../support/r
 const { auth } = await import('../../app/lib/auth.server.ts')
 appAuth = auth
 const { database } = await import('../../app/lib/db.server.ts')
-const { ADD_KEY_REUSED_MESSAGE } = await import('../../app/lib/schemas/tasks.ts')
+const { ADD_KEY_REUSED_MESSAGE } = await import('../../app/routes/tasks/+shared/view.ts')
 const signupRoute = await import('../../app/routes/signup.tsx')
-const tasksRoute = await import('../../app/routes/tasks.tsx')
+const tasksRoute = await import('../../app/routes/tasks/index.tsx')
 const { sql } = await import('drizzle-orm')
 onTestDatabaseTeardown(() => database.close())
 

@@ -1,22 +1,74 @@
 /**
  * Runs a route module's loader or action the way React Router does on the
- * server: through the root middleware (CSRF guard, session), with a real
- * Request, a real database and the real Better Auth instance. Returns the
- * final Response and, for data responses, the payload the UI would get.
+ * server: through the real middleware of the routes the URL matches (the
+ * root's: security headers, CSRF guard, session; the signed-in layout's:
+ * session required, task API client), with a real Request, a real database
+ * and the real Better Auth instance. Returns the final Response and, for data
+ * responses, the payload the UI would get.
  */
-import { RouterContextProvider, type MiddlewareFunction } from 'react-router'
-import { csrfMiddleware } from '../../app/lib/csrf-middleware.server.ts'
+import { matchRoutes, RouterContextProvider, type MiddlewareFunction } from 'react-router'
+import type { RouteConfigEntry } from '@react-router/dev/routes'
+import routes from '../../app/routes.ts'
+import { middleware as rootMiddleware } from '../../app/root.tsx'
 import { clientIpContext } from '../../app/lib/request-context.server.ts'
-import { sessionMiddleware } from '../../app/lib/session.server.ts'
 
 export const APP_ORIGIN = 'http://localhost:3000'
 
-type Handler = (args: {
+/** What React Router hands a loader, an action or a middleware (all our code uses). */
+export type RouteArgs = {
 	request: Request
+	url: URL
+	pattern: string
 	params: Record<string, string | undefined>
 	context: RouterContextProvider
-	// React Router passes more; our handlers use only these.
-}) => unknown
+	unstable_pattern: string
+}
+
+/** The arguments React Router would pass for `request`. */
+export function routeArgs(request: Request, params: Record<string, string> = {}, context = new RouterContextProvider()): RouteArgs {
+	return { request, url: new URL(request.url), pattern: '', params, context, unstable_pattern: '' }
+}
+type Handler = (args: RouteArgs) => unknown
+type Middleware = (args: RouteArgs, next: () => Promise<Response>) => Response | undefined | Promise<Response | undefined | void> | void
+
+const routeModules = import.meta.glob<{ middleware?: MiddlewareFunction<Response>[] }>([
+	'../../app/routes/**/*.{ts,tsx}',
+	'!**/*.test.ts',
+])
+
+/** The middleware of every route `pathname` matches, root first (as React Router runs them). */
+async function middlewareFor(pathname: string): Promise<Middleware[]> {
+	const matches = matchRoutes(routes as RouteConfigEntry[] as Parameters<typeof matchRoutes>[0], pathname) ?? []
+	const list = [...(rootMiddleware as Middleware[])]
+	for (const { route } of matches) {
+		const file = (route as RouteConfigEntry).file
+		const load = routeModules[`../../app/${file}`]
+		if (!load) throw new Error(`runRoute: no module for ${file}`)
+		list.push(...(((await load()).middleware ?? []) as Middleware[]))
+	}
+	return list
+}
+
+/** Runs `middlewares` around `handler` (each may return early or throw a Response). */
+export async function runMiddleware(
+	middlewares: Middleware[],
+	args: RouteArgs,
+	handler: () => Promise<Response>,
+): Promise<Response> {
+	const run = async (index: number): Promise<Response> => {
+		const middleware = middlewares[index]
+		if (!middleware) return handler()
+		let nextResponse: Response | undefined
+		try {
+			const response = await middleware(args, async () => (nextResponse = await run(index + 1)))
+			return response ?? nextResponse ?? (await run(index + 1))
+		} catch (error) {
+			if (error instanceof Response) return error
+			throw error
+		}
+	}
+	return run(0)
+}
 
 type DataWithInit = { type: 'DataWithResponseInit'; data: unknown; init: ResponseInit | null }
 
@@ -38,10 +90,10 @@ export async function runRoute<T = any>(
 	const context = new RouterContextProvider()
 	context.set(clientIpContext, ip)
 	let payload: T | undefined
-	const middlewares: MiddlewareFunction<Response>[] = [csrfMiddleware, sessionMiddleware]
+	const args = routeArgs(request, params, context)
 	const invoke = async (): Promise<Response> => {
 		try {
-			const result = await handler({ request, params, context })
+			const result = await handler(args)
 			if (result instanceof Response) return result
 			if (isDataWithInit(result)) {
 				payload = result.data as T
@@ -54,14 +106,7 @@ export async function runRoute<T = any>(
 			throw error
 		}
 	}
-	const run = (index: number): Promise<Response> => {
-		const middleware = middlewares[index]
-		if (!middleware) return invoke()
-		return Promise.resolve(
-			middleware({ request, params, context, unstable_pattern: '' } as never, () => run(index + 1)),
-		) as Promise<Response>
-	}
-	const response = await run(0)
+	const response = await runMiddleware(await middlewareFor(new URL(request.url).pathname), args, invoke)
 	return { response, data: payload }
 }
 

@@ -1,23 +1,22 @@
 import { data, Form, Link, useFetcher, useLocation, useNavigation, useSearchParams } from 'react-router'
 import { useEffect, useRef } from 'react'
-import type { Route } from './+types/tasks'
-import { TaskForm } from '../components/tasks/task-form.tsx'
-import { TaskItem } from '../components/tasks/task-item.tsx'
+import type { Route } from './+types/index'
+import { TaskForm } from './+shared/task-form.tsx'
+import { TaskItem } from './+shared/task-item.tsx'
+import { ListViewSchema, type ListView } from '../../lib/schemas/tasks.ts'
 import {
 	INVALID_LIST_QUERY_MESSAGES,
-	ListViewSchema,
 	noticeText,
+	UNAVAILABLE_MESSAGE,
 	viewParams,
 	type InvalidListQuery,
-	type ListView,
-} from '../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
-import { clearCompleted, deleteTask, saveTask, toggleTask } from '../lib/tasks-actions.server.ts'
-import { logger } from '../lib/logger.server.ts'
-import { getTasksApi, TasksApiUnavailableError, TasksApiValidationError } from '../lib/tasks-api.server.ts'
-import { requireUser } from '../lib/session.server.ts'
-import { DEFAULT_SORT_ORDER, type TaskList } from '../../common/tasks-contract.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
+} from './+shared/view.ts'
+import { clearCompleted, deleteTask, saveTask, toggleTask } from './+shared/actions.server.ts'
+import { logger } from '../../lib/logger.server.ts'
+import { tasksApiContext, TasksApiUnavailableError, TasksApiValidationError } from './+shared/tasks-api.server.ts'
+import { userContext } from '../../lib/session.server.ts'
+import { DEFAULT_SORT_ORDER, type TaskList } from '../../../common/tasks-contract.ts'
+import { routeHeaders } from '../../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
 
@@ -31,11 +30,11 @@ function readView(url: URL): ListView {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-	const user = await requireUser(request, context)
+	const { user } = context.get(userContext)
 	const url = new URL(request.url)
 	let view = readView(url)
 	let cursor = url.searchParams.get('cursor') || undefined
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	let list: TaskList | null = null
 	let unavailable = false
 	// A page link or search the API refuses (a forged or stale cursor, a
@@ -61,7 +60,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	return data(
 		// addKey: the add form's one-time key, new on every render (so after every successful add).
 		{ name: user.name, view, cursor: cursor ?? null, list, unavailable, invalid, addKey: crypto.randomUUID() },
-		{ headers: { 'Cache-Control': 'no-store' }, status: unavailable ? 503 : invalid ? 400 : 200 },
+		{ status: unavailable ? 503 : invalid ? 400 : 200 },
 	)
 }
 

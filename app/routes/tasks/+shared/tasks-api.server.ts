@@ -1,13 +1,16 @@
 /**
  * The only way app code talks to the task API (the BFF client).
  *
- * For the current request it resolves the session (once per request, through
- * session.server.ts), obtains a JWT through auth.api (never over HTTP, never
+ * The signed-in layout (routes/_signed-in.tsx) puts a client for the
+ * request's session into tasksApiContext (tasksApiMiddleware, after
+ * requireUserMiddleware); loaders and actions read `context.get(tasksApiContext)`.
+ * The client obtains a JWT through auth.api (never over HTTP, never
  * sent to the browser) and calls TASKS_API_URL with `Authorization: Bearer`.
  *
- * - Tokens are cached in memory per session id (bounded, LRU) and reused while
+ * - Tokens are cached in memory per session id (lru-cache: bounded, LRU, a
+ *   ttl from the token's `exp` read with jose's decodeJwt) and reused while
  *   more than TOKEN_MIN_REMAINING_MS of their life is left; concurrent
- *   loaders of one request share one mint. Sign-out drops the entry.
+ *   loaders share one mint (the cache's fetchMethod). Sign-out drops the entry.
  * - Global fetch (undici) keeps connections to the API alive.
  * - 401 → one fresh token and one retry. A second 401 means the API refuses
  *   a token this app has just minted: a server fault (key set, issuer or
@@ -27,7 +30,9 @@
  * - x-request-id is forwarded (generated when absent).
  */
 import { APIError } from 'better-auth/api'
-import { redirect, type RouterContextProvider } from 'react-router'
+import { decodeJwt } from 'jose'
+import { LRUCache } from 'lru-cache'
+import { createContext, redirect, type MiddlewareFunction } from 'react-router'
 import { z } from 'zod'
 import {
 	deletedCountSchema,
@@ -41,25 +46,37 @@ import {
 	type Task,
 	type TaskList,
 	type UpdateTaskInput,
-} from '../../common/tasks-contract.ts'
-import { auth } from './auth.server.ts'
-import { UNAVAILABLE_MESSAGE } from './schemas/tasks.ts'
-import { getEnv } from './env.server.ts'
-import { logger } from './logger.server.ts'
-import { loginRedirectUrl } from './redirect.ts'
-import { requestIdContext } from './request-context.server.ts'
-import { authHeaders, getCurrentSession, type CurrentSession } from './session.server.ts'
-
-type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
+} from '../../../../common/tasks-contract.ts'
+import { auth } from '../../../lib/auth.server.ts'
+import { UNAVAILABLE_MESSAGE } from './view.ts'
+import { getEnv } from '../../../lib/env.server.ts'
+import { logger } from '../../../lib/logger.server.ts'
+import { loginRedirectUrl } from '../../../lib/redirect.ts'
+import { requestIdContext, type ContextReader } from '../../../lib/request-context.server.ts'
+import { authHeaders, userContext, type CurrentSession } from '../../../lib/session.server.ts'
 
 /** Reuse a cached token only while at least this much of its life is left. */
 export const TOKEN_MIN_REMAINING_MS = 60_000
 /** At most this many sessions' tokens are kept (least recently used go). */
 export const TOKEN_CACHE_MAX_ENTRIES = 10_000
 
-type CachedToken = { token: string; expiresAt: number }
-const tokenCache = new Map<string, CachedToken>()
-const pendingMints = new Map<string, Promise<string>>()
+type MintContext = { request: Request; context: ContextReader }
+
+/**
+ * Tokens per session id (lru-cache: bounded, least recently used go first),
+ * each kept until TOKEN_MIN_REMAINING_MS before it expires. fetch() merges
+ * concurrent requests for one session into a single mint.
+ */
+const tokenCache = new LRUCache<string, string, MintContext>({
+	max: TOKEN_CACHE_MAX_ENTRIES,
+	fetchMethod: async (sessionId, _stale, { options, context: { request, context } }) => {
+		tasksApiStats.mints += 1
+		const token = await getTokenOrSignIn(request, context, sessionId)
+		// An unreadable token, or one about to expire: used by this request only.
+		options.ttl = Math.max(1, expiryOf(token) - Date.now() - TOKEN_MIN_REMAINING_MS)
+		return token
+	},
+})
 
 /** Counters for tests and the benchmark (never exposed over HTTP). */
 export const tasksApiStats = { mints: 0, requests: 0 }
@@ -67,76 +84,41 @@ export const tasksApiStats = { mints: 0, requests: 0 }
 /** Drop a session's cached token (on sign-out, or when the API rejects it). */
 export function forgetTokensForSession(sessionId: string): void {
 	tokenCache.delete(sessionId)
-	pendingMints.delete(sessionId)
 }
 
 /** For tests. */
 export function clearTokenCache(): void {
 	tokenCache.clear()
-	pendingMints.clear()
 }
 
+/** The token's `exp` in ms (0 when it has none or cannot be read). */
 function expiryOf(token: string): number {
 	try {
-		const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-			exp?: unknown
-		}
-		if (typeof payload.exp === 'number') return payload.exp * 1000
+		const { exp } = decodeJwt(token)
+		return typeof exp === 'number' ? exp * 1000 : 0
 	} catch {
-		// fall through: an unreadable token is used once and never cached
+		return 0
 	}
-	return 0
 }
 
-/** Better Auth found no session while minting: it expired or was ended elsewhere. */
+/**
+ * Better Auth found no session while minting: it expired or was ended
+ * elsewhere (the failed fetch leaves nothing in the cache).
+ */
 async function getTokenOrSignIn(request: Request, context: ContextReader, sessionId: string): Promise<string> {
 	try {
 		return (await auth.api.getToken({ headers: authHeaders(request, context) })).token
 	} catch (error) {
-		if (error instanceof APIError && error.statusCode === 401) {
-			forgetTokensForSession(sessionId)
-			throw redirect(loginRedirectUrl(request))
-		}
+		if (error instanceof APIError && error.statusCode === 401) throw redirect(loginRedirectUrl(request))
 		throw error
 	}
 }
 
-async function mintToken(request: Request, context: ContextReader, sessionId: string): Promise<string> {
-	const pending = pendingMints.get(sessionId)
-	if (pending) return pending
-	const minting = (async () => {
-		tasksApiStats.mints += 1
-		const token = await getTokenOrSignIn(request, context, sessionId)
-		const expiresAt = expiryOf(token)
-		if (expiresAt - Date.now() > TOKEN_MIN_REMAINING_MS) {
-			tokenCache.delete(sessionId)
-			tokenCache.set(sessionId, { token, expiresAt })
-			while (tokenCache.size > TOKEN_CACHE_MAX_ENTRIES) {
-				const oldest = tokenCache.keys().next().value
-				if (oldest === undefined) break
-				tokenCache.delete(oldest)
-			}
-		}
-		return token
-	})()
-	pendingMints.set(sessionId, minting)
-	try {
-		return await minting
-	} finally {
-		if (pendingMints.get(sessionId) === minting) pendingMints.delete(sessionId)
-	}
-}
-
-async function tokenFor(request: Request, context: ContextReader, sessionId: string): Promise<string> {
-	const cached = tokenCache.get(sessionId)
-	if (cached && cached.expiresAt - Date.now() > TOKEN_MIN_REMAINING_MS) {
-		// Most recently used last (LRU order).
-		tokenCache.delete(sessionId)
-		tokenCache.set(sessionId, cached)
-		return cached.token
-	}
-	tokenCache.delete(sessionId)
-	return mintToken(request, context, sessionId)
+/** A cached token with enough life left, else a fresh one (one mint per session at a time). */
+async function tokenFor(request: Request, context: ContextReader, sessionId: string, fresh = false): Promise<string> {
+	const token = await tokenCache.fetch(sessionId, { context: { request, context }, forceRefresh: fresh })
+	if (token === undefined) throw new TasksApiUnavailableError('server-error')
+	return token
 }
 
 export type UnavailableReason = 'timeout' | 'unreachable' | 'server-error' | 'token-refused'
@@ -225,17 +207,17 @@ function notFound(): never {
 	throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
 }
 
-/**
- * The task API as the signed-in user of this request. Throws the login
- * redirect when there is no session.
- */
-export async function getTasksApi(request: Request, context: ContextReader): Promise<TasksApi> {
-	const current = await getCurrentSession(request, context)
-	if (!current) throw redirect(loginRedirectUrl(request))
-	return createClient(request, context, current)
+/** The task API as the signed-in user of this request (set by tasksApiMiddleware). */
+export const tasksApiContext = createContext<TasksApi>()
+
+/** After requireUserMiddleware: a ready client for the request's session. */
+export const tasksApiMiddleware: MiddlewareFunction<Response> = ({ request, context }, next) => {
+	context.set(tasksApiContext, createTasksApi(request, context, context.get(userContext)))
+	return next()
 }
 
-function createClient(request: Request, context: ContextReader, current: CurrentSession): TasksApi {
+/** The task API as the user of `current` (no network until a call is made). */
+export function createTasksApi(request: Request, context: ContextReader, current: CurrentSession): TasksApi {
 	const env = getEnv()
 	const baseUrl = env.TASKS_API_URL
 	const sessionId = current.session.id
@@ -312,8 +294,7 @@ function createClient(request: Request, context: ContextReader, current: Current
 		let response = await send(options, await tokenFor(request, context, sessionId))
 		if (response.status === 401) {
 			await response.body?.cancel()
-			forgetTokensForSession(sessionId)
-			response = await send(options, await mintToken(request, context, sessionId))
+			response = await send(options, await tokenFor(request, context, sessionId, true))
 			if (response.status === 401) return refusedFreshToken(options, response)
 		}
 		if (response.status === 404) {

@@ -9,14 +9,14 @@ import { useEffect, useRef } from 'react'
 import { Form, useNavigation } from 'react-router'
 import {
 	ADD_KEY_FIELD,
-	PRIORITY_LABELS,
 	TASK_NOTES_MAX_LENGTH,
 	TASK_PRIORITIES,
 	TASK_TITLE_MAX_LENGTH,
 	TaskFormSchema,
 	type TaskFormValues,
-} from '../../lib/schemas/tasks.ts'
-import { ErrorList, Field, FormErrors, SubmitButton, TextareaField } from '../forms.tsx'
+} from '../../../lib/schemas/tasks.ts'
+import { PRIORITY_LABELS } from './view.ts'
+import { ErrorList, Field, FormErrors, SubmitButton, TextareaField } from '../../../components/forms.tsx'
 
 type Props = {
 	id: string

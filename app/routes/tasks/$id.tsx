@@ -1,10 +1,9 @@
 import { data, Form, Link, useNavigation, useSearchParams } from 'react-router'
-import type { Route } from './+types/tasks.$id'
-import { TaskForm } from '../components/tasks/task-form.tsx'
-import { listHref, viewParams } from '../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
-import { saveTask } from '../lib/tasks-actions.server.ts'
-import { getTasksApi, TasksApiUnavailableError } from '../lib/tasks-api.server.ts'
+import type { Route } from './+types/$id'
+import { TaskForm } from './+shared/task-form.tsx'
+import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
+import { saveTask } from './+shared/actions.server.ts'
+import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 
 // The title between first-strong isolate and pop directional isolate (the
 // plain-text <bdi>): a right-to-left title cannot reorder " · Taskwell".
@@ -13,13 +12,13 @@ export const meta: Route.MetaFunction = ({ data }) => [
 ]
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)
-		return data({ task, unavailable: false }, { headers: { 'Cache-Control': 'no-store' } })
+		return data({ task, unavailable: false })
 	} catch (error) {
 		if (!(error instanceof TasksApiUnavailableError)) throw error
-		return data({ task: null, unavailable: true }, { status: 503, headers: { 'Cache-Control': 'no-store' } })
+		return data({ task: null, unavailable: true }, { status: 503 })
 	}
 }
 

@@ -4,22 +4,21 @@
  * list, keeping its filter, search and sort.
  */
 import { data, Form, Link, useSearchParams } from 'react-router'
-import type { Route } from './+types/tasks.$id.delete'
-import { listHref, viewParams } from '../lib/schemas/tasks.ts'
-import { UNAVAILABLE_MESSAGE } from '../lib/schemas/tasks.ts'
-import { deleteTask } from '../lib/tasks-actions.server.ts'
-import { getTasksApi, TasksApiUnavailableError } from '../lib/tasks-api.server.ts'
+import type { Route } from './+types/$id.delete'
+import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
+import { deleteTask } from './+shared/actions.server.ts'
+import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)
-		return data({ task: { id: task.id, title: task.title } }, { headers: { 'Cache-Control': 'no-store' } })
+		return data({ task: { id: task.id, title: task.title } })
 	} catch (error) {
 		if (!(error instanceof TasksApiUnavailableError)) throw error
-		return data({ task: null }, { status: 503, headers: { 'Cache-Control': 'no-store' } })
+		return data({ task: null }, { status: 503 })
 	}
 }
 

@@ -5,29 +5,19 @@
  * notice code) or, for a fetcher submission (`js=1`), answer data.
  */
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type RouterContextProvider } from 'react-router'
+import { data, redirect } from 'react-router'
+import { ADD_KEY_FIELD, AddKeySchema, TaskFormSchema, TaskIdSchema, ToggleSchema } from '../../../lib/schemas/tasks.ts'
+import { ADD_KEY_REUSED_MESSAGE, addRateLimitedMessage, listHref, viewParams, type NoticeCode } from './view.ts'
 import {
-	ADD_KEY_FIELD,
-	ADD_KEY_REUSED_MESSAGE,
-	AddKeySchema,
-	addRateLimitedMessage,
-	listHref,
-	TaskFormSchema,
-	TaskIdSchema,
-	ToggleSchema,
-	viewParams,
-	type NoticeCode,
-} from './schemas/tasks.ts'
-import {
-	getTasksApi,
+	tasksApiContext,
 	TasksApiRateLimitedError,
 	TasksApiUnavailableError,
 	TasksApiValidationError,
 	UNAVAILABLE_MESSAGE,
 } from './tasks-api.server.ts'
-import { IDEMPOTENCY_KEY_HEADER } from '../../common/tasks-contract.ts'
+import { IDEMPOTENCY_KEY_HEADER } from '../../../../common/tasks-contract.ts'
+import type { ContextReader } from '../../../lib/request-context.server.ts'
 
-type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
 
 /** Empty strings are "no value": the API stores null. */
 function formToInput(value: { title: string; notes?: string; dueDate?: string; priority: 'low' | 'normal' | 'high' }) {
@@ -75,7 +65,7 @@ export async function saveTask(
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply(), addKey }, { status: 400 })
 	}
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		const input = formToInput(submission.value)
 		if (taskId) {
@@ -112,7 +102,7 @@ export async function saveTask(
 export async function toggleTask(request: Request, context: ContextReader, formData: FormData) {
 	const parsed = ToggleSchema.safeParse({ id: formData.get('id'), completed: formData.get('completed') })
 	if (!parsed.success) return failed(formData, 'That task could not be changed.', 400)
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		await api.updateTask(parsed.data.id, { completed: parsed.data.completed })
 	} catch (error) {
@@ -125,7 +115,7 @@ export async function toggleTask(request: Request, context: ContextReader, formD
 export async function deleteTask(request: Request, context: ContextReader, formData: FormData, id: unknown) {
 	const parsed = TaskIdSchema.safeParse({ id })
 	if (!parsed.success) throw new Response('Not Found', { status: 404 })
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		await api.deleteTask(parsed.data.id)
 	} catch (error) {
@@ -136,7 +126,7 @@ export async function deleteTask(request: Request, context: ContextReader, formD
 }
 
 export async function clearCompleted(request: Request, context: ContextReader, formData: FormData) {
-	const api = await getTasksApi(request, context)
+	const api = context.get(tasksApiContext)
 	try {
 		await api.clearCompleted()
 	} catch (error) {

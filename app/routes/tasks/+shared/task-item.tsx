@@ -10,8 +10,8 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useFetcher } from 'react-router'
-import type { Task } from '../../../common/tasks-contract.ts'
-import { PRIORITY_LABELS } from '../../lib/schemas/tasks.ts'
+import type { Task } from '../../../../common/tasks-contract.ts'
+import { PRIORITY_LABELS } from './view.ts'
 
 type ActionResult = { ok: boolean; notice?: string; error?: string } | undefined
 
