@@ -27,8 +27,8 @@ import { useIsPending } from '../lib/use-is-pending.ts'
 
 export type ListOfErrors = Array<string | null | undefined> | null | undefined
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any field's metadata
-type Meta = FieldMetadata<any, any, string[]>
+/** Any one field's metadata (`fields.x` from conform's `useForm`). */
+type Meta = FieldMetadata<string | boolean | undefined, Record<string, unknown>, string[]>
 
 type InputType = Exclude<Parameters<typeof getInputProps>[1]['type'], 'checkbox' | 'radio' | 'hidden'>
 
