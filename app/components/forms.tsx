@@ -1,12 +1,36 @@
 /**
- * Accessible form building blocks: every input has a visible label, and its
- * errors are rendered next to it and tied to it (aria-invalid,
- * aria-describedby), whether they came from the server or from the browser.
+ * The forms kit: every input has a visible label, and its errors are
+ * rendered next to it and tied to it (aria-invalid, aria-describedby),
+ * whether they came from the server or from the browser.
+ *
+ * Each field takes conform's metadata (`fields.x` from `useForm`) and gets its
+ * name, id, default value, constraints (from `getFormConstraint(schema)`
+ * passed to `useForm`) and aria attributes from conform's `getInputProps`,
+ * `getTextareaProps` or `getSelectProps`. Extra element props (autoComplete,
+ * rows, a ref) go in `inputProps` / `textareaProps` / `selectProps`.
  */
-import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react'
-import { useNavigation } from 'react-router'
+import {
+	getInputProps,
+	getSelectProps,
+	getTextareaProps,
+	type FieldMetadata,
+} from '@conform-to/react'
+import type {
+	ButtonHTMLAttributes,
+	InputHTMLAttributes,
+	ReactNode,
+	Ref,
+	SelectHTMLAttributes,
+	TextareaHTMLAttributes,
+} from 'react'
+import { useIsPending } from '../lib/use-is-pending.ts'
 
 export type ListOfErrors = Array<string | null | undefined> | null | undefined
+
+/** Any one field's metadata (`fields.x` from conform's `useForm`). */
+type Meta = FieldMetadata<string | boolean | undefined, Record<string, unknown>, string[]>
+
+type InputType = Exclude<Parameters<typeof getInputProps>[1]['type'], 'checkbox' | 'radio' | 'hidden'>
 
 export function ErrorList({ id, errors }: { id?: string; errors?: ListOfErrors }) {
 	const messages = errors?.filter(Boolean)
@@ -30,105 +54,133 @@ export function FormErrors({ id, errors }: { id?: string; errors?: ListOfErrors 
 	)
 }
 
-type FieldProps = {
+type FieldFrame = {
 	label: ReactNode
-	inputProps: InputHTMLAttributes<HTMLInputElement> & { key?: string | null }
-	errors?: ListOfErrors
-	errorId?: string
+	meta: Meta
+	/** Shown under the control and read with it (aria-describedby). */
 	hint?: ReactNode
 	className?: string
 }
 
-export function Field({ label, inputProps, errors, errorId, hint, className }: FieldProps) {
-	const fallbackId = useId()
-	const { key, ...props } = inputProps
-	const id = props.id ?? fallbackId
-	const errorsId = errorId ?? `${id}-error`
-	const hintId = hint ? `${id}-hint` : undefined
-	const hasErrors = Boolean(errors?.filter(Boolean).length)
-	const describedBy = [hasErrors ? errorsId : null, hintId].filter(Boolean).join(' ') || undefined
+/** conform's aria attributes: the errors' id while there are errors, then the hint's. */
+function ariaOptions(meta: Meta, hint: ReactNode) {
+	return { ariaDescribedBy: hint ? meta.descriptionId : undefined }
+}
+
+/** Label, the control, the hint and the errors: the markup every field shares. */
+function FieldShell({ label, meta, hint, className, children }: FieldFrame & { children: ReactNode }) {
 	return (
 		<div className={['field', className].filter(Boolean).join(' ')}>
-			<label htmlFor={id}>{label}</label>
-			<input
-				key={key ?? undefined}
-				{...props}
-				id={id}
-				aria-invalid={hasErrors || undefined}
-				aria-describedby={describedBy}
-			/>
+			<label htmlFor={meta.id}>{label}</label>
+			{children}
 			{hint ? (
-				<p id={hintId} className="hint">
+				<p id={meta.descriptionId} className="hint">
 					{hint}
 				</p>
 			) : null}
-			<ErrorList id={errorsId} errors={errors} />
+			<ErrorList id={meta.errorId} errors={meta.errors} />
 		</div>
 	)
 }
 
-type TextareaFieldProps = Omit<FieldProps, 'inputProps'> & {
-	textareaProps: TextareaHTMLAttributes<HTMLTextAreaElement> & { key?: string | null }
-}
-
-export function TextareaField({ label, textareaProps, errors, errorId, hint, className }: TextareaFieldProps) {
-	const fallbackId = useId()
-	const { key, ...props } = textareaProps
-	const id = props.id ?? fallbackId
-	const errorsId = errorId ?? `${id}-error`
-	const hintId = hint ? `${id}-hint` : undefined
-	const hasErrors = Boolean(errors?.filter(Boolean).length)
-	const describedBy = [hasErrors ? errorsId : null, hintId].filter(Boolean).join(' ') || undefined
+export function Field({
+	type,
+	inputProps,
+	...frame
+}: FieldFrame & {
+	type: InputType
+	inputProps?: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }
+}) {
+	const { key, ...props } = getInputProps(frame.meta, { type, ...ariaOptions(frame.meta, frame.hint) })
 	return (
-		<div className={['field', className].filter(Boolean).join(' ')}>
-			<label htmlFor={id}>{label}</label>
-			<textarea
-				key={key ?? undefined}
-				{...props}
-				id={id}
-				aria-invalid={hasErrors || undefined}
-				aria-describedby={describedBy}
-			/>
-			{hint ? (
-				<p id={hintId} className="hint">
-					{hint}
-				</p>
-			) : null}
-			<ErrorList id={errorsId} errors={errors} />
-		</div>
+		<FieldShell {...frame}>
+			<input key={key} {...props} {...inputProps} />
+		</FieldShell>
 	)
 }
 
-type CheckboxFieldProps = {
-	label: ReactNode
-	inputProps: InputHTMLAttributes<HTMLInputElement> & { key?: string | null }
+export function TextareaField({
+	textareaProps,
+	...frame
+}: FieldFrame & { textareaProps?: TextareaHTMLAttributes<HTMLTextAreaElement> }) {
+	const { key, ...props } = getTextareaProps(frame.meta, ariaOptions(frame.meta, frame.hint))
+	return (
+		<FieldShell {...frame}>
+			<textarea key={key} {...props} {...textareaProps} />
+		</FieldShell>
+	)
 }
 
-export function CheckboxField({ label, inputProps }: CheckboxFieldProps) {
-	const fallbackId = useId()
-	const { key, ...props } = inputProps
-	const id = props.id ?? fallbackId
+export function SelectField({
+	selectProps,
+	children,
+	...frame
+}: FieldFrame & { selectProps?: SelectHTMLAttributes<HTMLSelectElement>; children: ReactNode }) {
+	const { key, ...props } = getSelectProps(frame.meta, ariaOptions(frame.meta, frame.hint))
+	return (
+		<FieldShell {...frame}>
+			<select key={key} {...props} {...selectProps}>
+				{children}
+			</select>
+		</FieldShell>
+	)
+}
+
+export function CheckboxField({ label, meta }: { label: ReactNode; meta: Meta }) {
+	const { key, ...props } = getInputProps(meta, { type: 'checkbox' })
 	return (
 		<div className="checkbox-field">
-			<input key={key ?? undefined} {...props} id={id} type="checkbox" />
-			<label htmlFor={id}>{label}</label>
+			<input key={key} {...props} />
+			<label htmlFor={meta.id}>{label}</label>
 		</div>
 	)
 }
 
-/** A submit button that says it is working while its form is submitting. */
+/**
+ * A new password and its confirmation (sign-up, reset, settings): the hint,
+ * `autoComplete="new-password"` for password managers, the schema's lengths.
+ */
+export function NewPasswordFields({
+	password,
+	confirm,
+	passwordLabel = 'New password',
+}: {
+	password: Meta
+	confirm: Meta
+	passwordLabel?: string
+}) {
+	return (
+		<>
+			<Field
+				label={passwordLabel}
+				meta={password}
+				type="password"
+				inputProps={{ autoComplete: 'new-password' }}
+				hint="At least 8 characters."
+			/>
+			<Field label="Confirm password" meta={confirm} type="password" inputProps={{ autoComplete: 'new-password' }} />
+		</>
+	)
+}
+
+/**
+ * A submit button that says it is working while its own form is submitting
+ * (see useIsPending): the same action and, for a button with
+ * `name="intent"`, the same intent (or pass `intent` for a form whose intent
+ * is a hidden input).
+ */
 export function SubmitButton({
 	children,
 	pendingText,
-	formAction,
+	intent,
 	...props
-}: React.ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string }) {
-	const navigation = useNavigation()
-	const pending =
-		navigation.state === 'submitting' &&
-		(props.value === undefined || navigation.formData?.get(String(props.name)) === props.value)
+}: ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string; intent?: string }) {
+	const pending = useIsPending({
+		formAction: props.formAction as string | undefined,
+		intent: intent ?? (props.name === 'intent' && typeof props.value === 'string' ? props.value : undefined),
+	})
 	return (
-		<button type="submit" {...props} formAction={formAction} aria-disabled={pending || undefined}>
+		<button type="submit" {...props} aria-disabled={pending || undefined}>
 			{pending && pendingText ? pendingText : children}
 		</button>
 	)

@@ -104,15 +104,19 @@ export function throttleMessage(retryAfterSeconds: number): string {
 
 /**
  * What a throttled form post answers: the form re-rendered with the wait as
- * its error (passwords left out), status 429 and Retry-After.
+ * its error (passwords left out), status 429 and Retry-After. `extra` goes
+ * into the action data beside `result` (e.g. which settings form it was).
  */
-export function throttledReply<Result>(
+export function throttledReply<Result, Extra extends Record<string, unknown> = Record<never, never>>(
 	submission: { reply(options: { formErrors: string[]; hideFields?: string[] }): Result },
 	error: ThrottledError,
-	{ hideFields, headers }: { hideFields?: string[]; headers?: Record<string, string> } = {},
+	{ hideFields, headers, extra }: { hideFields?: string[]; headers?: Record<string, string>; extra?: Extra } = {},
 ) {
 	return data(
-		{ result: submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)], hideFields }) },
+		{
+			...(extra as Extra),
+			result: submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)], hideFields }),
+		},
 		{ status: 429, headers: { ...headers, 'Retry-After': String(error.retryAfterSeconds) } },
 	)
 }

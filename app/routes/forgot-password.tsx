@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/forgot-password'
@@ -6,6 +6,7 @@ import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { requestPasswordReset } from '../lib/account.server.ts'
 import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from '../lib/schemas/account.ts'
 import { routeHeaders } from '../lib/route-headers.ts'
+import { getFormConstraint } from '../lib/form-constraint.ts'
 import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]
@@ -29,12 +30,15 @@ export async function action({ request, context }: Route.ActionArgs) {
 	return redirect('/forgot-password?sent=1', { headers: { 'Cache-Control': 'no-store' } })
 }
 
+const constraint = getFormConstraint(ForgotPasswordSchema)
+
 export default function ForgotPassword({ actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const sent = searchParams.get('sent') === '1'
 	const [form, fields] = useForm({
 		id: 'forgot-password',
 		lastResult: actionData?.result,
+		constraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
@@ -51,16 +55,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
 			)}
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field
-					label="Email"
-					inputProps={{
-						...getInputProps(fields.email, { type: 'email' }),
-						autoComplete: 'email',
-						maxLength: 254,
-					}}
-					errors={fields.email.errors}
-					errorId={fields.email.errorId}
-				/>
+				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />
 				<SubmitButton pendingText="Sending…">Send reset link</SubmitButton>
 			</Form>
 			<p>

@@ -1,9 +1,10 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/login'
 import { CheckboxField, Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { redirectWithAuthCookies, signIn } from '../lib/auth-actions.server.ts'
+import { getFormConstraint } from '../lib/form-constraint.ts'
 import { safeRedirect } from '../lib/redirect.ts'
 import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from '../lib/schemas/auth.ts'
 import { requireAnonymous } from '../lib/session.server.ts'
@@ -75,6 +76,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 	}
 }
 
+const constraint = getFormConstraint(LoginSchema)
+
 export default function Login({ actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
@@ -84,6 +87,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
 	const [form, fields] = useForm({
 		id: 'login',
 		lastResult: actionData?.result,
+		constraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
@@ -105,26 +109,9 @@ export default function Login({ actionData }: Route.ComponentProps) {
 						</Link>
 					</p>
 				) : null}
-				<Field
-					label="Email"
-					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email', maxLength: 254 }}
-					errors={fields.email.errors}
-					errorId={fields.email.errorId}
-				/>
-				<Field
-					label="Password"
-					inputProps={{
-						...getInputProps(fields.password, { type: 'password' }),
-						autoComplete: 'current-password',
-						maxLength: 1024,
-					}}
-					errors={fields.password.errors}
-					errorId={fields.password.errorId}
-				/>
-				<CheckboxField
-					label="Remember me"
-					inputProps={getInputProps(fields.rememberMe, { type: 'checkbox' })}
-				/>
+				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />
+				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />
+				<CheckboxField label="Remember me" meta={fields.rememberMe} />
 				<input type="hidden" name="redirectTo" value={redirectTo} />
 				<SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
 			</Form>

@@ -1,12 +1,13 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect } from 'react-router'
 import type { Route } from './+types/reset-password'
-import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
+import { FormErrors, NewPasswordFields, SubmitButton } from '../components/forms.tsx'
 import { isResetTokenUsable, resetPassword } from '../lib/account.server.ts'
+import { getFormConstraint } from '../lib/form-constraint.ts'
 import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from '../lib/schemas/account.ts'
 import { routeHeaders } from '../lib/route-headers.ts'
-import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Reset password · Taskwell' }]
 
@@ -41,25 +42,23 @@ export async function action({ request, context }: Route.ActionArgs) {
 		}
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error
-		return data(
-			{
-				result: submission.reply({
-					formErrors: [throttleMessage(error.retryAfterSeconds)],
-					hideFields: HIDDEN_FIELDS,
-				}),
-				invalidToken: false,
-			},
-			{ status: 429, headers: { ...PRIVATE, 'Retry-After': String(error.retryAfterSeconds) } },
-		)
+		return throttledReply(submission, error, {
+			hideFields: HIDDEN_FIELDS,
+			headers: PRIVATE,
+			extra: { invalidToken: false },
+		})
 	}
 	// Every session of the account has ended; sign in with the new password.
 	return redirect('/login?reset=1', { headers: PRIVATE })
 }
 
+const constraint = getFormConstraint(ResetPasswordSchema)
+
 export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {
 	const [form, fields] = useForm({
 		id: 'reset-password',
 		lastResult: actionData?.result,
+		constraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
@@ -81,27 +80,7 @@ export default function ResetPassword({ loaderData, actionData }: Route.Componen
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<input type="hidden" name="token" value={loaderData.token} />
-				<Field
-					label="New password"
-					inputProps={{
-						...getInputProps(fields.newPassword, { type: 'password' }),
-						autoComplete: 'new-password',
-						maxLength: 128,
-					}}
-					errors={fields.newPassword.errors}
-					errorId={fields.newPassword.errorId}
-					hint="At least 8 characters."
-				/>
-				<Field
-					label="Confirm password"
-					inputProps={{
-						...getInputProps(fields.confirmPassword, { type: 'password' }),
-						autoComplete: 'new-password',
-						maxLength: 128,
-					}}
-					errors={fields.confirmPassword.errors}
-					errorId={fields.confirmPassword.errorId}
-				/>
+				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
 				<p className="hint">Resetting your password signs you out everywhere.</p>
 				<SubmitButton pendingText="Resetting…">Reset password</SubmitButton>
 			</Form>

@@ -28,7 +28,7 @@ import {
 } from '../lib/schemas/account.ts'
 import { logger } from '../lib/logger.server.ts'
 import { userContext } from '../lib/session.server.ts'
-import { ThrottledError, throttleMessage } from '../lib/throttle.server.ts'
+import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 import { routeHeaders } from '../lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
@@ -167,12 +167,10 @@ export async function action({ request, context }: Route.ActionArgs) {
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error
 		const submission = parseWithZod(formData, { schema: DeleteAccountSchema })
-		return reply(
-			intent as SettingsIntent,
-			submission.reply({ formErrors: [throttleMessage(error.retryAfterSeconds)], hideFields: HIDDEN_FIELDS }),
-			429,
-			{ 'Retry-After': String(error.retryAfterSeconds) },
-		)
+		return throttledReply(submission, error, {
+			hideFields: HIDDEN_FIELDS,
+			extra: { intent: intent as SettingsIntent },
+		})
 	}
 }
 

@@ -1,9 +1,10 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/signup'
-import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
+import { Field, FormErrors, NewPasswordFields, SubmitButton } from '../components/forms.tsx'
 import { redirectWithAuthCookies, signUp } from '../lib/auth-actions.server.ts'
+import { getFormConstraint } from '../lib/form-constraint.ts'
 import { safeRedirect } from '../lib/redirect.ts'
 import { SignupSchema } from '../lib/schemas/auth.ts'
 import { requireAnonymousMiddleware } from '../lib/session.server.ts'
@@ -59,12 +60,15 @@ export async function action({ request, context }: Route.ActionArgs) {
 	}
 }
 
+const constraint = getFormConstraint(SignupSchema)
+
 export default function Signup({ actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
 	const [form, fields] = useForm({
 		id: 'signup',
 		lastResult: actionData?.result,
+		constraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
@@ -74,39 +78,9 @@ export default function Signup({ actionData }: Route.ComponentProps) {
 			<h1>Create an account</h1>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field
-					label="Name"
-					inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name', maxLength: 100 }}
-					errors={fields.name.errors}
-					errorId={fields.name.errorId}
-				/>
-				<Field
-					label="Email"
-					inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email', maxLength: 254 }}
-					errors={fields.email.errors}
-					errorId={fields.email.errorId}
-				/>
-				<Field
-					label="Password"
-					inputProps={{
-						...getInputProps(fields.password, { type: 'password' }),
-						autoComplete: 'new-password',
-						maxLength: 128,
-					}}
-					errors={fields.password.errors}
-					errorId={fields.password.errorId}
-					hint="At least 8 characters."
-				/>
-				<Field
-					label="Confirm password"
-					inputProps={{
-						...getInputProps(fields.confirmPassword, { type: 'password' }),
-						autoComplete: 'new-password',
-						maxLength: 128,
-					}}
-					errors={fields.confirmPassword.errors}
-					errorId={fields.confirmPassword.errorId}
-				/>
+				<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'name' }} />
+				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />
+				<NewPasswordFields password={fields.password} confirm={fields.confirmPassword} passwordLabel="Password" />
 				<input type="hidden" name="redirectTo" value={redirectTo} />
 				<SubmitButton pendingText="Creating account…">Create account</SubmitButton>
 			</Form>

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/verify-email'
@@ -6,6 +6,7 @@ import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
 import { resendVerification, verifyEmail } from '../lib/account.server.ts'
 import { ResendVerificationSchema } from '../lib/schemas/account.ts'
 import { routeHeaders } from '../lib/route-headers.ts'
+import { getFormConstraint } from '../lib/form-constraint.ts'
 import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
@@ -49,6 +50,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 	})
 }
 
+const constraint = getFormConstraint(ResendVerificationSchema)
+
 export default function VerifyEmail({ loaderData, actionData }: Route.ComponentProps) {
 	const problem = actionData && 'problem' in actionData ? actionData.problem : null
 	const [searchParams] = useSearchParams()
@@ -57,6 +60,7 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 	const [form, fields] = useForm({
 		id: 'resend-verification',
 		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
+		constraint,
 		defaultValue: { email },
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
@@ -90,16 +94,7 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 			)}
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field
-					label="Email"
-					inputProps={{
-						...getInputProps(fields.email, { type: 'email' }),
-						autoComplete: 'email',
-						maxLength: 254,
-					}}
-					errors={fields.email.errors}
-					errorId={fields.email.errorId}
-				/>
+				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />
 				<SubmitButton pendingText="Sending…">Send again</SubmitButton>
 			</Form>
 			<p>

@@ -221,6 +221,20 @@ describe('reset password', () => {
 		}
 		expect((await signIn(email, PASSWORD)).response.status).toBe(302)
 	})
+
+	test('too many resets from one IP answer 429 with Retry-After, the wait as the form error, and no password', async () => {
+		const fields = { token: 'forged-token-value', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }
+		const ip = '192.0.2.77'
+		const reset = () => runRoute(resetRoute.action as never, post('/reset-password', fields), { ip })
+		for (let attempt = 0; attempt < 30; attempt++) expect((await reset()).response.status).toBe(400)
+		const last = await reset()
+		expect(last.response.status).toBe(429)
+		expect(last.response.headers.get('retry-after')).toMatch(/^\d+$/)
+		expect(last.response.headers.get('cache-control')).toBe('no-store')
+		expect(last.data.invalidToken).toBe(false)
+		expect(last.data.result.error['']?.[0]).toMatch(/^Too many attempts\. Try again in \d+ minutes?\.$/)
+		expect(JSON.stringify(last.data)).not.toContain(NEW_PASSWORD)
+	})
 })
 
 describe('settings', () => {

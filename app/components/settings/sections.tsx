@@ -3,10 +3,11 @@
  * (works without JavaScript); conform validates in the browser with the
  * same schema the action uses, and shows the server's errors otherwise.
  */
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { Form } from 'react-router'
-import { CheckboxField, Field, FormErrors, SubmitButton } from '../forms.tsx'
+import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '../forms.tsx'
+import { getFormConstraint } from '../../lib/form-constraint.ts'
 import {
 	ChangePasswordSchema,
 	DeleteAccountSchema,
@@ -14,6 +15,10 @@ import {
 } from '../../lib/schemas/account.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
+
+const updateNameConstraint = getFormConstraint(UpdateNameSchema)
+const changePasswordConstraint = getFormConstraint(ChangePasswordSchema)
+const deleteAccountConstraint = getFormConstraint(DeleteAccountSchema)
 
 export type SessionView = {
 	id: string
@@ -34,6 +39,7 @@ export function ProfileSection({ name, email, lastResult }: { name: string; emai
 		id: 'update-name',
 		lastResult,
 		defaultValue: { name },
+		constraint: updateNameConstraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: UpdateNameSchema }),
@@ -46,12 +52,7 @@ export function ProfileSection({ name, email, lastResult }: { name: string; emai
 			</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field
-					label="Name"
-					inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name', maxLength: 100 }}
-					errors={fields.name.errors}
-					errorId={fields.name.errorId}
-				/>
+				<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'name' }} />
 				<SubmitButton name="intent" value="update-name" pendingText="Saving…">
 					Save name
 				</SubmitButton>
@@ -64,6 +65,7 @@ export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
 	const [form, fields] = useForm({
 		id: 'change-password',
 		lastResult,
+		constraint: changePasswordConstraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
@@ -75,39 +77,12 @@ export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field
 					label="Current password"
-					inputProps={{
-						...getInputProps(fields.currentPassword, { type: 'password' }),
-						autoComplete: 'current-password',
-						maxLength: 1024,
-					}}
-					errors={fields.currentPassword.errors}
-					errorId={fields.currentPassword.errorId}
+					meta={fields.currentPassword}
+					type="password"
+					inputProps={{ autoComplete: 'current-password' }}
 				/>
-				<Field
-					label="New password"
-					inputProps={{
-						...getInputProps(fields.newPassword, { type: 'password' }),
-						autoComplete: 'new-password',
-						maxLength: 128,
-					}}
-					errors={fields.newPassword.errors}
-					errorId={fields.newPassword.errorId}
-					hint="At least 8 characters."
-				/>
-				<Field
-					label="Confirm password"
-					inputProps={{
-						...getInputProps(fields.confirmPassword, { type: 'password' }),
-						autoComplete: 'new-password',
-						maxLength: 128,
-					}}
-					errors={fields.confirmPassword.errors}
-					errorId={fields.confirmPassword.errorId}
-				/>
-				<CheckboxField
-					label="Sign out other devices"
-					inputProps={getInputProps(fields.revokeOtherSessions, { type: 'checkbox' })}
-				/>
+				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
+				<CheckboxField label="Sign out other devices" meta={fields.revokeOtherSessions} />
 				<SubmitButton name="intent" value="change-password" pendingText="Changing…">
 					Change password
 				</SubmitButton>
@@ -163,6 +138,7 @@ export function DeleteAccountSection({ lastResult }: { lastResult: LastResult })
 	const [form, fields] = useForm({
 		id: 'delete-account',
 		lastResult,
+		constraint: deleteAccountConstraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: DeleteAccountSchema }),
@@ -176,16 +152,7 @@ export function DeleteAccountSection({ lastResult }: { lastResult: LastResult })
 			</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field
-					label="Password"
-					inputProps={{
-						...getInputProps(fields.password, { type: 'password' }),
-						autoComplete: 'current-password',
-						maxLength: 1024,
-					}}
-					errors={fields.password.errors}
-					errorId={fields.password.errorId}
-				/>
+				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />
 				<SubmitButton name="intent" value="delete-account" className="button-danger" pendingText="Deleting…">
 					Delete account
 				</SubmitButton>

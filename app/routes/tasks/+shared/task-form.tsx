@@ -3,20 +3,22 @@
  * (validation, 422 from the API, API unavailable) render the same with or
  * without JavaScript; the user's input is always kept.
  */
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { useEffect, useRef } from 'react'
-import { Form, useNavigation } from 'react-router'
+import { Form } from 'react-router'
+import { getFormConstraint } from '../../../lib/form-constraint.ts'
 import {
 	ADD_KEY_FIELD,
-	TASK_NOTES_MAX_LENGTH,
 	TASK_PRIORITIES,
-	TASK_TITLE_MAX_LENGTH,
 	TaskFormSchema,
 	type TaskFormValues,
 } from '../../../lib/schemas/tasks.ts'
+import { useIsPending } from '../../../lib/use-is-pending.ts'
+import { Field, FormErrors, SelectField, SubmitButton, TextareaField } from '../../../components/forms.tsx'
 import { PRIORITY_LABELS } from './view.ts'
-import { ErrorList, Field, FormErrors, SubmitButton, TextareaField } from '../../../components/forms.tsx'
+
+const constraint = getFormConstraint(TaskFormSchema)
 
 type Props = {
 	id: string
@@ -40,11 +42,11 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 		id,
 		lastResult,
 		defaultValue: { priority: 'normal', ...defaultValue },
+		constraint,
 		shouldValidate: 'onSubmit',
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: TaskFormSchema }),
 	})
-	const navigation = useNavigation()
 	const titleRef = useRef<HTMLInputElement>(null)
 	useEffect(() => {
 		if (resetKey && intent === 'create') {
@@ -53,8 +55,7 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 		}
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [resetKey])
-	const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === intent
-	const { key: titleKey, ...titleProps } = getInputProps(fields.title, { type: 'text' })
+	const busy = useIsPending({ formAction: action, intent })
 	return (
 		<Form method="post" action={action} {...getFormProps(form)} noValidate className="task-form" aria-busy={busy || undefined}>
 			<input type="hidden" name="intent" value={intent} />
@@ -64,51 +65,25 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 			))}
 			<FormErrors id={form.errorId} errors={form.errors} />
 			<div className="task-form-grid">
-				<div className="field task-form-title">
-					<label htmlFor={fields.title.id}>Title</label>
-					<input
-						key={titleKey ?? undefined}
-						{...titleProps}
-						ref={titleRef}
-						maxLength={TASK_TITLE_MAX_LENGTH}
-						autoComplete="off"
-						aria-invalid={fields.title.errors?.length ? true : undefined}
-						aria-describedby={fields.title.errors?.length ? fields.title.errorId : undefined}
-					/>
-					<ErrorList id={fields.title.errorId} errors={fields.title.errors} />
-				</div>
-				<TextareaField
-					className="task-form-notes"
-					label="Notes"
-					textareaProps={{ ...getTextareaProps(fields.notes), rows: 2, maxLength: TASK_NOTES_MAX_LENGTH }}
-					errors={fields.notes.errors}
-					errorId={fields.notes.errorId}
-				/>
 				<Field
-					label="Due date"
-					inputProps={getInputProps(fields.dueDate, { type: 'date' })}
-					errors={fields.dueDate.errors}
-					errorId={fields.dueDate.errorId}
+					className="task-form-title"
+					label="Title"
+					meta={fields.title}
+					type="text"
+					inputProps={{ ref: titleRef, autoComplete: 'off' }}
 				/>
-				<div className="field">
-					<label htmlFor={fields.priority.id}>Priority</label>
-					<select
-						{...getSelectProps(fields.priority)}
-						key={fields.priority.key}
-						aria-invalid={fields.priority.errors?.length ? true : undefined}
-						aria-describedby={fields.priority.errors?.length ? fields.priority.errorId : undefined}
-					>
-						{TASK_PRIORITIES.map((priority) => (
-							<option key={priority} value={priority}>
-								{PRIORITY_LABELS[priority]}
-							</option>
-						))}
-					</select>
-					<ErrorList id={fields.priority.errorId} errors={fields.priority.errors} />
-				</div>
+				<TextareaField className="task-form-notes" label="Notes" meta={fields.notes} textareaProps={{ rows: 2 }} />
+				<Field label="Due date" meta={fields.dueDate} type="date" />
+				<SelectField label="Priority" meta={fields.priority}>
+					{TASK_PRIORITIES.map((priority) => (
+						<option key={priority} value={priority}>
+							{PRIORITY_LABELS[priority]}
+						</option>
+					))}
+				</SelectField>
 			</div>
 			<div className="form-actions">
-				<SubmitButton pendingText={pendingLabel}>
+				<SubmitButton pendingText={pendingLabel} formAction={action} intent={intent}>
 					{submitLabel}
 				</SubmitButton>
 				{children}

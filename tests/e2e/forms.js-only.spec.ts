@@ -1,0 +1,51 @@
+/**
+ * The forms kit's pending state (useIsPending): a submit button says it is
+ * working while its own form is submitting, and not while another form on the
+ * page is (here the header's "Sign out"). Each request is held until the
+ * assertion is made, so nothing depends on timing. Only the js project runs
+ * this file: without scripts there is no pending state.
+ */
+import { expect, test, type Page, type Route } from '@playwright/test'
+import { newUser, signUp } from './support.ts'
+
+/** Holds the next POST to `path` until release() is called. */
+async function holdPost(page: Page, path: string) {
+	let release!: () => void
+	const released = new Promise<void>((resolve) => (release = resolve))
+	let seen!: () => void
+	const held = new Promise<void>((resolve) => (seen = resolve))
+	await page.route(
+		(url) => url.pathname === path || url.pathname === `${path}.data`,
+		async (route: Route) => {
+			if (route.request().method() !== 'POST') return route.continue()
+			seen()
+			await released
+			await route.continue()
+		},
+		{ times: 1 },
+	)
+	return { held, release }
+}
+
+test('the add form shows its pending label while it submits', async ({ page }) => {
+	await signUp(page, newUser('Pending Adder'))
+	await page.getByLabel('Title').fill('Held task')
+	const post = await holdPost(page, '/tasks')
+	await page.getByRole('button', { name: 'Add task' }).click()
+	await post.held
+	await expect(page.getByRole('button', { name: 'Adding…' })).toHaveAttribute('aria-disabled', 'true')
+	post.release()
+	await expect(page.getByRole('status')).toHaveText('Task added.')
+	await expect(page.getByRole('button', { name: 'Add task' })).not.toHaveAttribute('aria-disabled')
+})
+
+test('signing out does not make the add form look busy', async ({ page }) => {
+	await signUp(page, newUser('Pending Leaver'))
+	const post = await holdPost(page, '/logout')
+	await page.getByRole('button', { name: 'Sign out' }).click()
+	await post.held
+	await expect(page.getByRole('button', { name: 'Adding…' })).toHaveCount(0)
+	await expect(page.getByRole('button', { name: 'Add task' })).not.toHaveAttribute('aria-disabled')
+	post.release()
+	await expect(page).toHaveURL(/\/$/)
+})
