@@ -4,7 +4,7 @@
  * users, and the problem+json answers.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Task, TaskList } from '../common/tasks-contract.ts'
+import type { Task, TaskList } from '../../common/tasks-contract.ts'
 import {
 	call,
 	makeSigningKey,
