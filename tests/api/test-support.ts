@@ -105,6 +105,8 @@ export async function startApi(options: {
 	timeoutMs?: number
 	sharing?: RunningApi
 	limits?: TaskLimits
+	/** Adds routes to the app before it serves (e.g. to show a new route needs no second edit). */
+	extend?: (app: ReturnType<typeof createApp>) => void
 }): Promise<RunningApi> {
 	const ownDatabase = !options.sharing
 	const database =
@@ -137,6 +139,7 @@ export async function startApi(options: {
 		logger,
 		limits: options.limits,
 	})
+	options.extend?.(app)
 	const server = await new Promise<Server>((resolve) => {
 		const httpServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(httpServer as Server))
 	})
