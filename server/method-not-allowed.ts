@@ -10,7 +10,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { TrieRouter } from 'hono/router/trie-router'
 
-export type RegisteredRoute = { path: string; methods: string[] }
+type RegisteredRoute = { path: string; methods: string[] }
 
 export type RouteTable = {
 	/** The registered route pattern `path` falls under, and the methods of every pattern it falls under. */
