@@ -7,7 +7,7 @@ export default defineConfig({
 		include: [
 			'app/**/*.test.{ts,tsx}',
 			'common/**/*.test.ts',
-			'server/**/*.test.ts',
+			'tests/api/**/*.test.ts',
 			'tests/integration/**/*.test.ts',
 		],
 		setupFiles: ['./tests/support/fresh-database.ts'],

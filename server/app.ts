@@ -5,11 +5,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
 import { matchedRoutes } from 'hono/route'
+import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '../common/logger.ts'
 import { requireBearerToken } from './auth/bearer.ts'
 import type { TokenVerifier } from './auth/verify-token.ts'
 import type { ApiEnv } from './context.ts'
+import { methodNotAllowed, registeredRoutes } from './method-not-allowed.ts'
 import { fieldErrors, problem, ProblemError, validationProblem } from './problem.ts'
 import type { TaskLimits } from './tasks/limits.ts'
 import type { TasksDb } from './tasks/repository.ts'
@@ -29,26 +32,6 @@ export type AppDeps = {
 	/** Per-account task limits (TASKS_MAX_PER_USER, TASKS_CREATES_PER_MINUTE); defaults when absent. */
 	limits?: TaskLimits
 }
-
-const SECURITY_HEADERS: Record<string, string> = {
-	'X-Content-Type-Options': 'nosniff',
-	'Cache-Control': 'no-store',
-	'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-	'Referrer-Policy': 'no-referrer',
-	'Cross-Origin-Opener-Policy': 'same-origin',
-	'Cross-Origin-Resource-Policy': 'same-origin',
-	'X-Frame-Options': 'DENY',
-}
-
-/** Every path the API serves and its methods (HEAD comes with GET). */
-const KNOWN_PATHS: Array<{ pattern: RegExp; route: string; methods: string[] }> = [
-	{ pattern: /^\/healthz$/, route: '/healthz', methods: ['GET', 'HEAD'] },
-	{ pattern: /^\/readyz$/, route: '/readyz', methods: ['GET', 'HEAD'] },
-	{ pattern: /^\/openapi\.json$/, route: '/openapi.json', methods: ['GET', 'HEAD'] },
-	{ pattern: /^\/v1\/tasks$/, route: '/v1/tasks', methods: ['GET', 'HEAD', 'POST', 'DELETE'] },
-	{ pattern: /^\/v1\/tasks\/[^/]+$/, route: '/v1/tasks/:id', methods: ['GET', 'HEAD', 'PATCH', 'DELETE'] },
-	{ pattern: /^\/v1\/me\/tasks$/, route: '/v1/me/tasks', methods: ['DELETE'] },
-]
 
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i
@@ -78,23 +61,50 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		},
 	})
 
-	// Request id, security headers and one log line per request.
+	// A request id: a safe incoming X-Request-Id is kept (and echoed), any
+	// other is replaced. Hono's own check allows another character set, so
+	// limitLength 0 hands every incoming id to `generator`, which applies ours.
+	app.use(
+		requestId({
+			limitLength: 0,
+			generator: (c) => {
+				const incoming = c.req.header('x-request-id')
+				return incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
+			},
+		}),
+	)
+
+	// Fixed security headers on every response, only these.
+	app.use(
+		secureHeaders({
+			contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+			crossOriginOpenerPolicy: 'same-origin',
+			crossOriginResourcePolicy: 'same-origin',
+			referrerPolicy: 'no-referrer',
+			xContentTypeOptions: 'nosniff',
+			xFrameOptions: 'DENY',
+			originAgentCluster: false,
+			strictTransportSecurity: false,
+			xDnsPrefetchControl: false,
+			xDownloadOptions: false,
+			xPermittedCrossDomainPolicies: false,
+			xXssProtection: false,
+		}),
+	)
+
+	// No response is cached, and one log line per request.
+	const routes = registeredRoutes(app)
 	app.use('*', async (c, next) => {
 		const started = performance.now()
-		const incoming = c.req.header('x-request-id')
-		const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
-		c.set('requestId', requestId)
 		await next()
-		for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value)
-		c.res.headers.set('X-Request-Id', requestId)
-		const known = KNOWN_PATHS.find((entry) => entry.pattern.test(c.req.path))
+		c.res.headers.set('Cache-Control', 'no-store')
 		const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL')
 		const level = c.res.status >= 500 ? 'error' : 'info'
 		logger[level](
 			{
-				requestId,
+				requestId: c.get('requestId'),
 				method: c.req.method,
-				route: handler?.path.replace(/\{(\w+)\}/g, ':$1') ?? known?.route ?? '(unknown)',
+				route: handler?.path ?? routes.match(c.req.path)?.path ?? '(unknown)',
 				status: c.res.status,
 				durationMs: Math.round((performance.now() - started) * 10) / 10,
 				userId: c.get('userId'),
@@ -103,16 +113,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		)
 	})
 
-	// A known path with a method it does not serve: 405 with Allow.
-	app.use('*', async (c, next) => {
-		const known = KNOWN_PATHS.find((entry) => entry.pattern.test(c.req.path))
-		if (known && !known.methods.includes(c.req.method)) {
-			return problem(c, 405, `${c.req.method} is not allowed here.`, {
-				headers: { Allow: known.methods.join(', ') },
-			})
-		}
-		await next()
-	})
+	// A registered path with a method it does not serve: 405 with Allow.
+	app.use(
+		methodNotAllowed(routes, (c, allow) =>
+			problem(c, 405, `${c.req.method} is not allowed here.`, { headers: { Allow: allow.join(', ') } }),
+		),
+	)
 
 	app.get('/healthz', (c) => c.json({ status: 'ok' }))
 

@@ -22,7 +22,7 @@ const TITLES: Record<number, string> = {
 	503: 'Service Unavailable',
 }
 
-export function problemBody(status: number, detail?: string, extra: Partial<Problem> = {}): Problem {
+function problemBody(status: number, detail?: string, extra: Partial<Problem> = {}): Problem {
 	return {
 		type: 'about:blank',
 		title: TITLES[status] ?? 'Error',
@@ -30,17 +30,6 @@ export function problemBody(status: number, detail?: string, extra: Partial<Prob
 		...(detail === undefined ? {} : { detail }),
 		...extra,
 	}
-}
-
-export function problemResponse(
-	status: number,
-	detail?: string,
-	options: { headers?: Record<string, string>; extra?: Partial<Problem> } = {},
-): Response {
-	return new Response(JSON.stringify(problemBody(status, detail, options.extra)), {
-		status,
-		headers: { 'content-type': 'application/problem+json', ...options.headers },
-	})
 }
 
 export function problem(

@@ -7,7 +7,7 @@
  * for postgres.js or PGlite, and Better Auth's own limiter does not run for
  * server-side auth.api calls. The logic is one SQL statement.
  */
-import { eq, lt, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { data } from 'react-router'
 import { db } from './db.server.ts'
 import { authThrottle } from './db/schema.ts'
@@ -79,11 +79,6 @@ export async function giveBack(rule: ThrottleRule, subject: string): Promise<voi
 
 export async function clear(rule: ThrottleRule, subject: string): Promise<void> {
 	await db.delete(authThrottle).where(eq(authThrottle.key, keyOf(rule, subject)))
-}
-
-/** Drops counters whose window is over (called from the periodic cleanup). */
-export async function deleteExpiredThrottles(): Promise<void> {
-	await db.delete(authThrottle).where(lt(authThrottle.windowEndsAt, sql`now()`))
 }
 
 export class ThrottledError extends Error {

@@ -8,7 +8,7 @@ import type { ApiEnv } from '../context.ts'
 import { problem } from '../problem.ts'
 import { MAX_TOKEN_LENGTH, type TokenVerifier } from './verify-token.ts'
 
-export const KEYS_RETRY_AFTER_SECONDS = 5
+const KEYS_RETRY_AFTER_SECONDS = 5
 
 export function requireBearerToken(verifier: TokenVerifier): MiddlewareHandler<ApiEnv> {
 	return async (c, next) => {

@@ -32,12 +32,12 @@ import {
 /** Tokens longer than this are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 8 * 1024
 /** The app mints tokens valid for 5 minutes. */
-export const MAX_TOKEN_AGE_SECONDS = 5 * 60
-export const CLOCK_TOLERANCE_SECONDS = 30
+const MAX_TOKEN_AGE_SECONDS = 5 * 60
+const CLOCK_TOLERANCE_SECONDS = 30
 /** Default minimum time between the starts of two key-set fetches. */
-export const DEFAULT_MIN_FETCH_INTERVAL_MS = 1_000
+const DEFAULT_MIN_FETCH_INTERVAL_MS = 1_000
 /** A cached set older than this is refetched (in the background). */
-export const CACHE_MAX_AGE_MS = 10 * 60_000
+const CACHE_MAX_AGE_MS = 10 * 60_000
 const MAX_SUBJECT_LENGTH = 255
 
 export type VerifierOptions = {

@@ -22,11 +22,11 @@ export type TasksDb = Database<TasksSchema>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Ids that are not uuids cannot exist: answered like any unknown id. */
-export function isTaskId(value: string): boolean {
+function isTaskId(value: string): boolean {
 	return UUID.test(value)
 }
 
-export function toTask(row: TaskRow): Task {
+function toTask(row: TaskRow): Task {
 	return {
 		id: row.id,
 		title: row.title,
@@ -46,7 +46,7 @@ function normalizeNotes(notes: string | null | undefined): string | null {
 }
 
 /** `%`, `_` and `\` match themselves in the search. */
-export function likePattern(search: string): string {
+function likePattern(search: string): string {
 	return `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 }
 
@@ -84,7 +84,7 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
 	}
 }
 
-export async function countTasks(db: TasksDb, userId: string): Promise<TaskCounts> {
+async function countTasks(db: TasksDb, userId: string): Promise<TaskCounts> {
 	const [row] = await db
 		.select({
 			all: sql<number>`count(*)::int`,

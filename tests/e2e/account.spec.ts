@@ -5,8 +5,8 @@
  * the links from /dev/outbox, as a developer would. (Delivery over real SMTP
  * is covered by the vitest integration tests with an in-process SMTP server.)
  */
-import { expect, test, type Browser, type Page } from '@playwright/test'
-import { newUser, PASSWORD, signIn, signUp, type TestUser } from './support.ts'
+import type { Browser, Page } from '@playwright/test'
+import { createSignInSession, expect, newUser, PASSWORD, signIn, test, type TestUser } from './support.ts'
 
 const NEW_PASSWORD = 'a brand new passphrase'
 
@@ -27,10 +27,10 @@ async function linkFromOutbox(page: Page, email: string, subject: RegExp): Promi
 	return new URL(href!).pathname + new URL(href!).search
 }
 
-async function signedInElsewhere(browser: Browser, user: TestUser) {
+async function signedInElsewhere(browser: Browser, user: TestUser, origin: string) {
 	const context = await browser.newContext()
 	const page = await context.newPage()
-	await signIn(page, user)
+	await createSignInSession(page, user, origin)
 	await expect(page).toHaveURL(/\/tasks$/)
 	return { context, page }
 }
@@ -42,10 +42,10 @@ async function openSettings(page: Page) {
 }
 
 test.describe('forgot and reset password', () => {
-	test('neutral answer, link by mail, new password works, every old session ends, link is single-use', async ({ page, browser }) => {
+	test('neutral answer, link by mail, new password works, every old session ends, link is single-use', async ({ page, browser, baseURL, signUpDirectly }) => {
 		const user = newUser('Reset Me')
-		await signUp(page, user)
-		const other = await signedInElsewhere(browser, user)
+		await signUpDirectly(page, user)
+		const other = await signedInElsewhere(browser, user, baseURL!)
 		await page.getByRole('button', { name: 'Sign out' }).click()
 
 		await page.goto('/login')
@@ -101,11 +101,11 @@ test.describe('forgot and reset password', () => {
 })
 
 test.describe('settings', () => {
-	test('is reachable from the header, protected, and changes the name', async ({ page }) => {
+	test('is reachable from the header, protected, and changes the name', async ({ page, signUpDirectly }) => {
 		await page.goto('/settings')
 		await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings$/)
 		const user = newUser('Name Changer')
-		await signUp(page, user)
+		await signUpDirectly(page, user)
 		await openSettings(page)
 		const name = page.getByLabel('Name')
 		await name.fill('   ')
@@ -119,10 +119,10 @@ test.describe('settings', () => {
 		await expect(page.getByLabel('Name')).toHaveValue('Renamed Person')
 	})
 
-	test('changes the password; "Sign out other devices" ends the other sessions only', async ({ page, browser }) => {
+	test('changes the password; "Sign out other devices" ends the other sessions only', async ({ page, browser, baseURL, signUpDirectly }) => {
 		const user = newUser('Password Changer')
-		await signUp(page, user)
-		const other = await signedInElsewhere(browser, user)
+		await signUpDirectly(page, user)
+		const other = await signedInElsewhere(browser, user, baseURL!)
 		await openSettings(page)
 
 		await page.getByLabel('Current password').fill('definitely wrong')
@@ -146,11 +146,11 @@ test.describe('settings', () => {
 		await other.context.close()
 	})
 
-	test('lists sessions, marks this device, signs out one or all others', async ({ page, browser }) => {
+	test('lists sessions, marks this device, signs out one or all others', async ({ page, browser, baseURL, signUpDirectly }) => {
 		const user = newUser('Session Keeper')
-		await signUp(page, user)
-		const second = await signedInElsewhere(browser, user)
-		const third = await signedInElsewhere(browser, user)
+		await signUpDirectly(page, user)
+		const second = await signedInElsewhere(browser, user, baseURL!)
+		const third = await signedInElsewhere(browser, user, baseURL!)
 		await openSettings(page)
 
 		const sessions = page.getByRole('region', { name: 'Where you are signed in' }).getByRole('listitem')
@@ -177,9 +177,7 @@ test.describe('settings', () => {
 		await expect(page).toHaveURL(/\/tasks$/)
 	})
 
-	test('deletes the account after the password is typed, then signs out', async ({ page }) => {
-		const user = newUser('Leaving Soon')
-		await signUp(page, user)
+	test('deletes the account after the password is typed, then signs out', async ({ page, user }) => {
 		await openSettings(page)
 		const region = page.getByRole('region', { name: 'Delete account' })
 		await region.getByLabel('Password').fill('wrong password')

@@ -3,8 +3,8 @@
  * single violation. Only the js project runs this file (playwright.config.ts):
  * without scripts there is nothing for the policy to block.
  */
-import { expect, test, type Page } from '@playwright/test'
-import { newUser, signUp } from './support.ts'
+import type { Page } from '@playwright/test'
+import { expect, newUser, test } from './support.ts'
 
 async function recordCspViolations(page: Page) {
 	const violations: string[] = []
@@ -19,14 +19,14 @@ async function recordCspViolations(page: Page) {
 	return violations
 }
 
-test('the app runs with JavaScript under its CSP without a single violation', async ({ page }) => {
+test('the app runs with JavaScript under its CSP without a single violation', async ({ page, signUpDirectly }) => {
 	const violations = await recordCspViolations(page)
 	await page.goto('/')
 	await page.getByRole('main').getByRole('link', { name: 'Sign up' }).click()
 	await expect(page).toHaveURL(/\/signup$/)
 	// Hydrated: client-side validation works.
 	const user = newUser('Csp Walker')
-	await signUp(page, user)
+	await signUpDirectly(page, user)
 	await page.getByRole('link', { name: 'Settings' }).click()
 	await expect(page).toHaveURL(/\/settings$/)
 	await page.getByLabel('Name').fill('Csp Walker Renamed')

@@ -2,8 +2,8 @@
  * Security headers, caching and input bounds on the production build (the
  * walk with zero CSP violations is in csp.js-only.spec.ts).
  */
-import { expect, test, type APIResponse } from '@playwright/test'
-import { newUser, signUp } from './support.ts'
+import type { APIResponse } from '@playwright/test'
+import { expect, newUser, test } from './support.ts'
 
 function expectBaseHeaders(response: APIResponse, what: string) {
 	const headers = response.headers()
@@ -67,8 +67,8 @@ test('pages with a token in their URL never send it to other sites and are not c
 	}
 })
 
-test('signed-in pages and auth responses are never cached', async ({ page, context }) => {
-	await signUp(page, newUser('No Cache'))
+test('signed-in pages and auth responses are never cached', async ({ page, context, signUpDirectly }) => {
+	await signUpDirectly(page, newUser('No Cache'))
 	for (const path of ['/tasks', '/settings', '/settings.data', '/api/auth/get-session']) {
 		const response = await context.request.get(path)
 		expect(response.headers()['cache-control'], path).toBe('no-store')
@@ -127,7 +127,7 @@ test('oversized and malformed requests get a clear 4xx, never a crash', async ({
 	expect(badJson.status()).toBeLessThan(500)
 })
 
-test('throttled form posts answer 429 with Retry-After, as a page and as data (issue 13)', async ({ page, request, baseURL }) => {
+test('throttled form posts answer 429 with Retry-After, as a page and as data (issue 13)', async ({ page, request, baseURL, signUpDirectly }) => {
 	const origin = new URL(baseURL!).origin
 	const email = `throttled-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
 	const wrongSignIn = (path: string) =>
@@ -143,7 +143,7 @@ test('throttled form posts answer 429 with Retry-After, as a page and as data (i
 		expect(Number(throttled.headers()['retry-after']), path).toBeGreaterThan(0)
 	}
 
-	await signUp(page, newUser('Retry After'))
+	await signUpDirectly(page, newUser('Retry After'))
 	const wrongPassword = (path: string) =>
 		page.request.post(path, {
 			headers: { origin },

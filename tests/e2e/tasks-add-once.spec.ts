@@ -5,8 +5,8 @@ its way (both projects) and the same
  * form body posted again after its answer was lost (what Reload → Resubmit
  * does without JavaScript) leave one task.
  */
-import { expect, test, type Page } from '@playwright/test'
-import { newUser, signUp } from './support.ts'
+import type { Page } from '@playwright/test'
+import { expect, newUser, test } from './support.ts'
 
 async function expectOneTask(page: Page, title: string) {
 	await page.goto('/tasks')
@@ -15,8 +15,8 @@ async function expectOneTask(page: Page, title: string) {
 	await expect(page.getByRole('link', { name: title, exact: true })).toHaveCount(1)
 }
 
-test('a second click on "Add task" while the first is still on its way adds the task once', async ({ page }) => {
-	await signUp(page, newUser('Grace Hopper'))
+test('a second click on "Add task" while the first is still on its way adds the task once', async ({ page, signUpDirectly }) => {
+	await signUpDirectly(page, newUser('Grace Hopper'))
 	const key = await page.locator('input[type="hidden"][name="idempotencyKey"]').getAttribute('value')
 	expect(key).toMatch(/^[0-9a-f-]{36}$/)
 	// The first submission reaches the app, but its answer is slow: the user clicks again.
@@ -56,8 +56,8 @@ test.describe('without JavaScript (in both projects)', () => {
 	// A document POST (that Reload → Resubmit sends again) only exists without JavaScript.
 	test.use({ javaScriptEnabled: false })
 
-	test('the answer of an add is lost and the same form is posted again: one task', async ({ page, baseURL }) => {
-		await signUp(page, newUser('Katherine Johnson'))
+	test('the answer of an add is lost and the same form is posted again: one task', async ({ page, baseURL, signUpDirectly }) => {
+		await signUpDirectly(page, newUser('Katherine Johnson'))
 		const bodies: string[] = []
 		await page.route('**/tasks', async (route) => {
 			const request = route.request()

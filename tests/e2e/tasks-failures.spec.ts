@@ -13,8 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { expect, test } from '@playwright/test'
-import { newUser } from './support.ts'
+import { expect, newUser, test } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -104,18 +103,12 @@ test.afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-test('the task API stopped mid-session: a friendly error, input kept, recovery when it is back', async ({ page }) => {
+test('the task API stopped mid-session: a friendly error, input kept, recovery when it is back', async ({ page, signUpDirectly }) => {
 	test.setTimeout(180_000)
-	await page.goto(`http://localhost:${appPort}/`)
 	const base = `http://localhost:${appPort}`
-	await page.goto(`${base}/signup`)
 	const user = newUser('Ada Lovelace')
-	// signUp() navigates relative to the shared baseURL: use absolute URLs here.
-	await page.getByLabel('Name').fill(user.name)
-	await page.getByLabel('Email').fill(user.email)
-	await page.getByLabel('Password', { exact: true }).fill(user.password)
-	await page.getByLabel('Confirm password').fill(user.password)
-	await page.getByRole('button', { name: 'Create account' }).click()
+	// This spec's own app, not the shared baseURL.
+	await signUpDirectly(page, user, base)
 	await expect(page).toHaveURL(`${base}/tasks`)
 	await page.getByLabel('Title').fill('Before the outage')
 	await page.getByRole('button', { name: 'Add task' }).click()
@@ -144,16 +137,11 @@ test('the task API stopped mid-session: a friendly error, input kept, recovery w
 	await expect(page.getByRole('alert')).toHaveCount(0)
 })
 
-test('a token the API rejects: one fresh token, then 503 "unavailable", still signed in', async ({ page }) => {
+test('a token the API rejects: one fresh token, then 503 "unavailable", still signed in', async ({ page, signUpDirectly }) => {
 	test.setTimeout(180_000)
 	const base = `http://localhost:${appPort}`
-	await page.goto(`${base}/signup`)
 	const user = newUser('Grace Hopper')
-	await page.getByLabel('Name').fill(user.name)
-	await page.getByLabel('Email').fill(user.email)
-	await page.getByLabel('Password', { exact: true }).fill(user.password)
-	await page.getByLabel('Confirm password').fill(user.password)
-	await page.getByRole('button', { name: 'Create account' }).click()
+	await signUpDirectly(page, user, base)
 	await expect(page).toHaveURL(`${base}/tasks`)
 	await page.getByLabel('Title').fill('Kept through the fault')
 	await page.getByRole('button', { name: 'Add task' }).click()

@@ -3,8 +3,8 @@
  * flow of issue 4, and a crawl of everything the browser received during it
  * for a JWT-shaped string.
  */
-import { expect, test, type Page, type Response } from '@playwright/test'
-import { newUser, signIn, signOut, signUp } from './support.ts'
+import type { Page, Response } from '@playwright/test'
+import { expect, newUser, signIn, signOut, test } from './support.ts'
 
 const JWT_SHAPED = /eyJ[\w-]+\.[\w-]+\.[\w-]+/
 
@@ -47,11 +47,12 @@ test('tasks: add, validate, toggle, filter, search, edit, delete, clear, sign ou
 	page,
 	browser,
 	baseURL,
+	signUpDirectly,
 }, testInfo) => {
 	const jsEnabled = testInfo.project.name === 'js'
 	const seen = recordResponses(page)
 	const ada = newUser('Ada Lovelace')
-	await signUp(page, ada)
+	await signUpDirectly(page, ada)
 	await expect(page.getByRole('heading', { level: 1, name: 'Hello, Ada Lovelace' })).toBeVisible()
 	await expect(page.getByText('You have no tasks yet')).toBeVisible()
 
@@ -167,7 +168,7 @@ test('tasks: add, validate, toggle, filter, search, edit, delete, clear, sign ou
 	const context = await browser.newContext({ javaScriptEnabled: jsEnabled })
 	const other = await context.newPage()
 	const otherSeen = recordResponses(other)
-	await signUp(other, newUser('Grace Hopper'))
+	await signUpDirectly(other, newUser('Grace Hopper'))
 	await expect(other.getByText('You have no tasks yet')).toBeVisible()
 	const response = await other.goto(taskUrl)
 	expect(response?.status()).toBe(404)

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { startApi, type RunningApi } from '../../server/test-support.ts'
+import { startApi, type RunningApi } from '../api/test-support.ts'
 
 const BETTER_AUTH_URL = 'http://localhost:3000'
 // The app's key set, served the way the app serves it; the app's modules

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, test } from 'vitest'
 import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { startApi, type RunningApi } from '../../server/test-support.ts'
+import { startApi, type RunningApi } from '../api/test-support.ts'
 
 const LIMITS = { maxTasksPerUser: 5, createsPerMinute: 3 }
 

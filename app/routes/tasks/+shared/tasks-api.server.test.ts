@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { RouterContextProvider } from 'react-router'
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { onTestDatabaseTeardown } from '../../../../tests/support/fresh-database.ts'
-import { startApi, type RunningApi } from '../../../../server/test-support.ts'
+import { startApi, type RunningApi } from '../../../../tests/api/test-support.ts'
 
 type Mode = 'forward' | 'hang' | 'error-500' | 'reject-401' | 'reject-first-401' | 'drop' | 'lose-first-answer' | 'error-first-503'
 let mode: Mode = 'forward'

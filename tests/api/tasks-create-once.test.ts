@@ -7,9 +7,9 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Task } from '../common/tasks-contract.ts'
-import { deleteExpiredRows } from './cleanup.ts'
-import { task, taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
+import type { Task } from '../../common/tasks-contract.ts'
+import { deleteExpiredRows } from '../../server/cleanup.ts'
+import { task, taskCreateRate, taskIdempotencyKey } from '../../server/db/schema.ts'
 import {
 	call,
 	makeSigningKey,

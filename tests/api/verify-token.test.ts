@@ -7,8 +7,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
-import { AUDIENCE, ISSUER, makeSigningKey, signToken, type SigningKey } from '../test-support.ts'
-import { createTokenVerifier, type VerifierOptions } from './verify-token.ts'
+import { AUDIENCE, ISSUER, makeSigningKey, signToken, type SigningKey } from './test-support.ts'
+import { createTokenVerifier, type VerifierOptions } from '../../server/auth/verify-token.ts'
 
 type KeyServer = {
 	url: string

@@ -4,7 +4,7 @@
  * users, and the problem+json answers.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Task, TaskList } from '../common/tasks-contract.ts'
+import type { Task, TaskList } from '../../common/tasks-contract.ts'
 import {
 	call,
 	makeSigningKey,
@@ -576,6 +576,30 @@ describe('HTTP behaviour', () => {
 		}
 	})
 
+	test('a route added to the app answers 405 with Allow for other methods, with no second edit', async () => {
+		const { token } = await newUser()
+		const extended = await startApi({
+			jwksUrl: jwks.url,
+			sharing: api,
+			extend: (app) => {
+				app.get('/v1/reports/:id', (c) => c.json({ id: c.req.param('id') }))
+				app.put('/v1/reports/:id', (c) => c.json({ id: c.req.param('id') }))
+			},
+		})
+		try {
+			expect((await call(extended, 'GET', '/v1/reports/r1', { token })).status).toBe(200)
+			for (const auth of [{ token }, {}]) {
+				const response = await call(extended, 'POST', '/v1/reports/r1', auth)
+				await expectProblem(response, 405)
+				expect(response.headers.get('allow')).toBe('GET, HEAD, PUT')
+			}
+			const line = extended.logs.find((entry) => entry.method === 'POST' && entry.status === 405)
+			expect(line).toMatchObject({ route: '/v1/reports/:id' })
+		} finally {
+			await extended.close()
+		}
+	})
+
 	test('security headers and a request id on every response', async () => {
 		const { token } = await newUser()
 		const responses = [
@@ -592,6 +616,9 @@ describe('HTTP behaviour', () => {
 			expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'")
 			expect(response.headers.get('referrer-policy')).toBe('no-referrer')
 			expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+			expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin')
+			expect(response.headers.get('x-frame-options')).toBe('DENY')
+			expect(response.headers.get('strict-transport-security')).toBeNull()
 			expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
 			expect(response.headers.get('access-control-allow-origin')).toBeNull()
 		}
@@ -609,6 +636,12 @@ describe('HTTP behaviour', () => {
 		// A request id that could forge log content is replaced.
 		const odd = await call(api, 'GET', '/healthz', { headers: { 'x-request-id': 'a b\tc"' } })
 		expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+		for (const safe of ['trace.1:span@host', 'A_b-9']) {
+			expect((await call(api, 'GET', '/healthz', { headers: { 'x-request-id': safe } })).headers.get('x-request-id')).toBe(safe)
+		}
+		for (const unsafe of ['abc=', 'x'.repeat(129)]) {
+			expect((await call(api, 'GET', '/healthz', { headers: { 'x-request-id': unsafe } })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+		}
 	})
 
 	test('/healthz and /openapi.json without a token; the document describes every endpoint', async () => {

@@ -9,13 +9,13 @@ import path from 'node:path'
 import { serve } from '@hono/node-server'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import { pino } from 'pino'
-import { onTestDatabaseTeardown } from '../tests/support/fresh-database.ts'
-import { openDatabase, type OpenedDatabase } from '../common/database.ts'
-import { REDACTED_PATHS } from '../common/logger.ts'
-import { createApp } from './app.ts'
-import { createTokenVerifier } from './auth/verify-token.ts'
-import { schema, type TasksSchema } from './db/schema.ts'
-import type { TaskLimits } from './tasks/limits.ts'
+import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import { openDatabase, type OpenedDatabase } from '../../common/database.ts'
+import { REDACTED_PATHS } from '../../common/logger.ts'
+import { createApp } from '../../server/app.ts'
+import { createTokenVerifier } from '../../server/auth/verify-token.ts'
+import { schema, type TasksSchema } from '../../server/db/schema.ts'
+import type { TaskLimits } from '../../server/tasks/limits.ts'
 
 export const ISSUER = 'http://localhost:3000'
 /** Creating an embedded database is slow on a busy 2-core machine. */
@@ -105,6 +105,8 @@ export async function startApi(options: {
 	timeoutMs?: number
 	sharing?: RunningApi
 	limits?: TaskLimits
+	/** Adds routes to the app before it serves (e.g. to show a new route needs no second edit). */
+	extend?: (app: ReturnType<typeof createApp>) => void
 }): Promise<RunningApi> {
 	const ownDatabase = !options.sharing
 	const database =
@@ -137,6 +139,7 @@ export async function startApi(options: {
 		logger,
 		limits: options.limits,
 	})
+	options.extend?.(app)
 	const server = await new Promise<Server>((resolve) => {
 		const httpServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(httpServer as Server))
 	})
