@@ -54,9 +54,12 @@ export async function signOut(page: Page) {
  * signUp() leaves the page. `origin` defaults to the test's baseURL.
  */
 export async function createSession(page: Page, user: TestUser, origin: string) {
+	// Its own client address, as signUp() gives one (per-IP limits).
+	const clientIp = uniqueClientIp()
+	await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': clientIp })
 	const response = await page.context().request.post(new URL('/signup', origin).href, {
 		form: { name: user.name, email: user.email, password: user.password, confirmPassword: user.password },
-		headers: { Origin: new URL(origin).origin },
+		headers: { Origin: new URL(origin).origin, 'x-forwarded-for': clientIp },
 		maxRedirects: 0,
 	})
 	await expectSignedIn(page, response, origin)
