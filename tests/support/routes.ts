@@ -1,11 +1,10 @@
 /**
  * Runs a route module's loader or action the way React Router does on the
- * server: through the root middleware (CSRF guard, session), with a real
+ * server: through the root middleware's session resolution, with a real
  * Request, a real database and the real Better Auth instance. Returns the
  * final Response and, for data responses, the payload the UI would get.
  */
 import { RouterContextProvider, type MiddlewareFunction } from 'react-router'
-import { csrfMiddleware } from '../../app/lib/csrf-middleware.server.ts'
 import { clientIpContext } from '../../app/lib/request-context.server.ts'
 import { sessionMiddleware } from '../../app/lib/session.server.ts'
 
@@ -38,7 +37,8 @@ export async function runRoute<T = any>(
 	const context = new RouterContextProvider()
 	context.set(clientIpContext, ip)
 	let payload: T | undefined
-	const middlewares: MiddlewareFunction<Response>[] = [csrfMiddleware, sessionMiddleware]
+	// Cross-site refusal is the HTTP server's: tests/e2e (hardening, auth).
+	const middlewares: MiddlewareFunction<Response>[] = [sessionMiddleware]
 	const invoke = async (): Promise<Response> => {
 		try {
 			const result = await handler({ request, params, context })
