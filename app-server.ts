@@ -1,20 +1,33 @@
 /**
- * The app's production HTTP server (`npm run start:app`, built to
- * build/app-server.js): static assets, compression, one JSON log line per
- * request, the client IP (honouring TRUST_PROXY), then React Router.
- * Everything about auth lives in the React Router app itself (app/).
+ * The app's HTTP server, in development and production alike: one JSON log
+ * line per request, the fixed security headers (helmet), 405 for methods the
+ * app does not answer, the cross-site POST refusal, body limits, the client
+ * IP (honouring TRUST_PROXY), re-signing of auth cookies during a secret
+ * rotation, then React Router. Everything about auth lives in the React
+ * Router app itself (app/).
+ *
+ * - Production (`npm run start:app`, bundled to build/app-server.js):
+ *   compression, the built assets, and the build beside this file.
+ * - Development (`npm run dev`, NODE_ENV=development, run with tsx): Vite in
+ *   middleware mode serves the modules with HMR (its websocket shares this
+ *   server's port) and React Router's build comes from Vite, reloaded on
+ *   change.
+ *
  * /healthz and /readyz (app/routes) are logged at debug level only. On
  * SIGTERM/SIGINT it stops accepting connections, answers /readyz with 503
  * while in-flight requests finish (up to 10 s), closes the database pool and
  * exits 0.
  */
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@react-router/express'
 import compression from 'compression'
 import express from 'express'
+import helmet from 'helmet'
 import { RouterContextProvider, type RouterContext, type ServerBuild } from 'react-router'
+import type { ViteDevServer } from 'vite'
 import { trackConnections } from './common/graceful-stop.ts'
 import { createLogger } from './common/logger.ts'
 import {
@@ -26,7 +39,8 @@ import {
 import { readAppEnv } from './app/lib/env.server.ts'
 import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from './app/lib/http-methods.server.ts'
 import {
-	baseSecurityHeaders,
+	FIXED_SECURITY_HEADER_NAMES,
+	fixedSecurityHeaders,
 	MAX_AUTH_BODY_BYTES,
 	MAX_BODY_BYTES,
 	NON_DOCUMENT_CSP,
@@ -37,27 +51,43 @@ const log = createLogger('taskwell-app')
 const SHUTDOWN_GRACE_MS = 10_000
 /** Asked every few seconds by load balancers: not worth an info line each. */
 const HEALTH_PATHS = new Set(['/healthz', '/readyz'])
-// This file is bundled to <build>/app-server.js, beside React Router's output.
+// Production: this file is bundled to <build>/app-server.js, beside React
+// Router's output.
 const buildDir = path.dirname(fileURLToPath(import.meta.url))
+
+/** What the server takes from the app's server entry (app/entry.server.tsx). */
+type EntryExports = {
+	clientIpContext: RouterContext<string | null>
+	requestIdContext: RouterContext<string | null>
+	userIdContext: RouterContext<string | null>
+	closeDatabase: () => Promise<void>
+}
+const entryOf = (build: ServerBuild) => build.entry.module as unknown as EntryExports
 
 async function main() {
 	// Fail fast, naming the variable, before anything is loaded.
 	const appEnv = readAppEnv()
-	const build = (await import(
-		pathToFileURL(path.join(buildDir, 'server/index.js')).href
-	)) as ServerBuild
-	// The same context keys the routes read (see app/entry.server.tsx).
-	const { clientIpContext, requestIdContext, userIdContext, closeDatabase } = build.entry.module as unknown as {
-		clientIpContext: RouterContext<string | null>
-		requestIdContext: RouterContext<string | null>
-		userIdContext: RouterContext<string | null>
-		closeDatabase: () => Promise<void>
-	}
-	let stopping = false
-	const securityHeaders = baseSecurityHeaders({ https: appEnv.isHttps })
-
+	const isDev = appEnv.NODE_ENV === 'development'
 	const app = express()
-	app.disable('x-powered-by')
+	const server = createServer(app)
+	// Development: Vite serves the modules; its HMR websocket rides on this
+	// server (no second port). Production never loads Vite.
+	const vite: ViteDevServer | undefined = isDev
+		? await import('vite').then((v) =>
+				v.createServer({ server: { middlewareMode: true, hmr: { server } }, appType: 'custom' }),
+			)
+		: undefined
+	const productionBuild = vite
+		? undefined
+		: ((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild)
+	/** React Router's build: from Vite in dev (fresh after a change), else the one built. */
+	const loadBuild = async (): Promise<ServerBuild> =>
+		productionBuild ?? ((await vite!.ssrLoadModule('virtual:react-router/server-build')) as ServerBuild)
+	// The request log reads the user id with the same context key the routes
+	// set (the build's own module instance; see app/entry.server.tsx).
+	let loadedEntry = productionBuild ? entryOf(productionBuild) : undefined
+	let stopping = false
+
 	// Behind a load balancer, X-Forwarded-For says who the client is; without
 	// one, a client could forge it, so it is ignored unless TRUST_PROXY is on.
 	app.set('trust proxy', appEnv.TRUST_PROXY)
@@ -78,7 +108,7 @@ async function main() {
 					route: req.path,
 					status: res.statusCode,
 					durationMs: Number(process.hrtime.bigint() - start) / 1e6,
-					userId: routerContext?.get(userIdContext) ?? undefined,
+					userId: (loadedEntry && routerContext?.get(loadedEntry.userIdContext)) ?? undefined,
 				},
 				'request',
 			)
@@ -87,8 +117,8 @@ async function main() {
 	})
 	// Every response carries these, static files and early refusals too;
 	// React Router's own responses replace the CSP with the page's (nonce).
-	app.use((req, res, next) => {
-		for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
+	app.use(helmet(fixedSecurityHeaders({ https: appEnv.isHttps })))
+	app.use((_req, res, next) => {
 		res.setHeader('Content-Security-Policy', NON_DOCUMENT_CSP)
 		next()
 	})
@@ -104,8 +134,9 @@ async function main() {
 		log.warn({ method: req.method, path: req.path }, 'method not allowed')
 		res.status(405).set({ allow: ALLOW_HEADER, 'cache-control': 'no-store' }).type('text/plain').send(METHOD_NOT_ALLOWED_MESSAGE)
 	})
-	// Refuse cross-site POSTs before React Router sees them (its own check
-	// would answer 400); the root middleware checks again for every route.
+	// The one cross-site check: refuse cross-site POSTs before anything
+	// reads them (React Router's own check would answer 400, and only for
+	// actions).
 	const origins = allowedOrigins(appEnv.BETTER_AUTH_URL)
 	app.use((req, res, next) => {
 		if (isSafeMethod(req.method) || isSameOriginRequest({ headers: { get: (name) => req.get(name) } }, origins)) {
@@ -131,23 +162,32 @@ async function main() {
 		next()
 	})
 	app.use(compression())
-	app.use(
-		'/assets',
-		express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }),
-	)
-	app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }))
+	if (vite) {
+		app.use(vite.middlewares)
+	} else {
+		app.use(
+			'/assets',
+			express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }),
+		)
+		app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }))
+	}
 	const handleWithReactRouter = createRequestHandler({
-		build,
-		mode: 'production',
-		getLoadContext(req, res) {
+		build: loadBuild,
+		mode: isDev ? 'development' : 'production',
+		async getLoadContext(req, res) {
+			// The same context keys the routes read (see app/entry.server.tsx).
+			const entry = entryOf(await loadBuild())
+			loadedEntry = entry
 			const context = new RouterContextProvider()
 			res.locals.routerContext = context
-			context.set(clientIpContext, req.ip ?? null)
-			context.set(requestIdContext, String(res.locals.requestId))
+			context.set(entry.clientIpContext, req.ip ?? null)
+			context.set(entry.requestIdContext, String(res.locals.requestId))
 			return context
 		},
 	})
-	const replaceable = new Set([...Object.keys(securityHeaders), 'Content-Security-Policy'].map((name) => name.toLowerCase()))
+	const replaceable = new Set(
+		[...FIXED_SECURITY_HEADER_NAMES, 'Content-Security-Policy'].map((name) => name.toLowerCase()),
+	)
 	// During a rotation of BETTER_AUTH_SECRET (BETTER_AUTH_SECRETS), auth
 	// cookies signed with an older secret are re-signed for the request, so
 	// nobody is signed out by the rotation.
@@ -178,8 +218,11 @@ async function main() {
 		return handleWithReactRouter(req, res, next)
 	})
 
-	const server = app.listen(appEnv.PORT, appEnv.HOST ?? '::', () => {
-		log.info({ port: appEnv.PORT }, `Taskwell app listening on http://localhost:${appEnv.PORT}`)
+	server.listen(appEnv.PORT, appEnv.HOST ?? '::', () => {
+		log.info(
+			{ port: appEnv.PORT, mode: isDev ? 'development' : 'production' },
+			`Taskwell app listening on http://localhost:${appEnv.PORT}`,
+		)
 	})
 	server.keepAliveTimeout = 65_000
 	const connections = trackConnections(server)
@@ -190,7 +233,9 @@ async function main() {
 		log.info({ signal }, 'shutting down: finishing in-flight requests')
 		const { forced } = await connections.stop(SHUTDOWN_GRACE_MS)
 		if (forced) log.warn('in-flight requests did not finish in time; their connections were closed')
-		await closeDatabase().catch((error: unknown) => log.error({ err: error }, 'closing the database failed'))
+		await vite?.close().catch((error: unknown) => log.error({ err: error }, 'closing Vite failed'))
+		// Dev: the app's modules are loaded by the first request only.
+		if (loadedEntry) await loadedEntry.closeDatabase().catch((error: unknown) => log.error({ err: error }, 'closing the database failed'))
 		log.info('stopped')
 		process.exit(0)
 	}

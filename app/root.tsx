@@ -12,17 +12,16 @@ import { z } from 'zod'
 import type { Route } from './+types/root'
 import { useNonce } from './components/nonce.tsx'
 import { SignOutForm } from './components/sign-out-form.tsx'
-import { csrfMiddleware } from './lib/csrf-middleware.server.ts'
 import { createSecurityHeadersMiddleware } from './lib/security-headers.server.ts'
 import { getUser, sessionMiddleware } from './lib/session.server.ts'
 import stylesUrl from './styles.css?url'
 
-// Security headers first, so even a refused request gets them.
+// Security headers first, so even a refused request gets them. Cross-site
+// POSTs never get here: the HTTP server (app-server.ts) refuses them.
 export const middleware: Route.MiddlewareFunction[] = [
 	createSecurityHeadersMiddleware({
 		userIdOf: async (request, context) => (await getUser(request, context))?.id,
 	}),
-	csrfMiddleware,
 	sessionMiddleware,
 ]
 

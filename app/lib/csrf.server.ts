@@ -4,10 +4,10 @@
  * `Sec-Fetch-Site: same-origin`, or without both its Referer's origin. A
  * request with none of them is refused too: browsers always send one.
  *
- * The same check runs in three places, all before any action: the Node
- * server (app-server.ts), the Vite dev server (vite.config.ts), and the root
- * route's middleware (csrf-middleware.server.ts). The first two are needed
- * because React Router's own origin check would otherwise answer 400 first.
+ * It runs once, in the HTTP server (app-server.ts, in dev and production
+ * alike), for every request before anything reads it: before React Router,
+ * whose own origin check would otherwise answer 400 (and for actions only),
+ * and before Better Auth.
  */
 import { isLoopbackUrl } from '../../common/env.ts'
 
@@ -54,10 +54,3 @@ export function allowedOrigins(baseUrl: string): string[] {
 }
 
 export const CROSS_SITE_REFUSAL = 'Cross-site request refused.'
-
-export function crossSiteRefusal(): Response {
-	return new Response(CROSS_SITE_REFUSAL, {
-		status: 403,
-		headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-	})
-}

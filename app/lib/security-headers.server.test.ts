@@ -1,3 +1,6 @@
+import { IncomingMessage, ServerResponse } from 'node:http'
+import { Socket } from 'node:net'
+import helmet from 'helmet'
 import { RouterContextProvider } from 'react-router'
 import { describe, expect, test } from 'vitest'
 import {
@@ -5,6 +8,8 @@ import {
 	contentSecurityPolicy,
 	createNonce,
 	createSecurityHeadersMiddleware,
+	FIXED_SECURITY_HEADER_NAMES,
+	fixedSecurityHeaders,
 	isPrivateResponse,
 	MAX_BODY_BYTES,
 	NON_DOCUMENT_CSP,
@@ -71,6 +76,35 @@ describe('caching and body limits', () => {
 	})
 })
 
+describe('the fixed headers (helmet, on every response of the HTTP server)', () => {
+	function headersOf(https: boolean) {
+		const req = new IncomingMessage(new Socket())
+		const res = new ServerResponse(req)
+		res.setHeader('X-Powered-By', 'Express')
+		let passed = false
+		helmet(fixedSecurityHeaders({ https }))(req, res, () => {
+			passed = true
+		})
+		expect(passed).toBe(true)
+		return res.getHeaders()
+	}
+
+	test('over http: exactly nosniff, the referrer policy, COOP and X-Frame-Options', () => {
+		expect(headersOf(false)).toEqual({
+			'x-content-type-options': 'nosniff',
+			'referrer-policy': 'strict-origin-when-cross-origin',
+			'cross-origin-opener-policy': 'same-origin',
+			'x-frame-options': 'DENY',
+		})
+	})
+
+	test('over https: HSTS too', () => {
+		const headers = headersOf(true)
+		expect(headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
+		expect(Object.keys(headers).sort()).toEqual(FIXED_SECURITY_HEADER_NAMES.map((name) => name.toLowerCase()).sort())
+	})
+})
+
 describe('the middleware', () => {
 	const middleware = createSecurityHeadersMiddleware({ userIdOf: async () => 'user-1' })
 	async function run(request: Request, next: () => Promise<Response>) {
@@ -87,11 +121,10 @@ describe('the middleware', () => {
 		seen = context.get(nonceContext)
 		expect(seen).toBeTruthy()
 		expect(response.headers.get('content-security-policy')).toContain(`'nonce-${seen}'`)
-		expect(response.headers.get('x-content-type-options')).toBe('nosniff')
-		expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
-		expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+		// The fixed headers are the HTTP server's (tested above and in
+		// tests/e2e/hardening.spec.ts): set once, not here again.
+		expect(response.headers.get('x-content-type-options')).toBeNull()
 		expect(response.headers.get('cache-control')).toBe('no-store')
-		expect(response.headers.get('strict-transport-security')).toBeNull()
 		expect(context.get(userIdContext)).toBe('user-1')
 	})
 
@@ -112,7 +145,7 @@ describe('the middleware', () => {
 		)
 		expect(response.status).toBe(413)
 		expect(reached).toBe(false)
-		expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+		expect(response.headers.get('content-security-policy')).toBe(NON_DOCUMENT_CSP)
 	})
 })
 

@@ -1,20 +1,25 @@
 /**
- * Response hardening for everything React Router answers (documents, `.data`
- * requests, resource routes such as /api/auth/*); app-server.ts adds the
- * same headers to static files and to its own early refusals.
+ * Response hardening.
  *
- * - Content-Security-Policy, enforced, with a fresh nonce per request for
- *   React Router's inline scripts (entry.server.tsx reads it from
- *   nonceContext and hands it to <ServerRouter> and renderToPipeableStream).
- * - nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS on https.
+ * - The fixed headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy,
+ *   X-Frame-Options, HSTS on https) are set once, on every response, by the
+ *   HTTP server (app-server.ts, in dev and production) through helmet with
+ *   fixedSecurityHeaders() below, with NON_DOCUMENT_CSP as the fallback CSP.
+ * - For everything React Router answers (documents, `.data` requests,
+ *   resource routes such as /api/auth/*), the root middleware below sets the
+ *   Content-Security-Policy: a page's, enforced, with a fresh nonce per
+ *   request for React Router's inline scripts (entry.server.tsx reads it from
+ *   nonceContext and hands it to <ServerRouter> and renderToPipeableStream),
+ *   the strict one for anything else.
  * - Cache-Control: no-store on every response that is about a signed-in
  *   user or an auth exchange (see isPrivateResponse).
- * - An upper bound on request bodies (413), for `react-router dev` too.
+ * - An upper bound on request bodies (413).
  * - The signed-in user's id for the request log line (userIdContext).
  *
  * No database or auth imports here: app-server.ts bundles this file too.
  */
 import { randomBytes } from 'node:crypto'
+import type { HelmetOptions } from 'helmet'
 import { createContext, type MiddlewareFunction } from 'react-router'
 import { getEnv } from './env.server.ts'
 
@@ -53,16 +58,43 @@ export function contentSecurityPolicy(nonce: string, { dev = false, https = fals
 	return policy.join('; ')
 }
 
-/** Headers every response of the app carries, whatever produced it. */
-export function baseSecurityHeaders({ https = false } = {}): Record<string, string> {
+/**
+ * helmet's options for the headers every response of the app carries,
+ * whatever produced it: exactly these, nothing helmet would add by default.
+ * X-Content-Type-Options: nosniff, Referrer-Policy:
+ * strict-origin-when-cross-origin (a page may set a stricter one),
+ * Cross-Origin-Opener-Policy: same-origin, X-Frame-Options: DENY, and on
+ * https Strict-Transport-Security: max-age=31536000; includeSubDomains.
+ * The CSP is not among them: each response gets its own (see above).
+ */
+export function fixedSecurityHeaders({ https = false } = {}): HelmetOptions {
 	return {
-		'X-Content-Type-Options': 'nosniff',
-		'Referrer-Policy': 'strict-origin-when-cross-origin',
-		'Cross-Origin-Opener-Policy': 'same-origin',
-		'X-Frame-Options': 'DENY',
-		...(https ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+		contentSecurityPolicy: false,
+		crossOriginEmbedderPolicy: false,
+		crossOriginOpenerPolicy: { policy: 'same-origin' },
+		crossOriginResourcePolicy: false,
+		originAgentCluster: false,
+		referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+		strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true, preload: false } : false,
+		xContentTypeOptions: true,
+		xDnsPrefetchControl: false,
+		xDownloadOptions: false,
+		xFrameOptions: { action: 'deny' },
+		xPermittedCrossDomainPolicies: false,
+		// Removes X-Powered-By.
+		xPoweredBy: true,
+		xXssProtection: false,
 	}
 }
+
+/** The names of the headers above, which React Router's responses may override. */
+export const FIXED_SECURITY_HEADER_NAMES = [
+	'X-Content-Type-Options',
+	'Referrer-Policy',
+	'Cross-Origin-Opener-Policy',
+	'X-Frame-Options',
+	'Strict-Transport-Security',
+] as const
 
 /** A strict policy for anything that is not an HTML page of the app. */
 export const NON_DOCUMENT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -94,14 +126,14 @@ export function bodyTooLarge(request: Request): boolean {
 }
 
 /**
- * The headers of an HTML page rendered with `nonce` (entry.server.tsx sets
- * them itself, so pages rendered without the root middleware, such as the
- * 404 page, have them too).
+ * The Content-Security-Policy of an HTML page rendered with `nonce`
+ * (entry.server.tsx sets it itself, so pages rendered without the root
+ * middleware, such as the 404 page, have it too). The fixed headers come
+ * from the HTTP server.
  */
 export function documentSecurityHeaders(nonce: string): Record<string, string> {
 	const env = getEnv()
 	return {
-		...baseSecurityHeaders({ https: env.isHttps }),
 		'Content-Security-Policy': contentSecurityPolicy(nonce, {
 			dev: env.NODE_ENV === 'development',
 			https: env.isHttps,
@@ -149,13 +181,6 @@ export async function malformedBody(request: Request): Promise<Response | null> 
 }
 
 function applyHeaders(response: Response, request: Request, nonce: string) {
-	const env = getEnv()
-	for (const [name, value] of Object.entries(baseSecurityHeaders({ https: env.isHttps }))) {
-		// A page with a token in its URL sets a stricter one (same-origin:
-		// never sent to other sites, while its own POSTs keep their Origin).
-		if (name === 'Referrer-Policy' && response.headers.has(name)) continue
-		response.headers.set(name, value)
-	}
 	const isHtml = (response.headers.get('content-type') ?? '').startsWith('text/html')
 	if (!isHtml) response.headers.set('Content-Security-Policy', NON_DOCUMENT_CSP)
 	else if (!response.headers.has('Content-Security-Policy')) {

@@ -1,6 +1,6 @@
 /**
- * Better Auth's HTTP endpoints under /api/auth/*. The root middleware has
- * already refused cross-site POSTs. Only the allowlisted routes
+ * Better Auth's HTTP endpoints under /api/auth/*. The HTTP server
+ * (app-server.ts) has already refused cross-site POSTs. Only the allowlisted routes
  * (OPEN_AUTH_ROUTES in auth.server.ts: the task API's key set) reach Better
  * Auth; everything else is a 404 here, before Better Auth (or its rate
  * limiter) does any work. The browser never gets a JWT, a session token,

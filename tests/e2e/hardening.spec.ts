@@ -158,3 +158,57 @@ test('throttled form posts answer 429 with Retry-After, as a page and as data (i
 		expect(throttled.headers()['cache-control'], path).toBe('no-store')
 	}
 })
+
+// The one cross-site check is the HTTP server's (app-server.ts), before
+// React Router or Better Auth read anything; these were vitest assertions
+// against a copy of it in the root middleware (removed in issue 12).
+test('forged POSTs carrying a valid session cookie are refused with 403 by the server and change nothing', async ({ page, context, request, baseURL, user }) => {
+	const origin = new URL(baseURL!).origin
+	expect(user.email).toBeTruthy() // signed in by the fixture
+	const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+	const form = { 'content-type': 'application/x-www-form-urlencoded', cookie }
+	const forgeries: Array<[string, Record<string, string>]> = [
+		['evil Origin', { origin: 'https://evil.example' }],
+		['Origin: null', { origin: 'null' }],
+		['no Origin, Sec-Fetch-Site or Referer', {}],
+		['cross-site Referer', { referer: 'https://evil.example/page' }],
+		['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+	]
+	for (const [what, headers] of forgeries) {
+		const response = await request.post('/logout', { headers: { ...form, ...headers }, data: '', maxRedirects: 0 })
+		expect(response.status(), what).toBe(403)
+		expect(response.headersArray().filter((header) => header.name.toLowerCase() === 'set-cookie'), what).toEqual([])
+	}
+	const settings = await request.post('/settings', {
+		headers: { ...form, origin: 'https://evil.example' },
+		data: 'intent=revoke-other-sessions',
+		maxRedirects: 0,
+	})
+	expect(settings.status()).toBe(403)
+	// Still signed in.
+	await page.goto('/tasks')
+	await expect(page).toHaveURL(/\/tasks$/)
+
+	// A forged sign-up does not create an account either.
+	const forged = newUser('Forged Signup')
+	const signup = await request.post('/signup', {
+		headers: { origin: 'https://evil.example' },
+		form: { name: forged.name, email: forged.email, password: forged.password, confirmPassword: forged.password },
+		maxRedirects: 0,
+	})
+	expect(signup.status()).toBe(403)
+	const signIn = await request.post('/login', {
+		headers: { origin },
+		form: { email: forged.email, password: forged.password },
+		maxRedirects: 0,
+	})
+	expect(signIn.status()).toBe(401)
+
+	// Without Origin, a same-origin Referer is enough.
+	const signOut = await request.post('/logout', {
+		headers: { ...form, referer: `${origin}/tasks` },
+		data: '',
+		maxRedirects: 0,
+	})
+	expect(signOut.status()).toBe(302)
+})

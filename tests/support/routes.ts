@@ -1,7 +1,7 @@
 /**
  * Runs a route module's loader or action the way React Router does on the
  * server: through the real middleware of the routes the URL matches (the
- * root's: security headers, CSRF guard, session; the signed-in layout's:
+ * root's: security headers, session; the signed-in layout's:
  * session required, task API client), with a real Request, a real database
  * and the real Better Auth instance. Returns the final Response and, for data
  * responses, the payload the UI would get.
