@@ -128,6 +128,13 @@ async function main() {
 		if (!stopping) return next()
 		res.status(503).set({ 'cache-control': 'no-store', 'retry-after': '5' }).json({ status: 'stopping' })
 	})
+	// HTTP/1.1 requires Host, and React Router cannot build a URL without
+	// one: a health check or client that sends none gets a clear 400.
+	app.use((req, res, next) => {
+		if (req.headers.host) return next()
+		log.warn({ method: req.method, path: req.path }, 'request without a Host header')
+		res.status(400).set('cache-control', 'no-store').type('text/plain').send('A Host header is required.')
+	})
 	// TRACE, PUT, DELETE, …: 405 with Allow, static files included.
 	app.use((req, res, next) => {
 		if (isAllowedMethod(req.method)) return next()

@@ -15,6 +15,7 @@
  */
 import { createContext, redirect, type MiddlewareFunction } from 'react-router'
 import { auth } from './auth.server.ts'
+import { logger } from './logger.server.ts'
 import { loginRedirectUrl, DEFAULT_REDIRECT } from './redirect.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
 
@@ -47,6 +48,22 @@ export function authHeaders(request: Request, context: ContextReader): Headers {
 	return headers
 }
 
+/**
+ * The session could not be looked up (the database is down or restarting):
+ * a temporary server fault, answered 503 with Retry-After, never a 500 and
+ * never a sign-out. The error is logged at warn, scrubbed of query values.
+ */
+function sessionStoreUnavailable(error: unknown): never {
+	logger.warn({ err: error }, 'session lookup failed: answering 503')
+	throw new Response(SESSION_UNAVAILABLE_MESSAGE, {
+		status: 503,
+		statusText: 'Service Unavailable',
+		headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' },
+	})
+}
+
+export const SESSION_UNAVAILABLE_MESSAGE = 'Taskwell is temporarily unavailable. Please try again in a moment.'
+
 function createHolder(request: Request, context: ContextReader): SessionHolder {
 	let pending: Promise<CurrentSession | null> | undefined
 	const holder: SessionHolder = {
@@ -54,10 +71,9 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 		load() {
 			pending ??= (async () => {
 				if (!request.headers.get('cookie')) return null
-				const { headers, response } = await auth.api.getSession({
-					headers: authHeaders(request, context),
-					returnHeaders: true,
-				})
+				const { headers, response } = await auth.api
+					.getSession({ headers: authHeaders(request, context), returnHeaders: true })
+					.catch((error: unknown) => sessionStoreUnavailable(error))
 				holder.setCookies.push(...headers.getSetCookie())
 				if (!response) return null
 				const { user, session } = response

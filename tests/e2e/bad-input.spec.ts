@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { APIRequestContext } from '@playwright/test'
+import { connect } from 'node:net'
 import { expect, newUser, test } from './support.ts'
 
 const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
@@ -87,6 +88,25 @@ test('TRACE and other unused methods: 405 with Allow, no stack trace, no error i
 	await expectLoggedCalmly(offset, client.ids, [])
 	const { lines } = await logLinesSince(offset)
 	expect(lines.some((line) => line.level === 40 && line.method === 'TRACE' && line.msg === 'method not allowed')).toBe(true)
+})
+
+test('an HTTP/1.0 request without a Host header (a bare health check): 400, not a 500', async ({ baseURL }) => {
+	// Node refuses HTTP/1.1 without Host itself; HTTP/1.0 (HAProxy's default
+	// check) gets through to the app.
+	const url = new URL(baseURL!)
+	const offset = await logSize()
+	for (const path of ['/readyz', '/login']) {
+		const head = await new Promise<string>((resolve, reject) => {
+			const socket = connect(Number(url.port), url.hostname, () => socket.write(`GET ${path} HTTP/1.0\r\n\r\n`))
+			let received = ''
+			socket.on('data', (chunk) => (received += chunk.toString('latin1')))
+			socket.on('end', () => resolve(received.split('\r\n')[0] ?? ''))
+			socket.on('error', reject)
+		})
+		expect(head, path).toMatch(/^HTTP\/1\.[01] 400 /)
+	}
+	const { lines } = await logLinesSince(offset)
+	expect(lines.filter((line) => (line.level ?? 0) >= 50)).toEqual([])
 })
 
 test('bad query strings and a body-less POST: a 4xx page, never a 500', async ({ page, context, baseURL, signUpDirectly }) => {

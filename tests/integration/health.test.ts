@@ -12,6 +12,9 @@ const { database, db } = await import('../../app/lib/db.server.ts')
 const { jwks } = await import('../../app/lib/db/schema.ts')
 const healthzRoute = await import('../../app/routes/healthz.ts')
 const readyzRoute = await import('../../app/routes/readyz.ts')
+const signupRoute = await import('../../app/routes/signup.tsx')
+const tasksRoute = await import('../../app/routes/tasks/index.tsx')
+const { cookieHeaderFrom, formPost } = await import('../support/routes.ts')
 
 let closed = false
 onTestDatabaseTeardown(async () => {
@@ -61,12 +64,25 @@ describe('GET /readyz', () => {
 		expect((await runRoute(readyzRoute.loader as never, get('/readyz'))).response.status).toBe(200)
 	})
 
-	test('the database gone: 503 naming it; /healthz still 200', async () => {
+	test('the database gone: 503 naming it; /healthz still 200; a signed-in page is 503, not 500', async () => {
+		const { response: signedUp } = await runRoute(
+			signupRoute.action as never,
+			formPost('/signup', { name: 'Ada', email: `ada-${Date.now()}@example.com`, password: 'correct horse battery', confirmPassword: 'correct horse battery' }),
+		)
+		expect(signedUp.status).toBe(302)
+		const cookie = cookieHeaderFrom(signedUp)
 		await database.close()
 		closed = true
 		const { response } = await runRoute(readyzRoute.loader as never, get('/readyz'))
 		expect(response.status).toBe(503)
 		expect(await response.json()).toMatchObject({ status: 'not ready', checks: { database: 'failing' } })
 		expect((await runRoute(healthzRoute.loader as never, get('/healthz'))).response.status).toBe(200)
+		// The session cannot be looked up: a temporary fault, not a crash
+		// and not a sign-out (no Set-Cookie).
+		const { response: page } = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+		expect(page.status).toBe(503)
+		expect(page.headers.get('retry-after')).toBe('5')
+		expect(page.headers.get('set-cookie')).toBeNull()
+		expect(await page.text()).toContain('temporarily unavailable')
 	})
 })
