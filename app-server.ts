@@ -28,24 +28,19 @@ import express from 'express'
 import helmet from 'helmet'
 import { RouterContextProvider, type RouterContext, type ServerBuild } from 'react-router'
 import type { ViteDevServer } from 'vite'
-import { trackConnections } from './common/graceful-stop.ts'
-import { createLogger } from './common/logger.ts'
-import {
-	allowedOrigins,
-	CROSS_SITE_REFUSAL,
-	isSafeMethod,
-	isSameOriginRequest,
-} from './app/lib/csrf.server.ts'
-import { readAppEnv } from './app/lib/env.server.ts'
-import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from './app/lib/http-methods.server.ts'
+import { trackConnections } from '#common/graceful-stop.ts'
+import { createLogger } from '#common/logger.ts'
+import { allowedOrigins, CROSS_SITE_REFUSAL, isSafeMethod, isSameOriginRequest } from '#app/lib/csrf.server.ts'
+import { readAppEnv } from '#app/lib/env.server.ts'
+import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from '#app/lib/http-methods.server.ts'
 import {
 	FIXED_SECURITY_HEADER_NAMES,
 	fixedSecurityHeaders,
 	MAX_AUTH_BODY_BYTES,
 	MAX_BODY_BYTES,
 	NON_DOCUMENT_CSP,
-} from './app/lib/security-headers.server.ts'
-import { cookieSecrets, resignAuthCookies } from './app/lib/session-cookie-rotation.server.ts'
+} from '#app/lib/security-headers.server.ts'
+import { cookieSecrets, resignAuthCookies } from '#app/lib/session-cookie-rotation.server.ts'
 
 const log = createLogger('taskwell-app')
 const SHUTDOWN_GRACE_MS = 10_000
@@ -73,13 +68,9 @@ async function main() {
 	// Development: Vite serves the modules; its HMR websocket rides on this
 	// server (no second port). Production never loads Vite.
 	const vite: ViteDevServer | undefined = isDev
-		? await import('vite').then((v) =>
-				v.createServer({ server: { middlewareMode: true, hmr: { server } }, appType: 'custom' }),
-			)
+		? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true, hmr: { server } }, appType: 'custom' }))
 		: undefined
-	const productionBuild = vite
-		? undefined
-		: ((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild)
+	const productionBuild = vite ? undefined : ((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild)
 	/** React Router's build: from Vite in dev (fresh after a change), else the one built. */
 	const loadBuild = async (): Promise<ServerBuild> =>
 		productionBuild ?? ((await vite!.ssrLoadModule('virtual:react-router/server-build')) as ServerBuild)
@@ -172,10 +163,7 @@ async function main() {
 	if (vite) {
 		app.use(vite.middlewares)
 	} else {
-		app.use(
-			'/assets',
-			express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }),
-		)
+		app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }))
 		app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }))
 	}
 	const handleWithReactRouter = createRequestHandler({
@@ -192,9 +180,7 @@ async function main() {
 			return context
 		},
 	})
-	const replaceable = new Set(
-		[...FIXED_SECURITY_HEADER_NAMES, 'Content-Security-Policy'].map((name) => name.toLowerCase()),
-	)
+	const replaceable = new Set([...FIXED_SECURITY_HEADER_NAMES, 'Content-Security-Policy'].map((name) => name.toLowerCase()))
 	// During a rotation of BETTER_AUTH_SECRET (BETTER_AUTH_SECRETS), auth
 	// cookies signed with an older secret are re-signed for the request, so
 	// nobody is signed out by the rotation.
@@ -226,10 +212,7 @@ async function main() {
 	})
 
 	server.listen(appEnv.PORT, appEnv.HOST ?? '::', () => {
-		log.info(
-			{ port: appEnv.PORT, mode: isDev ? 'development' : 'production' },
-			`Taskwell app listening on http://localhost:${appEnv.PORT}`,
-		)
+		log.info({ port: appEnv.PORT, mode: isDev ? 'development' : 'production' }, `Taskwell app listening on http://localhost:${appEnv.PORT}`)
 	})
 	server.keepAliveTimeout = 65_000
 	const connections = trackConnections(server)

@@ -4,12 +4,7 @@ import { defineConfig } from 'vitest/config'
 // (loaders and actions) directly and calls them with real Requests.
 export default defineConfig({
 	test: {
-		include: [
-			'app/**/*.test.{ts,tsx}',
-			'common/**/*.test.ts',
-			'tests/api/**/*.test.ts',
-			'tests/integration/**/*.test.ts',
-		],
+		include: ['app/**/*.test.{ts,tsx}', 'common/**/*.test.ts', 'tests/api/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		setupFiles: ['./tests/support/fresh-database.ts'],
 		pool: 'forks',
 		testTimeout: 30_000,

@@ -6,12 +6,7 @@ import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable } from '@react-router/node'
 import { isbot } from 'isbot'
 import { renderToPipeableStream, type RenderToPipeableStreamOptions } from 'react-dom/server'
-import {
-	ServerRouter,
-	type EntryContext,
-	type HandleErrorFunction,
-	type RouterContextProvider,
-} from 'react-router'
+import { ServerRouter, type EntryContext, type HandleErrorFunction, type RouterContextProvider } from 'react-router'
 import { NonceProvider } from './components/nonce.tsx'
 import { startCleanup, stopCleanup } from './lib/cleanup.server.ts'
 import { database } from './lib/db.server.ts'
@@ -55,10 +50,7 @@ export default function handleRequest(
 		const userAgent = request.headers.get('user-agent')
 		const readyOption: keyof RenderToPipeableStreamOptions =
 			(userAgent && isbot(userAgent)) || routerContext.isSpaMode ? 'onAllReady' : 'onShellReady'
-		let timeoutId: ReturnType<typeof setTimeout> | undefined = setTimeout(
-			() => abort(),
-			streamTimeout + 1000,
-		)
+		let timeoutId: ReturnType<typeof setTimeout> | undefined = setTimeout(() => abort(), streamTimeout + 1000)
 		const { pipe, abort } = renderToPipeableStream(
 			<NonceProvider value={nonce}>
 				<ServerRouter context={routerContext} url={request.url} nonce={nonce} />
@@ -101,8 +93,5 @@ export default function handleRequest(
 
 export const handleError: HandleErrorFunction = (error, { request }) => {
 	if (request.signal.aborted) return
-	logger.error(
-		{ err: error, method: request.method, path: new URL(request.url).pathname },
-		'unhandled error in a loader or action',
-	)
+	logger.error({ err: error, method: request.method, path: new URL(request.url).pathname }, 'unhandled error in a loader or action')
 }

@@ -110,15 +110,11 @@ const agent = new Agent({ keepAlive: true, maxSockets: connections })
 function get(): Promise<{ status: number; ms: number; bytes: number }> {
 	const started = performance.now()
 	return new Promise((resolve, reject) => {
-		const req = request(
-			`${base}/v1/tasks`,
-			{ agent, headers: { authorization: `Bearer ${token}` } },
-			(res) => {
-				let bytes = 0
-				res.on('data', (chunk: Buffer) => (bytes += chunk.length))
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, bytes }))
-			},
-		)
+		const req = request(`${base}/v1/tasks`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+			let bytes = 0
+			res.on('data', (chunk: Buffer) => (bytes += chunk.length))
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, bytes }))
+		})
 		req.on('error', reject)
 		req.end()
 	})

@@ -74,11 +74,10 @@ delete env.DATABASE_URL
 delete env.BETTER_AUTH_SECRET
 
 let appStderr = ''
-const app: ChildProcess = spawn(
-	process.execPath,
-	['--import', './bench/count-queries.mjs', `${buildDir}/app-server.js`],
-	{ env, stdio: ['ignore', 'ignore', 'pipe'] },
-)
+const app: ChildProcess = spawn(process.execPath, ['--import', './bench/count-queries.mjs', `${buildDir}/app-server.js`], {
+	env,
+	stdio: ['ignore', 'ignore', 'pipe'],
+})
 app.stderr!.on('data', (chunk: Buffer) => {
 	appStderr += chunk.toString()
 })
@@ -190,8 +189,12 @@ try {
 	const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!
 	const n = latencies.length
 	console.log(`signed-in GET /tasks, 50 tasks, ${connections} connections, ${seconds}s (${n} requests, page ${firstSize} bytes)`)
-	console.log(`  ${(n / elapsed).toFixed(1)} req/s   p50 ${pct(50).toFixed(1)} ms   p90 ${pct(90).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms`)
-	console.log(`  per request: ${(queries / n).toFixed(2)} app database queries, ${((apiCalls - callsBefore) / n).toFixed(2)} task API calls, ${((tokens.size - tokensBefore) / n).toFixed(3)} token signings (${tokens.size - tokensBefore} in the run; ${tokens.size} in total including setup)`)
+	console.log(
+		`  ${(n / elapsed).toFixed(1)} req/s   p50 ${pct(50).toFixed(1)} ms   p90 ${pct(90).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms`,
+	)
+	console.log(
+		`  per request: ${(queries / n).toFixed(2)} app database queries, ${((apiCalls - callsBefore) / n).toFixed(2)} task API calls, ${((tokens.size - tokensBefore) / n).toFixed(3)} token signings (${tokens.size - tokensBefore} in the run; ${tokens.size} in total including setup)`,
+	)
 	agent.destroy()
 } finally {
 	for (const child of [app, api]) child.kill('SIGTERM')

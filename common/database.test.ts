@@ -4,8 +4,8 @@
  */
 import { sql } from 'drizzle-orm'
 import { afterAll, expect, test } from 'vitest'
-import { APP_MIGRATIONS } from '../app/lib/db.server.ts'
-import { schema } from '../app/lib/db/schema.ts'
+import { APP_MIGRATIONS } from '#app/lib/db.server.ts'
+import { schema } from '#app/lib/db/schema.ts'
 import { openDatabase, type OpenedDatabase } from './database.ts'
 
 const opened: Array<OpenedDatabase<typeof schema>> = []
@@ -27,9 +27,7 @@ function open() {
 }
 
 async function appliedMigrations(database: OpenedDatabase<typeof schema>) {
-	const result = await database.db.execute<{ count: number }>(
-		sql`select count(*)::int as count from drizzle.__drizzle_migrations_app`,
-	)
+	const result = await database.db.execute<{ count: number }>(sql`select count(*)::int as count from drizzle.__drizzle_migrations_app`)
 	const rows = Array.isArray(result) ? result : (result as { rows: Array<{ count: number }> }).rows
 	return rows[0]?.count
 }

@@ -13,10 +13,7 @@ import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 
-export type Database<TSchema extends Record<string, unknown>> = PgDatabase<
-	PgQueryResultHKT,
-	TSchema
->
+export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>
 
 export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
 	/** postgres:// URL; when undefined the embedded PGlite is used. */
@@ -82,9 +79,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 					await lockConnection`select pg_advisory_lock(${lockKey})`
 					await migrate(db, migrationConfig)
 				} finally {
-					await lockConnection`select pg_advisory_unlock(${lockKey})`.catch(
-						() => {},
-					)
+					await lockConnection`select pg_advisory_unlock(${lockKey})`.catch(() => {})
 					lockConnection.release()
 				}
 			},

@@ -35,9 +35,7 @@ export function parseEnv<TSchema extends z.ZodType>(
 		const variable = issue.path.length > 0 ? issue.path.join('.') : '(environment)'
 		return `  - ${variable}: ${issue.message}`
 	})
-	throw new EnvError(
-		`${serviceName} cannot start: invalid environment configuration.\n${lines.join('\n')}`,
-	)
+	throw new EnvError(`${serviceName} cannot start: invalid environment configuration.\n${lines.join('\n')}`)
 }
 
 /** Empty strings count as unset, as in most .env tooling. */
@@ -57,9 +55,7 @@ export const envFields = {
 		.min(1, 'must be between 1 and 65535')
 		.max(65535, 'must be between 1 and 65535'),
 	/** An http(s) URL without trailing slashes. */
-	httpUrl: z
-		.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-		.transform((value) => value.replace(/\/+$/, '')),
+	httpUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((value) => value.replace(/\/+$/, '')),
 	postgresUrl: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
 	booleanFlag: z
 		.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })

@@ -63,11 +63,7 @@ export function serializeError(error: unknown): unknown {
 	return scrubSerializedError(pino.stdSerializers.errWithCause(error))
 }
 
-export function createLogger(
-	service: string,
-	level = process.env.LOG_LEVEL ?? 'info',
-	destination?: DestinationStream,
-): Logger {
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
 	const options = {
 		name: service,
 		level,
@@ -77,7 +73,10 @@ export function createLogger(
 		hooks: {
 			// Messages too: libraries log error texts as plain strings.
 			logMethod(args: unknown[], method: (...args: unknown[]) => void) {
-				method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubQueryParams(arg) : arg)))
+				method.apply(
+					this,
+					args.map((arg) => (typeof arg === 'string' ? scrubQueryParams(arg) : arg)),
+				)
 			},
 		},
 		timestamp: pino.stdTimeFunctions.isoTime,

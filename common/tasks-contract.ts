@@ -17,9 +17,7 @@ export const TASK_LIST_MAX_LIMIT = 100
 export const TASK_SEARCH_MAX_LENGTH = 200
 
 export const TASK_PRIORITIES = ['low', 'normal', 'high'] as const
-export const taskPrioritySchema = z
-	.enum(TASK_PRIORITIES, { error: 'must be one of low, normal, high' })
-	.meta({ id: 'TaskPriority' })
+export const taskPrioritySchema = z.enum(TASK_PRIORITIES, { error: 'must be one of low, normal, high' }).meta({ id: 'TaskPriority' })
 export type TaskPriority = z.infer<typeof taskPrioritySchema>
 
 export const TASK_STATUSES = ['all', 'active', 'completed'] as const
@@ -46,8 +44,7 @@ export const calendarDateSchema = z.iso
 	.date({ error: 'must be a date (YYYY-MM-DD)' })
 	.refine((value) => !value.startsWith('0000'), 'must be a date (YYYY-MM-DD)')
 
-const stringError = (issue: { input: unknown }) =>
-	issue.input === undefined ? 'is required' : 'must be a string'
+const stringError = (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : 'must be a string')
 /** Postgres text cannot hold U+0000. */
 const noNulCharacter = (value: string) => !value.includes('\u0000')
 

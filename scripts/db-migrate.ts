@@ -1,8 +1,8 @@
 // `npm run db:migrate`: applies both services' migrations (each also does
 // this on start). Safe to run while instances are starting: advisory lock.
 import path from 'node:path'
-import { openDatabase } from '../common/database.ts'
-import { readAppEnv } from '../app/lib/env.server.ts'
+import { openDatabase } from '#common/database.ts'
+import { readAppEnv } from '#app/lib/env.server.ts'
 
 const env = readAppEnv()
 const services = [

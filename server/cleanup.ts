@@ -10,7 +10,7 @@
  * expired key is treated as absent and an old window restarts on its own.
  */
 import { lt, sql } from 'drizzle-orm'
-import type { Logger } from '../common/logger.ts'
+import type { Logger } from '#common/logger.ts'
 import { taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
 import type { TasksDb } from './tasks/repository.ts'
 
@@ -26,10 +26,7 @@ export async function deleteExpiredRows(db: TasksDb, now = new Date()): Promise<
 		const locked = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`)
 		const rows = (Array.isArray(locked) ? locked : (locked as { rows: Array<{ locked: boolean }> }).rows) as Array<{ locked: boolean }>
 		if (!rows[0]?.locked) return null
-		const keys = await tx
-			.delete(taskIdempotencyKey)
-			.where(lt(taskIdempotencyKey.expiresAt, now))
-			.returning({ key: taskIdempotencyKey.key })
+		const keys = await tx.delete(taskIdempotencyKey).where(lt(taskIdempotencyKey.expiresAt, now)).returning({ key: taskIdempotencyKey.key })
 		const counters = await tx
 			.delete(taskCreateRate)
 			.where(lt(taskCreateRate.windowEndsAt, now))

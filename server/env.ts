@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
-import { envFields, isLoopbackUrl, parseEnv } from '../common/env.ts'
+import { envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
 
 const { withDefault, optional, port, httpUrl, postgresUrl, logLevel } = envFields
 

@@ -8,10 +8,10 @@
  */
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
-import { openDatabase } from '../common/database.ts'
-import { EnvError } from '../common/env.ts'
-import { trackConnections } from '../common/graceful-stop.ts'
-import { createLogger } from '../common/logger.ts'
+import { openDatabase } from '#common/database.ts'
+import { EnvError } from '#common/env.ts'
+import { trackConnections } from '#common/graceful-stop.ts'
+import { createLogger } from '#common/logger.ts'
 import { createApp } from './app.ts'
 import { createTokenVerifier } from './auth/verify-token.ts'
 import { startCleanup } from './cleanup.ts'
@@ -69,15 +69,12 @@ const app = createApp({
 })
 startCleanup(database.db, logger)
 
-const server = serve(
-	{ fetch: app.fetch, port: env.TASKS_API_PORT, hostname: env.TASKS_API_HOST },
-	(info) => {
-		logger.info(
-			{ address: info.address, port: info.port, database: database.kind, jwks: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER },
-			'task API listening',
-		)
-	},
-) as Server
+const server = serve({ fetch: app.fetch, port: env.TASKS_API_PORT, hostname: env.TASKS_API_HOST }, (info) => {
+	logger.info(
+		{ address: info.address, port: info.port, database: database.kind, jwks: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER },
+		'task API listening',
+	)
+}) as Server
 // Slow or stalled clients cannot hold a connection forever.
 server.requestTimeout = 30_000
 server.headersTimeout = 15_000

@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { z } from 'zod'
-import type { FieldError, Problem } from '../common/tasks-contract.ts'
+import type { FieldError, Problem } from '#common/tasks-contract.ts'
 
 const TITLES: Record<number, string> = {
 	400: 'Bad Request',

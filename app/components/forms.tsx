@@ -9,21 +9,9 @@
  * `getTextareaProps` or `getSelectProps`. Extra element props (autoComplete,
  * rows, a ref) go in `inputProps` / `textareaProps` / `selectProps`.
  */
-import {
-	getInputProps,
-	getSelectProps,
-	getTextareaProps,
-	type FieldMetadata,
-} from '@conform-to/react'
-import type {
-	ButtonHTMLAttributes,
-	InputHTMLAttributes,
-	ReactNode,
-	Ref,
-	SelectHTMLAttributes,
-	TextareaHTMLAttributes,
-} from 'react'
-import { useIsPending } from '../lib/use-is-pending.ts'
+import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from '@conform-to/react'
+import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react'
+import { useIsPending } from '#app/lib/use-is-pending.ts'
 
 export type ListOfErrors = Array<string | null | undefined> | null | undefined
 
@@ -99,10 +87,7 @@ export function Field({
 	)
 }
 
-export function TextareaField({
-	textareaProps,
-	...frame
-}: FieldFrame & { textareaProps?: TextareaHTMLAttributes<HTMLTextAreaElement> }) {
+export function TextareaField({ textareaProps, ...frame }: FieldFrame & { textareaProps?: TextareaHTMLAttributes<HTMLTextAreaElement> }) {
 	const { key, ...props } = getTextareaProps(frame.meta, ariaOptions(frame.meta, frame.hint))
 	return (
 		<FieldShell {...frame}>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { onTestDatabaseTeardown } from '../../tests/support/fresh-database.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { describeDevice, displayIp } from './account.server.ts'
 import { database } from './db.server.ts'
 
@@ -18,7 +18,10 @@ describe('session list display', () => {
 
 	test.each([
 		['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', 'Chrome 131 on Linux'],
-		['Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:133.0) Gecko/20100101 Firefox/133.0', 'Firefox 133 on Apple Macintosh, Mac OS 10.15'],
+		[
+			'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:133.0) Gecko/20100101 Firefox/133.0',
+			'Firefox 133 on Apple Macintosh, Mac OS 10.15',
+		],
 		[null, 'Unknown device'],
 		['curl/8.5.0', 'Unknown browser'],
 	])('device of %s is %s', (userAgent, device) => {

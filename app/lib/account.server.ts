@@ -14,7 +14,7 @@ import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
-import { tasksApiContext } from '../routes/tasks/+shared/tasks-api.server.ts'
+import { tasksApiContext } from '#app/routes/tasks/+shared/tasks-api.server.ts'
 import { clear, giveBack, recordHit, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 export const ACCOUNT_RULES = {
@@ -167,9 +167,7 @@ function isInvalidPassword(error: unknown) {
 	return error instanceof APIError && error.body?.code === 'INVALID_PASSWORD'
 }
 
-export type PasswordCheckedResult =
-	| { ok: true; headers: Headers }
-	| { ok: false; reason: 'incorrect-password' }
+export type PasswordCheckedResult = { ok: true; headers: Headers } | { ok: false; reason: 'incorrect-password' }
 
 export async function changePassword(
 	request: Request,
@@ -188,10 +186,7 @@ export async function changePassword(
 				})
 				// A reset link mailed before the change must not undo it.
 				await deleteOutstandingResetTokens(userId)
-				logger.info(
-					{ event: 'password-changed', userId, revokedOtherSessions: input.revokeOtherSessions },
-					'password changed',
-				)
+				logger.info({ event: 'password-changed', userId, revokedOtherSessions: input.revokeOtherSessions }, 'password changed')
 				return { ok: true, headers }
 			} catch (error) {
 				if (isInvalidPassword(error)) {
@@ -237,7 +232,7 @@ export function displayIp(ip: string | null | undefined): string | null {
 	if (groups.length !== 8) return ip
 	const short = groups.map((group) => group.replace(/^0+(?=.)/, ''))
 	let best = { start: -1, length: 0 }
-	for (let i = 0; i < 8; ) {
+	for (let i = 0; i < 8;) {
 		if (short[i] !== '0') {
 			i++
 			continue
@@ -320,9 +315,7 @@ async function deleteAllTasksOf(_request: Request, context: ContextReader): Prom
 	}
 }
 
-export type DeleteAccountResult =
-	| { ok: true; headers: Headers }
-	| { ok: false; reason: 'incorrect-password' | 'tasks-unavailable' }
+export type DeleteAccountResult = { ok: true; headers: Headers } | { ok: false; reason: 'incorrect-password' | 'tasks-unavailable' }
 
 /**
  * Password first; then the user's tasks through the task API (if that

@@ -9,14 +9,7 @@ import { auth } from './auth.server.ts'
 import { logger } from './logger.server.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
 import { authHeaders, getCurrentSession } from './session.server.ts'
-import {
-	giveBack,
-	recordHit,
-	RULES,
-	takeAttempt,
-	ThrottledError,
-	type ThrottleRule,
-} from './throttle.server.ts'
+import { giveBack, recordHit, RULES, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 /** A redirect that carries every cookie Better Auth set. */
 export function redirectWithAuthCookies(to: string, authResponseHeaders: Headers): Response {
@@ -34,9 +27,7 @@ async function hitOrThrow(rule: ThrottleRule, subject: string) {
 	if (state.count > rule.limit) throw new ThrottledError(state.retryAfterSeconds)
 }
 
-export type SignInResult =
-	| { ok: true; headers: Headers }
-	| { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
+export type SignInResult = { ok: true; headers: Headers } | { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
 
 /** Deletes a session row: its cookie, wherever it is, is worthless now. */
 async function endSession(token: string) {
@@ -94,9 +85,7 @@ export async function signIn(
  * created (and, to not reveal taken emails, the answer is the same whether
  * or not the email was free): the user is asked to check their mail.
  */
-export type SignUpResult =
-	| { ok: true; headers: Headers; verificationRequired: boolean }
-	| { ok: false; reason: 'email-taken' }
+export type SignUpResult = { ok: true; headers: Headers; verificationRequired: boolean } | { ok: false; reason: 'email-taken' }
 
 export async function signUp(
 	request: Request,
@@ -115,8 +104,7 @@ export async function signUp(
 	} catch (error) {
 		if (
 			error instanceof APIError &&
-			(error.body?.code === 'USER_ALREADY_EXISTS' ||
-				error.body?.code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL')
+			(error.body?.code === 'USER_ALREADY_EXISTS' || error.body?.code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL')
 		) {
 			return { ok: false, reason: 'email-taken' }
 		}

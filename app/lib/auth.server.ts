@@ -21,12 +21,7 @@ import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
-import {
-	existingAccountSignUpMessage,
-	passwordResetMessage,
-	sendMailInBackground,
-	verificationMessage,
-} from './mail.server.ts'
+import { existingAccountSignUpMessage, passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
 export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
@@ -66,8 +61,7 @@ export function isOpenAuthRoute(request: Request): boolean {
  */
 const httpAllowlist = {
 	id: 'taskwell-http-allowlist',
-	onRequest: async (request: Request) =>
-		isOpenAuthRoute(request) ? undefined : { response: new Response('Not Found', { status: 404 }) },
+	onRequest: async (request: Request) => (isOpenAuthRoute(request) ? undefined : { response: new Response('Not Found', { status: 404 }) }),
 } satisfies BetterAuthPlugin
 
 /**
@@ -118,8 +112,7 @@ export const auth = betterAuth({
 	// With BETTER_AUTH_SECRETS, the newest one signs and encrypts; older ones
 	// still decrypt (stored JWKS private keys), and BETTER_AUTH_SECRET is
 	// the legacy key for what was encrypted before versioning.
-	secret:
-		env.isDeployed && env.BETTER_AUTH_SECRETS && !env.BETTER_AUTH_SECRET ? undefined : resolveAuthSecret(env),
+	secret: env.isDeployed && env.BETTER_AUTH_SECRETS && !env.BETTER_AUTH_SECRET ? undefined : resolveAuthSecret(env),
 	secrets: parseSecrets(env.BETTER_AUTH_SECRETS),
 	trustedOrigins: allowedOrigins(env.BETTER_AUTH_URL),
 	database: drizzleAdapter(db, { provider: 'pg', schema }),

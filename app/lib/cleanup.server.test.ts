@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, expect, test } from 'vitest'
-import { onTestDatabaseTeardown } from '../../tests/support/fresh-database.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { deleteExpiredRows } from './cleanup.server.ts'
 import { database, db } from './db.server.ts'
 import { authThrottle, rateLimit, session, user, verification } from './db/schema.ts'
@@ -33,8 +33,7 @@ test('deletes expired sessions, verification rows, throttle counters and stale r
 	// Two instances at once: one does the work, the other skips (or finds nothing).
 	const done = [first, second].filter(Boolean)
 	expect(done.length).toBeGreaterThanOrEqual(1)
-	const total = (key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits') =>
-		done.reduce((sum, counts) => sum + counts![key], 0)
+	const total = (key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits') => done.reduce((sum, counts) => sum + counts![key], 0)
 	expect({ s: total('sessions'), v: total('verifications'), t: total('throttles'), r: total('rateLimits') }).toEqual({
 		s: 1,
 		v: 1,

@@ -27,14 +27,8 @@ export async function deleteExpiredRows(now = new Date()): Promise<CleanupCounts
 		const rows = (Array.isArray(locked) ? locked : (locked as { rows: Array<{ locked: boolean }> }).rows) as Array<{ locked: boolean }>
 		if (!rows[0]?.locked) return null
 		const sessions = await tx.delete(session).where(lt(session.expiresAt, now)).returning({ id: session.id })
-		const verifications = await tx
-			.delete(verification)
-			.where(lt(verification.expiresAt, now))
-			.returning({ id: verification.id })
-		const throttles = await tx
-			.delete(authThrottle)
-			.where(lt(authThrottle.windowEndsAt, now))
-			.returning({ key: authThrottle.key })
+		const verifications = await tx.delete(verification).where(lt(verification.expiresAt, now)).returning({ id: verification.id })
+		const throttles = await tx.delete(authThrottle).where(lt(authThrottle.windowEndsAt, now)).returning({ key: authThrottle.key })
 		const rateLimits = await tx
 			.delete(rateLimit)
 			.where(lt(rateLimit.lastRequest, now.getTime() - RATE_LIMIT_RETENTION_MS))

@@ -29,12 +29,7 @@ describe('isSameOriginRequest', () => {
 	})
 
 	test('Origin wins over a same-origin Referer', () => {
-		expect(
-			isSameOriginRequest(
-				post({ origin: 'https://evil.example', referer: 'http://localhost:3000/tasks' }),
-				allowed,
-			),
-		).toBe(false)
+		expect(isSameOriginRequest(post({ origin: 'https://evil.example', referer: 'http://localhost:3000/tasks' }), allowed)).toBe(false)
 	})
 
 	test('without Origin, Sec-Fetch-Site: same-origin or a same-origin Referer is enough', () => {

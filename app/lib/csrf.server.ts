@@ -9,7 +9,7 @@
  * whose own origin check would otherwise answer 400 (and for actions only),
  * and before Better Auth.
  */
-import { isLoopbackUrl } from '../../common/env.ts'
+import { isLoopbackUrl } from '#common/env.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -19,10 +19,7 @@ export function isSafeMethod(method: string): boolean {
 
 type HeaderReader = { get(name: string): string | null | undefined }
 
-export function isSameOriginRequest(
-	request: { headers: HeaderReader },
-	allowedOrigins: readonly string[],
-): boolean {
+export function isSameOriginRequest(request: { headers: HeaderReader }, allowedOrigins: readonly string[]): boolean {
 	const origin = request.headers.get('origin')
 	if (origin != null) return allowedOrigins.includes(origin)
 	const fetchSite = request.headers.get('sec-fetch-site')
@@ -47,10 +44,9 @@ export function allowedOrigins(baseUrl: string): string[] {
 	const url = new URL(baseUrl)
 	if (!isLoopbackUrl(baseUrl)) return [url.origin]
 	const port = url.port ? `:${url.port}` : ''
-	return [
-		url.origin,
-		...['localhost', '127.0.0.1', '[::1]'].map((host) => `${url.protocol}//${host}${port}`),
-	].filter((origin, index, all) => all.indexOf(origin) === index)
+	return [url.origin, ...['localhost', '127.0.0.1', '[::1]'].map((host) => `${url.protocol}//${host}${port}`)].filter(
+		(origin, index, all) => all.indexOf(origin) === index,
+	)
 }
 
 export const CROSS_SITE_REFUSAL = 'Cross-site request refused.'

@@ -3,7 +3,7 @@
  * DATA_DIR. Opened and migrated once per process (kept across dev reloads).
  */
 import path from 'node:path'
-import { openDatabase, type OpenedDatabase } from '../../common/database.ts'
+import { openDatabase, type OpenedDatabase } from '#common/database.ts'
 import { schema, type AppSchema } from './db/schema.ts'
 import { getEnv } from './env.server.ts'
 
@@ -12,9 +12,7 @@ export const APP_MIGRATIONS = {
 	migrationsTable: '__drizzle_migrations_app',
 }
 
-export async function openAppDatabase(
-	env = getEnv(),
-): Promise<OpenedDatabase<AppSchema>> {
+export async function openAppDatabase(env = getEnv()): Promise<OpenedDatabase<AppSchema>> {
 	return openDatabase({
 		databaseUrl: env.DATABASE_URL,
 		dataDir: env.DATA_DIR,
@@ -25,8 +23,7 @@ export async function openAppDatabase(
 }
 
 type Registry = Map<string, Promise<OpenedDatabase<AppSchema>>>
-const registry: Registry = ((globalThis as { __taskwellAppDb?: Registry }).__taskwellAppDb ??=
-	new Map())
+const registry: Registry = ((globalThis as { __taskwellAppDb?: Registry }).__taskwellAppDb ??= new Map())
 
 /**
  * The process-wide database, opened and migrated on first use. Keyed by the

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { EnvError } from '../../common/env.ts'
+import { EnvError } from '#common/env.ts'
 import { readAppEnv } from './env.server.ts'
 
 describe('app environment', () => {
@@ -22,23 +22,18 @@ describe('app environment', () => {
 		expect(readAppEnv({ PORT: '4000' }).BETTER_AUTH_URL).toBe('http://localhost:4000')
 	})
 
-	test.each(['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000'])(
-		'%s is local: no secret required',
-		(url) => {
-			expect(readAppEnv({ BETTER_AUTH_URL: url }).isDeployed).toBe(false)
-		},
-	)
+	test.each(['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000'])('%s is local: no secret required', (url) => {
+		expect(readAppEnv({ BETTER_AUTH_URL: url }).isDeployed).toBe(false)
+	})
 
 	test('deployed without a secret refuses to start, naming the variable', () => {
-		expect(() => readAppEnv({ BETTER_AUTH_URL: 'https://tasks.example.com' })).toThrowError(
-			/BETTER_AUTH_SECRET: is required/,
-		)
+		expect(() => readAppEnv({ BETTER_AUTH_URL: 'https://tasks.example.com' })).toThrowError(/BETTER_AUTH_SECRET: is required/)
 	})
 
 	test('deployed with a short secret refuses to start', () => {
-		expect(() =>
-			readAppEnv({ BETTER_AUTH_URL: 'https://tasks.example.com', BETTER_AUTH_SECRET: 'short' }),
-		).toThrowError(/BETTER_AUTH_SECRET: must be at least 32 characters/)
+		expect(() => readAppEnv({ BETTER_AUTH_URL: 'https://tasks.example.com', BETTER_AUTH_SECRET: 'short' })).toThrowError(
+			/BETTER_AUTH_SECRET: must be at least 32 characters/,
+		)
 	})
 
 	test('deployed with a proper secret is https and deployed', () => {

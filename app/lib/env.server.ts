@@ -3,16 +3,13 @@
  * stops the server with a message naming the variable (never its value).
  */
 import { z } from 'zod'
-import { blankToUndefined, envFields, isLoopbackUrl, parseEnv } from '../../common/env.ts'
+import { blankToUndefined, envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
 
 const { optional, booleanFlag, port, httpUrl, postgresUrl, logLevel } = envFields
 
 const envSchema = z
 	.object({
-		NODE_ENV: z.preprocess(
-			blankToUndefined,
-			z.enum(['development', 'production', 'test']).default('production'),
-		),
+		NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('production')),
 		PORT: z.preprocess(blankToUndefined, port.default(3000)),
 		/** Address the app's Node server listens on (default: all interfaces). */
 		HOST: optional(z.string().min(1)),
@@ -20,16 +17,10 @@ const envSchema = z
 		BETTER_AUTH_SECRET: optional(z.string()),
 		DATABASE_URL: optional(postgresUrl),
 		DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
-		TASKS_API_AUDIENCE: z.preprocess(
-			blankToUndefined,
-			z.string().min(1).default('taskwell-tasks-api'),
-		),
+		TASKS_API_AUDIENCE: z.preprocess(blankToUndefined, z.string().min(1).default('taskwell-tasks-api')),
 		TASKS_API_PORT: z.preprocess(blankToUndefined, port.default(3001)),
 		TASKS_API_URL: optional(httpUrl),
-		TASKS_API_TIMEOUT_MS: z.preprocess(
-			blankToUndefined,
-			z.coerce.number().int().min(100).max(60_000).default(5000),
-		),
+		TASKS_API_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(60_000).default(5000)),
 		TRUST_PROXY: z.preprocess(blankToUndefined, booleanFlag.default(false)),
 		/** smtp(s)://user:pass@host:port; unset locally ⇒ the local outbox (DATA_DIR/outbox). */
 		SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
@@ -41,11 +32,9 @@ const envSchema = z
 		 * BETTER_AUTH_SECRET stays the legacy key for data encrypted before.
 		 */
 		BETTER_AUTH_SECRETS: optional(
-			z
-				.string()
-				.regex(/^\s*\d+:[^,]{32,}(\s*,\s*\d+:[^,]{32,})*\s*$/, {
-					error: 'must be "<version>:<secret>,…" (newest first), each secret at least 32 characters',
-				}),
+			z.string().regex(/^\s*\d+:[^,]{32,}(\s*,\s*\d+:[^,]{32,})*\s*$/, {
+				error: 'must be "<version>:<secret>,…" (newest first), each secret at least 32 characters',
+			}),
 		),
 		LOG_LEVEL: z.preprocess(blankToUndefined, logLevel.default('info')),
 	})

@@ -43,7 +43,10 @@ async function passes(name: string, check: () => Promise<unknown>, timeoutMs: nu
 		await withTimeout(check(), timeoutMs)
 		return true
 	} catch (error) {
-		logger.warn({ check: name, err: error instanceof Error ? { name: error.name, message: error.message } : undefined }, 'readiness check failed')
+		logger.warn(
+			{ check: name, err: error instanceof Error ? { name: error.name, message: error.message } : undefined },
+			'readiness check failed',
+		)
 		return false
 	}
 }

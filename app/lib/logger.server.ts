@@ -1,4 +1,4 @@
-import { createLogger } from '../../common/logger.ts'
+import { createLogger } from '#common/logger.ts'
 
 /** The app's structured logger (JSON lines, credentials redacted). */
 export const logger = createLogger('taskwell-app')

@@ -56,14 +56,10 @@ describe('safeRedirect', () => {
 
 describe('loginRedirectUrl', () => {
 	test('carries the path and query of the page asked for', () => {
-		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks?status=active'))).toBe(
-			'/login?redirectTo=%2Ftasks%3Fstatus%3Dactive',
-		)
+		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks?status=active'))).toBe('/login?redirectTo=%2Ftasks%3Fstatus%3Dactive')
 	})
 
 	test('points a single-fetch data request back at its page', () => {
-		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks.data?q=x&_routes=root'))).toBe(
-			'/login?redirectTo=%2Ftasks%3Fq%3Dx',
-		)
+		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks.data?q=x&_routes=root'))).toBe('/login?redirectTo=%2Ftasks%3Fq%3Dx')
 	})
 })

@@ -10,14 +10,12 @@ export const DEFAULT_REDIRECT = '/tasks'
 
 const PLACEHOLDER_ORIGIN = 'http://taskwell.invalid'
 
-export function safeRedirect(
-	to: FormDataEntryValue | string | null | undefined,
-	fallback: string = DEFAULT_REDIRECT,
-): string {
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string = DEFAULT_REDIRECT): string {
 	if (typeof to !== 'string' || to.length === 0 || to.length > 2048) return fallback
 	if (!to.startsWith('/') || to.startsWith('//')) return fallback
 	// Browsers treat "\" like "/" and strip tabs/newlines: "/\evil.com" and
 	// "/\t/evil.com" are protocol-relative in disguise.
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 	if (/[\\\u0000-\u001f\u007f]/.test(to)) return fallback
 	try {
 		const url = new URL(to, PLACEHOLDER_ORIGIN)

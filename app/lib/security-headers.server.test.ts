@@ -23,7 +23,13 @@ describe('content security policy', () => {
 	test('production: nonce + strict-dynamic, no unsafe-inline scripts, and the required directives', () => {
 		const csp = contentSecurityPolicy('abc123')
 		expect(csp).toContain("script-src 'nonce-abc123' 'strict-dynamic'")
-		for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "default-src 'self'"]) {
+		for (const directive of [
+			"object-src 'none'",
+			"base-uri 'none'",
+			"frame-ancestors 'none'",
+			"form-action 'self'",
+			"default-src 'self'",
+		]) {
 			expect(csp).toContain(directive)
 		}
 		expect(/script-src[^;]*unsafe/.test(csp)).toBe(false)
@@ -152,7 +158,12 @@ describe('the middleware', () => {
 test('a page that sets a stricter referrer policy keeps it', async () => {
 	const middleware = createSecurityHeadersMiddleware({ userIdOf: async () => null })
 	const response = (await middleware(
-		{ request: new Request(`${ORIGIN}/reset-password?token=x`), context: new RouterContextProvider(), params: {}, unstable_pattern: '' } as never,
+		{
+			request: new Request(`${ORIGIN}/reset-password?token=x`),
+			context: new RouterContextProvider(),
+			params: {},
+			unstable_pattern: '',
+		} as never,
 		(async () => new Response('<html></html>', { headers: { 'content-type': 'text/html', 'referrer-policy': 'same-origin' } })) as never,
 	)) as Response
 	expect(response.headers.get('referrer-policy')).toBe('same-origin')

@@ -101,7 +101,17 @@ export const NON_DOCUMENT_CSP = "default-src 'none'; frame-ancestors 'none'; bas
 
 const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?taskwell\.session_token=/
 
-const PRIVATE_PATHS = ['/api/auth/', '/settings', '/reset-password', '/forgot-password', '/verify-email', '/dev/outbox', '/login', '/signup', '/logout']
+const PRIVATE_PATHS = [
+	'/api/auth/',
+	'/settings',
+	'/reset-password',
+	'/forgot-password',
+	'/verify-email',
+	'/dev/outbox',
+	'/login',
+	'/signup',
+	'/logout',
+]
 
 /**
  * Never cached by the browser or anything in between: anything a signed-in
@@ -195,37 +205,39 @@ type UserIdLookup = Parameters<MiddlewareFunction<Response>>[0] extends infer Ar
 		: never
 	: never
 
-export const createSecurityHeadersMiddleware = ({
-	userIdOf,
-}: {
-	/** Who is signed in (for the log line); called after the response is made. */
-	userIdOf: UserIdLookup
-}): MiddlewareFunction<Response> => async ({ request, context }, next) => {
-	const nonce = createNonce()
-	context.set(nonceContext, nonce)
-	let response: Response
-	if (bodyTooLarge(request)) {
-		response = new Response('Request body too large.', {
-			status: 413,
-			headers: { 'content-type': 'text/plain; charset=utf-8' },
-		})
-	} else {
-		response = (await malformedBody(request)) ?? (await next())
+export const createSecurityHeadersMiddleware =
+	({
+		userIdOf,
+	}: {
+		/** Who is signed in (for the log line); called after the response is made. */
+		userIdOf: UserIdLookup
+	}): MiddlewareFunction<Response> =>
+	async ({ request, context }, next) => {
+		const nonce = createNonce()
+		context.set(nonceContext, nonce)
+		let response: Response
+		if (bodyTooLarge(request)) {
+			response = new Response('Request body too large.', {
+				status: 413,
+				headers: { 'content-type': 'text/plain; charset=utf-8' },
+			})
+		} else {
+			response = (await malformedBody(request)) ?? (await next())
+		}
+		// Resolved once per request already when a loader asked; otherwise one
+		// lookup, and only for requests that carry a cookie at all.
+		try {
+			const userId = await userIdOf(request, context)
+			if (userId) context.set(userIdContext, userId)
+		} catch {
+			// Logging the user id is best effort; never fail a response for it.
+		}
+		try {
+			applyHeaders(response, request, nonce)
+		} catch {
+			// Immutable headers (a fetch Response passed through): copy it.
+			response = new Response(response.body, response)
+			applyHeaders(response, request, nonce)
+		}
+		return response
 	}
-	// Resolved once per request already when a loader asked; otherwise one
-	// lookup, and only for requests that carry a cookie at all.
-	try {
-		const userId = await userIdOf(request, context)
-		if (userId) context.set(userIdContext, userId)
-	} catch {
-		// Logging the user id is best effort; never fail a response for it.
-	}
-	try {
-		applyHeaders(response, request, nonce)
-	} catch {
-		// Immutable headers (a fetch Response passed through): copy it.
-		response = new Response(response.body, response)
-		applyHeaders(response, request, nonce)
-	}
-	return response
-}

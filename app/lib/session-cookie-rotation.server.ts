@@ -31,12 +31,15 @@ function sameSignature(a: string, b: string): boolean {
 /** The signing secret now in use and the older ones still accepted. */
 export function cookieSecrets(env: Pick<AppEnv, 'BETTER_AUTH_SECRETS' | 'BETTER_AUTH_SECRET'>) {
 	if (!env.BETTER_AUTH_SECRETS) return null
-	const versioned = env.BETTER_AUTH_SECRETS.split(',').map((entry) => entry.trim().slice(entry.trim().indexOf(':') + 1).trim())
+	const versioned = env.BETTER_AUTH_SECRETS.split(',').map((entry) =>
+		entry
+			.trim()
+			.slice(entry.trim().indexOf(':') + 1)
+			.trim(),
+	)
 	const [current, ...older] = versioned
 	if (!current) return null
-	const previous = [...older, ...(env.BETTER_AUTH_SECRET ? [env.BETTER_AUTH_SECRET] : [])].filter(
-		(secret) => secret !== current,
-	)
+	const previous = [...older, ...(env.BETTER_AUTH_SECRET ? [env.BETTER_AUTH_SECRET] : [])].filter((secret) => secret !== current)
 	return previous.length > 0 ? { current, previous } : null
 }
 

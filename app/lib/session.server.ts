@@ -94,9 +94,7 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
 	const response = await next()
 	// An action that signed in or out already set the session cookie: its
 	// word is final.
-	const alreadySetsSession = response.headers
-		.getSetCookie()
-		.some((cookie) => /session_token=/.test(cookie))
+	const alreadySetsSession = response.headers.getSetCookie().some((cookie) => /session_token=/.test(cookie))
 	if (!alreadySetsSession) {
 		for (const cookie of holder.setCookies) response.headers.append('set-cookie', cookie)
 	}
@@ -110,10 +108,7 @@ function holderOf(request: Request, context: ContextReader): SessionHolder {
 	return createHolder(request, context)
 }
 
-export async function getCurrentSession(
-	request: Request,
-	context: ContextReader,
-): Promise<CurrentSession | null> {
+export async function getCurrentSession(request: Request, context: ContextReader): Promise<CurrentSession | null> {
 	return holderOf(request, context).load()
 }
 

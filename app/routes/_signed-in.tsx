@@ -7,7 +7,7 @@
  */
 import { Outlet } from 'react-router'
 import type { Route } from './+types/_signed-in'
-import { requireUserMiddleware } from '../lib/session.server.ts'
+import { requireUserMiddleware } from '#app/lib/session.server.ts'
 import { tasksApiMiddleware } from './tasks/+shared/tasks-api.server.ts'
 
 export const middleware: Route.MiddlewareFunction[] = [requireUserMiddleware, tasksApiMiddleware]

@@ -7,8 +7,8 @@
  * or a way around the app's throttled forms.
  */
 import type { Route } from './+types/api.auth.$'
-import { auth, isOpenAuthRoute } from '../lib/auth.server.ts'
-import { authHeaders } from '../lib/session.server.ts'
+import { auth, isOpenAuthRoute } from '#app/lib/auth.server.ts'
+import { authHeaders } from '#app/lib/session.server.ts'
 
 function forward(request: Request, context: Route.LoaderArgs['context']) {
 	if (!isOpenAuthRoute(request)) {

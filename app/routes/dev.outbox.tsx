@@ -5,9 +5,9 @@
  */
 import { data } from 'react-router'
 import type { Route } from './+types/dev.outbox'
-import { isLoopbackUrl } from '../../common/env.ts'
-import { firstLink, isOutboxEnabled, listOutbox } from '../lib/mail.server.ts'
-import { clientIpContext } from '../lib/request-context.server.ts'
+import { isLoopbackUrl } from '#common/env.ts'
+import { firstLink, isOutboxEnabled, listOutbox } from '#app/lib/mail.server.ts'
+import { clientIpContext } from '#app/lib/request-context.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Local outbox · Taskwell' }]
 
@@ -47,8 +47,8 @@ export default function Outbox({ loaderData }: Route.ComponentProps) {
 		<section className="card">
 			<h1>Local outbox</h1>
 			<p>
-				<code>SMTP_URL</code> is not set, so mail is kept here instead of being sent. This page exists
-				only while the app runs locally. Newest first.
+				<code>SMTP_URL</code> is not set, so mail is kept here instead of being sent. This page exists only while the app runs locally.
+				Newest first.
 			</p>
 			{loaderData.messages.length === 0 ? <p>No messages yet.</p> : null}
 			{loaderData.messages.map((message) => (

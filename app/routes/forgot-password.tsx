@@ -2,12 +2,12 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/forgot-password'
-import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
-import { requestPasswordReset } from '../lib/account.server.ts'
-import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from '../lib/schemas/account.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
-import { getFormConstraint } from '../lib/form-constraint.ts'
-import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
+import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
+import { requestPasswordReset } from '#app/lib/account.server.ts'
+import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from '#app/lib/schemas/account.ts'
+import { routeHeaders } from '#app/lib/route-headers.ts'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]
 

@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/home'
-import { requireAnonymous } from '../lib/session.server.ts'
+import { requireAnonymous } from '#app/lib/session.server.ts'
 
 export const meta: Route.MetaFunction = () => [
 	{ title: 'Taskwell — tasks, with web auth done right' },
@@ -33,13 +33,9 @@ export default function Home() {
 			) : null}
 			<h1>Taskwell</h1>
 			<p className="lead">
-				A simple task manager: add what you need to do, mark it done, find it again. It works in
-				any browser, with or without JavaScript.
+				A simple task manager: add what you need to do, mark it done, find it again. It works in any browser, with or without JavaScript.
 			</p>
-			<p>
-				Your browser only ever holds one HttpOnly session cookie. Everything else stays on the
-				server.
-			</p>
+			<p>Your browser only ever holds one HttpOnly session cookie. Everything else stays on the server.</p>
 			<p className="actions">
 				<Link to="/signup" className="button">
 					Sign up

@@ -2,14 +2,14 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/login'
-import { CheckboxField, Field, FormErrors, SubmitButton } from '../components/forms.tsx'
-import { redirectWithAuthCookies, signIn } from '../lib/auth-actions.server.ts'
-import { getFormConstraint } from '../lib/form-constraint.ts'
-import { safeRedirect } from '../lib/redirect.ts'
-import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from '../lib/schemas/auth.ts'
-import { requireAnonymous } from '../lib/session.server.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
-import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
+import { CheckboxField, Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
+import { redirectWithAuthCookies, signIn } from '#app/lib/auth-actions.server.ts'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { safeRedirect } from '#app/lib/redirect.ts'
+import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from '#app/lib/schemas/auth.ts'
+import { requireAnonymous } from '#app/lib/session.server.ts'
+import { routeHeaders } from '#app/lib/route-headers.ts'
+import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Taskwell' }]
 
@@ -82,8 +82,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
 	const notice = Object.entries(NOTICES).find(([key]) => searchParams.get(key) === '1')?.[1]
-	const unverifiedEmail =
-		actionData && 'unverifiedEmail' in actionData ? String(actionData.unverifiedEmail) : undefined
+	const unverifiedEmail = actionData && 'unverifiedEmail' in actionData ? String(actionData.unverifiedEmail) : undefined
 	const [form, fields] = useForm({
 		id: 'login',
 		lastResult: actionData?.result,
@@ -104,9 +103,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
 				<FormErrors id={form.errorId} errors={form.errors} />
 				{unverifiedEmail ? (
 					<p>
-						<Link to={`/verify-email?${new URLSearchParams({ email: unverifiedEmail })}`}>
-							Send the confirmation link again
-						</Link>
+						<Link to={`/verify-email?${new URLSearchParams({ email: unverifiedEmail })}`}>Send the confirmation link again</Link>
 					</p>
 				) : null}
 				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />
@@ -119,10 +116,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
 				<Link to="/forgot-password">Forgot password?</Link>
 			</p>
 			<p>
-				New to Taskwell?{' '}
-				<Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>
-					Create an account
-				</Link>
+				New to Taskwell? <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>Create an account</Link>
 			</p>
 		</section>
 	)

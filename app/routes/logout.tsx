@@ -1,7 +1,7 @@
 import { redirect } from 'react-router'
 import type { Route } from './+types/logout'
-import { redirectWithAuthCookies, signOut } from '../lib/auth-actions.server.ts'
-import { getCurrentSession } from '../lib/session.server.ts'
+import { redirectWithAuthCookies, signOut } from '#app/lib/auth-actions.server.ts'
+import { getCurrentSession } from '#app/lib/session.server.ts'
 import { forgetTokensForSession } from './tasks/+shared/tasks-api.server.ts'
 
 /** Signing out is a POST; a GET changes nothing and goes home. */

@@ -2,12 +2,12 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect } from 'react-router'
 import type { Route } from './+types/reset-password'
-import { FormErrors, NewPasswordFields, SubmitButton } from '../components/forms.tsx'
-import { isResetTokenUsable, resetPassword } from '../lib/account.server.ts'
-import { getFormConstraint } from '../lib/form-constraint.ts'
-import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from '../lib/schemas/account.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
-import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
+import { FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
+import { isResetTokenUsable, resetPassword } from '#app/lib/account.server.ts'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from '#app/lib/schemas/account.ts'
+import { routeHeaders } from '#app/lib/route-headers.ts'
+import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Reset password · Taskwell' }]
 
@@ -27,18 +27,12 @@ export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
 	const submission = parseWithZod(formData, { schema: ResetPasswordSchema })
 	if (submission.status !== 'success') {
-		return data(
-			{ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: false },
-			{ status: 400, headers: PRIVATE },
-		)
+		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: false }, { status: 400, headers: PRIVATE })
 	}
 	try {
 		const outcome = await resetPassword(request, context, submission.value)
 		if (!outcome.ok) {
-			return data(
-				{ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: true },
-				{ status: 400, headers: PRIVATE },
-			)
+			return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: true }, { status: 400, headers: PRIVATE })
 		}
 	} catch (error) {
 		if (!(error instanceof ThrottledError)) throw error

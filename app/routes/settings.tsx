@@ -2,21 +2,9 @@ import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/settings'
-import {
-	DeleteAccountSection,
-	PasswordSection,
-	ProfileSection,
-	SessionsSection,
-} from '../components/settings/sections.tsx'
-import {
-	changePassword,
-	deleteAccount,
-	listSessions,
-	revokeOtherSessions,
-	revokeSession,
-	updateName,
-} from '../lib/account.server.ts'
-import { redirectWithAuthCookies } from '../lib/auth-actions.server.ts'
+import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
+import { changePassword, deleteAccount, listSessions, revokeOtherSessions, revokeSession, updateName } from '#app/lib/account.server.ts'
+import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import {
 	ChangePasswordSchema,
 	DeleteAccountSchema,
@@ -25,11 +13,11 @@ import {
 	RevokeSessionSchema,
 	UpdateNameSchema,
 	type SettingsIntent,
-} from '../lib/schemas/account.ts'
-import { logger } from '../lib/logger.server.ts'
-import { userContext } from '../lib/session.server.ts'
-import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
+} from '#app/lib/schemas/account.ts'
+import { logger } from '#app/lib/logger.server.ts'
+import { userContext } from '#app/lib/session.server.ts'
+import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { routeHeaders } from '#app/lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
 
@@ -68,10 +56,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password']
 
 function reply(intent: SettingsIntent, result: unknown, status: number, headers: HeadersInit = {}) {
-	return data(
-		{ intent, result: result as SubmissionResult<string[]> },
-		{ status, headers },
-	)
+	return data({ intent, result: result as SubmissionResult<string[]> }, { status, headers })
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -108,10 +93,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 						400,
 					)
 				}
-				return redirectWithAuthCookies(
-					`/settings?saved=${revoke ? 'password-everywhere' : 'password'}`,
-					outcome.headers,
-				)
+				return redirectWithAuthCookies(`/settings?saved=${revoke ? 'password-everywhere' : 'password'}`, outcome.headers)
 			}
 			case 'revoke-session': {
 				const submission = parseWithZod(formData, { schema: RevokeSessionSchema })
@@ -151,9 +133,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 					return reply(
 						intent,
 						submission.reply({
-							formErrors: [
-								'Your tasks could not be deleted just now, so nothing was deleted. Try again in a moment.',
-							],
+							formErrors: ['Your tasks could not be deleted just now, so nothing was deleted. Try again in a moment.'],
 							hideFields: HIDDEN_FIELDS,
 						}),
 						503,
@@ -178,9 +158,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 	const [searchParams] = useSearchParams()
 	const saved = savedMessage(searchParams.get('saved'))
 	const resultFor = (intent: SettingsIntent) => (actionData?.intent === intent ? actionData.result : undefined)
-	const sessionErrors = (['revoke-session', 'revoke-other-sessions'] as const)
-		.map((intent) => resultFor(intent)?.error?.[''])
-		.find(Boolean)
+	const sessionErrors = (['revoke-session', 'revoke-other-sessions'] as const).map((intent) => resultFor(intent)?.error?.['']).find(Boolean)
 	return (
 		<div className="settings">
 			<h1>Settings</h1>

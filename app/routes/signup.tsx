@@ -2,14 +2,14 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/signup'
-import { Field, FormErrors, NewPasswordFields, SubmitButton } from '../components/forms.tsx'
-import { redirectWithAuthCookies, signUp } from '../lib/auth-actions.server.ts'
-import { getFormConstraint } from '../lib/form-constraint.ts'
-import { safeRedirect } from '../lib/redirect.ts'
-import { SignupSchema } from '../lib/schemas/auth.ts'
-import { requireAnonymousMiddleware } from '../lib/session.server.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
-import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
+import { Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
+import { redirectWithAuthCookies, signUp } from '#app/lib/auth-actions.server.ts'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { safeRedirect } from '#app/lib/redirect.ts'
+import { SignupSchema } from '#app/lib/schemas/auth.ts'
+import { requireAnonymousMiddleware } from '#app/lib/session.server.ts'
+import { routeHeaders } from '#app/lib/route-headers.ts'
+import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Create an account · Taskwell' }]
 
@@ -48,10 +48,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 			)
 		}
 		if (outcome.verificationRequired) {
-			return redirectWithAuthCookies(
-				`/verify-email?${new URLSearchParams({ email, sent: '1' })}`,
-				outcome.headers,
-			)
+			return redirectWithAuthCookies(`/verify-email?${new URLSearchParams({ email, sent: '1' })}`, outcome.headers)
 		}
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
 	} catch (error) {
@@ -85,10 +82,7 @@ export default function Signup({ actionData }: Route.ComponentProps) {
 				<SubmitButton pendingText="Creating account…">Create account</SubmitButton>
 			</Form>
 			<p>
-				Already have an account?{' '}
-				<Link to={redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/login'}>
-					Sign in
-				</Link>
+				Already have an account? <Link to={redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/login'}>Sign in</Link>
 			</p>
 		</section>
 	)

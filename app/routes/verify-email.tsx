@@ -2,12 +2,12 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/verify-email'
-import { Field, FormErrors, SubmitButton } from '../components/forms.tsx'
-import { resendVerification, verifyEmail } from '../lib/account.server.ts'
-import { ResendVerificationSchema } from '../lib/schemas/account.ts'
-import { routeHeaders } from '../lib/route-headers.ts'
-import { getFormConstraint } from '../lib/form-constraint.ts'
-import { ThrottledError, throttledReply } from '../lib/throttle.server.ts'
+import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
+import { resendVerification, verifyEmail } from '#app/lib/account.server.ts'
+import { ResendVerificationSchema } from '#app/lib/schemas/account.ts'
+import { routeHeaders } from '#app/lib/route-headers.ts'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
 
@@ -79,15 +79,12 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 			) : null}
 			{problem ? (
 				<p role="alert">
-					{problem === 'expired'
-						? 'This confirmation link has expired.'
-						: 'This confirmation link is not valid.'}{' '}
-					Ask for a new one below.
+					{problem === 'expired' ? 'This confirmation link has expired.' : 'This confirmation link is not valid.'} Ask for a new one below.
 				</p>
 			) : sent ? (
 				<p role="status" className="flash flash-success">
-					If that address belongs to an account still waiting for confirmation, we have sent it a
-					link. Open it to confirm your email, then sign in.
+					If that address belongs to an account still waiting for confirmation, we have sent it a link. Open it to confirm your email, then
+					sign in.
 				</p>
 			) : loaderData.token ? null : (
 				<p>Open the link we sent you to confirm your email address. No message? Send it again.</p>

@@ -4,8 +4,8 @@
  * generic sentence); only an unreachable key set is different (503).
  */
 import type { MiddlewareHandler } from 'hono'
-import type { ApiEnv } from '../context.ts'
-import { problem } from '../problem.ts'
+import type { ApiEnv } from '#server/context.ts'
+import { problem } from '#server/problem.ts'
 import { MAX_TOKEN_LENGTH, type TokenVerifier } from './verify-token.ts'
 
 const KEYS_RETRY_AFTER_SECONDS = 5

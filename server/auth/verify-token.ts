@@ -20,14 +20,7 @@
  * - When the set cannot be fetched and no cached key matches, the caller
  *   learns "unavailable" (503), not "invalid" (401).
  */
-import {
-	createLocalJWKSet,
-	errors,
-	jwtVerify,
-	type FlattenedJWSInput,
-	type JSONWebKeySet,
-	type JWTHeaderParameters,
-} from 'jose'
+import { createLocalJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JSONWebKeySet, type JWTHeaderParameters } from 'jose'
 
 /** Tokens longer than this are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 8 * 1024
@@ -52,10 +45,7 @@ export type VerifierOptions = {
 	cacheMaxAgeMs?: number
 }
 
-export type VerifyResult =
-	| { ok: true; userId: string }
-	| { ok: false; reason: 'invalid' }
-	| { ok: false; reason: 'unavailable' }
+export type VerifyResult = { ok: true; userId: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'unavailable' }
 
 /** The key set could not be fetched (network, timeout, non-200, bad JSON). */
 class KeySetUnavailable extends Error {

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-import { TASK_NOTES_MAX_LENGTH, TASK_PRIORITIES, TASK_TITLE_MAX_LENGTH, type Task } from '../../common/tasks-contract.ts'
+import { TASK_NOTES_MAX_LENGTH, TASK_PRIORITIES, TASK_TITLE_MAX_LENGTH, type Task } from '#common/tasks-contract.ts'
 
 /** Declared low → high, so Postgres orders the enum by importance. */
 export const taskPriority = pgEnum('task_priority', TASK_PRIORITIES)
@@ -55,10 +55,7 @@ export const taskIdempotencyKey = pgTable(
 		createdAt: timestampMs('created_at').notNull().defaultNow(),
 		expiresAt: timestampMs('expires_at').notNull(),
 	},
-	(table) => [
-		primaryKey({ columns: [table.userId, table.key] }),
-		index('task_idempotency_key_expires_idx').on(table.expiresAt),
-	],
+	(table) => [primaryKey({ columns: [table.userId, table.key] }), index('task_idempotency_key_expires_idx').on(table.expiresAt)],
 )
 
 /**

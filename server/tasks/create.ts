@@ -4,7 +4,7 @@
  * check the account's cap and rate, insert the task and store it as the
  * key's answer.
  */
-import type { CreateTaskInput, Task } from '../../common/tasks-contract.ts'
+import type { CreateTaskInput, Task } from '#common/tasks-contract.ts'
 import { claimKey, replayOf, requestHash, storeAnswer } from './idempotency.ts'
 import { countCreation, countTasksOf, taskLimitReached, tooManyCreations, type TaskLimits } from './limits.ts'
 import { createTask, type TasksDb } from './repository.ts'

@@ -5,7 +5,7 @@
  * a row that existed when the first page was read.
  */
 import { z } from 'zod'
-import { TASK_PRIORITIES, type SortOrder, type TaskSort } from '../../common/tasks-contract.ts'
+import { TASK_PRIORITIES, type SortOrder, type TaskSort } from '#common/tasks-contract.ts'
 
 const isoMs = z.iso.datetime()
 const id = z.uuid()

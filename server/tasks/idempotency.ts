@@ -10,9 +10,9 @@
  */
 import { createHash } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_TTL_HOURS, type CreateTaskInput, type Task } from '../../common/tasks-contract.ts'
-import { taskIdempotencyKey } from '../db/schema.ts'
-import { ProblemError } from '../problem.ts'
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_TTL_HOURS, type CreateTaskInput, type Task } from '#common/tasks-contract.ts'
+import { taskIdempotencyKey } from '#server/db/schema.ts'
+import { ProblemError } from '#server/problem.ts'
 import type { TasksTx } from './limits.ts'
 
 type KeyRow = typeof taskIdempotencyKey.$inferSelect
@@ -56,11 +56,9 @@ export async function claimKey(tx: TasksTx, userId: string, key: string, hash: s
 /** The task an earlier request with this key created, or a 422 when that request had other fields. */
 export function replayOf(row: KeyRow, hash: string): Task {
 	if (row.requestHash !== hash) {
-		throw new ProblemError(
-			422,
-			`This ${IDEMPOTENCY_KEY_HEADER} was already used with different fields. Send a new key for a new task.`,
-			{ errors: [{ field: IDEMPOTENCY_KEY_HEADER, message: 'was already used with different fields' }] },
-		)
+		throw new ProblemError(422, `This ${IDEMPOTENCY_KEY_HEADER} was already used with different fields. Send a new key for a new task.`, {
+			errors: [{ field: IDEMPOTENCY_KEY_HEADER, message: 'was already used with different fields' }],
+		})
 	}
 	// Cannot happen: the row is claimed and answered in one transaction.
 	if (!row.response) throw new ProblemError(409, `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed.`)

@@ -10,8 +10,8 @@
  * create rolls its transaction back, which gives the count back.
  */
 import { count, eq, sql } from 'drizzle-orm'
-import { ProblemError } from '../problem.ts'
-import { task, taskCreateRate } from '../db/schema.ts'
+import { ProblemError } from '#server/problem.ts'
+import { task, taskCreateRate } from '#server/db/schema.ts'
 import type { TasksDb } from './repository.ts'
 
 export type TaskLimits = {

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
-import type { Database } from '../../common/database.ts'
+import type { Database } from '#common/database.ts'
 import {
 	DEFAULT_SORT_ORDER,
 	type CreateTaskInput,
@@ -14,8 +14,8 @@ import {
 	type TaskCounts,
 	type TaskSort,
 	type UpdateTaskInput,
-} from '../../common/tasks-contract.ts'
-import { task, type TaskRow, type TasksSchema } from '../db/schema.ts'
+} from '#common/tasks-contract.ts'
+import { task, type TaskRow, type TasksSchema } from '#server/db/schema.ts'
 import { encodeCursor, type Cursor } from './cursor.ts'
 
 export type TasksDb = Database<TasksSchema>
@@ -113,7 +113,10 @@ export async function listTasks(
 		conditions.push(or(ilike(task.title, pattern), ilike(task.notes, pattern))!)
 	}
 	if (cursor) {
-		const columns = sql.join(key.expressions.map((expression) => sql`${expression}`), sql`, `)
+		const columns = sql.join(
+			key.expressions.map((expression) => sql`${expression}`),
+			sql`, `,
+		)
 		const values = sql.join(key.values(cursor), sql`, `)
 		conditions.push(order === 'asc' ? sql`(${columns}) > (${values})` : sql`(${columns}) < (${values})`)
 	}
@@ -129,10 +132,7 @@ export async function listTasks(
 	])
 	const page = rows.slice(0, params.limit)
 	const last = page.at(-1)
-	const nextCursor =
-		rows.length > params.limit && last
-			? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor)
-			: null
+	const nextCursor = rows.length > params.limit && last ? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor) : null
 	return { items: page.map(toTask), nextCursor, counts }
 }
 
@@ -162,12 +162,7 @@ export async function getTask(db: TasksDb, userId: string, id: string): Promise<
 	return row ? toTask(row) : undefined
 }
 
-export async function updateTask(
-	db: TasksDb,
-	userId: string,
-	id: string,
-	input: UpdateTaskInput,
-): Promise<Task | undefined> {
+export async function updateTask(db: TasksDb, userId: string, id: string, input: UpdateTaskInput): Promise<Task | undefined> {
 	if (!isTaskId(id)) return undefined
 	const changes: { [K in keyof typeof task.$inferInsert]?: (typeof task.$inferInsert)[K] | SQL } = {}
 	if (input.title !== undefined) changes.title = input.title

@@ -17,9 +17,9 @@ import {
 	taskListSchema,
 	taskSchema,
 	updateTaskInputSchema,
-} from '../../common/tasks-contract.ts'
-import type { ApiEnv } from '../context.ts'
-import { invalidFields, notFound } from '../problem.ts'
+} from '#common/tasks-contract.ts'
+import type { ApiEnv } from '#server/context.ts'
+import { invalidFields, notFound } from '#server/problem.ts'
 import { createTaskOnce } from './create.ts'
 import { decodeCursor } from './cursor.ts'
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './limits.ts'
@@ -69,7 +69,10 @@ const createTaskRoute = createRoute({
 			description: `Created; \`Location\` is the task’s URL. A repeat of an \`${IDEMPOTENCY_KEY_HEADER}\` answers the same task again, with \`Idempotent-Replayed: true\`.`,
 			headers: z.object({
 				Location: z.string(),
-				'Idempotent-Replayed': z.literal('true').optional().meta({ description: `Present when this is the answer to an earlier request with the same ${IDEMPOTENCY_KEY_HEADER}.` }),
+				'Idempotent-Replayed': z
+					.literal('true')
+					.optional()
+					.meta({ description: `Present when this is the answer to an earlier request with the same ${IDEMPOTENCY_KEY_HEADER}.` }),
 			}),
 			content: { 'application/json': { schema: taskSchema } },
 		},
@@ -118,7 +121,8 @@ const updateTaskRoute = createRoute({
 	method: 'patch',
 	path: '/v1/tasks/{id}',
 	summary: 'Change some fields of a task',
-	description: 'Partial update. `completed: true` sets `completedAt` (kept if already set), `false` clears it. `null` clears notes or dueDate.',
+	description:
+		'Partial update. `completed: true` sets `completedAt` (kept if already set), `false` clears it. `null` clears notes or dueDate.',
 	security,
 	request: { params: taskIdParams, body: jsonBody(updateTaskInputSchema) },
 	responses: {
@@ -156,11 +160,7 @@ const deleteMineRoute = createRoute({
 	},
 })
 
-export function registerTaskRoutes(
-	app: OpenAPIHono<ApiEnv>,
-	db: repository.TasksDb,
-	limits: TaskLimits = DEFAULT_TASK_LIMITS,
-): void {
+export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.TasksDb, limits: TaskLimits = DEFAULT_TASK_LIMITS): void {
 	app.openapi(listRoute, async (c) => {
 		const params = c.req.valid('query')
 		const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]

@@ -106,10 +106,7 @@ describe('no token', () => {
 
 describe('rejected with 401 invalid_token', () => {
 	test('alg none (unsecured JWT)', async () => {
-		const token = new UnsecuredJWT({ sub: 'user-1', iss: ISSUER, aud: AUDIENCE })
-			.setIssuedAt()
-			.setExpirationTime('5m')
-			.encode()
+		const token = new UnsecuredJWT({ sub: 'user-1', iss: ISSUER, aud: AUDIENCE }).setIssuedAt().setExpirationTime('5m').encode()
 		await expectInvalidToken(token)
 	})
 

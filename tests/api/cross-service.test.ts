@@ -7,16 +7,16 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Task, TaskList } from '../../common/tasks-contract.ts'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import type { Task, TaskList } from '#common/tasks-contract.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { call, SLOW_START_MS, startApi, type RunningApi } from './test-support.ts'
 
 const BETTER_AUTH_URL = 'http://localhost:3000'
 process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
 process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
 
-const { auth } = await import('../../app/lib/auth.server.ts')
-const { database: appDatabase } = await import('../../app/lib/db.server.ts')
+const { auth } = await import('#app/lib/auth.server.ts')
+const { database: appDatabase } = await import('#app/lib/db.server.ts')
 onTestDatabaseTeardown(() => appDatabase.close())
 
 let jwksServer: Server
@@ -117,8 +117,8 @@ describe('tokens minted by the app’s Better Auth', () => {
 	})
 
 	test('key rotation on the app side: the running API accepts the new key without restart', async () => {
-		const { db: appDb } = await import('../../app/lib/db.server.ts')
-		const { jwks } = await import('../../app/lib/db/schema.ts')
+		const { db: appDb } = await import('#app/lib/db.server.ts')
+		const { jwks } = await import('#app/lib/db/schema.ts')
 		const rotatingApi = await startApi({ jwksUrl: api.jwksUrl, sharing: api })
 		try {
 			const before = await signUpAndMint('Before Rotation')

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import path from 'node:path'
-import { EnvError } from '../../common/env.ts'
-import { readTasksApiEnv } from '../../server/env.ts'
+import { EnvError } from '#common/env.ts'
+import { readTasksApiEnv } from '#server/env.ts'
 
 describe('task API environment', () => {
 	test('defaults: port 3001 on 127.0.0.1, the app’s key set on loopback, issuer = BETTER_AUTH_URL', () => {

@@ -61,7 +61,11 @@ test('serves, then on SIGTERM: /readyz 503, the in-flight request finishes, pool
 		slowHits += 1
 		setTimeout(() => {
 			res.setHeader('content-type', 'application/json')
-			res.end(JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'v4Q1VQ0bXK2ZBOBJUH1YhqA9oiFq2OjEY3a7XzjRvKQ', kid: 'k', alg: 'EdDSA' }] }))
+			res.end(
+				JSON.stringify({
+					keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'v4Q1VQ0bXK2ZBOBJUH1YhqA9oiFq2OjEY3a7XzjRvKQ', kid: 'k', alg: 'EdDSA' }],
+				}),
+			)
 		}, 1500)
 	})
 	await new Promise<void>((resolve) => slowJwks.listen(0, '127.0.0.1', resolve))
@@ -95,7 +99,11 @@ test('serves, then on SIGTERM: /readyz 503, the in-flight request finishes, pool
 		await connection.closed
 		expect(connection.statuses()).toEqual([200, 503])
 		expect(await started.exited).toBe(0)
-		const lines = started.output().stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+		const lines = started
+			.output()
+			.stdout.trim()
+			.split('\n')
+			.map((line) => JSON.parse(line) as Record<string, unknown>)
 		expect(lines.some((line) => line.msg === 'stopped')).toBe(true)
 		expect(lines.some((line) => line.msg === 'closing the database failed')).toBe(false)
 		// (Logged as each finishes: the drain answer first.)

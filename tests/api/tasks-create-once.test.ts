@@ -7,9 +7,9 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Task } from '../../common/tasks-contract.ts'
-import { deleteExpiredRows } from '../../server/cleanup.ts'
-import { task, taskCreateRate, taskIdempotencyKey } from '../../server/db/schema.ts'
+import type { Task } from '#common/tasks-contract.ts'
+import { deleteExpiredRows } from '#server/cleanup.ts'
+import { task, taskCreateRate, taskIdempotencyKey } from '#server/db/schema.ts'
 import {
 	call,
 	makeSigningKey,
@@ -169,7 +169,9 @@ describe('Idempotency-Key', () => {
 		await post(token, { title: 'Live' }, live)
 		await post(token, { title: 'Old' }, old)
 		const [stored] = await api.database.db
-			.select({ hours: sql<number>`round(extract(epoch from ${taskIdempotencyKey.expiresAt} - ${taskIdempotencyKey.createdAt}) / 3600)::int` })
+			.select({
+				hours: sql<number>`round(extract(epoch from ${taskIdempotencyKey.expiresAt} - ${taskIdempotencyKey.createdAt}) / 3600)::int`,
+			})
 			.from(taskIdempotencyKey)
 			.where(and(eq(taskIdempotencyKey.userId, sub), eq(taskIdempotencyKey.key, live)))
 		expect(Number(stored?.hours)).toBe(24)
@@ -183,7 +185,10 @@ describe('Idempotency-Key', () => {
 		const counts = await deleteExpiredRows(api.database.db)
 		expect(counts?.idempotencyKeys).toBeGreaterThanOrEqual(1)
 		expect(counts?.createCounters).toBeGreaterThanOrEqual(1)
-		const keys = await api.database.db.select({ key: taskIdempotencyKey.key }).from(taskIdempotencyKey).where(eq(taskIdempotencyKey.userId, sub))
+		const keys = await api.database.db
+			.select({ key: taskIdempotencyKey.key })
+			.from(taskIdempotencyKey)
+			.where(eq(taskIdempotencyKey.userId, sub))
 		expect(keys.map((row) => row.key)).toEqual([live])
 		expect(await api.database.db.select().from(taskCreateRate).where(eq(taskCreateRate.userId, finished))).toEqual([])
 		expect(await api.database.db.select().from(taskCreateRate).where(eq(taskCreateRate.userId, sub))).toHaveLength(1)
@@ -191,7 +196,16 @@ describe('Idempotency-Key', () => {
 
 	test('the OpenAPI document describes the header, the replay and the 429', async () => {
 		const document = (await (await call(api, 'GET', '/openapi.json')).json()) as {
-			paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema: { maxLength?: number } }>; responses: Record<string, { headers?: Record<string, unknown> }> }>>
+			paths: Record<
+				string,
+				Record<
+					string,
+					{
+						parameters?: Array<{ name: string; in: string; required?: boolean; schema: { maxLength?: number } }>
+						responses: Record<string, { headers?: Record<string, unknown> }>
+					}
+				>
+			>
 		}
 		const operation = document.paths['/v1/tasks']!.post!
 		const parameter = operation.parameters?.find((entry) => entry.in === 'header' && entry.name === 'Idempotency-Key')
@@ -226,9 +240,7 @@ describe('limits per account', () => {
 
 	test('the default cap is 10,000 tasks', async () => {
 		const { sub, token } = await newUser()
-		await api.database.db.execute(
-			sql`insert into task (user_id, title) select ${sub}, 'Bulk ' || n from generate_series(1, 10000) as n`,
-		)
+		await api.database.db.execute(sql`insert into task (user_id, title) select ${sub}, 'Bulk ' || n from generate_series(1, 10000) as n`)
 		const body = await problemOf(await post(token, { title: 'Ten thousand and one' }), 422)
 		expect(body.detail).toBe('You have reached the limit of 10,000 tasks. Delete some to add new ones.')
 	})
@@ -257,7 +269,9 @@ describe('limits per account', () => {
 
 	test('parallel creates never pass the cap', async () => {
 		const { sub, token } = await newUser()
-		const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => post(token, { title: `P${i}` }, crypto.randomUUID(), cappedApi)))
+		const responses = await Promise.all(
+			Array.from({ length: 12 }, (_, i) => post(token, { title: `P${i}` }, crypto.randomUUID(), cappedApi)),
+		)
 		const statuses = responses.map((response) => response.status).sort()
 		expect(statuses.filter((status) => status === 201)).toHaveLength(3)
 		expect(statuses.filter((status) => status === 422)).toHaveLength(9)

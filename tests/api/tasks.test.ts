@@ -4,7 +4,7 @@
  * users, and the problem+json answers.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Task, TaskList } from '../../common/tasks-contract.ts'
+import type { Task, TaskList } from '#common/tasks-contract.ts'
 import {
 	call,
 	makeSigningKey,
@@ -89,7 +89,13 @@ describe('create, read, update, delete', () => {
 			priority: 'high',
 			completed: true,
 		})
-		expect(created).toMatchObject({ title: 'Taxes', notes: 'Forms in the drawer', dueDate: '2026-04-15', priority: 'high', completed: true })
+		expect(created).toMatchObject({
+			title: 'Taxes',
+			notes: 'Forms in the drawer',
+			dueDate: '2026-04-15',
+			priority: 'high',
+			completed: true,
+		})
 		expect(created.completedAt).not.toBeNull()
 	})
 
@@ -222,9 +228,7 @@ describe('validation (422 with per-field errors)', () => {
 		expect(await invalidCreate({})).toEqual([{ field: 'title', message: 'is required' }])
 		expect(await invalidCreate({ title: '' })).toEqual([{ field: 'title', message: 'is required' }])
 		expect(await invalidCreate({ title: ' \t\n ' })).toEqual([{ field: 'title', message: 'is required' }])
-		expect(await invalidCreate({ title: 'x'.repeat(201) })).toEqual([
-			{ field: 'title', message: 'must be at most 200 characters' },
-		])
+		expect(await invalidCreate({ title: 'x'.repeat(201) })).toEqual([{ field: 'title', message: 'must be at most 200 characters' }])
 		expect(await invalidCreate({ title: 42 })).toEqual([{ field: 'title', message: 'must be a string' }])
 		const { token } = await newUser()
 		expect((await create(token, { title: 'x'.repeat(200) })).title).toHaveLength(200)
@@ -256,19 +260,14 @@ describe('validation (422 with per-field errors)', () => {
 	})
 
 	test('unknown fields are rejected (strict), on create and on update', async () => {
-		expect(await invalidCreate({ title: 't', userId: 'someone-else' })).toEqual([
-			{ field: 'userId', message: 'is not a known field' },
-		])
+		expect(await invalidCreate({ title: 't', userId: 'someone-else' })).toEqual([{ field: 'userId', message: 'is not a known field' }])
 		expect(await invalidCreate({ title: 't', id: crypto.randomUUID(), createdAt: '2020-01-01T00:00:00Z' })).toEqual([
 			{ field: 'id', message: 'is not a known field' },
 			{ field: 'createdAt', message: 'is not a known field' },
 		])
 		const { token } = await newUser()
 		const created = await create(token, { title: 't' })
-		const problem = await expectProblem(
-			await call(api, 'PATCH', `/v1/tasks/${created.id}`, { token, body: { complete: true } }),
-			422,
-		)
+		const problem = await expectProblem(await call(api, 'PATCH', `/v1/tasks/${created.id}`, { token, body: { complete: true } }), 422)
 		expect(problem.errors).toEqual([{ field: 'complete', message: 'is not a known field' }])
 	})
 
@@ -356,7 +355,10 @@ describe('validation (422 with per-field errors)', () => {
 			[`?q=${'q'.repeat(201)}`, 'q'],
 		] as const) {
 			const problem = await expectProblem(await call(api, 'GET', `/v1/tasks${query}`, { token }), 422)
-			expect(problem.errors?.map((error) => error.field), query).toEqual([field])
+			expect(
+				problem.errors?.map((error) => error.field),
+				query,
+			).toEqual([field])
 		}
 		expect((await list(token, '?limit=1')).items).toEqual([])
 		expect((await list(token, '?limit=100')).items).toEqual([])
@@ -402,8 +404,7 @@ describe('listing', () => {
 		await create(token, { title: 'snake_case' })
 		await create(token, { title: 'snakeXcase' })
 		await create(token, { title: 'back\\slash' })
-		const titles = async (q: string) =>
-			(await list(token, `?q=${encodeURIComponent(q)}`)).items.map((item) => item.title).sort()
+		const titles = async (q: string) => (await list(token, `?q=${encodeURIComponent(q)}`)).items.map((item) => item.title).sort()
 		expect(await titles('milk')).toEqual(['Buy MILK', 'Call mom'])
 		expect(await titles('  Milk ')).toEqual(['Buy MILK', 'Call mom'])
 		expect(await titles('%')).toEqual(['100% done'])
@@ -445,9 +446,7 @@ describe('listing', () => {
 		const dates = [null, '2026-01-01', '2026-06-30', null, '2025-12-31']
 		const created: Task[] = []
 		for (let i = 0; i < 23; i++) {
-			created.push(
-				await create(token, { title: `task ${i}`, priority: priorities[i % 3], dueDate: dates[i % dates.length] }),
-			)
+			created.push(await create(token, { title: `task ${i}`, priority: priorities[i % 3], dueDate: dates[i % dates.length] }))
 		}
 		const expected = (await list(token, `?sort=${sort}&order=${order}&limit=100`)).items.map((item) => item.id)
 		expect(expected).toHaveLength(23)
@@ -550,7 +549,11 @@ describe('HTTP behaviour', () => {
 			await expectProblem(patch, 415)
 		}
 		// JSON with a charset parameter is fine.
-		const ok = await call(api, 'POST', '/v1/tasks', { token, body: { title: 'ok' }, headers: { 'content-type': 'application/json; charset=utf-8' } })
+		const ok = await call(api, 'POST', '/v1/tasks', {
+			token,
+			body: { title: 'ok' },
+			headers: { 'content-type': 'application/json; charset=utf-8' },
+		})
 		expect(ok.status).toBe(201)
 	})
 
@@ -640,7 +643,9 @@ describe('HTTP behaviour', () => {
 			expect((await call(api, 'GET', '/healthz', { headers: { 'x-request-id': safe } })).headers.get('x-request-id')).toBe(safe)
 		}
 		for (const unsafe of ['abc=', 'x'.repeat(129)]) {
-			expect((await call(api, 'GET', '/healthz', { headers: { 'x-request-id': unsafe } })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+			expect((await call(api, 'GET', '/healthz', { headers: { 'x-request-id': unsafe } })).headers.get('x-request-id')).toMatch(
+				/^[0-9a-f-]{36}$/,
+			)
 		}
 	})
 

@@ -9,13 +9,13 @@ import path from 'node:path'
 import { serve } from '@hono/node-server'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import { pino } from 'pino'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { openDatabase, type OpenedDatabase } from '../../common/database.ts'
-import { REDACTED_PATHS } from '../../common/logger.ts'
-import { createApp } from '../../server/app.ts'
-import { createTokenVerifier } from '../../server/auth/verify-token.ts'
-import { schema, type TasksSchema } from '../../server/db/schema.ts'
-import type { TaskLimits } from '../../server/tasks/limits.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
+import { openDatabase, type OpenedDatabase } from '#common/database.ts'
+import { REDACTED_PATHS } from '#common/logger.ts'
+import { createApp } from '#server/app.ts'
+import { createTokenVerifier } from '#server/auth/verify-token.ts'
+import { schema, type TasksSchema } from '#server/db/schema.ts'
+import type { TaskLimits } from '#server/tasks/limits.ts'
 
 export const ISSUER = 'http://localhost:3000'
 /** Creating an embedded database is slow on a busy 2-core machine. */
@@ -80,9 +80,7 @@ export function signToken(
 	const now = Math.floor(Date.now() / 1000)
 	const payload: JWTPayload = { sub: 'user-1', iat: now, exp: now + 300, iss: ISSUER, aud: AUDIENCE, ...claims }
 	for (const claim of options.omit ?? []) delete payload[claim]
-	return new SignJWT(payload)
-		.setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT', ...options.header })
-		.sign(key.privateKey)
+	return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT', ...options.header }).sign(key.privateKey)
 }
 
 export type LogLine = Record<string, unknown>

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import { AUDIENCE, ISSUER, makeSigningKey, signToken, type SigningKey } from './test-support.ts'
-import { createTokenVerifier, type VerifierOptions } from '../../server/auth/verify-token.ts'
+import { createTokenVerifier, type VerifierOptions } from '#server/auth/verify-token.ts'
 
 type KeyServer = {
 	url: string
@@ -140,9 +140,7 @@ describe('unknown kids', () => {
 		const verifier = verifierFor(jwks)
 		expect(await verifier.verify(await signToken(key))).toEqual(accepted)
 		const before = jwks.hits
-		const forged = await Promise.all(
-			Array.from({ length: 200 }, async () => signToken(await makeSigningKey(crypto.randomUUID()))),
-		)
+		const forged = await Promise.all(Array.from({ length: 200 }, async () => signToken(await makeSigningKey(crypto.randomUUID()))))
 		const results = await Promise.all(forged.map((token) => verifier.verify(token)))
 		expect(results).toEqual(forged.map(() => invalid))
 		expect(jwks.hits - before).toBeLessThanOrEqual(2)

@@ -131,8 +131,7 @@ export type Backend = { name: string; port: number }
  * a retry on another instance when a connection cannot be made.
  */
 export function haproxyConfig(ports: HaproxyPorts, apps: Backend[], apis: Backend[], appCheckPath = '/readyz'): string {
-	const servers = (list: Backend[]) =>
-		list.map((backend) => `\tserver ${backend.name} 127.0.0.1:${backend.port} check`).join('\n')
+	const servers = (list: Backend[]) => list.map((backend) => `\tserver ${backend.name} 127.0.0.1:${backend.port} check`).join('\n')
 	return `global
 	maxconn 1024
 	log stdout format raw local0 info

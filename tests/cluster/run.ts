@@ -28,16 +28,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { createPostgres, type PostgresServer } from './postgres-server.ts'
-import {
-	answers,
-	freePorts,
-	haproxyConfig,
-	haproxyStatus,
-	ManagedProcess,
-	sleep,
-	waitFor,
-	writeHaproxyConfig,
-} from './processes.ts'
+import { answers, freePorts, haproxyConfig, haproxyStatus, ManagedProcess, sleep, waitFor, writeHaproxyConfig } from './processes.ts'
 import { VirtualUser, type SharedState } from './virtual-user.ts'
 
 /** Three base64url parts, the first a JSON header: a JWT. */
@@ -171,7 +162,13 @@ async function main(): Promise<string[]> {
 			APP_READY_PATH,
 		),
 	)
-	const haproxy = new ManagedProcess('haproxy', HAPROXY, ['-f', haproxyFile, '-db'], { PATH: process.env.PATH }, path.join(LOG_DIR, 'haproxy.log'))
+	const haproxy = new ManagedProcess(
+		'haproxy',
+		HAPROXY,
+		['-f', haproxyFile, '-db'],
+		{ PATH: process.env.PATH },
+		path.join(LOG_DIR, 'haproxy.log'),
+	)
 	processes.push(haproxy)
 	haproxy.start()
 
@@ -185,7 +182,13 @@ async function main(): Promise<string[]> {
 		LOG_LEVEL: 'info',
 	}
 	const node = (name: string, file: string, env: Record<string, string | undefined>) =>
-		new ManagedProcess(name, process.execPath, ['--enable-source-maps', path.join(BUILD_DIR, file)], { ...baseEnv, ...env }, path.join(LOG_DIR, `${name}.log`))
+		new ManagedProcess(
+			name,
+			process.execPath,
+			['--enable-source-maps', path.join(BUILD_DIR, file)],
+			{ ...baseEnv, ...env },
+			path.join(LOG_DIR, `${name}.log`),
+		)
 	const app = (name: string, port: number) =>
 		node(name, 'app-server.js', {
 			PORT: String(port),
@@ -219,11 +222,16 @@ async function main(): Promise<string[]> {
 	const readyz = (name: InstanceName) =>
 		`http://127.0.0.1:${instances[name].port}${name.startsWith('app') ? APP_READY_PATH : API_READY_PATH}`
 	const waitReady = (name: InstanceName) =>
-		waitFor(`${name} /readyz`, () => answers(readyz(name)), START_TIMEOUT_MS, () => {
-			const { process: instance } = instances[name]
-			const exit = instance.unexpectedExits.at(-1)
-			return !instance.running && exit ? `${name} exited on its own (${exit.signal ?? `code ${exit.code}`})` : undefined
-		})
+		waitFor(
+			`${name} /readyz`,
+			() => answers(readyz(name)),
+			START_TIMEOUT_MS,
+			() => {
+				const { process: instance } = instances[name]
+				const exit = instance.unexpectedExits.at(-1)
+				return !instance.running && exit ? `${name} exited on its own (${exit.signal ?? `code ${exit.code}`})` : undefined
+			},
+		)
 	const waitUpInHaproxy = (name: InstanceName) =>
 		waitFor(
 			`HAProxy to see ${name} UP`,
@@ -323,7 +331,9 @@ async function main(): Promise<string[]> {
 
 	const rows = await withSql(
 		(sql) =>
-			sql<{ title: string; n: number }[]>`select title, count(*)::int as n from task where title like ${`cluster-${runId}-%`} group by title`,
+			sql<
+				{ title: string; n: number }[]
+			>`select title, count(*)::int as n from task where title like ${`cluster-${runId}-%`} group by title`,
 	)
 	const stored = new Map(rows.map((row) => [row.title, row.n]))
 	const acknowledged = state.adds.filter((add) => add.acknowledged)
@@ -333,7 +343,8 @@ async function main(): Promise<string[]> {
 	const unacknowledgedStored = state.adds.filter((add) => !add.acknowledged && stored.get(add.title) === 1).length
 	const resubmitted = state.adds.filter((add) => add.attempts > 1).length
 	if (missing.length) failures.push(`${missing.length} acknowledged adds are missing from the database (e.g. ${missing[0]!.title})`)
-	if (duplicated.length) failures.push(`${duplicated.length} adds are in the database more than once (e.g. ${duplicated[0]![0]} ×${duplicated[0]![1]})`)
+	if (duplicated.length)
+		failures.push(`${duplicated.length} adds are in the database more than once (e.g. ${duplicated[0]![0]} ×${duplicated[0]![1]})`)
 
 	const finalStatuses = await Promise.all(users.map((user) => user.finalTasksStatus()))
 	const notOkAtEnd = users.flatMap((user, i) => (finalStatuses[i] === '200' ? [] : [`user ${user.id}: ${finalStatuses[i]}`]))
@@ -343,13 +354,16 @@ async function main(): Promise<string[]> {
 		const byPhase = countBy(state.signOuts.map((event) => event.phase))
 		failures.push(`${signedOutUsers.length} of ${users.length} users were sent to /login during the run (${formatCounts(byPhase)})`)
 	}
-	if (notOkAtEnd.length) failures.push(`GET /tasks with the user's cookie at the end was not 200 for ${notOkAtEnd.length} users (${notOkAtEnd.join(', ')})`)
+	if (notOkAtEnd.length)
+		failures.push(`GET /tasks with the user's cookie at the end was not 200 for ${notOkAtEnd.length} users (${notOkAtEnd.join(', ')})`)
 
 	const readiness: string[] = []
 	for (const name of names) {
 		const instance = instances[name].process
 		const ready = await answers(readyz(name)).catch(() => false)
-		readiness.push(`${name}: /readyz ${ready ? 200 : 'not 200'}, started ${instance.starts}×, unexpected exits ${instance.unexpectedExits.length}`)
+		readiness.push(
+			`${name}: /readyz ${ready ? 200 : 'not 200'}, started ${instance.starts}×, unexpected exits ${instance.unexpectedExits.length}`,
+		)
 		if (!ready) failures.push(`${name} is not ready (/readyz) at the end`)
 		if (instance.unexpectedExits.length) {
 			const exits = instance.unexpectedExits.map((exit) => exit.signal ?? `code ${exit.code}`).join(', ')

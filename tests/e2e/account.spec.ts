@@ -16,7 +16,10 @@ async function linkFromOutbox(page: Page, email: string, subject: RegExp): Promi
 	// machine; the user's own context carries its (proxied) client IP.
 	const developer = await page.context().browser()!.newContext()
 	const outbox = await developer.newPage()
-	const message = outbox.getByRole('article').filter({ hasText: email }).filter({ has: outbox.getByRole('heading', { name: subject }) })
+	const message = outbox
+		.getByRole('article')
+		.filter({ hasText: email })
+		.filter({ has: outbox.getByRole('heading', { name: subject }) })
 	await expect(async () => {
 		await outbox.goto('/dev/outbox')
 		await expect(message.first()).toBeVisible({ timeout: 500 })
@@ -42,7 +45,12 @@ async function openSettings(page: Page) {
 }
 
 test.describe('forgot and reset password', () => {
-	test('neutral answer, link by mail, new password works, every old session ends, link is single-use', async ({ page, browser, baseURL, signUpDirectly }) => {
+	test('neutral answer, link by mail, new password works, every old session ends, link is single-use', async ({
+		page,
+		browser,
+		baseURL,
+		signUpDirectly,
+	}) => {
 		const user = newUser('Reset Me')
 		await signUpDirectly(page, user)
 		const other = await signedInElsewhere(browser, user, baseURL!)
@@ -119,7 +127,12 @@ test.describe('settings', () => {
 		await expect(page.getByLabel('Name')).toHaveValue('Renamed Person')
 	})
 
-	test('changes the password; "Sign out other devices" ends the other sessions only', async ({ page, browser, baseURL, signUpDirectly }) => {
+	test('changes the password; "Sign out other devices" ends the other sessions only', async ({
+		page,
+		browser,
+		baseURL,
+		signUpDirectly,
+	}) => {
 		const user = newUser('Password Changer')
 		await signUpDirectly(page, user)
 		const other = await signedInElsewhere(browser, user, baseURL!)

@@ -5,10 +5,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { newUser, PASSWORD, signIn, signOut, signUp, uniqueEmail } from './support.ts'
 
-async function fillSignup(
-	page: Page,
-	fields: { name?: string; email?: string; password?: string; confirm?: string },
-) {
+async function fillSignup(page: Page, fields: { name?: string; email?: string; password?: string; confirm?: string }) {
 	await page.goto('/signup')
 	await page.getByLabel('Name').fill(fields.name ?? '')
 	await page.getByLabel('Email').fill(fields.email ?? '')
@@ -29,10 +26,30 @@ test('the home page says what Taskwell is and links to sign in and sign up', asy
 
 test.describe('sign-up validation', () => {
 	const cases = [
-		{ title: 'empty name', fields: { name: '  ', email: uniqueEmail(), password: PASSWORD, confirm: PASSWORD }, label: 'Name', message: 'Name is required' },
-		{ title: 'invalid email', fields: { name: 'Ada', email: 'not-an-email', password: PASSWORD, confirm: PASSWORD }, label: 'Email', message: 'Enter a valid email address' },
-		{ title: 'short password', fields: { name: 'Ada', email: uniqueEmail(), password: 'short', confirm: 'short' }, label: 'Password', message: 'Password must be at least 8 characters' },
-		{ title: 'mismatched confirmation', fields: { name: 'Ada', email: uniqueEmail(), password: PASSWORD, confirm: 'something else' }, label: 'Confirm password', message: 'Passwords do not match' },
+		{
+			title: 'empty name',
+			fields: { name: '  ', email: uniqueEmail(), password: PASSWORD, confirm: PASSWORD },
+			label: 'Name',
+			message: 'Name is required',
+		},
+		{
+			title: 'invalid email',
+			fields: { name: 'Ada', email: 'not-an-email', password: PASSWORD, confirm: PASSWORD },
+			label: 'Email',
+			message: 'Enter a valid email address',
+		},
+		{
+			title: 'short password',
+			fields: { name: 'Ada', email: uniqueEmail(), password: 'short', confirm: 'short' },
+			label: 'Password',
+			message: 'Password must be at least 8 characters',
+		},
+		{
+			title: 'mismatched confirmation',
+			fields: { name: 'Ada', email: uniqueEmail(), password: PASSWORD, confirm: 'something else' },
+			label: 'Confirm password',
+			message: 'Passwords do not match',
+		},
 	]
 	for (const { title, fields, label, message } of cases) {
 		test(`${title}: the error is next to the field and the input is kept except passwords`, async ({ page }) => {
@@ -126,7 +143,11 @@ test('an unsafe redirectTo is ignored', async ({ page, browser }) => {
 	}
 })
 
-test('"Remember me" keeps the session cookie for 7 days; without it the cookie ends with the browser', async ({ page, context, browser }) => {
+test('"Remember me" keeps the session cookie for 7 days; without it the cookie ends with the browser', async ({
+	page,
+	context,
+	browser,
+}) => {
 	const user = newUser('Remember Me')
 	const other = await browser.newContext()
 	await signUp(await other.newPage(), user)
@@ -160,11 +181,13 @@ test('signed-in users opening /login or /signup go to /tasks', async ({ page }) 
 	}
 })
 
-test('a forged cross-site POST carrying a valid session cookie is refused with 403 and changes nothing', async ({ page, context, baseURL }) => {
+test('a forged cross-site POST carrying a valid session cookie is refused with 403 and changes nothing', async ({
+	page,
+	context,
+	baseURL,
+}) => {
 	await signUp(page, newUser('Forgery Target'))
-	const cookie = (await context.cookies())
-		.map((c) => `${c.name}=${c.value}`)
-		.join('; ')
+	const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
 	for (const path of ['/logout', '/api/auth/sign-out', '/login']) {
 		const response = await fetch(`${baseURL}${path}`, {
 			method: 'POST',

@@ -123,7 +123,9 @@ test('bad query strings and a body-less POST: a 4xx page, never a 500', async ({
 		expect(response.status(), query).toBe(400)
 		const html = await response.text()
 		expect(html, query).toContain(
-			query.includes('q=') ? 'That search could not be used; showing all tasks.' : 'That page link is no longer valid; showing the first page.',
+			query.includes('q=')
+				? 'That search could not be used; showing all tasks.'
+				: 'That page link is no longer valid; showing the first page.',
 		)
 		expect(html, query).toContain('Only task')
 	}
@@ -183,7 +185,11 @@ test.describe(() => {
 	})
 })
 
-test('user text on pages is isolated in <bdi>: titles, the name in the header and greeting, the email', async ({ page, context, signUpDirectly }) => {
+test('user text on pages is isolated in <bdi>: titles, the name in the header and greeting, the email', async ({
+	page,
+	context,
+	signUpDirectly,
+}) => {
 	const hebrew = 'שלום עולם 123'
 	await signUpDirectly(page, { ...newUser('David Levi'), name: 'דוד Levi' })
 	await page.getByLabel('Title').fill(hebrew)

@@ -90,31 +90,46 @@ const form = 'email=nobody%40example.com&password=not+a+password'
 
 test('a same-origin form POST forwarded over plain HTTP reaches the action (no React Router 400)', async () => {
 	for (const pathname of ['/login', '/login.data']) {
-		const response = await viaProxy('POST', pathname, {
-			origin: PUBLIC_URL,
-			'content-type': 'application/x-www-form-urlencoded',
-			'content-length': String(form.length),
-		}, form)
+		const response = await viaProxy(
+			'POST',
+			pathname,
+			{
+				origin: PUBLIC_URL,
+				'content-type': 'application/x-www-form-urlencoded',
+				'content-length': String(form.length),
+			},
+			form,
+		)
 		// The action ran: wrong credentials.
 		expect(response.status, pathname).toBe(401)
 	}
 	// Also when the proxy passes its own upstream Host on.
-	const internalHost = await viaProxy('POST', '/login', {
-		host: `127.0.0.1:${port}`,
-		origin: PUBLIC_URL,
-		'content-type': 'application/x-www-form-urlencoded',
-		'content-length': String(form.length),
-	}, form)
+	const internalHost = await viaProxy(
+		'POST',
+		'/login',
+		{
+			host: `127.0.0.1:${port}`,
+			origin: PUBLIC_URL,
+			'content-type': 'application/x-www-form-urlencoded',
+			'content-length': String(form.length),
+		},
+		form,
+	)
 	expect(internalHost.status).toBe(401)
 })
 
 test('a cross-site POST is still refused, and pages are served for the public https origin', async () => {
 	for (const origin of ['http://taskwell.example', 'https://evil.example']) {
-		const response = await viaProxy('POST', '/login', {
-			origin,
-			'content-type': 'application/x-www-form-urlencoded',
-			'content-length': String(form.length),
-		}, form)
+		const response = await viaProxy(
+			'POST',
+			'/login',
+			{
+				origin,
+				'content-type': 'application/x-www-form-urlencoded',
+				'content-length': String(form.length),
+			},
+			form,
+		)
 		expect(response.status, origin).toBe(403)
 	}
 	const page = await viaProxy('GET', '/login', {})

@@ -23,13 +23,7 @@ test('pages carry an enforced CSP with a fresh nonce that matches their scripts'
 		const headers = response.headers()
 		expect(headers['content-security-policy-report-only']).toBeUndefined()
 		const csp = headers['content-security-policy']!
-		for (const directive of [
-			"'strict-dynamic'",
-			"object-src 'none'",
-			"base-uri 'none'",
-			"frame-ancestors 'none'",
-			"form-action 'self'",
-		]) {
+		for (const directive of ["'strict-dynamic'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]) {
 			expect(csp).toContain(directive)
 		}
 		const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1]
@@ -127,7 +121,12 @@ test('oversized and malformed requests get a clear 4xx, never a crash', async ({
 	expect(badJson.status()).toBeLessThan(500)
 })
 
-test('throttled form posts answer 429 with Retry-After, as a page and as data (issue 13)', async ({ page, request, baseURL, signUpDirectly }) => {
+test('throttled form posts answer 429 with Retry-After, as a page and as data (issue 13)', async ({
+	page,
+	request,
+	baseURL,
+	signUpDirectly,
+}) => {
 	const origin = new URL(baseURL!).origin
 	const email = `throttled-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
 	const wrongSignIn = (path: string) =>
@@ -162,7 +161,13 @@ test('throttled form posts answer 429 with Retry-After, as a page and as data (i
 // The one cross-site check is the HTTP server's (app-server.ts), before
 // React Router or Better Auth read anything; these were vitest assertions
 // against a copy of it in the root middleware (removed in issue 12).
-test('forged POSTs carrying a valid session cookie are refused with 403 by the server and change nothing', async ({ page, context, request, baseURL, user }) => {
+test('forged POSTs carrying a valid session cookie are refused with 403 by the server and change nothing', async ({
+	page,
+	context,
+	request,
+	baseURL,
+	user,
+}) => {
 	const origin = new URL(baseURL!).origin
 	expect(user.email).toBeTruthy() // signed in by the fixture
 	const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
@@ -177,7 +182,10 @@ test('forged POSTs carrying a valid session cookie are refused with 403 by the s
 	for (const [what, headers] of forgeries) {
 		const response = await request.post('/logout', { headers: { ...form, ...headers }, data: '', maxRedirects: 0 })
 		expect(response.status(), what).toBe(403)
-		expect(response.headersArray().filter((header) => header.name.toLowerCase() === 'set-cookie'), what).toEqual([])
+		expect(
+			response.headersArray().filter((header) => header.name.toLowerCase() === 'set-cookie'),
+			what,
+		).toEqual([])
 	}
 	const settings = await request.post('/settings', {
 		headers: { ...form, origin: 'https://evil.example' },

@@ -50,7 +50,10 @@ test.beforeAll(async ({}, testInfo) => {
 	exited = new Promise((resolve) => app!.once('exit', (code) => resolve(code)))
 	const deadline = Date.now() + 150_000
 	for (;;) {
-		const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)
+		const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+			(r) => r.ok,
+			() => false,
+		)
 		if (ok) break
 		if (Date.now() > deadline || app.exitCode !== null) throw new Error(`the app did not start:\n${output}`)
 		await new Promise((resolve) => setTimeout(resolve, 250))

@@ -69,7 +69,10 @@ test.describe('without JavaScript (in both projects)', () => {
 			await route.abort('connectionreset')
 		})
 		await page.getByLabel('Title').fill('Lost answer')
-		await page.getByRole('button', { name: 'Add task' }).click().catch(() => {})
+		await page
+			.getByRole('button', { name: 'Add task' })
+			.click()
+			.catch(() => {})
 		await expect.poll(() => bodies.length).toBe(1)
 		expect(new URLSearchParams(bodies[0]).get('idempotencyKey')).toMatch(/^[0-9a-f-]{36}$/)
 		await page.unroute('**/tasks')

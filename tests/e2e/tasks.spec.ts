@@ -82,7 +82,12 @@ test('tasks: add, validate, toggle, filter, search, edit, delete, clear, sign ou
 	await expect(page.getByLabel('Title')).toHaveValue('')
 	await addTask(page, { title: 'Translate the memoir' })
 	await addTask(page, { title: 'Buy more punch cards', priority: 'low' })
-	await expect(page.getByRole('list').filter({ has: page.getByRole('link', { name: 'Translate the memoir' }) }).getByRole('listitem')).toHaveCount(3)
+	await expect(
+		page
+			.getByRole('list')
+			.filter({ has: page.getByRole('link', { name: 'Translate the memoir' }) })
+			.getByRole('listitem'),
+	).toHaveCount(3)
 	await expectCounts(page, 3, 3, 0)
 
 	// Toggle one.
@@ -130,10 +135,7 @@ test('tasks: add, validate, toggle, filter, search, edit, delete, clear, sign ou
 	await page.getByRole('button', { name: 'Save' }).click()
 	await expect(page.getByRole('status')).toHaveText('Task saved.')
 	await expect(taskItem(page, 'Write the Bernoulli program')).toBeVisible()
-	const taskUrl = new URL(
-		(await page.getByRole('link', { name: 'Write the Bernoulli program' }).getAttribute('href'))!,
-		baseURL,
-	).pathname
+	const taskUrl = new URL((await page.getByRole('link', { name: 'Write the Bernoulli program' }).getAttribute('href'))!, baseURL).pathname
 
 	// Delete with confirmation (a confirmation page without JS, in place with JS).
 	await taskItem(page, 'Buy more punch cards').getByRole('button', { name: 'Delete' }).click()

@@ -4,7 +4,7 @@
  * form. Off by default (the other test files run without it).
  */
 import { afterAll, describe, expect, test } from 'vitest'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { linkIn, startSmtpServer } from './account-smtp.ts'
 
 const smtp = await startSmtpServer()
@@ -15,11 +15,11 @@ const savedEnv = {
 process.env.SMTP_URL = smtp.url
 process.env.REQUIRE_EMAIL_VERIFICATION = 'true'
 
-const { cookieHeaderFrom, formPost, get, runRoute } = await import('../support/routes.ts')
-const { database } = await import('../../app/lib/db.server.ts')
-const signupRoute = await import('../../app/routes/signup.tsx')
-const loginRoute = await import('../../app/routes/login.tsx')
-const verifyRoute = await import('../../app/routes/verify-email.tsx')
+const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
+const { database } = await import('#app/lib/db.server.ts')
+const signupRoute = await import('#app/routes/signup.tsx')
+const loginRoute = await import('#app/routes/login.tsx')
+const verifyRoute = await import('#app/routes/verify-email.tsx')
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(async () => {
@@ -93,7 +93,10 @@ describe('email verification', () => {
 		const since = smtp.received.length
 		const forTaken = await signUp(taken)
 		const forFree = await signUp(free)
-		for (const [{ response }, email] of [[forTaken, taken], [forFree, free]] as const) {
+		for (const [{ response }, email] of [
+			[forTaken, taken],
+			[forFree, free],
+		] as const) {
 			expect(response.status).toBe(302)
 			expect(response.headers.get('location')).toBe(`/verify-email?${new URLSearchParams({ email, sent: '1' })}`)
 			expect(response.headers.getSetCookie()).toEqual([])

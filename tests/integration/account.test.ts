@@ -4,7 +4,7 @@
  * in-process smtp-server) and a fake task API for account deletion.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { linkIn, startFakeTasksApi, startSmtpServer } from './account-smtp.ts'
 
 // The environment is read once, when the app's modules load: set it first.
@@ -15,19 +15,19 @@ process.env.SMTP_URL = smtp.url
 process.env.TASKS_API_URL = tasksApi.url
 
 // (Route helpers load app modules too, so they come after.)
-const { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute } = await import('../support/routes.ts')
-const { database, db } = await import('../../app/lib/db.server.ts')
-const { session, user, verification } = await import('../../app/lib/db/schema.ts')
+const { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
+const { database, db } = await import('#app/lib/db.server.ts')
+const { session, user, verification } = await import('#app/lib/db/schema.ts')
 const { eq, sql } = await import('drizzle-orm')
 const { decodeJwt } = await import('jose')
-const signupRoute = await import('../../app/routes/signup.tsx')
-const loginRoute = await import('../../app/routes/login.tsx')
-const forgotRoute = await import('../../app/routes/forgot-password.tsx')
-const resetRoute = await import('../../app/routes/reset-password.tsx')
-const settingsRoute = await import('../../app/routes/settings.tsx')
-const outboxRoute = await import('../../app/routes/dev.outbox.tsx')
-const { flushMail } = await import('../../app/lib/mail.server.ts')
-const { NEUTRAL_RESPONSE_MS } = await import('../../app/lib/account.server.ts')
+const signupRoute = await import('#app/routes/signup.tsx')
+const loginRoute = await import('#app/routes/login.tsx')
+const forgotRoute = await import('#app/routes/forgot-password.tsx')
+const resetRoute = await import('#app/routes/reset-password.tsx')
+const settingsRoute = await import('#app/routes/settings.tsx')
+const outboxRoute = await import('#app/routes/dev.outbox.tsx')
+const { flushMail } = await import('#app/lib/mail.server.ts')
+const { NEUTRAL_RESPONSE_MS } = await import('#app/lib/account.server.ts')
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(async () => {
@@ -192,7 +192,11 @@ describe('reset password', () => {
 		const token = (await resetLinkFor(email)).searchParams.get('token')!
 		const changed = await runRoute(
 			settingsRoute.action as never,
-			post('/settings', { intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
+			post(
+				'/settings',
+				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+				{ cookie },
+			),
 		)
 		expect(changed.response.status).toBe(302)
 		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
@@ -314,8 +318,13 @@ describe('settings', () => {
 	test('lists sessions with device, IP and last activity, marks this one, and signs out others', async () => {
 		const { email } = await signUp()
 		const mine = cookieHeaderFrom(
-			(await signIn(email, PASSWORD, 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'))
-				.response,
+			(
+				await signIn(
+					email,
+					PASSWORD,
+					'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+				)
+			).response,
 		)
 		const phone = cookieHeaderFrom(
 			(
@@ -348,7 +357,11 @@ describe('settings', () => {
 
 		// Someone else's session id is not found, and stays signed in.
 		const stranger = await signUp()
-		const [strangerSession] = await db.select().from(session).innerJoin(user, eq(user.id, session.userId)).where(eq(user.email, stranger.email))
+		const [strangerSession] = await db
+			.select()
+			.from(session)
+			.innerJoin(user, eq(user.id, session.userId))
+			.where(eq(user.email, stranger.email))
 		const foreign = await runRoute(
 			settingsRoute.action as never,
 			post('/settings', { intent: 'revoke-session', sessionId: strangerSession!.session.id }, { cookie: mine }),
@@ -368,19 +381,28 @@ describe('settings', () => {
 		const [row] = await db.select().from(user).where(eq(user.email, email))
 		tasksApi.calls.length = 0
 
-		const wrong = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }))
+		const wrong = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }),
+		)
 		expect(wrong.response.status).toBe(400)
 		expect(wrong.data.result.error.password).toEqual(['Incorrect password'])
 		expect(tasksApi.calls).toHaveLength(0)
 
 		tasksApi.status = 503
-		const apiDown = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
+		const apiDown = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }),
+		)
 		tasksApi.status = 204
 		expect(apiDown.response.status).toBe(503)
 		expect(apiDown.data.result.error['']?.[0]).toMatch(/nothing was deleted/)
 		expect(await db.select().from(user).where(eq(user.email, email))).toHaveLength(1)
 
-		const deleted = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
+		const deleted = await runRoute(
+			settingsRoute.action as never,
+			post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }),
+		)
 		expect(deleted.response.status).toBe(302)
 		expect(deleted.response.headers.get('location')).toBe('/?deleted=1')
 		expect(deleted.response.headers.getSetCookie().join('\n')).toMatch(/session_token=;.*Max-Age=0/i)
@@ -396,7 +418,12 @@ describe('settings', () => {
 		const { cookie } = await signUp()
 		let last: Response | undefined
 		for (let attempt = 0; attempt < 6; attempt++) {
-			last = (await runRoute(settingsRoute.action as never, post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }))).response
+			last = (
+				await runRoute(
+					settingsRoute.action as never,
+					post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }),
+				)
+			).response
 		}
 		expect(last!.status).toBe(429)
 		expect(last!.headers.get('retry-after')).toMatch(/^\d+$/)
@@ -427,7 +454,11 @@ describe('settings', () => {
 		// The right password is refused now too, and nothing changed.
 		const blocked = await runRoute(
 			settingsRoute.action as never,
-			post('/settings', { intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
+			post(
+				'/settings',
+				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+				{ cookie },
+			),
 		)
 		expect(blocked.response.status).toBe(429)
 		expect((await signIn(email, PASSWORD)).response.status).toBe(302)

@@ -5,17 +5,17 @@
 import { eq } from 'drizzle-orm'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterAll, describe, expect, test } from 'vitest'
-import { auth } from '../../app/lib/auth.server.ts'
-import { database, db } from '../../app/lib/db.server.ts'
-import { session, user } from '../../app/lib/db/schema.ts'
-import { recordHit, RULES } from '../../app/lib/throttle.server.ts'
-import * as loginRoute from '../../app/routes/login.tsx'
-import * as logoutRoute from '../../app/routes/logout.tsx'
-import * as signupRoute from '../../app/routes/signup.tsx'
-import { userContext } from '../../app/lib/session.server.ts'
-import * as homeRoute from '../../app/routes/home.tsx'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { cookieHeaderFrom, formPost, get, runRoute, type RouteArgs } from '../support/routes.ts'
+import { auth } from '#app/lib/auth.server.ts'
+import { database, db } from '#app/lib/db.server.ts'
+import { session, user } from '#app/lib/db/schema.ts'
+import { recordHit, RULES } from '#app/lib/throttle.server.ts'
+import * as loginRoute from '#app/routes/login.tsx'
+import * as logoutRoute from '#app/routes/logout.tsx'
+import * as signupRoute from '#app/routes/signup.tsx'
+import { userContext } from '#app/lib/session.server.ts'
+import * as homeRoute from '#app/routes/home.tsx'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
+import { cookieHeaderFrom, formPost, get, runRoute, type RouteArgs } from '#tests/support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(() => {})
@@ -52,9 +52,7 @@ describe('sign-up', () => {
 		const { response, email } = await signUp({ email: '  New.Person@Example.COM ' })
 		expect(response.status).toBe(302)
 		expect(response.headers.get('location')).toBe('/tasks')
-		const sessionCookie = response.headers
-			.getSetCookie()
-			.find((cookie) => cookie.startsWith('taskwell.session_token='))
+		const sessionCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('taskwell.session_token='))
 		expect(sessionCookie).toBeDefined()
 		expect(sessionCookie).toMatch(/HttpOnly/i)
 		expect(sessionCookie).toMatch(/SameSite=Lax/i)
@@ -73,11 +71,7 @@ describe('sign-up', () => {
 		[{ email: 'not-an-email' }, 'email', 'Enter a valid email address'],
 		[{ email: '' }, 'email', 'Email is required'],
 		[{ password: 'short', confirmPassword: 'short' }, 'password', 'Password must be at least 8 characters'],
-		[
-			{ password: 'p'.repeat(129), confirmPassword: 'p'.repeat(129) },
-			'password',
-			'Password must be at most 128 characters',
-		],
+		[{ password: 'p'.repeat(129), confirmPassword: 'p'.repeat(129) }, 'password', 'Password must be at most 128 characters'],
 		[{ confirmPassword: 'something else' }, 'confirmPassword', 'Passwords do not match'],
 	])('rejects %j with an error on %s and keeps the typed values except passwords', async (fields, field, message) => {
 		const { response, data } = await signUp(fields as Record<string, string>)
@@ -111,10 +105,7 @@ describe('sign-up', () => {
 describe('sign-in', () => {
 	test('wrong password and unknown email give the same generic message', async () => {
 		const { email } = await signUp()
-		const wrongPassword = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: 'not the password' }),
-		)
+		const wrongPassword = await runRoute(loginRoute.action as never, formPost('/login', { email, password: 'not the password' }))
 		const unknownEmail = await runRoute(
 			loginRoute.action as never,
 			formPost('/login', { email: 'nobody@example.com', password: 'not the password' }),
@@ -136,10 +127,7 @@ describe('sign-in', () => {
 			['/\\evil.com', '/tasks'],
 		]
 		for (const [redirectTo, expected] of cases) {
-			const { response } = await runRoute(
-				loginRoute.action as never,
-				formPost('/login', { email, password: PASSWORD, redirectTo }),
-			)
+			const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, redirectTo }))
 			expect(response.status, redirectTo).toBe(302)
 			expect(response.headers.get('location'), redirectTo).toBe(expected)
 		}
@@ -159,10 +147,7 @@ describe('sign-in', () => {
 			'/./\\evil.example',
 		]
 		for (const redirectTo of offSite) {
-			const signIn = await runRoute(
-				loginRoute.action as never,
-				formPost('/login', { email, password: PASSWORD, redirectTo }),
-			)
+			const signIn = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, redirectTo }))
 			expect(signIn.response.status, redirectTo).toBe(302)
 			expect(signIn.response.headers.get('location'), redirectTo).toBe('/tasks')
 			const created = await signUp({ redirectTo })
@@ -175,13 +160,8 @@ describe('sign-in', () => {
 
 	test('"Remember me" gives a persistent cookie for the session lifetime (7 days)', async () => {
 		const { email } = await signUp()
-		const { response } = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }),
-		)
-		const sessionCookie = response.headers
-			.getSetCookie()
-			.find((cookie) => cookie.startsWith('taskwell.session_token='))
+		const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }))
+		const sessionCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('taskwell.session_token='))
 		expect(sessionCookie).toMatch(/Max-Age=604800/)
 		expect(sessionCookie).toMatch(/HttpOnly/)
 	})
@@ -189,18 +169,11 @@ describe('sign-in', () => {
 	test('5 failed sign-ins for one email lock it for 15 minutes with 429 and Retry-After', async () => {
 		const { email } = await signUp()
 		for (let attempt = 0; attempt < 5; attempt += 1) {
-			const { response } = await runRoute(
-				loginRoute.action as never,
-				formPost('/login', { email, password: 'wrong password!' }),
-			)
+			const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: 'wrong password!' }))
 			expect(response.status).toBe(401)
 		}
 		// Even the right password is refused now, from any IP.
-		const blocked = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: PASSWORD }),
-			{ ip: '198.51.100.99' },
-		)
+		const blocked = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), { ip: '198.51.100.99' })
 		expect(blocked.response.status).toBe(429)
 		const retryAfter = Number(blocked.response.headers.get('retry-after'))
 		expect(retryAfter).toBeGreaterThan(800)
@@ -277,19 +250,11 @@ describe('sign-in', () => {
 		)
 		expect(hundredth.response.status).toBe(401)
 		const { email } = await signUp()
-		const blocked = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: PASSWORD }),
-			{ ip },
-		)
+		const blocked = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), { ip })
 		expect(blocked.response.status).toBe(429)
 		expect(Number(blocked.response.headers.get('retry-after'))).toBeGreaterThan(0)
 		// Another IP is not affected.
-		const elsewhere = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: PASSWORD }),
-			{ ip: '192.0.2.201' },
-		)
+		const elsewhere = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), { ip: '192.0.2.201' })
 		expect(elsewhere.response.status).toBe(302)
 	})
 })
@@ -301,9 +266,7 @@ describe('sessions and protected routes', () => {
 	test('a protected route redirects to /login with the path and query', async () => {
 		const { response } = await runRoute(protectedLoader, get('/tasks?status=active&q=milk'))
 		expect(response.status).toBe(302)
-		expect(response.headers.get('location')).toBe(
-			`/login?redirectTo=${encodeURIComponent('/tasks?status=active&q=milk')}`,
-		)
+		expect(response.headers.get('location')).toBe(`/login?redirectTo=${encodeURIComponent('/tasks?status=active&q=milk')}`)
 	})
 
 	test('requireUser gives the signed-in user; / sends them to /tasks', async () => {
@@ -331,10 +294,7 @@ describe('sessions and protected routes', () => {
 
 	test('a remembered session is refreshed daily: the page response renews the cookie and the row', async () => {
 		const { email } = await signUp()
-		const signedIn = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }),
-		)
+		const signedIn = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }))
 		const cookie = cookieHeaderFrom(signedIn.response)
 		const [owner] = await db.select().from(user).where(eq(user.email, email))
 		// Pretend the session was last refreshed two days ago.
@@ -342,9 +302,7 @@ describe('sessions and protected routes', () => {
 		await db.update(session).set({ expiresAt: fiveDays }).where(eq(session.userId, owner!.id))
 		const { response } = await runRoute(protectedLoader, get('/tasks', { cookie }))
 		expect(response.status).toBe(200)
-		const renewed = response.headers
-			.getSetCookie()
-			.find((value) => value.startsWith('taskwell.session_token='))
+		const renewed = response.headers.getSetCookie().find((value) => value.startsWith('taskwell.session_token='))
 		expect(renewed).toMatch(/Max-Age=604800/)
 		const rows = await db.select().from(session).where(eq(session.userId, owner!.id))
 		const days = (rows.at(-1)!.expiresAt.getTime() - Date.now()) / 86_400_000
@@ -373,10 +331,7 @@ describe('sessions and protected routes', () => {
 	test('signing in again to the same account replaces the session (no fixation of a planted one)', async () => {
 		const { email, cookie: before } = await signUp()
 		const [owner] = await db.select().from(user).where(eq(user.email, email))
-		const { response } = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: PASSWORD }, { cookie: before }),
-		)
+		const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }, { cookie: before }))
 		expect(response.status).toBe(302)
 		const after = cookieHeaderFrom(response)
 		expect(after).not.toBe(before)
@@ -387,10 +342,7 @@ describe('sessions and protected routes', () => {
 
 	test('a failed sign-in while signed in changes nothing', async () => {
 		const { email, cookie } = await signUp()
-		const { response } = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email, password: 'not the password' }, { cookie }),
-		)
+		const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: 'not the password' }, { cookie }))
 		expect(response.status).toBe(401)
 		expect((await runRoute(protectedLoader, get('/tasks', { cookie }))).response.status).toBe(200)
 	})
@@ -422,13 +374,9 @@ describe('tokens for the task API', () => {
 		expect(claims.exp! - claims.iat!).toBe(300)
 		expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub'])
 
-		const viaHttp = await auth.handler(
-			new Request('http://localhost:3000/api/auth/token', { headers: { cookie } }),
-		)
+		const viaHttp = await auth.handler(new Request('http://localhost:3000/api/auth/token', { headers: { cookie } }))
 		expect(viaHttp.status).toBe(404)
-		const session = await auth.handler(
-			new Request('http://localhost:3000/api/auth/get-session', { headers: { cookie } }),
-		)
+		const session = await auth.handler(new Request('http://localhost:3000/api/auth/get-session', { headers: { cookie } }))
 		expect(session.status).toBe(404)
 		expect(session.headers.get('set-auth-jwt')).toBeNull()
 		expect(await session.text()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/)

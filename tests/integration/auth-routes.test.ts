@@ -7,12 +7,12 @@
  * server-side auth.api calls the app makes keep working.
  */
 import { afterAll, describe, expect, test } from 'vitest'
-import { auth, OPEN_AUTH_ROUTES } from '../../app/lib/auth.server.ts'
-import { database } from '../../app/lib/db.server.ts'
-import * as apiAuthRoute from '../../app/routes/api.auth.$.ts'
-import * as signupRoute from '../../app/routes/signup.tsx'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { APP_ORIGIN, cookieHeaderFrom, formPost, runRoute } from '../support/routes.ts'
+import { auth, OPEN_AUTH_ROUTES } from '#app/lib/auth.server.ts'
+import { database } from '#app/lib/db.server.ts'
+import * as apiAuthRoute from '#app/routes/api.auth.$.ts'
+import * as signupRoute from '#app/routes/signup.tsx'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
+import { APP_ORIGIN, cookieHeaderFrom, formPost, runRoute } from '#tests/support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(() => {})
@@ -68,7 +68,19 @@ describe('Better Auth over HTTP', () => {
 		const { cookie } = await signedInCookie()
 		const routes = everyAuthRoute()
 		// The walk covers what the review found open (and the plugin routes).
-		for (const path of ['/get-session', '/list-accounts', '/account-info', '/update-session', '/refresh-token', '/get-access-token', '/link-social', '/unlink-account', '/reset-password/:token', '/token', '/jwks']) {
+		for (const path of [
+			'/get-session',
+			'/list-accounts',
+			'/account-info',
+			'/update-session',
+			'/refresh-token',
+			'/get-access-token',
+			'/link-social',
+			'/unlink-account',
+			'/reset-password/:token',
+			'/token',
+			'/jwks',
+		]) {
 			expect(routes.map((route) => route.path)).toContain(path)
 		}
 		for (const via of [throughTheApp, (request: Request) => auth.handler(request)]) {
@@ -94,9 +106,7 @@ describe('Better Auth over HTTP', () => {
 	test('spellings of a closed route do not slip through', async () => {
 		const { cookie } = await signedInCookie()
 		for (const path of ['/get-session/', '//get-session', '/get-session?x=1', '/GET-SESSION', '/jwks/../get-session', '/%67et-session']) {
-			const response = await throughTheApp(
-				new Request(`${APP_ORIGIN}/api/auth${path}`, { headers: { cookie, origin: APP_ORIGIN } }),
-			)
+			const response = await throughTheApp(new Request(`${APP_ORIGIN}/api/auth${path}`, { headers: { cookie, origin: APP_ORIGIN } }))
 			expect(response.status, path).toBe(404)
 		}
 	})

@@ -9,8 +9,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { startApi, type RunningApi } from '../api/test-support.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
+import { startApi, type RunningApi } from '#tests/api/test-support.ts'
 
 const BETTER_AUTH_URL = 'http://localhost:3000'
 // The app's key set, served the way the app serves it; the app's modules
@@ -36,14 +36,14 @@ process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
 process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
 process.env.TASKS_API_URL = api.url
 
-const { auth } = await import('../../app/lib/auth.server.ts')
+const { auth } = await import('#app/lib/auth.server.ts')
 authHandler = (request) => auth.handler(request)
-const { database } = await import('../../app/lib/db.server.ts')
-const { cookieHeaderFrom, formPost, get, runRoute } = await import('../support/routes.ts')
-const tasksRoute = await import('../../app/routes/tasks/index.tsx')
-const taskRoute = await import('../../app/routes/tasks/$id.tsx')
-const settingsRoute = await import('../../app/routes/settings.tsx')
-const signupRoute = await import('../../app/routes/signup.tsx')
+const { database } = await import('#app/lib/db.server.ts')
+const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
+const tasksRoute = await import('#app/routes/tasks/index.tsx')
+const taskRoute = await import('#app/routes/tasks/$id.tsx')
+const settingsRoute = await import('#app/routes/settings.tsx')
+const signupRoute = await import('#app/routes/signup.tsx')
 onTestDatabaseTeardown(() => database.close())
 
 afterAll(async () => {
@@ -75,7 +75,10 @@ async function signUp(name = 'Ada Lovelace') {
 }
 
 async function addTask(cookie: string, title: string) {
-	const { response } = await runRoute(tasksRoute.action as never, formPost('/tasks', { intent: 'create', title, priority: 'normal' }, { cookie }))
+	const { response } = await runRoute(
+		tasksRoute.action as never,
+		formPost('/tasks', { intent: 'create', title, priority: 'normal' }, { cookie }),
+	)
 	expect(response.status).toBe(302)
 }
 
@@ -95,7 +98,10 @@ describe('GET /tasks with a page link or search the API refuses', () => {
 
 	test('a forged cursor: 400, the first page and a notice', async () => {
 		for (const cursor of ['x', 'eyJub3QiOiJhIGN1cnNvciJ9', '!!!', 'a'.repeat(2000)]) {
-			const { response, data } = await runRoute<ListData>(tasksRoute.loader as never, get(`/tasks?cursor=${encodeURIComponent(cursor)}`, { cookie }))
+			const { response, data } = await runRoute<ListData>(
+				tasksRoute.loader as never,
+				get(`/tasks?cursor=${encodeURIComponent(cursor)}`, { cookie }),
+			)
 			expect(response.status, cursor).toBe(400)
 			expect(data?.invalid).toBe('page')
 			expect(data?.cursor).toBeNull()
@@ -139,7 +145,10 @@ describe('GET /settings?saved=<not a notice>', () => {
 	test('Object.prototype names are no notice: 400 with the page', async () => {
 		const cookie = await signUp()
 		for (const saved of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'nope']) {
-			const { response, data } = await runRoute<{ user: { name: string } }>(settingsRoute.loader as never, get(`/settings?saved=${saved}`, { cookie }))
+			const { response, data } = await runRoute<{ user: { name: string } }>(
+				settingsRoute.loader as never,
+				get(`/settings?saved=${saved}`, { cookie }),
+			)
 			expect(response.status, saved).toBe(400)
 			expect(data?.user.name).toBe('Ada Lovelace')
 		}
@@ -167,7 +176,10 @@ describe('text with bidi controls is refused with a field message', () => {
 		expect(notes.data?.result.error).toEqual({ notes: ["Notes can't contain control characters"] })
 
 		await addTask(cookie, 'Kept as typed')
-		const { data: list } = await runRoute<ListData & { list: { items: { id: string; title: string }[] } }>(tasksRoute.loader as never, get('/tasks', { cookie }))
+		const { data: list } = await runRoute<ListData & { list: { items: { id: string; title: string }[] } }>(
+			tasksRoute.loader as never,
+			get('/tasks', { cookie }),
+		)
 		const id = list!.list.items[0]!.id
 		const edit = await runRoute<{ result: { error: Record<string, string[]> } }>(
 			taskRoute.action as never,

@@ -5,16 +5,16 @@
  * on first use), and 503 — not an exception, not a hang — otherwise.
  */
 import { describe, expect, test } from 'vitest'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 
-const { get, runRoute } = await import('../support/routes.ts')
-const { database, db } = await import('../../app/lib/db.server.ts')
-const { jwks } = await import('../../app/lib/db/schema.ts')
-const healthzRoute = await import('../../app/routes/healthz.ts')
-const readyzRoute = await import('../../app/routes/readyz.ts')
-const signupRoute = await import('../../app/routes/signup.tsx')
-const tasksRoute = await import('../../app/routes/tasks/index.tsx')
-const { cookieHeaderFrom, formPost } = await import('../support/routes.ts')
+const { get, runRoute } = await import('#tests/support/routes.ts')
+const { database, db } = await import('#app/lib/db.server.ts')
+const { jwks } = await import('#app/lib/db/schema.ts')
+const healthzRoute = await import('#app/routes/healthz.ts')
+const readyzRoute = await import('#app/routes/readyz.ts')
+const signupRoute = await import('#app/routes/signup.tsx')
+const tasksRoute = await import('#app/routes/tasks/index.tsx')
+const { cookieHeaderFrom, formPost } = await import('#tests/support/routes.ts')
 
 let closed = false
 onTestDatabaseTeardown(async () => {
@@ -67,7 +67,12 @@ describe('GET /readyz', () => {
 	test('the database gone: 503 naming it; /healthz still 200; a signed-in page is 503, not 500', async () => {
 		const { response: signedUp } = await runRoute(
 			signupRoute.action as never,
-			formPost('/signup', { name: 'Ada', email: `ada-${Date.now()}@example.com`, password: 'correct horse battery', confirmPassword: 'correct horse battery' }),
+			formPost('/signup', {
+				name: 'Ada',
+				email: `ada-${Date.now()}@example.com`,
+				password: 'correct horse battery',
+				confirmPassword: 'correct horse battery',
+			}),
 		)
 		expect(signedUp.status).toBe(302)
 		const cookie = cookieHeaderFrom(signedUp)

@@ -8,15 +8,15 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, test } from 'vitest'
-import { onTestDatabaseTeardown } from '../support/fresh-database.ts'
-import { startApi, type RunningApi } from '../api/test-support.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
+import { startApi, type RunningApi } from '#tests/api/test-support.ts'
 
 const LIMITS = { maxTasksPerUser: 5, createsPerMinute: 3 }
 
 // The environment is read once, when the app's modules load: the API (and
 // the key-set server it verifies against, which answers through the app's
 // Better Auth once loaded) start first, so TASKS_API_URL can point at it.
-let appAuth: typeof import('../../app/lib/auth.server.ts')['auth'] | undefined
+let appAuth: (typeof import('#app/lib/auth.server.ts'))['auth'] | undefined
 const jwksServer: Server = createServer((_req, res) => {
 	void appAuth!.handler(new Request('http://localhost:3000/api/auth/jwks')).then(async (response) => {
 		res.statusCode = response.status
@@ -32,13 +32,13 @@ const api: RunningApi = await startApi({
 const savedEnv = { TASKS_API_URL: process.env.TASKS_API_URL }
 process.env.TASKS_API_URL = api.url
 
-const { cookieHeaderFrom, formPost, get, runRoute } = await import('../support/routes.ts')
-const { auth } = await import('../../app/lib/auth.server.ts')
+const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
+const { auth } = await import('#app/lib/auth.server.ts')
 appAuth = auth
-const { database } = await import('../../app/lib/db.server.ts')
-const { ADD_KEY_REUSED_MESSAGE } = await import('../../app/routes/tasks/+shared/view.ts')
-const signupRoute = await import('../../app/routes/signup.tsx')
-const tasksRoute = await import('../../app/routes/tasks/index.tsx')
+const { database } = await import('#app/lib/db.server.ts')
+const { ADD_KEY_REUSED_MESSAGE } = await import('#app/routes/tasks/+shared/view.ts')
+const signupRoute = await import('#app/routes/signup.tsx')
+const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const { sql } = await import('drizzle-orm')
 onTestDatabaseTeardown(() => database.close())
 
@@ -74,7 +74,10 @@ async function loadTasks(cookie: string) {
 type AddResult = { result?: { error?: Record<string, string[]>; initialValue?: Record<string, unknown> }; addKey?: string }
 
 function add(cookie: string, fields: Record<string, string>) {
-	return runRoute<AddResult>(tasksRoute.action as never, formPost('/tasks', { intent: 'create', priority: 'normal', ...fields }, { cookie }))
+	return runRoute<AddResult>(
+		tasksRoute.action as never,
+		formPost('/tasks', { intent: 'create', priority: 'normal', ...fields }, { cookie }),
+	)
 }
 
 async function userIdOf(cookie: string) {

@@ -8,9 +8,9 @@
  */
 import { matchRoutes, RouterContextProvider, type MiddlewareFunction } from 'react-router'
 import type { RouteConfigEntry } from '@react-router/dev/routes'
-import routes from '../../app/routes.ts'
-import { middleware as rootMiddleware } from '../../app/root.tsx'
-import { clientIpContext } from '../../app/lib/request-context.server.ts'
+import routes from '#app/routes.ts'
+import { middleware as rootMiddleware } from '#app/root.tsx'
+import { clientIpContext } from '#app/lib/request-context.server.ts'
 
 export const APP_ORIGIN = 'http://localhost:3000'
 
@@ -31,10 +31,7 @@ export function routeArgs(request: Request, params: Record<string, string> = {},
 type Handler = (args: RouteArgs) => unknown
 type Middleware = (args: RouteArgs, next: () => Promise<Response>) => Response | undefined | Promise<Response | undefined | void> | void
 
-const routeModules = import.meta.glob<{ middleware?: MiddlewareFunction<Response>[] }>([
-	'../../app/routes/**/*.{ts,tsx}',
-	'!**/*.test.ts',
-])
+const routeModules = import.meta.glob<{ middleware?: MiddlewareFunction<Response>[] }>(['../../app/routes/**/*.{ts,tsx}', '!**/*.test.ts'])
 
 /** The middleware of every route `pathname` matches, root first (as React Router runs them). */
 async function middlewareFor(pathname: string): Promise<Middleware[]> {
@@ -50,11 +47,7 @@ async function middlewareFor(pathname: string): Promise<Middleware[]> {
 }
 
 /** Runs `middlewares` around `handler` (each may return early or throw a Response). */
-export async function runMiddleware(
-	middlewares: Middleware[],
-	args: RouteArgs,
-	handler: () => Promise<Response>,
-): Promise<Response> {
+export async function runMiddleware(middlewares: Middleware[], args: RouteArgs, handler: () => Promise<Response>): Promise<Response> {
 	const run = async (index: number): Promise<Response> => {
 		const middleware = middlewares[index]
 		if (!middleware) return handler()
@@ -73,11 +66,7 @@ export async function runMiddleware(
 type DataWithInit = { type: 'DataWithResponseInit'; data: unknown; init: ResponseInit | null }
 
 function isDataWithInit(value: unknown): value is DataWithInit {
-	return (
-		typeof value === 'object' &&
-		value !== null &&
-		(value as { type?: unknown }).type === 'DataWithResponseInit'
-	)
+	return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'DataWithResponseInit'
 }
 
 export type RouteResult<T = any> = { response: Response; data: T | undefined }

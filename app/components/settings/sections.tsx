@@ -6,13 +6,9 @@
 import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { Form } from 'react-router'
-import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '../forms.tsx'
-import { getFormConstraint } from '../../lib/form-constraint.ts'
-import {
-	ChangePasswordSchema,
-	DeleteAccountSchema,
-	UpdateNameSchema,
-} from '../../lib/schemas/account.ts'
+import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { ChangePasswordSchema, DeleteAccountSchema, UpdateNameSchema } from '#app/lib/schemas/account.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 
@@ -48,7 +44,10 @@ export function ProfileSection({ name, email, lastResult }: { name: string; emai
 		<section aria-labelledby="profile-heading" className="settings-section">
 			<h2 id="profile-heading">Profile</h2>
 			<p>
-				Signed in as <strong><bdi>{email}</bdi></strong>
+				Signed in as{' '}
+				<strong>
+					<bdi>{email}</bdi>
+				</strong>
 			</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
@@ -75,12 +74,7 @@ export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
 			<h2 id="password-heading">Change password</h2>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field
-					label="Current password"
-					meta={fields.currentPassword}
-					type="password"
-					inputProps={{ autoComplete: 'current-password' }}
-				/>
+				<Field label="Current password" meta={fields.currentPassword} type="password" inputProps={{ autoComplete: 'current-password' }} />
 				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
 				<CheckboxField label="Sign out other devices" meta={fields.revokeOtherSessions} />
 				<SubmitButton name="intent" value="change-password" pendingText="Changing…">
@@ -146,10 +140,7 @@ export function DeleteAccountSection({ lastResult }: { lastResult: LastResult })
 	return (
 		<section aria-labelledby="delete-heading" className="settings-section danger-zone">
 			<h2 id="delete-heading">Delete account</h2>
-			<p>
-				This deletes your account and all your tasks, and signs you out everywhere. It cannot be
-				undone. Type your password to confirm.
-			</p>
+			<p>This deletes your account and all your tasks, and signs you out everywhere. It cannot be undone. Type your password to confirm.</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />

@@ -35,10 +35,7 @@ export const session = pgTable(
 			.references(() => user.id, { onDelete: 'cascade' }),
 		...timestamps,
 	},
-	(table) => [
-		index('session_user_id_idx').on(table.userId),
-		index('session_expires_at_idx').on(table.expiresAt),
-	],
+	(table) => [index('session_user_id_idx').on(table.userId), index('session_expires_at_idx').on(table.expiresAt)],
 )
 
 export const account = pgTable(
@@ -71,10 +68,7 @@ export const verification = pgTable(
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		...timestamps,
 	},
-	(table) => [
-		index('verification_identifier_idx').on(table.identifier),
-		index('verification_expires_at_idx').on(table.expiresAt),
-	],
+	(table) => [index('verification_identifier_idx').on(table.identifier), index('verification_expires_at_idx').on(table.expiresAt)],
 )
 
 /** Signing keys of Better Auth's jwt plugin (private keys encrypted at rest). */

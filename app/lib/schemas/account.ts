@@ -10,8 +10,7 @@ import { EmailSchema, NameSchema, PASSWORD_MAX_LENGTH, PasswordSchema } from './
 export const TOKEN_MAX_LENGTH = 2048
 
 /** A password the user types to prove it is them: never a length hint. */
-const CurrentPasswordSchema = (required: string) =>
-	z.string({ error: required }).min(1, required).max(1024, 'Incorrect password')
+const CurrentPasswordSchema = (required: string) => z.string({ error: required }).min(1, required).max(1024, 'Incorrect password')
 
 function confirmMatches(value: { newPassword: string; confirmPassword: string }, ctx: z.RefinementCtx) {
 	if (value.newPassword !== value.confirmPassword) {
@@ -58,17 +57,10 @@ export const DeleteAccountSchema = z.object({
 	password: CurrentPasswordSchema('Enter your password to confirm'),
 })
 
-export const SETTINGS_INTENTS = [
-	'update-name',
-	'change-password',
-	'revoke-session',
-	'revoke-other-sessions',
-	'delete-account',
-] as const
+export const SETTINGS_INTENTS = ['update-name', 'change-password', 'revoke-session', 'revoke-other-sessions', 'delete-account'] as const
 export type SettingsIntent = (typeof SETTINGS_INTENTS)[number]
 
 export const INCORRECT_PASSWORD_MESSAGE = 'Incorrect password'
 export const FORGOT_PASSWORD_SENT_MESSAGE =
 	'If an account exists for that email, we have sent it a link to reset the password. The link works once and expires in one hour.'
-export const INVALID_RESET_LINK_MESSAGE =
-	'This password reset link is invalid, has expired or has already been used.'
+export const INVALID_RESET_LINK_MESSAGE = 'This password reset link is invalid, has expired or has already been used.'

@@ -41,11 +41,7 @@ describe('SignupSchema', () => {
 		[{ email: 'ada@' }, 'email', 'Enter a valid email address'],
 		[{ password: '', confirmPassword: '' }, 'password', 'Password is required'],
 		[{ password: 'seven c', confirmPassword: 'seven c' }, 'password', 'Password must be at least 8 characters'],
-		[
-			{ password: 'a'.repeat(129), confirmPassword: 'a'.repeat(129) },
-			'password',
-			'Password must be at most 128 characters',
-		],
+		[{ password: 'a'.repeat(129), confirmPassword: 'a'.repeat(129) }, 'password', 'Password must be at most 128 characters'],
 		[{ confirmPassword: 'different' }, 'confirmPassword', 'Passwords do not match'],
 		[{ confirmPassword: '' }, 'confirmPassword', 'Confirm your password'],
 	])('%j → %s: %s', (override, field, message) => {
@@ -57,10 +53,7 @@ describe('SignupSchema', () => {
 
 describe('LoginSchema', () => {
 	test('normalises the email and reads the Remember me checkbox', () => {
-		const submission = parseWithZod(
-			form({ email: ' Ada@Example.com', password: 'x', rememberMe: 'on' }),
-			{ schema: LoginSchema },
-		)
+		const submission = parseWithZod(form({ email: ' Ada@Example.com', password: 'x', rememberMe: 'on' }), { schema: LoginSchema })
 		expect(submission.status).toBe('success')
 		if (submission.status !== 'success') return
 		expect(submission.value).toMatchObject({ email: 'ada@example.com', rememberMe: true })

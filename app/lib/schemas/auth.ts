@@ -3,7 +3,7 @@
  * server (the action, which is the authority). No server imports here.
  */
 import { z } from 'zod'
-import { hasControlCharacters } from '../../../common/text-safety.ts'
+import { hasControlCharacters } from '#common/text-safety.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -58,9 +58,7 @@ export const LoginSchema = z.object({
 	email: EmailSchema,
 	// No length rules on sign-in: they would hint at what a password is.
 	// The upper bound only keeps absurd input away from the hasher.
-	password: z
-		.string({ error: 'Password is required' })
-		.max(1024, 'Invalid email or password'),
+	password: z.string({ error: 'Password is required' }).max(1024, 'Invalid email or password'),
 	rememberMe: z.boolean().optional(),
 	redirectTo: RedirectToSchema,
 })

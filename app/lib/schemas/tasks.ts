@@ -12,8 +12,8 @@ import {
 	TASK_SORTS,
 	TASK_STATUSES,
 	TASK_TITLE_MAX_LENGTH,
-} from '../../../common/tasks-contract.ts'
-import { hasControlCharacters } from '../../../common/text-safety.ts'
+} from '#common/tasks-contract.ts'
+import { hasControlCharacters } from '#common/text-safety.ts'
 
 export { TASK_PRIORITIES, TASK_NOTES_MAX_LENGTH, TASK_TITLE_MAX_LENGTH }
 
@@ -37,10 +37,7 @@ export const TaskFormSchema = z.object({
 		.max(TASK_NOTES_MAX_LENGTH, `Notes must be at most ${TASK_NOTES_MAX_LENGTH} characters`)
 		.refine((value) => !hasControlCharacters(value, { multiline: true }), "Notes can't contain control characters")
 		.optional(),
-	dueDate: z
-		.string()
-		.refine(isCalendarDate, 'Due date must be a valid date (YYYY-MM-DD)')
-		.optional(),
+	dueDate: z.string().refine(isCalendarDate, 'Due date must be a valid date (YYYY-MM-DD)').optional(),
 	priority: z.enum(TASK_PRIORITIES, { error: 'Choose a priority: low, normal or high' }).default('normal'),
 })
 export type TaskFormValues = z.output<typeof TaskFormSchema>

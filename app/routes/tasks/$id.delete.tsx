@@ -11,7 +11,7 @@ import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.s
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
+export async function loader({ context, params }: Route.LoaderArgs) {
 	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)
@@ -39,9 +39,11 @@ export default function DeleteTask({ loaderData, actionData }: Route.ComponentPr
 			{task ? (
 				<>
 					<p>
-						“<strong>
+						“
+						<strong>
 							<bdi>{task.title}</bdi>
-						</strong>” will be deleted for good.
+						</strong>
+						” will be deleted for good.
 					</p>
 					{error ? (
 						<p role="alert" className="flash flash-error">

@@ -11,7 +11,7 @@ export const meta: Route.MetaFunction = ({ data }) => [
 	{ title: data && 'task' in data && data.task ? `\u2068${data.task.title}\u2069 · Taskwell` : 'Task · Taskwell' },
 ]
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
+export async function loader({ context, params }: Route.LoaderArgs) {
 	const api = context.get(tasksApiContext)
 	try {
 		const task = await api.getTask(params.id)

@@ -3,20 +3,14 @@ import { useEffect, useRef } from 'react'
 import type { Route } from './+types/index'
 import { TaskForm } from './+shared/task-form.tsx'
 import { TaskItem } from './+shared/task-item.tsx'
-import { ListViewSchema, type ListView } from '../../lib/schemas/tasks.ts'
-import {
-	INVALID_LIST_QUERY_MESSAGES,
-	noticeText,
-	UNAVAILABLE_MESSAGE,
-	viewParams,
-	type InvalidListQuery,
-} from './+shared/view.ts'
+import { ListViewSchema, type ListView } from '#app/lib/schemas/tasks.ts'
+import { INVALID_LIST_QUERY_MESSAGES, noticeText, UNAVAILABLE_MESSAGE, viewParams, type InvalidListQuery } from './+shared/view.ts'
 import { clearCompleted, deleteTask, saveTask, toggleTask } from './+shared/actions.server.ts'
-import { logger } from '../../lib/logger.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
 import { tasksApiContext, TasksApiUnavailableError, TasksApiValidationError } from './+shared/tasks-api.server.ts'
-import { userContext } from '../../lib/session.server.ts'
-import { DEFAULT_SORT_ORDER, type TaskList } from '../../../common/tasks-contract.ts'
-import { routeHeaders } from '../../lib/route-headers.ts'
+import { userContext } from '#app/lib/session.server.ts'
+import { DEFAULT_SORT_ORDER, type TaskList } from '#common/tasks-contract.ts'
+import { routeHeaders } from '#app/lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
 
@@ -211,7 +205,12 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 							</div>
 							<div className="field">
 								<label htmlFor="task-order">Order</label>
-								<select id="task-order" name="order" defaultValue={view.order ?? DEFAULT_SORT_ORDER[view.sort]} key={`${view.sort}-${view.order}`}>
+								<select
+									id="task-order"
+									name="order"
+									defaultValue={view.order ?? DEFAULT_SORT_ORDER[view.sort]}
+									key={`${view.sort}-${view.order}`}
+								>
 									<option value="asc">Ascending</option>
 									<option value="desc">Descending</option>
 								</select>

@@ -6,7 +6,7 @@
  */
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect } from 'react-router'
-import { ADD_KEY_FIELD, AddKeySchema, TaskFormSchema, TaskIdSchema, ToggleSchema } from '../../../lib/schemas/tasks.ts'
+import { ADD_KEY_FIELD, AddKeySchema, TaskFormSchema, TaskIdSchema, ToggleSchema } from '#app/lib/schemas/tasks.ts'
 import { ADD_KEY_REUSED_MESSAGE, addRateLimitedMessage, listHref, viewParams, type NoticeCode } from './view.ts'
 import {
 	tasksApiContext,
@@ -15,9 +15,8 @@ import {
 	TasksApiValidationError,
 	UNAVAILABLE_MESSAGE,
 } from './tasks-api.server.ts'
-import { IDEMPOTENCY_KEY_HEADER } from '../../../../common/tasks-contract.ts'
-import type { ContextReader } from '../../../lib/request-context.server.ts'
-
+import { IDEMPOTENCY_KEY_HEADER } from '#common/tasks-contract.ts'
+import type { ContextReader } from '#app/lib/request-context.server.ts'
 
 /** Empty strings are "no value": the API stores null. */
 function formToInput(value: { title: string; notes?: string; dueDate?: string; priority: 'low' | 'normal' | 'high' }) {
@@ -54,12 +53,7 @@ function addKeyOf(formData: FormData): string {
  * outcome of a create that timed out is unknown, and submitting the same
  * values again must not add the task twice.
  */
-export async function saveTask(
-	request: Request,
-	context: ContextReader,
-	formData: FormData,
-	taskId?: string,
-) {
+export async function saveTask(request: Request, context: ContextReader, formData: FormData, taskId?: string) {
 	let addKey = taskId ? undefined : addKeyOf(formData)
 	const submission = parseWithZod(formData, { schema: TaskFormSchema })
 	if (submission.status !== 'success') {

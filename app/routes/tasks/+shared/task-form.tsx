@@ -7,15 +7,10 @@ import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { useEffect, useRef } from 'react'
 import { Form } from 'react-router'
-import { getFormConstraint } from '../../../lib/form-constraint.ts'
-import {
-	ADD_KEY_FIELD,
-	TASK_PRIORITIES,
-	TaskFormSchema,
-	type TaskFormValues,
-} from '../../../lib/schemas/tasks.ts'
-import { useIsPending } from '../../../lib/use-is-pending.ts'
-import { Field, FormErrors, SelectField, SubmitButton, TextareaField } from '../../../components/forms.tsx'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { ADD_KEY_FIELD, TASK_PRIORITIES, TaskFormSchema, type TaskFormValues } from '#app/lib/schemas/tasks.ts'
+import { useIsPending } from '#app/lib/use-is-pending.ts'
+import { Field, FormErrors, SelectField, SubmitButton, TextareaField } from '#app/components/forms.tsx'
 import { PRIORITY_LABELS } from './view.ts'
 
 const constraint = getFormConstraint(TaskFormSchema)
@@ -37,7 +32,19 @@ type Props = {
 	addKey?: string
 }
 
-export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, defaultValue, view, action, children, resetKey, addKey }: Props) {
+export function TaskForm({
+	id,
+	intent,
+	submitLabel,
+	pendingLabel,
+	lastResult,
+	defaultValue,
+	view,
+	action,
+	children,
+	resetKey,
+	addKey,
+}: Props) {
 	const [form, fields] = useForm({
 		id,
 		lastResult,

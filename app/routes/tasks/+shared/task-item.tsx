@@ -10,20 +10,12 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useFetcher } from 'react-router'
-import type { Task } from '../../../../common/tasks-contract.ts'
+import type { Task } from '#common/tasks-contract.ts'
 import { PRIORITY_LABELS } from './view.ts'
 
 type ActionResult = { ok: boolean; notice?: string; error?: string } | undefined
 
-export function TaskItem({
-	task,
-	view,
-	onDeleted,
-}: {
-	task: Task
-	view: URLSearchParams
-	onDeleted?: (id: string) => void
-}) {
+export function TaskItem({ task, view, onDeleted }: { task: Task; view: URLSearchParams; onDeleted?: (id: string) => void }) {
 	const toggle = useFetcher<ActionResult>({ key: `toggle-${task.id}` })
 	const remove = useFetcher<ActionResult>({ key: `delete-${task.id}` })
 	const [confirming, setConfirming] = useState(false)
@@ -69,7 +61,11 @@ export function TaskItem({
 					{task.dueDate ? <span>Due {task.dueDate}</span> : null}
 					<span className="sr-only">{completed ? 'Done' : 'Not done'}</span>
 				</p>
-				{task.notes ? <p className="task-notes" dir="auto">{task.notes}</p> : null}
+				{task.notes ? (
+					<p className="task-notes" dir="auto">
+						{task.notes}
+					</p>
+				) : null}
 				{toggleError ? (
 					<p role="alert" className="flash flash-error">
 						{toggleError}
@@ -92,12 +88,7 @@ export function TaskItem({
 					</button>
 				</Form>
 				{confirming ? (
-					<Form
-						method="post"
-						action="/tasks"
-						className="confirm-inline"
-						onSubmit={(event) => submitWithJs(event, remove)}
-					>
+					<Form method="post" action="/tasks" className="confirm-inline" onSubmit={(event) => submitWithJs(event, remove)}>
 						<span className="confirm-question">Delete this task?</span>
 						<input type="hidden" name="intent" value="delete" />
 						<input type="hidden" name="id" value={task.id} />

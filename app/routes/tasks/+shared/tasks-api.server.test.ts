@@ -9,8 +9,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { RouterContextProvider } from 'react-router'
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
-import { onTestDatabaseTeardown } from '../../../../tests/support/fresh-database.ts'
-import { startApi, type RunningApi } from '../../../../tests/api/test-support.ts'
+import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
+import { startApi, type RunningApi } from '#tests/api/test-support.ts'
 
 type Mode = 'forward' | 'hang' | 'error-500' | 'reject-401' | 'reject-first-401' | 'drop' | 'lose-first-answer' | 'error-first-503'
 let mode: Mode = 'forward'
@@ -64,12 +64,12 @@ process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
 process.env.TASKS_API_URL = proxyUrl
 process.env.TASKS_API_TIMEOUT_MS = '1500'
 
-const { auth } = await import('../../../lib/auth.server.ts')
-const { database } = await import('../../../lib/db.server.ts')
+const { auth } = await import('#app/lib/auth.server.ts')
+const { database } = await import('#app/lib/db.server.ts')
 const tasksApi = await import('./tasks-api.server.ts')
-const { logger } = await import('../../../lib/logger.server.ts')
-const { middleware: signedInMiddleware } = await import('../../_signed-in.tsx')
-const { routeArgs, runMiddleware } = await import('../../../../tests/support/routes.ts')
+const { logger } = await import('#app/lib/logger.server.ts')
+const { middleware: signedInMiddleware } = await import('#app/routes/_signed-in.tsx')
+const { routeArgs, runMiddleware } = await import('#tests/support/routes.ts')
 const { tasksApiContext, tasksApiStats, clearTokenCache, forgetTokensForSession, TasksApiUnavailableError, TasksApiValidationError } =
 	tasksApi
 onTestDatabaseTeardown(() => database.close())
@@ -127,14 +127,10 @@ async function signedInRequest(path = '/tasks', init: RequestInit = {}) {
 async function clientFor(makeRequest: () => Request) {
 	const context = new RouterContextProvider()
 	let client: import('./tasks-api.server.ts').TasksApi | undefined
-	const response = await runMiddleware(
-		signedInMiddleware,
-		routeArgs(makeRequest(), {}, context),
-		async () => {
-			client = context.get(tasksApiContext)
-			return new Response()
-		},
-	)
+	const response = await runMiddleware(signedInMiddleware, routeArgs(makeRequest(), {}, context), async () => {
+		client = context.get(tasksApiContext)
+		return new Response()
+	})
 	if (!client) throw response
 	return client
 }

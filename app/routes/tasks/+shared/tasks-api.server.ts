@@ -46,14 +46,14 @@ import {
 	type Task,
 	type TaskList,
 	type UpdateTaskInput,
-} from '../../../../common/tasks-contract.ts'
-import { auth } from '../../../lib/auth.server.ts'
+} from '#common/tasks-contract.ts'
+import { auth } from '#app/lib/auth.server.ts'
 import { UNAVAILABLE_MESSAGE } from './view.ts'
-import { getEnv } from '../../../lib/env.server.ts'
-import { logger } from '../../../lib/logger.server.ts'
-import { loginRedirectUrl } from '../../../lib/redirect.ts'
-import { requestIdContext, type ContextReader } from '../../../lib/request-context.server.ts'
-import { authHeaders, userContext, type CurrentSession } from '../../../lib/session.server.ts'
+import { getEnv } from '#app/lib/env.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
+import { loginRedirectUrl } from '#app/lib/redirect.ts'
+import { requestIdContext, type ContextReader } from '#app/lib/request-context.server.ts'
+import { authHeaders, userContext, type CurrentSession } from '#app/lib/session.server.ts'
 
 /** Reuse a cached token only while at least this much of its life is left. */
 export const TOKEN_MIN_REMAINING_MS = 60_000
@@ -71,7 +71,7 @@ const tokenCache = new LRUCache<string, string, MintContext>({
 	max: TOKEN_CACHE_MAX_ENTRIES,
 	fetchMethod: async (sessionId, _stale, { options, context: { request, context } }) => {
 		tasksApiStats.mints += 1
-		const token = await getTokenOrSignIn(request, context, sessionId)
+		const token = await getTokenOrSignIn(request, context)
 		// An unreadable token, or one about to expire: used by this request only.
 		options.ttl = Math.max(1, expiryOf(token) - Date.now() - TOKEN_MIN_REMAINING_MS)
 		return token
@@ -105,7 +105,7 @@ function expiryOf(token: string): number {
  * Better Auth found no session while minting: it expired or was ended
  * elsewhere (the failed fetch leaves nothing in the cache).
  */
-async function getTokenOrSignIn(request: Request, context: ContextReader, sessionId: string): Promise<string> {
+async function getTokenOrSignIn(request: Request, context: ContextReader): Promise<string> {
 	try {
 		return (await auth.api.getToken({ headers: authHeaders(request, context) })).token
 	} catch (error) {
@@ -173,8 +173,14 @@ export { UNAVAILABLE_MESSAGE }
 
 /** What a problem+json answer says about itself (never the token). */
 const problemReasonSchema = z.object({
-	title: z.string().transform((text) => text.slice(0, 200)).optional(),
-	detail: z.string().transform((text) => text.slice(0, 500)).optional(),
+	title: z
+		.string()
+		.transform((text) => text.slice(0, 200))
+		.optional(),
+	detail: z
+		.string()
+		.transform((text) => text.slice(0, 500))
+		.optional(),
 })
 
 const problemErrorsSchema = z.object({

@@ -3,7 +3,7 @@
  * (status, q, sort, order), notices, and the fixed UI text. Shared by the
  * browser and the server; no server imports here.
  */
-import { TASK_PRIORITIES, VIEW_KEYS } from '../../../lib/schemas/tasks.ts'
+import { type TASK_PRIORITIES, VIEW_KEYS } from '#app/lib/schemas/tasks.ts'
 
 export const PRIORITY_LABELS: Record<(typeof TASK_PRIORITIES)[number], string> = {
 	low: 'Low',
