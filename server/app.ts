@@ -17,6 +17,7 @@ import { fieldErrors, problem, ProblemError, validationProblem } from './problem
 import type { TaskLimits } from './tasks/limits.ts'
 import type { TasksDb } from './tasks/repository.ts'
 import { registerTaskRoutes } from './tasks/routes.ts'
+import { withTimeout } from '#common/with-timeout.ts'
 
 export const MAX_BODY_BYTES = 64 * 1024
 const READY_TIMEOUT_MS = 3_000
@@ -33,24 +34,9 @@ export type AppDeps = {
 	limits?: TaskLimits
 }
 
+const HEALTH_PATHS = new Set(['/healthz', '/readyz'])
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-	return new Promise<T>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('timed out')), ms)
-		promise.then(
-			(value) => {
-				clearTimeout(timer)
-				resolve(value)
-			},
-			(error: unknown) => {
-				clearTimeout(timer)
-				reject(error)
-			},
-		)
-	})
-}
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	const { logger } = deps
@@ -99,7 +85,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		await next()
 		c.res.headers.set('Cache-Control', 'no-store')
 		const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL')
-		const level = c.res.status >= 500 ? 'error' : 'info'
+		// The load balancer's health checks every second or two would drown the log: debug level.
+		const level = c.res.status >= 500 ? 'error' : HEALTH_PATHS.has(c.req.path) ? 'debug' : 'info'
 		logger[level](
 			{
 				requestId: c.get('requestId'),

@@ -21,6 +21,8 @@ import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
+
+const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g
 import { existingAccountSignUpMessage, passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
@@ -170,9 +172,11 @@ export const auth = betterAuth({
 	},
 	telemetry: { enabled: false },
 	logger: {
+		// Better Auth puts e-mail addresses into some messages ("Sign-up attempt for
+		// existing email: …"): the log gets the message without them.
 		log: (level, message) => {
 			const log = level === 'error' || level === 'warn' || level === 'debug' ? level : 'info'
-			logger[log]({ component: 'better-auth' }, message)
+			logger[log]({ component: 'better-auth' }, message.replace(EMAIL_IN_TEXT, '[email]'))
 		},
 	},
 	plugins: [httpAllowlist, jwt(jwtPluginOptions)],

@@ -12,6 +12,7 @@
 import { auth } from './auth.server.ts'
 import { database } from './db.server.ts'
 import { logger } from './logger.server.ts'
+import { withTimeout } from '#common/with-timeout.ts'
 
 export const READY_CHECK_TIMEOUT_MS = 3_000
 /** Never a usable token: no subject, an audience nobody accepts, already expired. */
@@ -20,22 +21,6 @@ const PROBE_AUDIENCE = 'taskwell-readiness-probe'
 export type Readiness = {
 	ready: boolean
 	checks: { database: 'ok' | 'failing'; signingKey: 'ok' | 'failing' }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-	return new Promise<T>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)
-		promise.then(
-			(value) => {
-				clearTimeout(timer)
-				resolve(value)
-			},
-			(error: unknown) => {
-				clearTimeout(timer)
-				reject(error)
-			},
-		)
-	})
 }
 
 async function passes(name: string, check: () => Promise<unknown>, timeoutMs: number): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import helmet from 'helmet'
-import { RouterContextProvider } from 'react-router'
 import { describe, expect, test } from 'vitest'
+import { routeArgs, runMiddleware } from '#tests/support/routes.ts'
 import {
 	bodyTooLarge,
 	contentSecurityPolicy,
@@ -114,9 +114,9 @@ describe('the fixed headers (helmet, on every response of the HTTP server)', () 
 describe('the middleware', () => {
 	const middleware = createSecurityHeadersMiddleware({ userIdOf: async () => 'user-1' })
 	async function run(request: Request, next: () => Promise<Response>) {
-		const context = new RouterContextProvider()
-		const response = (await middleware({ request, context, params: {}, unstable_pattern: '' } as never, next as never)) as Response
-		return { response, context }
+		const args = routeArgs(request)
+		const response = await runMiddleware([middleware], args, next)
+		return { response, context: args.context }
 	}
 
 	test('puts a nonce in the context, the headers on the response, and the user id for the log', async () => {
@@ -157,15 +157,11 @@ describe('the middleware', () => {
 
 test('a page that sets a stricter referrer policy keeps it', async () => {
 	const middleware = createSecurityHeadersMiddleware({ userIdOf: async () => null })
-	const response = (await middleware(
-		{
-			request: new Request(`${ORIGIN}/reset-password?token=x`),
-			context: new RouterContextProvider(),
-			params: {},
-			unstable_pattern: '',
-		} as never,
-		(async () => new Response('<html></html>', { headers: { 'content-type': 'text/html', 'referrer-policy': 'same-origin' } })) as never,
-	)) as Response
+	const response = await runMiddleware(
+		[middleware],
+		routeArgs(new Request(`${ORIGIN}/reset-password?token=x`)),
+		async () => new Response('<html></html>', { headers: { 'content-type': 'text/html', 'referrer-policy': 'same-origin' } }),
+	)
 	expect(response.headers.get('referrer-policy')).toBe('same-origin')
 	expect(response.headers.get('cache-control')).toBe('no-store')
 })

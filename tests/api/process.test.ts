@@ -15,7 +15,7 @@ afterAll(() => {
 
 function startProcess(env: Record<string, string | undefined>) {
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-		env: { ...process.env, LOG_LEVEL: 'info', ...env },
+		env: { ...process.env, LOG_LEVEL: 'debug' /* health checks log at debug */, ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	})
 	children.push(child)

@@ -36,12 +36,12 @@ const freshEmail = () => `verify${++counter}-${Date.now()}@example.com`
 
 async function signUp(email: string) {
 	return runRoute(
-		signupRoute.action as never,
+		signupRoute.action,
 		formPost('/signup', { name: 'Mary Somerville', email, password: PASSWORD, confirmPassword: PASSWORD }),
 	)
 }
 
-const signIn = (email: string) => runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }))
+const signIn = (email: string) => runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }))
 
 describe('email verification', () => {
 	test('sign-up sends a link and no session; sign-in waits for the click; the link confirms once', async () => {
@@ -63,12 +63,12 @@ describe('email verification', () => {
 		// Opening the link (a GET, as a mail scanner would) changes nothing: it shows the button.
 		const token = link.searchParams.get('token')!
 		for (let i = 0; i < 2; i++) {
-			const opened = await runRoute(verifyRoute.loader as never, get(`${link.pathname}${link.search}`))
+			const opened = await runRoute(verifyRoute.loader, get(`${link.pathname}${link.search}`))
 			expect(opened.response.status).toBe(200)
 			expect(opened.data).toEqual({ token, problem: null })
 		}
 		expect((await signIn(email)).response.status).toBe(403)
-		const confirmed = await runRoute(verifyRoute.action as never, formPost('/verify-email', { intent: 'verify', token }))
+		const confirmed = await runRoute(verifyRoute.action, formPost('/verify-email', { intent: 'verify', token }))
 		expect(confirmed.response.status).toBe(302)
 		expect(confirmed.response.headers.get('location')).toBe('/login?verified=1')
 
@@ -117,7 +117,7 @@ describe('email verification', () => {
 		await smtp.waitFor(email)
 		const since = smtp.received.length
 		for (const address of [email, `nobody-${Date.now()}@example.com`]) {
-			const { response } = await runRoute(verifyRoute.action as never, formPost('/verify-email', { email: address }))
+			const { response } = await runRoute(verifyRoute.action, formPost('/verify-email', { email: address }))
 			expect(response.status).toBe(302)
 			expect(response.headers.get('location')).toBe(`/verify-email?${new URLSearchParams({ sent: '1', email: address })}`)
 		}
@@ -127,7 +127,7 @@ describe('email verification', () => {
 
 	test('a forged or tampered link is refused with the send-again form', async () => {
 		for (const token of ['not-a-token', 'eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jb20ifQ.forged']) {
-			const { response, data } = await runRoute(verifyRoute.action as never, formPost('/verify-email', { intent: 'verify', token }))
+			const { response, data } = await runRoute(verifyRoute.action, formPost('/verify-email', { intent: 'verify', token }))
 			expect(response.status).toBe(200)
 			expect(data.problem).toBe('invalid')
 		}

@@ -52,7 +52,7 @@ function post(path: string, fields: Record<string, string>, { cookie, userAgent 
 
 async function signUp(email = freshEmail()) {
 	const { response } = await runRoute(
-		signupRoute.action as never,
+		signupRoute.action,
 		post('/signup', { name: 'Ada Lovelace', email, password: PASSWORD, confirmPassword: PASSWORD }),
 	)
 	expect(response.status).toBe(302)
@@ -60,20 +60,20 @@ async function signUp(email = freshEmail()) {
 }
 
 async function signIn(email: string, password = PASSWORD, userAgent?: string) {
-	return runRoute(loginRoute.action as never, post('/login', { email, password }, { userAgent }), {
+	return runRoute(loginRoute.action, post('/login', { email, password }, { userAgent }), {
 		ip: '198.51.100.23',
 	})
 }
 
 async function isSignedIn(cookie: string) {
-	const { response } = await runRoute(settingsRoute.loader as never, get('/settings', { cookie }))
+	const { response } = await runRoute(settingsRoute.loader, get('/settings', { cookie }))
 	return response.status === 200
 }
 
 async function requestReset(email: string) {
 	const since = smtp.received.length
 	const started = Date.now()
-	const result = await runRoute(forgotRoute.action as never, post('/forgot-password', { email }))
+	const result = await runRoute(forgotRoute.action, post('/forgot-password', { email }))
 	return { ...result, since, elapsedMs: Date.now() - started }
 }
 
@@ -109,7 +109,7 @@ describe('forgot password', () => {
 	})
 
 	test('an invalid email is a field error', async () => {
-		const { response, data } = await runRoute(forgotRoute.action as never, post('/forgot-password', { email: 'nope' }))
+		const { response, data } = await runRoute(forgotRoute.action, post('/forgot-password', { email: 'nope' }))
 		expect(response.status).toBe(400)
 		expect(data.result.error.email).toEqual(['Enter a valid email address'])
 	})
@@ -132,13 +132,13 @@ describe('reset password', () => {
 		const link = await resetLinkFor(email)
 		const token = link.searchParams.get('token')!
 
-		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
+		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
 		expect(page.data).toEqual({ token, valid: true })
 		expect(page.response.headers.get('cache-control')).toBe('no-store')
 		expect(page.response.headers.get('referrer-policy')).toBe('same-origin')
 
 		const mismatch = await runRoute(
-			resetRoute.action as never,
+			resetRoute.action,
 			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: 'something else' }),
 		)
 		expect(mismatch.response.status).toBe(400)
@@ -146,7 +146,7 @@ describe('reset password', () => {
 		expect(mismatch.data.result.initialValue.newPassword).toBeUndefined()
 
 		const done = await runRoute(
-			resetRoute.action as never,
+			resetRoute.action,
 			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
 		)
 		expect(done.response.status).toBe(302)
@@ -157,13 +157,10 @@ describe('reset password', () => {
 		expect((await signIn(email, PASSWORD)).response.status).toBe(401)
 		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
 
-		const again = await runRoute(
-			resetRoute.action as never,
-			post('/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD }),
-		)
+		const again = await runRoute(resetRoute.action, post('/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD }))
 		expect(again.response.status).toBe(400)
 		expect(again.data.invalidToken).toBe(true)
-		const reopened = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
+		const reopened = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
 		expect(reopened.data.valid).toBe(false)
 	})
 
@@ -173,14 +170,14 @@ describe('reset password', () => {
 		const newer = (await resetLinkFor(email)).searchParams.get('token')!
 		expect(older).not.toBe(newer)
 		const done = await runRoute(
-			resetRoute.action as never,
+			resetRoute.action,
 			post('/reset-password', { token: newer, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
 		)
 		expect(done.response.status).toBe(302)
-		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${older}`))
+		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${older}`))
 		expect(page.data.valid).toBe(false)
 		const stale = await runRoute(
-			resetRoute.action as never,
+			resetRoute.action,
 			post('/reset-password', { token: older, newPassword: PASSWORD, confirmPassword: PASSWORD }),
 		)
 		expect(stale.response.status).toBe(400)
@@ -191,7 +188,7 @@ describe('reset password', () => {
 		const { email, cookie } = await signUp()
 		const token = (await resetLinkFor(email)).searchParams.get('token')!
 		const changed = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post(
 				'/settings',
 				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
@@ -199,10 +196,10 @@ describe('reset password', () => {
 			),
 		)
 		expect(changed.response.status).toBe(302)
-		const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${token}`))
+		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
 		expect(page.data.valid).toBe(false)
 		const stale = await runRoute(
-			resetRoute.action as never,
+			resetRoute.action,
 			post('/reset-password', { token, newPassword: 'a third password here', confirmPassword: 'a third password here' }),
 		)
 		expect(stale.response.status).toBe(400)
@@ -215,10 +212,10 @@ describe('reset password', () => {
 		const token = link.searchParams.get('token')!
 		await db.update(verification).set({ expiresAt: sql`now() - interval '1 minute'` })
 		for (const candidate of [token, 'forged-token-value', '']) {
-			const page = await runRoute(resetRoute.loader as never, get(`/reset-password?token=${candidate}`))
+			const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${candidate}`))
 			expect(page.data.valid, candidate).toBe(false)
 			const submit = await runRoute(
-				resetRoute.action as never,
+				resetRoute.action,
 				post('/reset-password', { token: candidate, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
 			)
 			expect(submit.response.status).toBe(400)
@@ -229,7 +226,7 @@ describe('reset password', () => {
 	test('too many resets from one IP answer 429 with Retry-After, the wait as the form error, and no password', async () => {
 		const fields = { token: 'forged-token-value', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }
 		const ip = '192.0.2.77'
-		const reset = () => runRoute(resetRoute.action as never, post('/reset-password', fields), { ip })
+		const reset = () => runRoute(resetRoute.action, post('/reset-password', fields), { ip })
 		for (let attempt = 0; attempt < 30; attempt++) expect((await reset()).response.status).toBe(400)
 		const last = await reset()
 		expect(last.response.status).toBe(429)
@@ -243,23 +240,20 @@ describe('reset password', () => {
 
 describe('settings', () => {
 	test('is protected', async () => {
-		const { response } = await runRoute(settingsRoute.loader as never, get('/settings'))
+		const { response } = await runRoute(settingsRoute.loader, get('/settings'))
 		expect(response.status).toBe(302)
 		expect(response.headers.get('location')).toBe('/login?redirectTo=%2Fsettings')
 	})
 
 	test('changes the name, with validation', async () => {
 		const { cookie } = await signUp()
-		const empty = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'update-name', name: '  ' }, { cookie }))
+		const empty = await runRoute(settingsRoute.action, post('/settings', { intent: 'update-name', name: '  ' }, { cookie }))
 		expect(empty.response.status).toBe(400)
 		expect(empty.data.result.error.name).toEqual(['Name is required'])
-		const saved = await runRoute(
-			settingsRoute.action as never,
-			post('/settings', { intent: 'update-name', name: '  Ada King  ' }, { cookie }),
-		)
+		const saved = await runRoute(settingsRoute.action, post('/settings', { intent: 'update-name', name: '  Ada King  ' }, { cookie }))
 		expect(saved.response.status).toBe(302)
 		expect(saved.response.headers.get('location')).toBe('/settings?saved=name')
-		const page = await runRoute(settingsRoute.loader as never, get('/settings', { cookie }))
+		const page = await runRoute(settingsRoute.loader, get('/settings', { cookie }))
 		expect(page.data.user.name).toBe('Ada King')
 		expect(page.response.headers.get('cache-control')).toBe('no-store')
 	})
@@ -268,7 +262,7 @@ describe('settings', () => {
 		const { email, cookie } = await signUp()
 		const other = cookieHeaderFrom((await signIn(email)).response)
 		const wrong = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post(
 				'/settings',
 				{ intent: 'change-password', currentPassword: 'not it at all', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
@@ -280,7 +274,7 @@ describe('settings', () => {
 		expect(wrong.data.result.initialValue.currentPassword).toBeUndefined()
 
 		const changed = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post(
 				'/settings',
 				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
@@ -293,7 +287,7 @@ describe('settings', () => {
 		expect(await isSignedIn(other)).toBe(true)
 
 		const everywhere = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post(
 				'/settings',
 				{
@@ -335,7 +329,7 @@ describe('settings', () => {
 				)
 			).response,
 		)
-		const page = await runRoute(settingsRoute.loader as never, get('/settings', { cookie: mine }))
+		const page = await runRoute(settingsRoute.loader, get('/settings', { cookie: mine }))
 		const sessions = page.data.sessions as Array<Record<string, unknown>>
 		expect(sessions.length).toBe(3) // sign-up, and two sign-ins
 		expect(sessions[0]).toMatchObject({ current: true, device: 'Chrome 131 on Linux', ipAddress: '198.51.100.23' })
@@ -348,7 +342,7 @@ describe('settings', () => {
 		}
 
 		const revoked = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post('/settings', { intent: 'revoke-session', sessionId: String(iphone!.id) }, { cookie: mine }),
 		)
 		expect(revoked.response.status).toBe(302)
@@ -363,15 +357,15 @@ describe('settings', () => {
 			.innerJoin(user, eq(user.id, session.userId))
 			.where(eq(user.email, stranger.email))
 		const foreign = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post('/settings', { intent: 'revoke-session', sessionId: strangerSession!.session.id }, { cookie: mine }),
 		)
 		expect(foreign.response.status).toBe(404)
 		expect(await isSignedIn(stranger.cookie)).toBe(true)
 
-		const all = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'revoke-other-sessions' }, { cookie: mine }))
+		const all = await runRoute(settingsRoute.action, post('/settings', { intent: 'revoke-other-sessions' }, { cookie: mine }))
 		expect(all.response.status).toBe(302)
-		const after = await runRoute(settingsRoute.loader as never, get('/settings', { cookie: mine }))
+		const after = await runRoute(settingsRoute.loader, get('/settings', { cookie: mine }))
 		expect(after.data.sessions).toHaveLength(1)
 		expect(after.data.sessions[0].current).toBe(true)
 	})
@@ -382,7 +376,7 @@ describe('settings', () => {
 		tasksApi.calls.length = 0
 
 		const wrong = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }),
 		)
 		expect(wrong.response.status).toBe(400)
@@ -390,19 +384,13 @@ describe('settings', () => {
 		expect(tasksApi.calls).toHaveLength(0)
 
 		tasksApi.status = 503
-		const apiDown = await runRoute(
-			settingsRoute.action as never,
-			post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }),
-		)
+		const apiDown = await runRoute(settingsRoute.action, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
 		tasksApi.status = 204
 		expect(apiDown.response.status).toBe(503)
 		expect(apiDown.data.result.error['']?.[0]).toMatch(/nothing was deleted/)
 		expect(await db.select().from(user).where(eq(user.email, email))).toHaveLength(1)
 
-		const deleted = await runRoute(
-			settingsRoute.action as never,
-			post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }),
-		)
+		const deleted = await runRoute(settingsRoute.action, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
 		expect(deleted.response.status).toBe(302)
 		expect(deleted.response.headers.get('location')).toBe('/?deleted=1')
 		expect(deleted.response.headers.getSetCookie().join('\n')).toMatch(/session_token=;.*Max-Age=0/i)
@@ -418,12 +406,8 @@ describe('settings', () => {
 		const { cookie } = await signUp()
 		let last: Response | undefined
 		for (let attempt = 0; attempt < 6; attempt++) {
-			last = (
-				await runRoute(
-					settingsRoute.action as never,
-					post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }),
-				)
-			).response
+			last = (await runRoute(settingsRoute.action, post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie })))
+				.response
 		}
 		expect(last!.status).toBe(429)
 		expect(last!.headers.get('retry-after')).toMatch(/^\d+$/)
@@ -433,7 +417,7 @@ describe('settings', () => {
 		const { email, cookie } = await signUp()
 		const attempts = Array.from({ length: 20 }, (_, i) =>
 			runRoute(
-				settingsRoute.action as never,
+				settingsRoute.action,
 				post(
 					'/settings',
 					i % 2
@@ -453,7 +437,7 @@ describe('settings', () => {
 		expect(statuses.filter((status) => status === 429)).toHaveLength(15)
 		// The right password is refused now too, and nothing changed.
 		const blocked = await runRoute(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			post(
 				'/settings',
 				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
@@ -467,7 +451,7 @@ describe('settings', () => {
 	// A cross-site post is a 403 from the HTTP server (tests/e2e/hardening.spec.ts).
 	test('an unknown intent is a 400', async () => {
 		const { cookie } = await signUp()
-		const unknown = await runRoute(settingsRoute.action as never, post('/settings', { intent: 'make-admin' }, { cookie }))
+		const unknown = await runRoute(settingsRoute.action, post('/settings', { intent: 'make-admin' }, { cookie }))
 		expect(unknown.response.status).toBe(400)
 	})
 })
@@ -475,7 +459,7 @@ describe('settings', () => {
 describe('with SMTP configured there is no outbox', () => {
 	beforeAll(() => {})
 	test('/dev/outbox is a 404', async () => {
-		const { response } = await runRoute(outboxRoute.loader as never, get('/dev/outbox'), { ip: '127.0.0.1' })
+		const { response } = await runRoute(outboxRoute.loader, get('/dev/outbox'), { ip: '127.0.0.1' })
 		expect(response.status).toBe(404)
 	})
 })

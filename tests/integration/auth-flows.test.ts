@@ -31,7 +31,7 @@ const PASSWORD = 'a good long password'
 async function signUp(fields: Partial<Record<string, string>> = {}) {
 	const email = fields.email ?? freshEmail()
 	const result = await runRoute(
-		signupRoute.action as never,
+		signupRoute.action,
 		formPost('/signup', {
 			name: 'Grace Hopper',
 			email,
@@ -95,7 +95,7 @@ describe('sign-up', () => {
 	test('signed-in users who open /signup or /login go to /tasks', async () => {
 		const { cookie } = await signUp()
 		for (const route of [signupRoute, loginRoute]) {
-			const { response } = await runRoute(route.loader as never, get('/signup', { cookie }))
+			const { response } = await runRoute(route.loader, get('/signup', { cookie }))
 			expect(response.status).toBe(302)
 			expect(response.headers.get('location')).toBe('/tasks')
 		}
@@ -105,9 +105,9 @@ describe('sign-up', () => {
 describe('sign-in', () => {
 	test('wrong password and unknown email give the same generic message', async () => {
 		const { email } = await signUp()
-		const wrongPassword = await runRoute(loginRoute.action as never, formPost('/login', { email, password: 'not the password' }))
+		const wrongPassword = await runRoute(loginRoute.action, formPost('/login', { email, password: 'not the password' }))
 		const unknownEmail = await runRoute(
-			loginRoute.action as never,
+			loginRoute.action,
 			formPost('/login', { email: 'nobody@example.com', password: 'not the password' }),
 		)
 		for (const { response, data } of [wrongPassword, unknownEmail]) {
@@ -127,7 +127,7 @@ describe('sign-in', () => {
 			['/\\evil.com', '/tasks'],
 		]
 		for (const [redirectTo, expected] of cases) {
-			const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, redirectTo }))
+			const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD, redirectTo }))
 			expect(response.status, redirectTo).toBe(302)
 			expect(response.headers.get('location'), redirectTo).toBe(expected)
 		}
@@ -147,7 +147,7 @@ describe('sign-in', () => {
 			'/./\\evil.example',
 		]
 		for (const redirectTo of offSite) {
-			const signIn = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, redirectTo }))
+			const signIn = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD, redirectTo }))
 			expect(signIn.response.status, redirectTo).toBe(302)
 			expect(signIn.response.headers.get('location'), redirectTo).toBe('/tasks')
 			const created = await signUp({ redirectTo })
@@ -160,7 +160,7 @@ describe('sign-in', () => {
 
 	test('"Remember me" gives a persistent cookie for the session lifetime (7 days)', async () => {
 		const { email } = await signUp()
-		const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }))
+		const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }))
 		const sessionCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('taskwell.session_token='))
 		expect(sessionCookie).toMatch(/Max-Age=604800/)
 		expect(sessionCookie).toMatch(/HttpOnly/)
@@ -169,11 +169,11 @@ describe('sign-in', () => {
 	test('5 failed sign-ins for one email lock it for 15 minutes with 429 and Retry-After', async () => {
 		const { email } = await signUp()
 		for (let attempt = 0; attempt < 5; attempt += 1) {
-			const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: 'wrong password!' }))
+			const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: 'wrong password!' }))
 			expect(response.status).toBe(401)
 		}
 		// Even the right password is refused now, from any IP.
-		const blocked = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), { ip: '198.51.100.99' })
+		const blocked = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }), { ip: '198.51.100.99' })
 		expect(blocked.response.status).toBe(429)
 		const retryAfter = Number(blocked.response.headers.get('retry-after'))
 		expect(retryAfter).toBeGreaterThan(800)
@@ -189,7 +189,7 @@ describe('sign-in', () => {
 		// checked (401), the rest are refused unchecked (429).
 		const wrong = await Promise.all(
 			Array.from({ length: 30 }, (_, i) =>
-				runRoute(loginRoute.action as never, formPost('/login', { email, password: `wrong password ${i}` }), {
+				runRoute(loginRoute.action, formPost('/login', { email, password: `wrong password ${i}` }), {
 					ip: `198.51.100.${i + 1}`,
 				}),
 			),
@@ -198,7 +198,7 @@ describe('sign-in', () => {
 		expect(statuses.filter((status) => status === 401)).toHaveLength(limit)
 		expect(statuses.filter((status) => status === 429)).toHaveLength(30 - limit)
 		// The right password afterwards is refused too.
-		const blocked = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), {
+		const blocked = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }), {
 			ip: '198.51.100.200',
 		})
 		expect(blocked.response.status).toBe(429)
@@ -209,9 +209,7 @@ describe('sign-in', () => {
 		const limit = RULES.signInFailuresPerEmail.limit
 		const passwords = Array.from({ length: 30 }, (_, i) => (i === 29 ? PASSWORD : `wrong password ${i}`))
 		const results = await Promise.all(
-			passwords.map((password, i) =>
-				runRoute(loginRoute.action as never, formPost('/login', { email, password }), { ip: `203.0.113.${i + 1}` }),
-			),
+			passwords.map((password, i) => runRoute(loginRoute.action, formPost('/login', { email, password }), { ip: `203.0.113.${i + 1}` })),
 		)
 		const statuses = results.map(({ response }) => response.status)
 		// Each checked wrong password keeps its place in the counter; only the
@@ -222,7 +220,7 @@ describe('sign-in', () => {
 		expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(30 - limit - 1)
 		expect(statuses.every((status) => [302, 401, 429].includes(status))).toBe(true)
 		// One at a time now, the account is locked.
-		const after = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), {
+		const after = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }), {
 			ip: '203.0.113.200',
 		})
 		expect(after.response.status).toBe(429)
@@ -231,7 +229,7 @@ describe('sign-in', () => {
 	test('a successful sign-in gives its attempt back: it does not count as a failure', async () => {
 		const { email } = await signUp()
 		for (let attempt = 0; attempt < RULES.signInFailuresPerEmail.limit + 2; attempt += 1) {
-			const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }))
+			const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }))
 			expect(response.status).toBe(302)
 		}
 	})
@@ -243,18 +241,14 @@ describe('sign-in', () => {
 		for (let attempt = 0; attempt < RULES.signInPerIp.limit - 1; attempt += 1) {
 			await recordHit(RULES.signInPerIp, ip)
 		}
-		const hundredth = await runRoute(
-			loginRoute.action as never,
-			formPost('/login', { email: 'nobody@example.com', password: 'whatever1' }),
-			{ ip },
-		)
+		const hundredth = await runRoute(loginRoute.action, formPost('/login', { email: 'nobody@example.com', password: 'whatever1' }), { ip })
 		expect(hundredth.response.status).toBe(401)
 		const { email } = await signUp()
-		const blocked = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), { ip })
+		const blocked = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }), { ip })
 		expect(blocked.response.status).toBe(429)
 		expect(Number(blocked.response.headers.get('retry-after'))).toBeGreaterThan(0)
 		// Another IP is not affected.
-		const elsewhere = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), { ip: '192.0.2.201' })
+		const elsewhere = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }), { ip: '192.0.2.201' })
 		expect(elsewhere.response.status).toBe(302)
 	})
 })
@@ -274,7 +268,7 @@ describe('sessions and protected routes', () => {
 		const tasks = await runRoute(protectedLoader, get('/tasks', { cookie }))
 		expect(tasks.response.status).toBe(200)
 		expect(tasks.data).toMatchObject({ name: 'Katherine Johnson' })
-		const home = await runRoute(homeRoute.loader as never, get('/', { cookie }))
+		const home = await runRoute(homeRoute.loader, get('/', { cookie }))
 		expect(home.response.headers.get('location')).toBe('/tasks')
 	})
 
@@ -282,7 +276,7 @@ describe('sessions and protected routes', () => {
 		const { cookie, email } = await signUp()
 		const [owner] = await db.select().from(user).where(eq(user.email, email))
 		expect(await db.select().from(session).where(eq(session.userId, owner!.id))).toHaveLength(1)
-		const { response } = await runRoute(logoutRoute.action as never, formPost('/logout', {}, { cookie }))
+		const { response } = await runRoute(logoutRoute.action, formPost('/logout', {}, { cookie }))
 		expect(response.status).toBe(302)
 		expect(response.headers.get('location')).toBe('/')
 		expect(response.headers.getSetCookie().join('\n')).toMatch(/taskwell\.session_token=;.*Max-Age=0/)
@@ -294,7 +288,7 @@ describe('sessions and protected routes', () => {
 
 	test('a remembered session is refreshed daily: the page response renews the cookie and the row', async () => {
 		const { email } = await signUp()
-		const signedIn = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }))
+		const signedIn = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD, rememberMe: 'on' }))
 		const cookie = cookieHeaderFrom(signedIn.response)
 		const [owner] = await db.select().from(user).where(eq(user.email, email))
 		// Pretend the session was last refreshed two days ago.
@@ -314,7 +308,7 @@ describe('sessions and protected routes', () => {
 		const bob = await signUp({ name: 'Bob Kahn' })
 		const [aliceRow] = await db.select().from(user).where(eq(user.email, alice.email))
 		const { response } = await runRoute(
-			loginRoute.action as never,
+			loginRoute.action,
 			formPost('/login', { email: bob.email, password: PASSWORD }, { cookie: alice.cookie }),
 		)
 		expect(response.status).toBe(302)
@@ -331,7 +325,7 @@ describe('sessions and protected routes', () => {
 	test('signing in again to the same account replaces the session (no fixation of a planted one)', async () => {
 		const { email, cookie: before } = await signUp()
 		const [owner] = await db.select().from(user).where(eq(user.email, email))
-		const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }, { cookie: before }))
+		const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }, { cookie: before }))
 		expect(response.status).toBe(302)
 		const after = cookieHeaderFrom(response)
 		expect(after).not.toBe(before)
@@ -342,14 +336,14 @@ describe('sessions and protected routes', () => {
 
 	test('a failed sign-in while signed in changes nothing', async () => {
 		const { email, cookie } = await signUp()
-		const { response } = await runRoute(loginRoute.action as never, formPost('/login', { email, password: 'not the password' }, { cookie }))
+		const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: 'not the password' }, { cookie }))
 		expect(response.status).toBe(401)
 		expect((await runRoute(protectedLoader, get('/tasks', { cookie }))).response.status).toBe(200)
 	})
 
 	test('GET /logout changes nothing', async () => {
 		const { cookie } = await signUp()
-		const { response } = await runRoute(logoutRoute.loader as never, get('/logout', { cookie }))
+		const { response } = await runRoute(logoutRoute.loader, get('/logout', { cookie }))
 		expect(response.status).toBe(302)
 		const stillSignedIn = await runRoute(protectedLoader, get('/tasks', { cookie }))
 		expect(stillSignedIn.response.status).toBe(200)

@@ -36,7 +36,7 @@ function everyAuthRoute(): Array<{ method: string; path: string }> {
 async function signedInCookie() {
 	const email = `routes-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
 	const { response } = await runRoute(
-		signupRoute.action as never,
+		signupRoute.action,
 		formPost('/signup', { name: 'Route Walker', email, password: PASSWORD, confirmPassword: PASSWORD }),
 	)
 	expect(response.status).toBe(302)
@@ -55,8 +55,7 @@ function authRequest(method: string, path: string, cookie: string) {
 }
 
 async function throughTheApp(request: Request) {
-	const handler = request.method === 'GET' ? apiAuthRoute.loader : apiAuthRoute.action
-	return (await runRoute(handler as never, request)).response
+	return (await runRoute(request.method === 'GET' ? apiAuthRoute.loader : apiAuthRoute.action, request)).response
 }
 
 describe('Better Auth over HTTP', () => {

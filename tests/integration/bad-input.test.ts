@@ -62,7 +62,7 @@ let counter = 0
 async function signUp(name = 'Ada Lovelace') {
 	counter += 1
 	const { response } = await runRoute(
-		signupRoute.action as never,
+		signupRoute.action,
 		formPost('/signup', {
 			name,
 			email: `bad-input-${counter}-${Date.now()}@example.com`,
@@ -75,10 +75,7 @@ async function signUp(name = 'Ada Lovelace') {
 }
 
 async function addTask(cookie: string, title: string) {
-	const { response } = await runRoute(
-		tasksRoute.action as never,
-		formPost('/tasks', { intent: 'create', title, priority: 'normal' }, { cookie }),
-	)
+	const { response } = await runRoute(tasksRoute.action, formPost('/tasks', { intent: 'create', title, priority: 'normal' }, { cookie }))
 	expect(response.status).toBe(302)
 }
 
@@ -98,10 +95,7 @@ describe('GET /tasks with a page link or search the API refuses', () => {
 
 	test('a forged cursor: 400, the first page and a notice', async () => {
 		for (const cursor of ['x', 'eyJub3QiOiJhIGN1cnNvciJ9', '!!!', 'a'.repeat(2000)]) {
-			const { response, data } = await runRoute<ListData>(
-				tasksRoute.loader as never,
-				get(`/tasks?cursor=${encodeURIComponent(cursor)}`, { cookie }),
-			)
+			const { response, data } = await runRoute<ListData>(tasksRoute.loader, get(`/tasks?cursor=${encodeURIComponent(cursor)}`, { cookie }))
 			expect(response.status, cursor).toBe(400)
 			expect(data?.invalid).toBe('page')
 			expect(data?.cursor).toBeNull()
@@ -110,7 +104,7 @@ describe('GET /tasks with a page link or search the API refuses', () => {
 	})
 
 	test('a cursor of another sort: the first page of the sort asked for', async () => {
-		const first = await runRoute<ListData>(tasksRoute.loader as never, get('/tasks', { cookie }))
+		const first = await runRoute<ListData>(tasksRoute.loader, get('/tasks', { cookie }))
 		expect(first.response.status).toBe(200)
 		expect(first.data?.invalid).toBeNull()
 		// A real cursor (the API pages by 50: make one by listing with limit 1).
@@ -120,10 +114,10 @@ describe('GET /tasks with a page link or search the API refuses', () => {
 			})
 		).json()) as { nextCursor: string }
 		expect(page.nextCursor).toBeTruthy()
-		const valid = await runRoute<ListData>(tasksRoute.loader as never, get(`/tasks?cursor=${page.nextCursor}`, { cookie }))
+		const valid = await runRoute<ListData>(tasksRoute.loader, get(`/tasks?cursor=${page.nextCursor}`, { cookie }))
 		expect(valid.response.status).toBe(200)
 		expect(valid.data?.list?.items.map((task) => task.title)).toEqual(['Second', 'First'])
-		const other = await runRoute<ListData>(tasksRoute.loader as never, get(`/tasks?sort=due&cursor=${page.nextCursor}`, { cookie }))
+		const other = await runRoute<ListData>(tasksRoute.loader, get(`/tasks?sort=due&cursor=${page.nextCursor}`, { cookie }))
 		expect(other.response.status).toBe(400)
 		expect(other.data?.invalid).toBe('page')
 		expect(other.data?.view.sort).toBe('due')
@@ -132,7 +126,7 @@ describe('GET /tasks with a page link or search the API refuses', () => {
 
 	test('a NUL in the search: 400, all tasks, the search dropped', async () => {
 		for (const q of ['%00', 'Fir%00st']) {
-			const { response, data } = await runRoute<ListData>(tasksRoute.loader as never, get(`/tasks?q=${q}&cursor=x`, { cookie }))
+			const { response, data } = await runRoute<ListData>(tasksRoute.loader, get(`/tasks?q=${q}&cursor=x`, { cookie }))
 			expect(response.status, q).toBe(400)
 			expect(data?.invalid).toBe('search')
 			expect(data?.view.q).toBeUndefined()
@@ -146,13 +140,13 @@ describe('GET /settings?saved=<not a notice>', () => {
 		const cookie = await signUp()
 		for (const saved of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'nope']) {
 			const { response, data } = await runRoute<{ user: { name: string } }>(
-				settingsRoute.loader as never,
+				settingsRoute.loader,
 				get(`/settings?saved=${saved}`, { cookie }),
 			)
 			expect(response.status, saved).toBe(400)
 			expect(data?.user.name).toBe('Ada Lovelace')
 		}
-		const known = await runRoute(settingsRoute.loader as never, get('/settings?saved=name', { cookie }))
+		const known = await runRoute(settingsRoute.loader, get('/settings?saved=name', { cookie }))
 		expect(known.response.status).toBe(200)
 	})
 })
@@ -163,13 +157,13 @@ describe('text with bidi controls is refused with a field message', () => {
 	test('adding or editing a task', async () => {
 		const cookie = await signUp()
 		const add = await runRoute<{ result: { error: Record<string, string[]> } }>(
-			tasksRoute.action as never,
+			tasksRoute.action,
 			formPost('/tasks', { intent: 'create', title: `invoice${RLO}fdp.exe`, notes: 'fine\r\nnotes' }, { cookie }),
 		)
 		expect(add.response.status).toBe(400)
 		expect(add.data?.result.error).toEqual({ title: ["Title can't contain control characters"] })
 		const notes = await runRoute<{ result: { error: Record<string, string[]> } }>(
-			tasksRoute.action as never,
+			tasksRoute.action,
 			formPost('/tasks', { intent: 'create', title: 'Fine', notes: `a\u2066b` }, { cookie }),
 		)
 		expect(notes.response.status).toBe(400)
@@ -177,24 +171,24 @@ describe('text with bidi controls is refused with a field message', () => {
 
 		await addTask(cookie, 'Kept as typed')
 		const { data: list } = await runRoute<ListData & { list: { items: { id: string; title: string }[] } }>(
-			tasksRoute.loader as never,
+			tasksRoute.loader,
 			get('/tasks', { cookie }),
 		)
 		const id = list!.list.items[0]!.id
-		const edit = await runRoute<{ result: { error: Record<string, string[]> } }>(
-			taskRoute.action as never,
+		const edit = await runRoute<{ result: { error: Record<string, string[]> } }, { id: string }>(
+			taskRoute.action,
 			formPost(`/tasks/${id}`, { intent: 'update', title: `gnp.${RLO}exe`, priority: 'normal' }, { cookie }),
 			{ params: { id } },
 		)
 		expect(edit.response.status).toBe(400)
 		expect(edit.data?.result.error).toEqual({ title: ["Title can't contain control characters"] })
-		const after = await runRoute<ListData>(tasksRoute.loader as never, get('/tasks', { cookie }))
+		const after = await runRoute<ListData>(tasksRoute.loader, get('/tasks', { cookie }))
 		expect(after.data?.list?.items.map((task) => task.title)).toEqual(['Kept as typed'])
 	})
 
 	test('signing up and changing the name', async () => {
 		const signup = await runRoute<{ result: { error: Record<string, string[]> } }>(
-			signupRoute.action as never,
+			signupRoute.action,
 			formPost('/signup', { name: `Ada${RLO}`, email: `rlo-${Date.now()}@example.com`, password: PASSWORD, confirmPassword: PASSWORD }),
 		)
 		expect(signup.response.status).toBe(400)
@@ -202,7 +196,7 @@ describe('text with bidi controls is refused with a field message', () => {
 
 		const cookie = await signUp()
 		const rename = await runRoute<{ result: { error: Record<string, string[]> } }>(
-			settingsRoute.action as never,
+			settingsRoute.action,
 			formPost('/settings', { intent: 'update-name', name: `Ada\u2067King` }, { cookie }),
 		)
 		expect(rename.response.status).toBe(400)

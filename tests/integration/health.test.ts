@@ -23,7 +23,7 @@ onTestDatabaseTeardown(async () => {
 
 describe('GET /healthz', () => {
 	test('200, no-store, whatever the dependencies', async () => {
-		const { response, data } = await runRoute(healthzRoute.loader as never, get('/healthz'))
+		const { response, data } = await runRoute(healthzRoute.loader, get('/healthz'))
 		expect(response.status).toBe(200)
 		expect(response.headers.get('cache-control')).toBe('no-store')
 		expect(data ?? (await response.json())).toEqual({ status: 'ok' })
@@ -33,13 +33,13 @@ describe('GET /healthz', () => {
 describe('GET /readyz', () => {
 	test('ready: the database answers and a signing key is created on first use', async () => {
 		await db.delete(jwks)
-		const { response } = await runRoute(readyzRoute.loader as never, get('/readyz'))
+		const { response } = await runRoute(readyzRoute.loader, get('/readyz'))
 		expect(response.status).toBe(200)
 		expect(response.headers.get('cache-control')).toBe('no-store')
 		expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok', signingKey: 'ok' } })
 		expect(await db.select().from(jwks)).toHaveLength(1)
 		// Asking again reuses it.
-		expect((await runRoute(readyzRoute.loader as never, get('/readyz'))).response.status).toBe(200)
+		expect((await runRoute(readyzRoute.loader, get('/readyz'))).response.status).toBe(200)
 		expect(await db.select().from(jwks)).toHaveLength(1)
 	})
 
@@ -52,7 +52,7 @@ describe('GET /readyz', () => {
 			createdAt: new Date(Date.now() + 60_000),
 		})
 		try {
-			const { response } = await runRoute(readyzRoute.loader as never, get('/readyz'))
+			const { response } = await runRoute(readyzRoute.loader, get('/readyz'))
 			expect(response.status).toBe(503)
 			expect(response.headers.get('cache-control')).toBe('no-store')
 			expect(response.headers.get('retry-after')).toBe('5')
@@ -61,12 +61,12 @@ describe('GET /readyz', () => {
 			const { eq } = await import('drizzle-orm')
 			await db.delete(jwks).where(eq(jwks.id, 'undecryptable'))
 		}
-		expect((await runRoute(readyzRoute.loader as never, get('/readyz'))).response.status).toBe(200)
+		expect((await runRoute(readyzRoute.loader, get('/readyz'))).response.status).toBe(200)
 	})
 
 	test('the database gone: 503 naming it; /healthz still 200; a signed-in page is 503, not 500', async () => {
 		const { response: signedUp } = await runRoute(
-			signupRoute.action as never,
+			signupRoute.action,
 			formPost('/signup', {
 				name: 'Ada',
 				email: `ada-${Date.now()}@example.com`,
@@ -78,13 +78,13 @@ describe('GET /readyz', () => {
 		const cookie = cookieHeaderFrom(signedUp)
 		await database.close()
 		closed = true
-		const { response } = await runRoute(readyzRoute.loader as never, get('/readyz'))
+		const { response } = await runRoute(readyzRoute.loader, get('/readyz'))
 		expect(response.status).toBe(503)
 		expect(await response.json()).toMatchObject({ status: 'not ready', checks: { database: 'failing' } })
-		expect((await runRoute(healthzRoute.loader as never, get('/healthz'))).response.status).toBe(200)
+		expect((await runRoute(healthzRoute.loader, get('/healthz'))).response.status).toBe(200)
 		// The session cannot be looked up: a temporary fault, not a crash
 		// and not a sign-out (no Set-Cookie).
-		const { response: page } = await runRoute(tasksRoute.loader as never, get('/tasks', { cookie }))
+		const { response: page } = await runRoute(tasksRoute.loader, get('/tasks', { cookie }))
 		expect(page.status).toBe(503)
 		expect(page.headers.get('retry-after')).toBe('5')
 		expect(page.headers.get('set-cookie')).toBeNull()

@@ -55,7 +55,7 @@ async function signUp() {
 	counter += 1
 	const password = 'a good long password'
 	const { response } = await runRoute(
-		signupRoute.action as never,
+		signupRoute.action,
 		formPost('/signup', { name: 'Ada', email: `add-once-${counter}-${Date.now()}@example.com`, password, confirmPassword: password }),
 	)
 	expect(response.status).toBe(302)
@@ -64,7 +64,7 @@ async function signUp() {
 
 async function loadTasks(cookie: string) {
 	const { response, data } = await runRoute<{ addKey: string; list: { items: Array<{ id: string; title: string }> } }>(
-		tasksRoute.loader as never,
+		tasksRoute.loader,
 		get('/tasks', { cookie }),
 	)
 	expect(response.status).toBe(200)
@@ -74,10 +74,7 @@ async function loadTasks(cookie: string) {
 type AddResult = { result?: { error?: Record<string, string[]>; initialValue?: Record<string, unknown> }; addKey?: string }
 
 function add(cookie: string, fields: Record<string, string>) {
-	return runRoute<AddResult>(
-		tasksRoute.action as never,
-		formPost('/tasks', { intent: 'create', priority: 'normal', ...fields }, { cookie }),
-	)
+	return runRoute<AddResult>(tasksRoute.action, formPost('/tasks', { intent: 'create', priority: 'normal', ...fields }, { cookie }))
 }
 
 async function userIdOf(cookie: string) {

@@ -28,7 +28,8 @@ export type RouteArgs = {
 export function routeArgs(request: Request, params: Record<string, string> = {}, context = new RouterContextProvider()): RouteArgs {
 	return { request, url: new URL(request.url), pattern: '', params, context, unstable_pattern: '' }
 }
-type Handler = (args: RouteArgs) => unknown
+/** A loader or action; `P` is its typed params (e.g. `{ id: string }` for tasks/:id). */
+type Handler<P extends Record<string, string>> = (args: Omit<RouteArgs, 'params'> & { params: P }) => unknown
 type Middleware = (args: RouteArgs, next: () => Promise<Response>) => Response | undefined | Promise<Response | undefined | void> | void
 
 const routeModules = import.meta.glob<{ middleware?: MiddlewareFunction<Response>[] }>(['../../app/routes/**/*.{ts,tsx}', '!**/*.test.ts'])
@@ -71,15 +72,15 @@ function isDataWithInit(value: unknown): value is DataWithInit {
 
 export type RouteResult<T = any> = { response: Response; data: T | undefined }
 
-export async function runRoute<T = any>(
-	handler: Handler,
+export async function runRoute<T = any, P extends Record<string, string> = Record<string, string>>(
+	handler: Handler<P>,
 	request: Request,
-	{ params = {}, ip = '203.0.113.7' }: { params?: Record<string, string>; ip?: string } = {},
+	{ params = {} as P, ip = '203.0.113.7' }: { params?: P; ip?: string } = {},
 ): Promise<RouteResult<T>> {
 	const context = new RouterContextProvider()
 	context.set(clientIpContext, ip)
 	let payload: T | undefined
-	const args = routeArgs(request, params, context)
+	const args = { ...routeArgs(request, params, context), params }
 	const invoke = async (): Promise<Response> => {
 		try {
 			const result = await handler(args)
