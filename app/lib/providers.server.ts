@@ -31,6 +31,19 @@ export function providerName(id: string, env: AppEnv = getEnv()): string {
 	return configuredProviders(env).find((provider) => provider.id === id)?.name ?? id
 }
 
+/**
+ * Where the provider buttons' redirects go (the page's CSP form-action must
+ * allow them): GitHub's and Google's authorization servers, and the OpenID
+ * provider's issuer origin (where its authorization endpoint lives).
+ */
+export function providerFormActionOrigins(env: AppEnv): string[] {
+	const origins: string[] = []
+	if (env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET) origins.push('https://github.com')
+	if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) origins.push('https://accounts.google.com')
+	if (env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET) origins.push(new URL(env.OIDC_ISSUER).origin)
+	return origins
+}
+
 /** The URL to register with a provider as its redirect (callback) URL. */
 export function providerCallbackUrl(id: string, env: AppEnv = getEnv()): string {
 	return `${env.BETTER_AUTH_URL}/api/auth/callback/${id}`
