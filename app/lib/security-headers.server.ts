@@ -36,10 +36,7 @@ export function createNonce(): string {
 	return randomBytes(18).toString('base64')
 }
 
-export function contentSecurityPolicy(
-	nonce: string,
-	{ dev = false, https = false, formActionOrigins = [] as string[] } = {},
-): string {
+export function contentSecurityPolicy(nonce: string, { dev = false, https = false, formActionOrigins = [] as string[] } = {}): string {
 	const directives: Record<string, string[]> = {
 		'default-src': ["'self'"],
 		// 'strict-dynamic': what a nonced script loads (the route modules) may

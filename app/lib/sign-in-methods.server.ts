@@ -103,7 +103,12 @@ export async function providerIntent(request: Request, context: ContextReader, f
 export async function startProviderLink(request: Request, context: ContextReader, userId: string, provider: string): Promise<Response> {
 	await takeAttempt(SIGN_IN_METHOD_RULES.linkPerUser, userId)
 	const { headers, response } = await auth.api.linkSocialAccount({
-		body: { provider, callbackURL: `/settings?linked=${encodeURIComponent(provider)}`, errorCallbackURL: '/settings', disableRedirect: true },
+		body: {
+			provider,
+			callbackURL: `/settings?linked=${encodeURIComponent(provider)}`,
+			errorCallbackURL: '/settings',
+			disableRedirect: true,
+		},
 		headers: authHeaders(request, context),
 		returnHeaders: true,
 	})
@@ -273,7 +278,9 @@ export async function signInMethodsSettingsIntent(request: Request, context: Con
 				const outcome = await requestEmailChange(request, context, current, submission.value)
 				if (!outcome.ok) {
 					const fieldErrors: Record<string, string[]> =
-						outcome.reason === 'same-email' ? { newEmail: ['That is already your email address.'] } : { currentPassword: ['Incorrect password'] }
+						outcome.reason === 'same-email'
+							? { newEmail: ['That is already your email address.'] }
+							: { currentPassword: ['Incorrect password'] }
 					return settingsReply(intent, submission.reply({ fieldErrors, hideFields: SETTINGS_HIDDEN_FIELDS }), 400)
 				}
 				return redirect(`/settings?${new URLSearchParams({ 'email-change': 'sent', to: submission.value.newEmail })}`)

@@ -23,10 +23,17 @@ export function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const parsed = MagicLinkVerifySchema.safeParse({ token: (await request.formData()).get('token') ?? undefined })
-	const outcome = parsed.success ? await confirmEmailChange(request, context, parsed.data.token) : ({ ok: false, reason: 'invalid' } as const)
+	const outcome = parsed.success
+		? await confirmEmailChange(request, context, parsed.data.token)
+		: ({ ok: false, reason: 'invalid' } as const)
 	if (outcome.ok) throw redirect('/settings?email-change=done', { headers: PRIVATE })
 	return data(
-		{ problem: outcome.reason === 'expired' ? 'This confirmation link has expired.' : 'This confirmation link is not valid or has already been used.' },
+		{
+			problem:
+				outcome.reason === 'expired'
+					? 'This confirmation link has expired.'
+					: 'This confirmation link is not valid or has already been used.',
+		},
 		{ status: 400, headers: PRIVATE },
 	)
 }

@@ -90,7 +90,8 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
 	const notice = Object.entries(NOTICES).find(([key]) => searchParams.get(key) === '1')?.[1]
-	const providerError = actionData && 'providerError' in actionData ? actionData.providerError : providerErrorMessage(searchParams.get('error'))
+	const providerError =
+		actionData && 'providerError' in actionData ? actionData.providerError : providerErrorMessage(searchParams.get('error'))
 	const unverifiedEmail = actionData && 'unverifiedEmail' in actionData ? String(actionData.unverifiedEmail) : undefined
 	const [form, fields] = useForm({
 		id: 'login',

@@ -180,7 +180,11 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 			/>
 			<ChangeEmailSection email={loaderData.user.email} actionData={actionData} />
 			<PasswordSection lastResult={resultFor('change-password')} />
-			<LinkedAccountsSection linkedAccounts={loaderData.linkedAccounts} linkableProviders={loaderData.linkableProviders} actionData={actionData} />
+			<LinkedAccountsSection
+				linkedAccounts={loaderData.linkedAccounts}
+				linkableProviders={loaderData.linkableProviders}
+				actionData={actionData}
+			/>
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
 		</div>

@@ -42,7 +42,9 @@ function account(email) {
 const policy = interactionPolicy.base()
 policy
 	.get('login')
-	.checks.add(new interactionPolicy.Check('login_every_time', 'the test provider asks for the user every time', (ctx) => !ctx.oidc.result?.login))
+	.checks.add(
+		new interactionPolicy.Check('login_every_time', 'the test provider asks for the user every time', (ctx) => !ctx.oidc.result?.login),
+	)
 
 const provider = new Provider(issuer, {
 	clients: [

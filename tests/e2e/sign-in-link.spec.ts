@@ -7,7 +7,11 @@ import { expect, linkFromOutbox, newUser, PASSWORD, signIn, test, uniqueEmail } 
 
 const SENT = 'If that address belongs to a Taskwell account, we have sent it a sign-in link. It works once, within 10 minutes.'
 
-test('"Email me a sign-in link": neutral answer, the link opens a page whose button signs in once', async ({ page, browser, signUpDirectly }) => {
+test('"Email me a sign-in link": neutral answer, the link opens a page whose button signs in once', async ({
+	page,
+	browser,
+	signUpDirectly,
+}) => {
 	const user = newUser('Link Signer')
 	await signUpDirectly(page, user)
 	await page.getByRole('button', { name: 'Sign out' }).click()

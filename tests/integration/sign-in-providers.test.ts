@@ -40,8 +40,12 @@ afterAll(() => {
 describe('which buttons appear', () => {
 	test('each provider only when all of its variables are set', () => {
 		expect(configuredProviders(readAppEnv({}))).toEqual([])
-		expect(configuredProviders(readAppEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y' }))).toEqual([{ id: 'github', name: 'GitHub' }])
-		expect(configuredProviders(readAppEnv({ GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'y' }))).toEqual([{ id: 'google', name: 'Google' }])
+		expect(configuredProviders(readAppEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y' }))).toEqual([
+			{ id: 'github', name: 'GitHub' },
+		])
+		expect(configuredProviders(readAppEnv({ GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'y' }))).toEqual([
+			{ id: 'google', name: 'Google' },
+		])
 		expect(
 			configuredProviders(readAppEnv({ OIDC_ISSUER: 'https://sso.example.com', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' })),
 		).toEqual([{ id: 'oidc', name: 'SSO' }])
@@ -64,11 +68,16 @@ describe('the authorization redirect', () => {
 		['github', 'https://github.com/login/oauth/authorize', loginRoute, '/login'],
 		['google', 'https://accounts.google.com/o/oauth2/v2/auth', signupRoute, '/signup'],
 	] as const)('%s: 302 to %s with PKCE (S256) and state, and the state cookie', async (provider, authorizeUrl, route, path) => {
-		const { response } = await runRoute(route.action as never, formPost(path, { intent: 'provider', provider, redirectTo: '/tasks?status=active' }))
+		const { response } = await runRoute(
+			route.action as never,
+			formPost(path, { intent: 'provider', provider, redirectTo: '/tasks?status=active' }),
+		)
 		expect(response.status).toBe(302)
 		const location = new URL(response.headers.get('location')!)
 		expect(`${location.origin}${location.pathname}`).toBe(authorizeUrl)
-		expect(location.searchParams.get('client_id')).toBe(provider === 'github' ? PROVIDER_ENV.GITHUB_CLIENT_ID : PROVIDER_ENV.GOOGLE_CLIENT_ID)
+		expect(location.searchParams.get('client_id')).toBe(
+			provider === 'github' ? PROVIDER_ENV.GITHUB_CLIENT_ID : PROVIDER_ENV.GOOGLE_CLIENT_ID,
+		)
 		expect(location.searchParams.get('redirect_uri')).toBe(`${APP_ORIGIN}/api/auth/callback/${provider}`)
 		expect(location.searchParams.get('response_type')).toBe('code')
 		expect(location.searchParams.get('code_challenge_method')).toBe('S256')
@@ -92,7 +101,11 @@ describe('the authorization redirect', () => {
 
 describe('the callbacks', () => {
 	test('only the configured providers’ callbacks are open', () => {
-		expect(OPEN_AUTH_ROUTES.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /jwks', 'GET /callback/github', 'GET /callback/google'])
+		expect(OPEN_AUTH_ROUTES.map(({ method, path }) => `${method} ${path}`)).toEqual([
+			'GET /jwks',
+			'GET /callback/github',
+			'GET /callback/google',
+		])
 	})
 
 	test('a callback without a valid state comes back to /login with a code the page turns into a message', async () => {

@@ -69,7 +69,8 @@ export function LinkedAccountsSection({
 	actionData: unknown
 }) {
 	const [searchParams] = useSearchParams()
-	const nameOf = (id: string | null) => [...linkedAccounts, ...linkableProviders].find((p) => ('providerId' in p ? p.providerId : p.id) === id)?.name ?? id
+	const nameOf = (id: string | null) =>
+		[...linkedAccounts, ...linkableProviders].find((p) => ('providerId' in p ? p.providerId : p.id) === id)?.name ?? id
 	const linked = searchParams.get('linked')
 	const unlinked = searchParams.get('unlinked')
 	const error = providerErrorMessage(searchParams.get('error'))
