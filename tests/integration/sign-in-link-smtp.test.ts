@@ -95,8 +95,12 @@ describe('Email me a sign-in link', () => {
 		expect(used.response.status).toBe(302)
 		expect(used.response.headers.get('location')).toBe('/tasks')
 		expect(cookieHeaderFrom(used.response)).toMatch(/taskwell\.session_token=/)
-		// The address is proven now.
+		// The address is proven now. The account's email was not verified
+		// before, so Better Auth dropped what was attached before the proof
+		// (revokeUnprovenAccountAccess): the password no longer signs in.
 		expect((await userByEmail(email))?.emailVerified).toBe(true)
+		const withPassword = await runRoute(loginRoute.action as never, formPost('/login', { email, password: PASSWORD }), { ip: freshIp() })
+		expect(withPassword.response.status).toBe(401)
 
 		const again = await runRoute(linkRoute.action as never, formPost('/login/link', { token }))
 		expect(again.response.status).toBe(400)
