@@ -16,7 +16,7 @@ import { logger } from './logger.server.ts'
 import { emailChangeNoticeMessage, sendMailInBackground } from './mail.server.ts'
 import { configuredProviders, providerName } from './providers.server.ts'
 import { safeRedirect } from './redirect.ts'
-import { clientIpContext, type ContextReader } from './request-context.server.ts'
+import { clientIpOf, type ContextReader } from './request-context.server.ts'
 import { recordSecurityEvent } from './security-events.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
 import {
@@ -36,10 +36,6 @@ export const SIGN_IN_METHOD_RULES = {
 	emailChangePerUser: { name: 'email-change:user', limit: 5, windowSeconds: 60 * 60 },
 	linkPerUser: { name: 'provider-link:user', limit: 20, windowSeconds: 15 * 60 },
 } satisfies Record<string, ThrottleRule>
-
-function clientIp(context: ContextReader): string {
-	return context.get(clientIpContext) ?? 'unknown'
-}
 
 /** A 302 to the provider that carries Better Auth's state cookie. */
 function redirectToProvider(url: string, authResponseHeaders: Headers): Response {
@@ -66,7 +62,7 @@ export async function startProviderSignIn(
 	provider: string,
 	redirectTo: string | undefined,
 ): Promise<Response> {
-	await takeAttempt(RULES.signInPerIp, clientIp(context))
+	await takeAttempt(RULES.signInPerIp, clientIpOf(context))
 	const target = safeRedirect(redirectTo)
 	// A failure comes back to /login with its ?error= code, still holding redirectTo.
 	const errorTarget = redirectTo ? `/login?${new URLSearchParams({ redirectTo: target })}` : '/login'
@@ -151,7 +147,7 @@ export async function unlinkProvider(request: Request, context: ContextReader, u
  * per-IP limit; beyond the per-address limit no more mail goes out.
  */
 export async function requestMagicLink(request: Request, context: ContextReader, email: string): Promise<void> {
-	await takeAttempt(SIGN_IN_METHOD_RULES.magicLinkPerIp, clientIp(context))
+	await takeAttempt(SIGN_IN_METHOD_RULES.magicLinkPerIp, clientIpOf(context))
 	await atLeast(NEUTRAL_RESPONSE_MS, async () => {
 		const perEmail = await recordHit(SIGN_IN_METHOD_RULES.magicLinkPerEmail, email)
 		if (perEmail.count > SIGN_IN_METHOD_RULES.magicLinkPerEmail.limit) return
@@ -181,7 +177,7 @@ export type MagicLinkResult = { ok: true; headers: Headers } | { ok: false }
 
 /** Uses the link's token (once): a new session for its account. */
 export async function verifyMagicLink(request: Request, context: ContextReader, token: string): Promise<MagicLinkResult> {
-	await takeAttempt(SIGN_IN_METHOD_RULES.magicLinkVerifyPerIp, clientIp(context))
+	await takeAttempt(SIGN_IN_METHOD_RULES.magicLinkVerifyPerIp, clientIpOf(context))
 	const response = await auth.api.magicLinkVerify({
 		query: { token, callbackURL: '/tasks', errorCallbackURL: '/login/link' },
 		headers: authHeaders(request, context),

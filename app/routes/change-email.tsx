@@ -1,13 +1,14 @@
-import { data, Form, Link, redirect } from 'react-router'
+import { data, Link, redirect } from 'react-router'
 import type { Route } from './+types/change-email'
-import { SubmitButton } from '#app/components/forms.tsx'
+import { TokenLinkPage } from '#app/components/token-link-page.tsx'
 import { routeHeaders } from '#app/lib/route-headers.ts'
+import { TOKEN_PAGE_HEADERS, tokenPageLoader } from '#app/lib/token-link.server.ts'
 import { MagicLinkVerifySchema } from '#app/lib/schemas/sign-in-methods.ts'
 import { confirmEmailChange } from '#app/lib/sign-in-methods.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your new email · Taskwell' }]
 
-const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
+const PRIVATE = TOKEN_PAGE_HEADERS
 
 export const headers = routeHeaders(PRIVATE)
 
@@ -17,8 +18,7 @@ export const headers = routeHeaders(PRIVATE)
  * the new address; sessions stay.
  */
 export function loader({ request }: Route.LoaderArgs) {
-	const token = new URL(request.url).searchParams.get('token')?.slice(0, 4096) || null
-	return data({ token }, { headers: PRIVATE })
+	return tokenPageLoader(request)
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -39,23 +39,20 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function ChangeEmail({ loaderData, actionData }: Route.ComponentProps) {
-	const problem = actionData?.problem
 	return (
-		<section className="card narrow">
-			<h1>Confirm your new email</h1>
-			{problem ? (
-				<p role="alert">
-					{problem} Ask for a new one in <Link to="/settings">Settings</Link>.
-				</p>
-			) : loaderData.token ? (
-				<Form method="post">
-					<p>Use this address for your Taskwell account from now on.</p>
-					<input type="hidden" name="token" value={loaderData.token} />
-					<SubmitButton pendingText="Confirming…">Confirm new email</SubmitButton>
-				</Form>
-			) : (
-				<p>Open the link we sent to your new address to confirm it.</p>
-			)}
-		</section>
+		<TokenLinkPage
+			title="Confirm your new email"
+			token={loaderData.token}
+			problem={actionData?.problem}
+			afterProblem={
+				<>
+					Ask for a new one in <Link to="/settings">Settings</Link>.
+				</>
+			}
+			prompt="Use this address for your Taskwell account from now on."
+			button="Confirm new email"
+			pendingText="Confirming…"
+			noToken="Open the link we sent to your new address to confirm it."
+		/>
 	)
 }

@@ -1,15 +1,16 @@
-import { data, Form, Link } from 'react-router'
+import { data, Link } from 'react-router'
 import type { Route } from './+types/login.link'
-import { SubmitButton } from '#app/components/forms.tsx'
+import { TokenLinkPage } from '#app/components/token-link-page.tsx'
 import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
+import { TOKEN_PAGE_HEADERS, tokenPageLoader } from '#app/lib/token-link.server.ts'
 import { MagicLinkVerifySchema } from '#app/lib/schemas/sign-in-methods.ts'
 import { verifyMagicLink } from '#app/lib/sign-in-methods.server.ts'
 import { ThrottledError, throttleMessage } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in by link · Taskwell' }]
 
-const PRIVATE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }
+const PRIVATE = TOKEN_PAGE_HEADERS
 
 export const headers = routeHeaders(PRIVATE)
 
@@ -21,8 +22,7 @@ export const headers = routeHeaders(PRIVATE)
  * query, so the token stays out of the logs.
  */
 export function loader({ request }: Route.LoaderArgs) {
-	const token = new URL(request.url).searchParams.get('token')?.slice(0, 4096) || null
-	return data({ token }, { headers: PRIVATE })
+	return tokenPageLoader(request)
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -42,25 +42,24 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function LoginLink({ loaderData, actionData }: Route.ComponentProps) {
-	const problem = actionData?.problem
 	return (
-		<section className="card narrow">
-			<h1>Sign in to Taskwell</h1>
-			{problem ? (
-				<p role="alert">
-					{problem} <Link to="/login">Ask for a new link</Link> or sign in with your password.
-				</p>
-			) : loaderData.token ? (
-				<Form method="post">
-					<p>Continue to sign in with the link we emailed you.</p>
-					<input type="hidden" name="token" value={loaderData.token} />
-					<SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
-				</Form>
-			) : (
-				<p>
+		<TokenLinkPage
+			title="Sign in to Taskwell"
+			token={loaderData.token}
+			problem={actionData?.problem}
+			afterProblem={
+				<>
+					<Link to="/login">Ask for a new link</Link> or sign in with your password.
+				</>
+			}
+			prompt="Continue to sign in with the link we emailed you."
+			button="Sign in"
+			pendingText="Signing in…"
+			noToken={
+				<>
 					Open the link we emailed you to sign in, or <Link to="/login">go back to the sign-in page</Link>.
-				</p>
-			)}
-		</section>
+				</>
+			}
+		/>
 	)
 }

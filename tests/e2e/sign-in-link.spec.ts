@@ -3,7 +3,23 @@
  * both projects. Mail lands in the local outbox (no SMTP_URL here); the
  * SMTP path is covered by tests/integration/sign-in-link-smtp.test.ts.
  */
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { expect, linkFromOutbox, newUser, PASSWORD, signIn, test, uniqueEmail } from './support.ts'
+
+const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
+
+/** The servers' log holds none of the link's token (the request log records paths only). */
+async function expectNotLogged(link: string) {
+	const url = new URL(link, 'http://localhost')
+	const token = url.searchParams.get('token')!
+	expect(token.length).toBeGreaterThan(20)
+	// The request line of the link's GET is there (the log is written by another process).
+	await expect.poll(async () => (await readFile(LOG_FILE, 'utf8')).includes(`"path":"${url.pathname}"`)).toBe(true)
+	const log = await readFile(LOG_FILE, 'utf8')
+	expect(log.includes(token), 'the token is in the log').toBe(false)
+	expect(log.includes(encodeURIComponent(token)), 'the token is in the log').toBe(false)
+}
 
 const SENT = 'If that address belongs to a Taskwell account, we have sent it a sign-in link. It works once, within 10 minutes.'
 
@@ -44,6 +60,7 @@ test('"Email me a sign-in link": neutral answer, the link opens a page whose but
 	await againPage.goto('/tasks')
 	await expect(againPage).toHaveURL(/\/login\?redirectTo=/)
 	await again.close()
+	await expectNotLogged(link)
 })
 
 test('change email: link to the new address, notice to the old, the email changes only on confirm', async ({ page, signUpDirectly }) => {
@@ -80,4 +97,5 @@ test('change email: link to the new address, notice to the old, the email change
 	await expect(page.getByText('Invalid email or password')).toBeVisible()
 	await signIn(page, { email: newEmail, password: PASSWORD })
 	await expect(page).toHaveURL(/\/tasks$/)
+	await expectNotLogged(link)
 })
