@@ -75,6 +75,20 @@ export async function startProviderSignIn(
 	return redirectToProvider(response.url, headers)
 }
 
+export const PROVIDER_UNAVAILABLE_MESSAGE =
+	'That sign-in provider cannot be reached right now. Please try again in a moment, or sign in with your email.'
+
+/**
+ * Better Auth could not build the provider's authorization URL: an OpenID
+ * provider whose discovery document cannot be fetched is left out until it
+ * can (PROVIDER_NOT_FOUND), or its configuration is unusable.
+ */
+function isProviderUnavailable(error: unknown): boolean {
+	if (!(error instanceof APIError)) return false
+	logger.warn({ err: error, code: error.body?.code }, 'sign-in provider unavailable')
+	return true
+}
+
 /**
  * The action of a "Continue with …" form (/login, /signup): 302 to the
  * provider, or the page again with a message (unknown provider, throttled).
@@ -87,6 +101,8 @@ export async function providerIntent(request: Request, context: ContextReader, f
 	try {
 		return await startProviderSignIn(request, context, submission.value.provider, submission.value.redirectTo)
 	} catch (error) {
+		if (isProviderUnavailable(error))
+			return data({ providerError: PROVIDER_UNAVAILABLE_MESSAGE }, { status: 503, headers: { 'Retry-After': '30' } })
 		if (!(error instanceof ThrottledError)) throw error
 		return data(
 			{ providerError: throttleMessage(error.retryAfterSeconds) },
@@ -286,7 +302,12 @@ export async function signInMethodsSettingsIntent(request: Request, context: Con
 				if (submission.status !== 'success' || !isConfiguredProvider(submission.value.provider)) {
 					return settingsReply(intent, submission.reply({ formErrors: ['That sign-in provider is not available.'] }), 400)
 				}
-				return await startProviderLink(request, context, userId, submission.value.provider)
+				try {
+					return await startProviderLink(request, context, userId, submission.value.provider)
+				} catch (error) {
+					if (!isProviderUnavailable(error)) throw error
+					return settingsReply(intent, submission.reply({ formErrors: [PROVIDER_UNAVAILABLE_MESSAGE] }), 503)
+				}
 			}
 			case 'unlink-provider': {
 				const submission = parseWithZod(formData, { schema: UnlinkProviderSchema })

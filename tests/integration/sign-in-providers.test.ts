@@ -16,6 +16,11 @@ const PROVIDER_ENV = {
 	GITHUB_CLIENT_SECRET: 'gh-client-secret',
 	GOOGLE_CLIENT_ID: 'google-client-id.apps.googleusercontent.com',
 	GOOGLE_CLIENT_SECRET: 'google-client-secret',
+	// An OpenID provider that is down (nothing listens on port 9).
+	OIDC_ISSUER: 'http://127.0.0.1:9',
+	OIDC_CLIENT_ID: 'oidc-client',
+	OIDC_CLIENT_SECRET: 'oidc-secret',
+	OIDC_PROVIDER_NAME: 'Corp SSO',
 }
 const saved = Object.fromEntries(Object.keys(PROVIDER_ENV).map((key) => [key, process.env[key]]))
 Object.assign(process.env, PROVIDER_ENV)
@@ -52,12 +57,13 @@ describe('which buttons appear', () => {
 		expect(() => readAppEnv({ GITHUB_CLIENT_ID: 'x' })).toThrowError(/GITHUB_CLIENT_SECRET: is required with GITHUB_CLIENT_ID/)
 	})
 
-	test('/login and /signup offer GitHub and Google here', async () => {
+	test('/login and /signup offer GitHub, Google and the OpenID provider here', async () => {
 		for (const route of [loginRoute, signupRoute]) {
 			const { data } = await runRoute(route.loader as never, get('/login'))
 			expect(data.providers).toEqual([
 				{ id: 'github', name: 'GitHub' },
 				{ id: 'google', name: 'Google' },
+				{ id: 'oidc', name: 'Corp SSO' },
 			])
 		}
 	})
@@ -92,6 +98,12 @@ describe('the authorization redirect', () => {
 		expect(location.search).not.toContain('status')
 	})
 
+	test('a provider that cannot be reached is a message on the page, not an error page', async () => {
+		const { response, data } = await runRoute(loginRoute.action as never, formPost('/login', { intent: 'provider', provider: 'oidc' }))
+		expect(response.status).toBe(503)
+		expect(data.providerError).toMatch(/cannot be reached right now/)
+	})
+
 	test('an unknown provider is refused on the page', async () => {
 		const { response, data } = await runRoute(loginRoute.action as never, formPost('/login', { intent: 'provider', provider: 'myspace' }))
 		expect(response.status).toBe(400)
@@ -105,6 +117,7 @@ describe('the callbacks', () => {
 			'GET /jwks',
 			'GET /callback/github',
 			'GET /callback/google',
+			'GET /callback/oidc',
 		])
 	})
 
