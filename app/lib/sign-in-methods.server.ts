@@ -148,7 +148,7 @@ export async function unlinkProvider(request: Request, context: ContextReader, u
 		await auth.api.unlinkAccount({ body: { accountId }, headers: authHeaders(request, context) })
 	} catch (error) {
 		if (error instanceof APIError && error.body?.code === 'FAILED_TO_UNLINK_LAST_ACCOUNT') return { ok: false, reason: 'last-method' }
-		if (error instanceof APIError && error.body?.code === 'SESSION_EXPIRED') return { ok: false, reason: 'sign-in-again' }
+		if (error instanceof APIError && error.body?.code === 'SESSION_NOT_FRESH') return { ok: false, reason: 'sign-in-again' }
 		throw error
 	}
 	await recordSecurityEvent(request, context, { type: 'provider-unlinked', userId, provider: account.providerId })
