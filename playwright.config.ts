@@ -6,6 +6,14 @@ import { defineConfig, devices } from '@playwright/test'
 const port = Number(process.env.E2E_PORT ?? 3100)
 const apiPort = Number(process.env.E2E_API_PORT ?? port + 1)
 const baseURL = `http://localhost:${port}`
+// A real OpenID Connect provider (tests/e2e/oidc-provider.mjs) on loopback,
+// which the app under test offers as "Continue with Test SSO".
+const OIDC_TEST = {
+	OIDC_ISSUER: `http://127.0.0.1:${port + 70}`,
+	OIDC_CLIENT_ID: 'taskwell-e2e',
+	OIDC_CLIENT_SECRET: 'taskwell-e2e-client-secret-0123456789',
+	OIDC_PROVIDER_NAME: 'Test SSO',
+}
 
 // Debian's Chromium when installed (CI here cannot download browsers),
 // otherwise Playwright's own.
@@ -41,18 +49,30 @@ export default defineConfig({
 			use: { ...devices['Desktop Chrome'], javaScriptEnabled: true, launchOptions },
 		},
 	],
-	webServer: {
-		command: 'node tests/e2e/serve.mjs',
-		// The API is ready once its database answers and it can load the app's
-		// signing keys, i.e. once both services are up.
-		url: `http://127.0.0.1:${apiPort}/readyz`,
-		timeout: 120_000,
-		reuseExistingServer: false,
-		stdout: 'ignore',
-		stderr: 'pipe',
-		env: {
-			E2E_PORT: String(port),
-			E2E_API_PORT: String(apiPort),
+	webServer: [
+		{
+			command: 'node tests/e2e/oidc-provider.mjs',
+			url: `${OIDC_TEST.OIDC_ISSUER}/.well-known/openid-configuration`,
+			timeout: 30_000,
+			reuseExistingServer: false,
+			stdout: 'ignore',
+			stderr: 'ignore',
+			env: { ...OIDC_TEST, OIDC_APP_URL: baseURL },
 		},
-	},
+		{
+			command: 'node tests/e2e/serve.mjs',
+			// The API is ready once its database answers and it can load the app's
+			// signing keys, i.e. once both services are up.
+			url: `http://127.0.0.1:${apiPort}/readyz`,
+			timeout: 120_000,
+			reuseExistingServer: false,
+			stdout: 'ignore',
+			stderr: 'pipe',
+			env: {
+				E2E_PORT: String(port),
+				E2E_API_PORT: String(apiPort),
+				...OIDC_TEST,
+			},
+		},
+	],
 })

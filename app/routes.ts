@@ -16,6 +16,8 @@ export default [
 	]),
 	route('signup', 'routes/signup.tsx'),
 	route('login', 'routes/login.tsx'),
+	route('login/link', 'routes/login.link.tsx'),
+	route('change-email', 'routes/change-email.tsx'),
 	route('logout', 'routes/logout.tsx'),
 	route('forgot-password', 'routes/forgot-password.tsx'),
 	route('reset-password', 'routes/reset-password.tsx'),

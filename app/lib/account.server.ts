@@ -38,7 +38,7 @@ async function hitOrThrow(rule: ThrottleRule, subject: string) {
 }
 
 /** The same minimum duration whichever branch ran (no timing oracle). */
-async function atLeast<T>(ms: number, work: () => Promise<T>): Promise<T> {
+export async function atLeast<T>(ms: number, work: () => Promise<T>): Promise<T> {
 	const start = Date.now()
 	try {
 		return await work()
@@ -165,6 +165,29 @@ async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, i
 
 function isInvalidPassword(error: unknown) {
 	return error instanceof APIError && error.body?.code === 'INVALID_PASSWORD'
+}
+
+/**
+ * Whether `password` is the signed-in user's current password (verified by
+ * Better Auth on the server), behind the per-user throttle of wrong passwords.
+ */
+export async function checkCurrentPassword(request: Request, context: ContextReader, userId: string, password: string): Promise<boolean> {
+	return withPasswordAttempt(
+		userId,
+		async () => {
+			try {
+				await auth.api.verifyPassword({ body: { password }, headers: authHeaders(request, context) })
+				return true
+			} catch (error) {
+				if (isInvalidPassword(error)) {
+					failedPasswordCheck(userId)
+					return false
+				}
+				throw error
+			}
+		},
+		(ok) => !ok,
+	)
 }
 
 export type PasswordCheckedResult = { ok: true; headers: Headers } | { ok: false; reason: 'incorrect-password' }
@@ -330,23 +353,7 @@ export async function deleteAccount(
 	deleteTasks: (request: Request, context: ContextReader) => Promise<void> = deleteAllTasksOf,
 ): Promise<DeleteAccountResult> {
 	const headers = authHeaders(request, context)
-	const passwordOk = await withPasswordAttempt(
-		userId,
-		async () => {
-			try {
-				await auth.api.verifyPassword({ body: { password }, headers })
-				return true
-			} catch (error) {
-				if (isInvalidPassword(error)) {
-					failedPasswordCheck(userId)
-					return false
-				}
-				throw error
-			}
-		},
-		(ok) => !ok,
-	)
-	if (!passwordOk) return { ok: false, reason: 'incorrect-password' }
+	if (!(await checkCurrentPassword(request, context, userId, password))) return { ok: false, reason: 'incorrect-password' }
 	try {
 		await deleteTasks(request, context)
 	} catch (error) {

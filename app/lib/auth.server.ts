@@ -14,6 +14,11 @@ import { eq } from 'drizzle-orm'
 import { betterAuth, type BetterAuthPlugin } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { jwt } from 'better-auth/plugins/jwt'
+import { genericOAuth } from 'better-auth/plugins/generic-oauth'
+import { magicLink } from 'better-auth/plugins/magic-link'
+import { decodeJwt } from 'jose'
+import { securityEventHooks } from './auth-events.server.ts'
+import { configuredProviders, genericOAuthConfig, socialProvidersOption } from './providers.server.ts'
 import { resolveAuthSecret } from './auth-secret.server.ts'
 import { allowedOrigins } from './csrf.server.ts'
 import { db } from './db.server.ts'
@@ -21,9 +26,16 @@ import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
+import {
+	emailChangeVerificationMessage,
+	existingAccountSignUpMessage,
+	magicLinkMessage,
+	passwordResetMessage,
+	sendMailInBackground,
+	verificationMessage,
+} from './mail.server.ts'
 
 const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g
-import { existingAccountSignUpMessage, passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
 export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24
@@ -35,6 +47,7 @@ const env = getEnv()
 
 export const RESET_PASSWORD_TOKEN_EXPIRES_IN_SECONDS = 60 * 60
 export const EMAIL_VERIFICATION_EXPIRES_IN_SECONDS = 60 * 60 * 24
+export const MAGIC_LINK_EXPIRES_IN_SECONDS = 10 * 60
 
 /**
  * The only Better Auth HTTP routes that answer; everything else under
@@ -44,6 +57,15 @@ export const EMAIL_VERIFICATION_EXPIRES_IN_SECONDS = 60 * 60 * 24
  */
 export const OPEN_AUTH_ROUTES: ReadonlyArray<{ method: string; path: string; why: string }> = [
 	{ method: 'GET', path: '/jwks', why: 'the public keys the task API verifies tokens with' },
+	// The provider sends the browser back here (a GET redirect with ?code=&state=):
+	// only this route can take it, since Better Auth checks the state against
+	// its signed state cookie and trades the code (with the PKCE verifier) for
+	// the user's identity. One entry per configured provider, nothing else.
+	...configuredProviders().map(({ id }) => ({
+		method: 'GET',
+		path: `/callback/${id}`,
+		why: `the redirect back from the ${id} sign-in provider (OAuth callback)`,
+	})),
 ]
 
 const AUTH_BASE_PATH = '/api/auth'
@@ -149,11 +171,39 @@ export const auth = betterAuth({
 		sendOnSignIn: false,
 		autoSignInAfterVerification: false,
 		expiresIn: EMAIL_VERIFICATION_EXPIRES_IN_SECONDS,
+		// Also the link of an email change, to the new address (Better Auth
+		// passes the new address as user.email; the token says updateTo).
 		sendVerificationEmail: async ({ user, token }) => {
-			void sendMailInBackground(verificationMessage(user.email, token))
+			const isEmailChange = Boolean(decodeJwt(token).updateTo)
+			void sendMailInBackground(isEmailChange ? emailChangeVerificationMessage(user.email, token) : verificationMessage(user.email, token))
 		},
 	},
-	user: { deleteUser: { enabled: true } },
+	user: {
+		deleteUser: { enabled: true },
+		// The email changes only when the new address confirms (the link goes
+		// there); the old address gets a notice from the app's action.
+		changeEmail: { enabled: true, updateEmailWithoutVerification: false },
+	},
+	socialProviders: socialProvidersOption(env),
+	account: {
+		accountLinking: {
+			enabled: true,
+			// No provider is trusted blindly: a provider identity joins an
+			// existing account only when the provider says its email is verified
+			// and the account's own email is verified too (otherwise Better Auth
+			// refuses with ?error=account_not_linked); a link from Settings needs
+			// a verified provider email equal to the account's.
+			trustedProviders: [],
+			requireLocalEmailVerified: true,
+			allowDifferentEmails: false,
+			// A password account counts: the last way to sign in stays.
+			allowUnlinkingAll: false,
+		},
+	},
+	// A failed provider round trip (denied, bad state, provider down) lands on
+	// /login?error=<code>, which shows a message for the code.
+	onAPIError: { errorURL: `${env.BETTER_AUTH_URL}/login` },
+	databaseHooks: securityEventHooks,
 	// Reset tokens are stored hashed: a database leak does not leak them.
 	verification: { storeIdentifier: 'hashed' },
 	session: {
@@ -179,7 +229,24 @@ export const auth = betterAuth({
 			logger[log]({ component: 'better-auth' }, message.replace(EMAIL_IN_TEXT, '[email]'))
 		},
 	},
-	plugins: [httpAllowlist, jwt(jwtPluginOptions)],
+	plugins: [
+		httpAllowlist,
+		jwt(jwtPluginOptions),
+		...(genericOAuthConfig(env).length > 0 ? [genericOAuth({ config: genericOAuthConfig(env) })] : []),
+		magicLink({
+			expiresIn: MAGIC_LINK_EXPIRES_IN_SECONDS,
+			// Only existing accounts sign in by link; sign-up stays the form.
+			disableSignUp: true,
+			storeToken: 'hashed',
+			// The app sends the link to its own page (/login/link), whose POST
+			// verifies it; unknown addresses get no mail and the same answer.
+			sendMagicLink: async ({ email, token }, ctx) => {
+				const found = await ctx?.context.internalAdapter.findUserByEmail(email)
+				if (!found) return
+				void sendMailInBackground(magicLinkMessage(found.user.email, token))
+			},
+		}),
+	],
 })
 
 export type Auth = typeof auth

@@ -62,4 +62,27 @@ describe('app environment', () => {
 		expect((error as Error).message).toContain(`${variable}:`)
 		expect((error as Error).message).not.toContain(Object.values(source)[0])
 	})
+
+	test('sign-in providers: all of a provider’s variables or none; deployed, https callbacks and issuer', () => {
+		expect(() => readAppEnv({ OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_CLIENT_ID: 'x' })).toThrowError(
+			/OIDC_CLIENT_SECRET: is required with OIDC_ISSUER and OIDC_CLIENT_ID/,
+		)
+		expect(readAppEnv({ GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'y' }).OIDC_PROVIDER_NAME).toBe('SSO')
+		const deployed = { BETTER_AUTH_SECRET: 'x'.repeat(32), SMTP_URL: 'smtp://mail.example.com:587' }
+		expect(() =>
+			readAppEnv({ ...deployed, BETTER_AUTH_URL: 'http://tasks.example.com', GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y' }),
+		).toThrowError(/BETTER_AUTH_URL: must be an https:\/\/ URL when a sign-in provider is configured/)
+		expect(() =>
+			readAppEnv({
+				...deployed,
+				BETTER_AUTH_URL: 'https://tasks.example.com',
+				OIDC_ISSUER: 'http://sso.example.com',
+				OIDC_CLIENT_ID: 'x',
+				OIDC_CLIENT_SECRET: 'y',
+			}),
+		).toThrowError(/OIDC_ISSUER: must be an https:\/\/ URL/)
+		expect(
+			readAppEnv({ ...deployed, BETTER_AUTH_URL: 'https://tasks.example.com', GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y' }).isHttps,
+		).toBe(true)
+	})
 })

@@ -7,6 +7,13 @@ import { blankToUndefined, envFields, isLoopbackUrl, parseEnv } from '#common/en
 
 const { optional, booleanFlag, port, httpUrl, postgresUrl, logLevel } = envFields
 
+/** The variables each sign-in provider needs, all or none. */
+const PROVIDER_VARIABLES = {
+	GitHub: ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'],
+	Google: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
+	OIDC: ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'],
+} as const
+
 const envSchema = z
 	.object({
 		NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('production')),
@@ -37,6 +44,17 @@ const envSchema = z
 			}),
 		),
 		LOG_LEVEL: z.preprocess(blankToUndefined, logLevel.default('info')),
+		/** Sign-in providers (issue 10): each is on when its variables are set. */
+		GITHUB_CLIENT_ID: optional(z.string().max(512)),
+		GITHUB_CLIENT_SECRET: optional(z.string().max(512)),
+		GOOGLE_CLIENT_ID: optional(z.string().max(512)),
+		GOOGLE_CLIENT_SECRET: optional(z.string().max(512)),
+		/** Any OpenID Connect provider: its issuer (discovery at /.well-known/openid-configuration). */
+		OIDC_ISSUER: optional(httpUrl),
+		OIDC_CLIENT_ID: optional(z.string().max(512)),
+		OIDC_CLIENT_SECRET: optional(z.string().max(512)),
+		/** The button says "Continue with <OIDC_PROVIDER_NAME>". */
+		OIDC_PROVIDER_NAME: z.preprocess(blankToUndefined, z.string().max(60).default('SSO')),
 	})
 	.transform((env) => {
 		const baseUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`
@@ -52,7 +70,26 @@ const envSchema = z
 		}
 	})
 	.superRefine((env, ctx) => {
+		// A provider needs all of its variables: half a configuration is a typo.
+		for (const [name, vars] of Object.entries(PROVIDER_VARIABLES)) {
+			const set = vars.filter((key) => env[key] !== undefined)
+			if (set.length === 0 || set.length === vars.length) continue
+			for (const key of vars.filter((key) => env[key] === undefined)) {
+				ctx.addIssue({ code: 'custom', path: [key], message: `is required with ${set.join(' and ')} (${name} sign-in)` })
+			}
+		}
 		if (!env.isDeployed) return
+		// Deployed, the callback URLs registered with providers are https.
+		if (!env.isHttps && Object.values(PROVIDER_VARIABLES).some((vars) => vars.every((key) => env[key] !== undefined))) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['BETTER_AUTH_URL'],
+				message: 'must be an https:// URL when a sign-in provider is configured (its callback URL is under BETTER_AUTH_URL)',
+			})
+		}
+		if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith('https://')) {
+			ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'must be an https:// URL when BETTER_AUTH_URL is not a loopback URL' })
+		}
 		if (!env.SMTP_URL) {
 			ctx.addIssue({
 				code: 'custom',

@@ -22,6 +22,8 @@ export type MailMessage = {
 	subject: string
 	text: string
 	html?: string
+	/** A sign-in credential (sign-in link, email-change link): its link is never logged, not even by the local outbox. */
+	secretLink?: boolean
 }
 
 export type OutboxMessage = MailMessage & { id: string; from: string; sentAt: string }
@@ -52,7 +54,7 @@ function smtpTransport(url: string): Transporter {
 	return transporter.transport
 }
 
-export async function sendMail(message: MailMessage): Promise<void> {
+export async function sendMail({ secretLink, ...message }: MailMessage): Promise<void> {
 	const env = getEnv()
 	if (env.SMTP_URL) {
 		await smtpTransport(env.SMTP_URL).sendMail({ from: env.MAIL_FROM, ...message })
@@ -70,7 +72,7 @@ export async function sendMail(message: MailMessage): Promise<void> {
 			event: 'mail-outbox',
 			to: message.to,
 			subject: message.subject,
-			link: firstLink(message.text),
+			link: secretLink ? undefined : firstLink(message.text),
 			outbox: `${env.BETTER_AUTH_URL}/dev/outbox`,
 		},
 		`SMTP_URL is not set: mail kept in the local outbox (${env.BETTER_AUTH_URL}/dev/outbox)`,
@@ -165,6 +167,51 @@ export function existingAccountSignUpMessage(to: string): MailMessage {
 		'Reset your password',
 		`${base}/forgot-password`,
 		`Or sign in at ${base}/login. If it was not you, ignore this message: nothing has changed in your account.`,
+	)
+}
+
+/** The emailed sign-in link: an app page with a "Sign in" button (a GET uses nothing up). */
+export function magicLinkMessage(to: string, token: string): MailMessage {
+	const url = `${getEnv().BETTER_AUTH_URL}/login/link?token=${encodeURIComponent(token)}`
+	return {
+		...linkMessage(
+			to,
+			'Your Taskwell sign-in link',
+			'Someone (hopefully you) asked for a link to sign in to Taskwell with this email address.',
+			'Sign in to Taskwell',
+			url,
+			'The link works once and expires in 10 minutes. If you did not ask for it, ignore this message: nobody can sign in without it.',
+		),
+		secretLink: true,
+	}
+}
+
+/** To the new address of an email change: the change happens only when this link is confirmed. */
+export function emailChangeVerificationMessage(to: string, token: string): MailMessage {
+	const url = `${getEnv().BETTER_AUTH_URL}/change-email?token=${encodeURIComponent(token)}`
+	return {
+		...linkMessage(
+			to,
+			'Confirm your new email for Taskwell',
+			'Someone (hopefully you) asked to use this address for their Taskwell account.',
+			'Confirm your new email',
+			url,
+			'The link expires in 24 hours. Until it is confirmed, the account keeps its current address. If you did not ask for this, ignore this message.',
+		),
+		secretLink: true,
+	}
+}
+
+/** To the current address of an email change: a notice, no link that changes anything. */
+export function emailChangeNoticeMessage(to: string, newEmail: string): MailMessage {
+	const base = getEnv().BETTER_AUTH_URL
+	return linkMessage(
+		to,
+		'Your Taskwell email is being changed',
+		`Someone signed in to your Taskwell account asked to change its email address to ${newEmail}. The change happens only once that address confirms it.`,
+		'Review your account',
+		`${base}/settings`,
+		'If this was not you, sign in, change your password and sign out your other sessions in Settings.',
 	)
 }
 

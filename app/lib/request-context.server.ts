@@ -10,3 +10,8 @@ export type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
 
 export const clientIpContext = createContext<string | null>(null)
 export const requestIdContext = createContext<string | null>(null)
+
+/** The client IP the HTTP layer resolved, as a throttle subject ("unknown" without one). */
+export function clientIpOf(context: ContextReader): string {
+	return context.get(clientIpContext) ?? 'unknown'
+}

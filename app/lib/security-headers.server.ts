@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto'
 import type { HelmetOptions } from 'helmet'
 import { createContext, type MiddlewareFunction } from 'react-router'
 import { getEnv } from './env.server.ts'
+import { providerFormActionOrigins } from './providers.server.ts'
 
 export const nonceContext = createContext<string | null>(null)
 /** Set once the session is known; app-server.ts puts it in the request log line. */
@@ -35,7 +36,7 @@ export function createNonce(): string {
 	return randomBytes(18).toString('base64')
 }
 
-export function contentSecurityPolicy(nonce: string, { dev = false, https = false } = {}): string {
+export function contentSecurityPolicy(nonce: string, { dev = false, https = false, formActionOrigins = [] as string[] } = {}): string {
 	const directives: Record<string, string[]> = {
 		'default-src': ["'self'"],
 		// 'strict-dynamic': what a nonced script loads (the route modules) may
@@ -51,7 +52,9 @@ export function contentSecurityPolicy(nonce: string, { dev = false, https = fals
 		'object-src': ["'none'"],
 		'base-uri': ["'none'"],
 		'frame-ancestors': ["'none'"],
-		'form-action': ["'self'"],
+		// A "Continue with …" or "Link …" form is answered with a redirect to
+		// the provider, which form-action governs too: its origin is allowed.
+		'form-action': ["'self'", ...formActionOrigins],
 	}
 	const policy = Object.entries(directives).map(([name, values]) => `${name} ${values.join(' ')}`)
 	if (https) policy.push('upgrade-insecure-requests')
@@ -147,6 +150,7 @@ export function documentSecurityHeaders(nonce: string): Record<string, string> {
 		'Content-Security-Policy': contentSecurityPolicy(nonce, {
 			dev: env.NODE_ENV === 'development',
 			https: env.isHttps,
+			formActionOrigins: providerFormActionOrigins(env),
 		}),
 	}
 }

@@ -3,6 +3,10 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/login'
 import { CheckboxField, Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
+import { ProviderButtons } from '#app/components/sign-in-providers.tsx'
+import { configuredProviders } from '#app/lib/providers.server.ts'
+import { MAGIC_LINK_SENT_MESSAGE, MagicLinkRequestSchema, providerErrorMessage } from '#app/lib/schemas/sign-in-methods.ts'
+import { magicLinkIntent, providerIntent } from '#app/lib/sign-in-methods.server.ts'
 import { redirectWithAuthCookies, signIn } from '#app/lib/auth-actions.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
@@ -22,19 +26,23 @@ const EMAIL_NOT_VERIFIED_MESSAGE = 'Confirm your email address before signing in
 const NOTICES: Record<string, string> = {
 	reset: 'Your password has been reset. Sign in with your new password.',
 	verified: 'Your email address is confirmed. You can sign in now.',
+	'link-sent': MAGIC_LINK_SENT_MESSAGE,
 }
 
 const HIDDEN_FIELDS = ['password']
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	await requireAnonymous(request, context)
-	return null
+	return { providers: configuredProviders() }
 }
 
 // No requireAnonymous() here: a POST signs in whoever's credentials are
 // given, and ends the session the browser had (see signIn()).
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
+	// The other ways in (issue 10): a provider's button, an emailed link.
+	if (formData.get('intent') === 'provider') return providerIntent(request, context, formData)
+	if (formData.get('intent') === 'magic-link') return magicLinkIntent(request, context, formData)
 	const submission = parseWithZod(formData, { schema: LoginSchema })
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
@@ -78,18 +86,21 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 const constraint = getFormConstraint(LoginSchema)
 
-export default function Login({ actionData }: Route.ComponentProps) {
+export default function Login({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
 	const notice = Object.entries(NOTICES).find(([key]) => searchParams.get(key) === '1')?.[1]
+	const providerError =
+		actionData && 'providerError' in actionData ? actionData.providerError : providerErrorMessage(searchParams.get('error'))
 	const unverifiedEmail = actionData && 'unverifiedEmail' in actionData ? String(actionData.unverifiedEmail) : undefined
 	const [form, fields] = useForm({
 		id: 'login',
-		lastResult: actionData?.result,
+		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
 		constraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+		onValidate: ({ formData }) =>
+			parseWithZod(formData, { schema: formData.get('intent') === 'magic-link' ? MagicLinkRequestSchema : LoginSchema }),
 	})
 	return (
 		<section className="card narrow">
@@ -111,7 +122,11 @@ export default function Login({ actionData }: Route.ComponentProps) {
 				<CheckboxField label="Remember me" meta={fields.rememberMe} />
 				<input type="hidden" name="redirectTo" value={redirectTo} />
 				<SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
+				<SubmitButton name="intent" value="magic-link" className="secondary" pendingText="Sending…">
+					Email me a sign-in link
+				</SubmitButton>
 			</Form>
+			<ProviderButtons providers={loaderData?.providers ?? []} redirectTo={redirectTo} error={providerError} />
 			<p>
 				<Link to="/forgot-password">Forgot password?</Link>
 			</p>

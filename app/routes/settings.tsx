@@ -3,6 +3,8 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/settings'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
+import { ChangeEmailSection, LinkedAccountsSection } from '#app/components/settings/sign-in-methods.tsx'
+import { signInMethodsSettingsData, signInMethodsSettingsIntent } from '#app/lib/sign-in-methods.server.ts'
 import { changePassword, deleteAccount, listSessions, revokeOtherSessions, revokeSession, updateName } from '#app/lib/account.server.ts'
 import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import {
@@ -48,6 +50,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		{
 			user: { name: current.user.name, email: current.user.email },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
+			...(await signInMethodsSettingsData(request, context)),
 		},
 		{ status: unknownSaved ? 400 : 200 },
 	)
@@ -64,6 +67,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
 	const intent = formData.get('intent')
 	const userId = current.user.id
+	const signInMethods = await signInMethodsSettingsIntent(request, context, current, formData)
+	if (signInMethods) return signInMethods
 	try {
 		switch (intent) {
 			case 'update-name': {
@@ -173,7 +178,13 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				email={loaderData.user.email}
 				lastResult={resultFor('update-name')}
 			/>
+			<ChangeEmailSection email={loaderData.user.email} actionData={actionData} />
 			<PasswordSection lastResult={resultFor('change-password')} />
+			<LinkedAccountsSection
+				linkedAccounts={loaderData.linkedAccounts}
+				linkableProviders={loaderData.linkableProviders}
+				actionData={actionData}
+			/>
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
 		</div>

@@ -3,6 +3,9 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/signup'
 import { Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
+import { ProviderButtons } from '#app/components/sign-in-providers.tsx'
+import { configuredProviders } from '#app/lib/providers.server.ts'
+import { providerIntent } from '#app/lib/sign-in-methods.server.ts'
 import { redirectWithAuthCookies, signUp } from '#app/lib/auth-actions.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
@@ -22,11 +25,12 @@ const HIDDEN_FIELDS = ['password', 'confirmPassword']
 export const middleware: Route.MiddlewareFunction[] = [requireAnonymousMiddleware]
 
 export function loader() {
-	return null
+	return { providers: configuredProviders() }
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
+	if (formData.get('intent') === 'provider') return providerIntent(request, context, formData)
 	const submission = parseWithZod(formData, { schema: SignupSchema })
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
@@ -59,12 +63,12 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 const constraint = getFormConstraint(SignupSchema)
 
-export default function Signup({ actionData }: Route.ComponentProps) {
+export default function Signup({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
 	const [form, fields] = useForm({
 		id: 'signup',
-		lastResult: actionData?.result,
+		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
 		constraint,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
@@ -81,6 +85,11 @@ export default function Signup({ actionData }: Route.ComponentProps) {
 				<input type="hidden" name="redirectTo" value={redirectTo} />
 				<SubmitButton pendingText="Creating account…">Create account</SubmitButton>
 			</Form>
+			<ProviderButtons
+				providers={loaderData?.providers ?? []}
+				redirectTo={redirectTo}
+				error={actionData && 'providerError' in actionData ? actionData.providerError : undefined}
+			/>
 			<p>
 				Already have an account? <Link to={redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/login'}>Sign in</Link>
 			</p>

@@ -6,29 +6,9 @@
  * is covered by the vitest integration tests with an in-process SMTP server.)
  */
 import type { Browser, Page } from '@playwright/test'
-import { createSignInSession, expect, newUser, PASSWORD, signIn, test, type TestUser } from './support.ts'
+import { createSignInSession, expect, linkFromOutbox, newUser, PASSWORD, signIn, test, type TestUser } from './support.ts'
 
 const NEW_PASSWORD = 'a brand new passphrase'
-
-/** The link of the newest outbox message to `email` whose subject matches. */
-async function linkFromOutbox(page: Page, email: string, subject: RegExp): Promise<string> {
-	// The outbox answers loopback clients only, as a developer on this
-	// machine; the user's own context carries its (proxied) client IP.
-	const developer = await page.context().browser()!.newContext()
-	const outbox = await developer.newPage()
-	const message = outbox
-		.getByRole('article')
-		.filter({ hasText: email })
-		.filter({ has: outbox.getByRole('heading', { name: subject }) })
-	await expect(async () => {
-		await outbox.goto('/dev/outbox')
-		await expect(message.first()).toBeVisible({ timeout: 500 })
-	}).toPass({ timeout: 15_000 })
-	const href = await message.first().getByRole('link').first().getAttribute('href')
-	await developer.close()
-	expect(href).toBeTruthy()
-	return new URL(href!).pathname + new URL(href!).search
-}
 
 async function signedInElsewhere(browser: Browser, user: TestUser, origin: string) {
 	const context = await browser.newContext()
@@ -137,15 +117,17 @@ test.describe('settings', () => {
 		await signUpDirectly(page, user)
 		const other = await signedInElsewhere(browser, user, baseURL!)
 		await openSettings(page)
+		// "Current password" is also asked by "Change email": this is the password form's.
+		const passwordForm = page.getByRole('region', { name: 'Change password' })
 
-		await page.getByLabel('Current password').fill('definitely wrong')
+		await passwordForm.getByLabel('Current password').fill('definitely wrong')
 		await page.getByLabel('New password').fill(NEW_PASSWORD)
 		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
 		await page.getByRole('button', { name: 'Change password' }).click()
-		await expect(page.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true')
+		await expect(passwordForm.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true')
 		await expect(page.getByText('Incorrect password')).toBeVisible()
 
-		await page.getByLabel('Current password').fill(PASSWORD)
+		await passwordForm.getByLabel('Current password').fill(PASSWORD)
 		await page.getByLabel('New password').fill(NEW_PASSWORD)
 		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
 		await page.getByLabel('Sign out other devices').check()

@@ -54,7 +54,7 @@ test('every kind of response carries the security headers', async ({ request }) 
 })
 
 test('pages with a token in their URL never send it to other sites and are not cached', async ({ request }) => {
-	for (const path of ['/reset-password?token=abc', '/verify-email?token=abc']) {
+	for (const path of ['/reset-password?token=abc', '/verify-email?token=abc', '/login/link?token=abc', '/change-email?token=abc']) {
 		const response = await request.get(path)
 		expect(response.headers()['referrer-policy'], path).toBe('same-origin')
 		expect(response.headers()['cache-control'], path).toBe('no-store')

@@ -24,7 +24,7 @@ test('a full flow leaves no password, cookie value or JWT in the logs', async ({
 		await expect(page.getByText('Leak check task').first()).toBeVisible()
 	}
 	await page.goto('/settings')
-	await page.getByLabel('Current password').fill('a wrong guess here')
+	await page.getByRole('region', { name: 'Change password' }).getByLabel('Current password').fill('a wrong guess here')
 	await page.getByLabel('New password').fill(`${user.password} new`)
 	await page.getByLabel('Confirm password').fill(`${user.password} new`)
 	await page.getByRole('button', { name: 'Change password' }).click()

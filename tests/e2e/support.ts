@@ -85,6 +85,26 @@ async function expectSignedIn(page: Page, response: APIResponse, origin: string)
 	await expect(page).toHaveURL(new URL('/tasks', origin).href)
 }
 
+/** The link of the newest outbox message to `email` whose subject matches. */
+export async function linkFromOutbox(page: Page, email: string, subject: RegExp): Promise<string> {
+	// The outbox answers loopback clients only, as a developer on this
+	// machine; the user's own context carries its (proxied) client IP.
+	const developer = await page.context().browser()!.newContext()
+	const outbox = await developer.newPage()
+	const message = outbox
+		.getByRole('article')
+		.filter({ hasText: email })
+		.filter({ has: outbox.getByRole('heading', { name: subject }) })
+	await expect(async () => {
+		await outbox.goto('/dev/outbox')
+		await expect(message.first()).toBeVisible({ timeout: 500 })
+	}).toPass({ timeout: 15_000 })
+	const href = await message.first().getByRole('link').first().getAttribute('href')
+	await developer.close()
+	expect(href).toBeTruthy()
+	return new URL(href!).pathname + new URL(href!).search
+}
+
 type SessionFixtures = {
 	/** The name `user` signs up with (`test.use({ userName })`). */
 	userName: string

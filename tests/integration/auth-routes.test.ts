@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { auth, OPEN_AUTH_ROUTES } from '#app/lib/auth.server.ts'
 import { database } from '#app/lib/db.server.ts'
 import * as apiAuthRoute from '#app/routes/api.auth.$.ts'
+import * as loginRoute from '#app/routes/login.tsx'
 import * as signupRoute from '#app/routes/signup.tsx'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { APP_ORIGIN, cookieHeaderFrom, formPost, runRoute } from '#tests/support/routes.ts'
@@ -60,7 +61,17 @@ async function throughTheApp(request: Request) {
 
 describe('Better Auth over HTTP', () => {
 	test('the allowlist is what the app needs from outside: the public key set for the task API', () => {
+		// Plus GET /callback/<provider> for each configured sign-in provider
+		// (none here; see sign-in-providers.test.ts), and no sign-in buttons.
 		expect(OPEN_AUTH_ROUTES.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /jwks'])
+	})
+
+	test('without provider variables /login offers no provider and every callback is closed', async () => {
+		const { data } = await runRoute(loginRoute.loader as never, new Request(`${APP_ORIGIN}/login`))
+		expect(data.providers).toEqual([])
+		for (const provider of ['github', 'google', 'oidc']) {
+			expect((await throughTheApp(new Request(`${APP_ORIGIN}/api/auth/callback/${provider}?code=x&state=y`))).status).toBe(404)
+		}
 	})
 
 	test('answers exactly the allowlisted routes, through the app and through Better Auth’s handler', async () => {

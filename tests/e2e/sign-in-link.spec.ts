@@ -1,0 +1,101 @@
+/**
+ * Issue 10's emailed sign-in link and email change in a real browser, in
+ * both projects. Mail lands in the local outbox (no SMTP_URL here); the
+ * SMTP path is covered by tests/integration/sign-in-link-smtp.test.ts.
+ */
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { expect, linkFromOutbox, newUser, PASSWORD, signIn, test, uniqueEmail } from './support.ts'
+
+const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
+
+/** The servers' log holds none of the link's token (the request log records paths only). */
+async function expectNotLogged(link: string) {
+	const url = new URL(link, 'http://localhost')
+	const token = url.searchParams.get('token')!
+	expect(token.length).toBeGreaterThan(20)
+	// The request line of the link's GET is there (the log is written by another process).
+	await expect.poll(async () => (await readFile(LOG_FILE, 'utf8')).includes(`"path":"${url.pathname}"`)).toBe(true)
+	const log = await readFile(LOG_FILE, 'utf8')
+	expect(log.includes(token), 'the token is in the log').toBe(false)
+	expect(log.includes(encodeURIComponent(token)), 'the token is in the log').toBe(false)
+}
+
+const SENT = 'If that address belongs to a Taskwell account, we have sent it a sign-in link. It works once, within 10 minutes.'
+
+test('"Email me a sign-in link": neutral answer, the link opens a page whose button signs in once', async ({
+	page,
+	browser,
+	signUpDirectly,
+}) => {
+	const user = newUser('Link Signer')
+	await signUpDirectly(page, user)
+	await page.getByRole('button', { name: 'Sign out' }).click()
+
+	await page.goto('/login')
+	await page.getByLabel('Email').fill(uniqueEmail('nobody'))
+	await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+	await expect(page.getByRole('status')).toHaveText(SENT)
+	await page.getByLabel('Email').fill(user.email)
+	await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+	await expect(page.getByRole('status')).toHaveText(SENT)
+
+	const link = await linkFromOutbox(page, user.email, /Your Taskwell sign-in link/)
+	expect(link).toMatch(/^\/login\/link\?token=/)
+	// A mail scanner's GET uses nothing up.
+	const scanner = await browser.newContext()
+	await (await scanner.newPage()).goto(link)
+	await scanner.close()
+
+	await page.goto(link)
+	await page.getByRole('button', { name: 'Sign in' }).click()
+	await expect(page).toHaveURL(/\/tasks$/)
+
+	// Single use.
+	const again = await browser.newContext()
+	const againPage = await again.newPage()
+	await againPage.goto(link)
+	await againPage.getByRole('button', { name: 'Sign in' }).click()
+	await expect(againPage.getByRole('alert')).toContainText('This sign-in link has expired or has already been used.')
+	await againPage.goto('/tasks')
+	await expect(againPage).toHaveURL(/\/login\?redirectTo=/)
+	await again.close()
+	await expectNotLogged(link)
+})
+
+test('change email: link to the new address, notice to the old, the email changes only on confirm', async ({ page, signUpDirectly }) => {
+	const user = newUser('Email Changer')
+	const newEmail = uniqueEmail('changed')
+	await signUpDirectly(page, user)
+	await page.goto('/settings')
+	const section = page.getByRole('region', { name: 'Change email' })
+
+	await section.getByLabel('New email').fill(newEmail)
+	await section.getByLabel('Current password').fill('not my password')
+	await section.getByRole('button', { name: 'Change email' }).click()
+	await expect(section.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true')
+	await expect(section.getByText('Incorrect password')).toBeVisible()
+
+	await section.getByLabel('New email').fill(newEmail)
+	await section.getByLabel('Current password').fill(PASSWORD)
+	await section.getByRole('button', { name: 'Change email' }).click()
+	await expect(section.getByRole('status')).toContainText(`We have sent a link to ${newEmail}`)
+	// Not changed yet.
+	await expect(page.getByRole('region', { name: 'Profile' }).getByText(user.email)).toBeVisible()
+	await linkFromOutbox(page, user.email, /Your Taskwell email is being changed/)
+
+	const link = await linkFromOutbox(page, newEmail, /Confirm your new email for Taskwell/)
+	expect(link).toMatch(/^\/change-email\?token=/)
+	await page.goto(link)
+	await page.getByRole('button', { name: 'Confirm new email' }).click()
+	await expect(page).toHaveURL(/\/settings\?email-change=done$/)
+	await expect(section.getByRole('status')).toHaveText(`Your email address is now ${newEmail}.`)
+
+	// The session stayed; the new address signs in, the old one no longer does.
+	await page.getByRole('button', { name: 'Sign out' }).click()
+	await signIn(page, { email: user.email, password: PASSWORD })
+	await expect(page.getByText('Invalid email or password')).toBeVisible()
+	await signIn(page, { email: newEmail, password: PASSWORD })
+	await expect(page).toHaveURL(/\/tasks$/)
+	await expectNotLogged(link)
+})
