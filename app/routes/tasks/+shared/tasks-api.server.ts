@@ -202,9 +202,18 @@ export type TasksApi = {
 	/** `idempotencyKey`: the add form's one-time key (a new one when absent). */
 	createTask(input: CreateTaskInput, options?: { idempotencyKey?: string }): Promise<Task>
 	updateTask(id: string, patch: UpdateTaskInput): Promise<Task>
+	/** Restorable for TASK_RESTORE_WINDOW_SECONDS (restoreTask). */
 	deleteTask(id: string): Promise<void>
+	/** Undoes a delete within its window; a thrown 404 when too late or unknown. */
+	restoreTask(id: string): Promise<Task>
 	clearCompleted(): Promise<DeletedCount>
 	deleteAllMyTasks(): Promise<void>
+	/**
+	 * Whether a call of this request already found the API unavailable: after
+	 * a failed form post (no JavaScript), the page renders with the user's
+	 * input and the form's message instead of the outage page.
+	 */
+	readonly unavailableEarlier: boolean
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -296,7 +305,18 @@ export function createTasksApi(request: Request, context: ContextReader, current
 		throw new TasksApiUnavailableError('token-refused', response.status)
 	}
 
+	let unavailableEarlier = false
+
 	async function call(options: CallOptions): Promise<unknown> {
+		try {
+			return await callOnce(options)
+		} catch (error) {
+			if (error instanceof TasksApiUnavailableError) unavailableEarlier = true
+			throw error
+		}
+	}
+
+	async function callOnce(options: CallOptions): Promise<unknown> {
 		let response = await send(options, await tokenFor(request, context, sessionId))
 		if (response.status === 401) {
 			await response.body?.cancel()
@@ -367,11 +387,17 @@ export function createTasksApi(request: Request, context: ContextReader, current
 		async deleteTask(id) {
 			await call({ method: 'DELETE', path: taskPath(id), expected: 'empty' })
 		},
+		async restoreTask(id) {
+			return parse(taskSchema, await call({ method: 'POST', path: `${taskPath(id)}/restore` }))
+		},
 		async clearCompleted() {
 			return parse(deletedCountSchema, await call({ method: 'DELETE', path: '/v1/tasks?status=completed' }))
 		},
 		async deleteAllMyTasks() {
 			await call({ method: 'DELETE', path: '/v1/me/tasks', expected: 'empty' })
+		},
+		get unavailableEarlier() {
+			return unavailableEarlier
 		},
 	}
 }
