@@ -151,7 +151,12 @@ export const auth = betterAuth({
 			void sendMailInBackground(verificationMessage(user.email, token))
 		},
 	},
-	user: { deleteUser: { enabled: true } },
+	user: {
+		deleteUser: { enabled: true },
+		// The browser's time zone (the tasks page sends it when JavaScript
+		// runs): due dates compare against the user's own day.
+		additionalFields: { timeZone: { type: 'string', required: false, input: true } },
+	},
 	// Reset tokens are stored hashed: a database leak does not leak them.
 	verification: { storeIdentifier: 'hashed' },
 	session: {

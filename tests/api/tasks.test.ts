@@ -212,7 +212,10 @@ describe('create, read, update, delete', () => {
 		const counts = await deleteExpiredRows(api.database.db)
 		expect(counts?.deletedTasks).toBeGreaterThanOrEqual(1)
 		const { inArray } = await import('drizzle-orm')
-		const rows = await api.database.db.select({ id: task.id }).from(task).where(inArray(task.id, [a.id, b.id]))
+		const rows = await api.database.db
+			.select({ id: task.id })
+			.from(task)
+			.where(inArray(task.id, [a.id, b.id]))
 		expect(rows.map((row) => row.id)).toEqual([a.id])
 	})
 

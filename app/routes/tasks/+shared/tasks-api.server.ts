@@ -32,7 +32,7 @@
 import { APIError } from 'better-auth/api'
 import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
-import { createContext, redirect, type MiddlewareFunction } from 'react-router'
+import { createContext, data, redirect, type MiddlewareFunction } from 'react-router'
 import { z } from 'zod'
 import {
 	deletedCountSchema,
@@ -220,6 +220,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function notFound(): never {
 	throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
+}
+
+/**
+ * For loaders: `load()`, or, when the task API is unavailable, a thrown 503
+ * that the task routes' one error boundary renders ("Try again"). When an
+ * action of this same request already found the API unavailable (a form
+ * posted without JavaScript), null instead: the page renders with the
+ * form's message and the user's input.
+ */
+export async function loadOrUnavailable<T>(api: TasksApi, load: () => Promise<T>): Promise<T | null> {
+	const actionMetOutage = api.unavailableEarlier
+	try {
+		return await load()
+	} catch (error) {
+		if (!(error instanceof TasksApiUnavailableError)) throw error
+		if (actionMetOutage) return null
+		throw data(UNAVAILABLE_MESSAGE, { status: 503, statusText: 'Service Unavailable' })
+	}
 }
 
 /** The task API as the signed-in user of this request (set by tasksApiMiddleware). */
