@@ -46,7 +46,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	if (unknownSaved) logger.warn({ path: '/settings', saved: saved.slice(0, 64) }, 'unknown settings notice code')
 	return data(
 		{
-			user: { name: current.user.name, email: current.user.email },
+			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 		},
 		{ status: unknownSaved ? 400 : 200 },
@@ -171,6 +171,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				key={loaderData.user.name}
 				name={loaderData.user.name}
 				email={loaderData.user.email}
+				timeZone={loaderData.user.timeZone}
 				lastResult={resultFor('update-name')}
 			/>
 			<PasswordSection lastResult={resultFor('change-password')} />
