@@ -43,13 +43,22 @@ export function TasksErrorBoundary() {
 			</div>
 		)
 	}
-	const notFound = isRouteErrorResponse(error) && error.status === 404
+	// Anything else reads as the root's error page does.
+	const status = isRouteErrorResponse(error) ? error.status : 500
+	const title =
+		status === 404 ? 'Page not found' : isRouteErrorResponse(error) ? `${status} ${error.statusText || 'Error'}` : 'Something went wrong'
+	const message =
+		status === 404
+			? 'The page you are looking for does not exist.'
+			: isRouteErrorResponse(error) && typeof error.data === 'string' && error.data
+				? error.data
+				: 'An unexpected error occurred. Please try again.'
 	return (
 		<section className="card narrow">
-			<h1>{notFound ? 'Page not found' : 'Something went wrong'}</h1>
-			<p>{notFound ? 'There is no such task. It may have been deleted.' : 'An unexpected error occurred. Please try again.'}</p>
+			<h1>{title}</h1>
+			<p>{message}</p>
 			<p>
-				<Link to="/tasks">Back to your tasks</Link>
+				<Link to="/tasks">Back to your tasks</Link> · <Link to="/">Go to the home page</Link>
 			</p>
 		</section>
 	)
