@@ -197,10 +197,10 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 	const items = allItems.filter((task) => !(clearing && task.completed))
 	const filtered = Boolean(view.q) || view.status !== 'all'
 
-	/** After a delete, focus the next task's title (or the previous one's, or the heading). */
+	/** After a delete, focus the next task's title (or, after the last one, the list heading). */
 	const focusAfterDelete = (id: string) => {
 		const index = items.findIndex((task) => task.id === id)
-		const neighbour = items[index + 1] ?? items[index - 1]
+		const neighbour = items[index + 1]
 		requestAnimationFrame(() => {
 			const target = neighbour ? document.getElementById(`task-${neighbour.id}`) : null
 			;(target ?? headingRef.current)?.focus()

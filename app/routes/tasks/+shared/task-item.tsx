@@ -146,11 +146,8 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 						{[...view.entries()].map(([key, value]) => (
 							<input key={key} type="hidden" name={key} value={value} />
 						))}
-						<button ref={deleteRef} type="submit" className="button-secondary task-delete">
+						<button ref={deleteRef} type="submit" className="button-secondary task-delete" aria-label={`Delete: ${task.title}`}>
 							Delete
-							<span className="sr-only">
-								: <bdi>{task.title}</bdi>
-							</span>
 						</button>
 					</Form>
 				)}
