@@ -86,6 +86,9 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 			</SelectField>
 		</>
 	)
+	const title = (
+		<Field className="task-form-title" label="Title" meta={fields.title} type="text" inputProps={{ ref: titleRef, autoComplete: 'off' }} />
+	)
 	const submit = (
 		<SubmitButton pendingText={pendingLabel} intent={intent}>
 			{submitLabel}
@@ -110,13 +113,7 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 			{quick ? (
 				<>
 					<div className="quick-add-line">
-						<Field
-							className="task-form-title"
-							label="Title"
-							meta={fields.title}
-							type="text"
-							inputProps={{ ref: titleRef, autoComplete: 'off' }}
-						/>
+						{title}
 						{submit}
 					</div>
 					<details className="more-options" open={optionErrors || optionValues || undefined}>
@@ -128,13 +125,7 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 			) : (
 				<>
 					<div className="task-form-grid">
-						<Field
-							className="task-form-title"
-							label="Title"
-							meta={fields.title}
-							type="text"
-							inputProps={{ ref: titleRef, autoComplete: 'off' }}
-						/>
+						{title}
 						{options}
 					</div>
 					<div className="form-actions">
