@@ -71,7 +71,7 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 				<input type="hidden" name="intent" value="toggle" />
 				<input type="hidden" name="id" value={task.id} />
 				<input type="hidden" name="completed" value={String(!completed)} />
-				<button type="submit" className="task-check" aria-describedby={undefined}>
+				<button type="submit" className="task-check">
 					<span className="task-check-box" aria-hidden="true" />
 					<span className="sr-only">
 						{completed ? 'Mark not done' : 'Mark done'}: <bdi>{task.title}</bdi>
