@@ -334,6 +334,14 @@ test('paging: "Load more" appends with JavaScript; "Next page" and "Previous pag
 		await expect(rows.last()).toContainText('Paged task 01')
 		expect(new URL(page.url()).search).toBe('')
 		await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0)
+		// A row of the appended page can be marked done, and stays so.
+		await page.getByRole('button', { name: 'Mark done: Paged task 01' }).click()
+		await expect(page.getByRole('status')).toHaveText('Task marked done.')
+		await expect(page.getByRole('button', { name: 'Mark not done: Paged task 01' })).toBeVisible()
+		await expect(page.getByRole('navigation', { name: 'Filter tasks' }).getByRole('link', { name: /^Completed/ })).toHaveText(
+			'Completed (1)',
+		)
+		await expect(page.getByRole('button', { name: 'Mark not done: Paged task 01' })).toBeVisible()
 	} else {
 		await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0)
 		await expect(page.getByRole('link', { name: 'Previous page' })).toHaveCount(0)

@@ -58,9 +58,9 @@ function backToList(request: Request): string {
 	return url.pathname === '/tasks' ? `/tasks${url.search}` : listHref(viewParams(url.searchParams))
 }
 
-async function done(request: Request, formData: FormData, flash: FlashInput) {
+async function done(request: Request, formData: FormData, flash: FlashInput, completed?: boolean) {
 	const headers = await flashHeaders(request, flash)
-	if (formData.get('js') === '1') return data({ ok: true as const, error: undefined }, { headers })
+	if (formData.get('js') === '1') return data({ ok: true as const, error: undefined, completed }, { headers })
 	throw redirect(backToList(request), { headers })
 }
 
@@ -137,7 +137,8 @@ export async function toggleTask(request: Request, context: ContextReader, formD
 		if (error instanceof TasksApiUnavailableError) return failed(`The task was not changed. ${UNAVAILABLE_MESSAGE}`, 503)
 		throw error
 	}
-	return done(request, formData, { message: parsed.data.completed ? NOTICES.completed : NOTICES.reopened })
+	// The new state goes back with a fetcher's answer: a row appended by "Load more" is not revalidated.
+	return done(request, formData, { message: parsed.data.completed ? NOTICES.completed : NOTICES.reopened }, parsed.data.completed)
 }
 
 export async function deleteTask(request: Request, context: ContextReader, formData: FormData, id: unknown) {

@@ -20,7 +20,7 @@ import { PRIORITY_LABELS } from './view.ts'
 
 export type ListedTask = Task & { due: Due | null }
 
-type ActionResult = { ok: boolean; error?: string } | undefined
+type ActionResult = { ok: boolean; error?: string; completed?: boolean } | undefined
 
 type Props = {
 	task: ListedTask
@@ -37,9 +37,11 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 	const confirmRef = useRef<HTMLButtonElement>(null)
 	const deleteRef = useRef<HTMLButtonElement>(null)
 
-	// Optimistic: while the toggle is in flight, show the state it asks for.
+	// Optimistic: while the toggle is in flight, show the state it asks for;
+	// after it, the state it answered (a row appended by "Load more" is not revalidated).
 	const pendingCompleted = toggle.formData?.get('completed')
-	const completed = pendingCompleted != null ? pendingCompleted === 'true' : task.completed
+	const answered = toggle.state === 'idle' && toggle.data?.ok ? toggle.data.completed : undefined
+	const completed = pendingCompleted != null ? pendingCompleted === 'true' : (answered ?? task.completed)
 	const toggleError = toggle.state === 'idle' && toggle.data && !toggle.data.ok ? toggle.data.error : undefined
 	const deleting = remove.state !== 'idle'
 	const deleteError = remove.state === 'idle' && remove.data && !remove.data.ok ? remove.data.error : undefined
