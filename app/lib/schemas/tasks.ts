@@ -91,8 +91,6 @@ export function readListView(params: URLSearchParams): ListView {
 	})
 }
 
-export const VIEW_KEYS = ['status', 'q', 'sort'] as const
-
 /** An IANA time zone the runtime knows (the browser's, remembered on the account). */
 export const TimeZoneSchema = z.object({
 	timeZone: z
