@@ -1,7 +1,9 @@
-import { isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
+import { data, isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
 import { z } from 'zod'
 import type { Route } from './+types/root'
+import { FlashRegion } from './components/flash-region.tsx'
 import { useNonce } from './components/nonce.tsx'
+import { readFlash } from './lib/flash.server.ts'
 import { SignOutForm } from './components/sign-out-form.tsx'
 import { createSecurityHeadersMiddleware } from './lib/security-headers.server.ts'
 import { getUser, sessionMiddleware } from './lib/session.server.ts'
@@ -27,10 +29,13 @@ export const links: Route.LinksFunction = () => [
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const user = await getUser(request, context)
+	// The one-time notice of the last action, cleared by this render.
+	const { flash, headers } = await readFlash(request)
+	if (flash?.undo && flash.undo.until <= Date.now()) delete flash.undo
 	// Only what the layout shows: never the session, a token or a cookie.
 	// (Cache-Control: no-store for a signed-in user comes from the security
 	// headers middleware, for every response: see isPrivateResponse.)
-	return { user: user ? { name: user.name } : null }
+	return data({ user: user ? { name: user.name } : null, flash }, headers ? { headers } : undefined)
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -70,7 +75,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
 						)}
 					</nav>
 				</header>
-				<main id="main">{children}</main>
+				<main id="main">
+					<FlashRegion flash={rootData?.flash ?? null} />
+					{children}
+				</main>
 				<ScrollRestoration nonce={nonce} />
 				<Scripts nonce={nonce} />
 			</body>

@@ -115,9 +115,10 @@ export const listTasksQuerySchema = z.object({
 		.meta({ description: 'Case-insensitive search in title and notes (% and _ are literal).' }),
 	sort: taskSortSchema.default('created'),
 	/** Defaults per sort: created desc, due asc, priority desc. */
-	order: sortOrderSchema
-		.optional()
-		.meta({ description: 'Default per sort: created desc, due asc (no due date last), priority desc (high first).' }),
+	order: sortOrderSchema.optional().meta({
+		description:
+			'Default per sort: created desc, due asc (earliest first, so overdue tasks lead; no due date last), priority desc (high first). Tasks without a due date come last in both due orders.',
+	}),
 	limit: z.coerce
 		.number({ error: 'must be a whole number' })
 		.int('must be a whole number')
@@ -155,8 +156,19 @@ export const taskListSchema = z
 	.meta({ id: 'TaskList' })
 export type TaskList = z.infer<typeof taskListSchema>
 
-/** DELETE /v1/tasks?status=completed: how many tasks went. (DELETE /v1/me/tasks answers 204.) */
-export const deletedCountSchema = z.object({ deleted: z.number().int() }).meta({ id: 'DeletedCount' })
+/**
+ * How long a deleted task can be restored (POST /v1/tasks/:id/restore);
+ * the cleanup purges it for good after that.
+ */
+export const TASK_RESTORE_WINDOW_SECONDS = 30
+
+/** DELETE /v1/tasks?status=completed: how many tasks went, and which (to restore). (DELETE /v1/me/tasks answers 204.) */
+export const deletedCountSchema = z
+	.object({
+		deleted: z.number().int(),
+		ids: z.array(z.uuid()).meta({ description: `The deleted tasks, restorable for ${TASK_RESTORE_WINDOW_SECONDS} seconds.` }),
+	})
+	.meta({ id: 'DeletedCount' })
 export type DeletedCount = z.infer<typeof deletedCountSchema>
 
 export const clearTasksQuerySchema = z.object({

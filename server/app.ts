@@ -152,9 +152,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		}),
 	)
 
-	// Bodies are JSON or nothing.
+	// Bodies are JSON or nothing (POST …/restore takes none: a body-less one needs no type).
 	app.use('/v1/*', async (c, next) => {
-		if (c.req.method === 'POST' || c.req.method === 'PATCH') {
+		const bodyless = c.req.path.endsWith('/restore') && !c.req.header('content-type') && !Number(c.req.header('content-length') ?? 0)
+		if ((c.req.method === 'POST' || c.req.method === 'PATCH') && !bodyless) {
 			const type = c.req.header('content-type') ?? ''
 			if (!JSON_MEDIA_TYPE.test(type)) {
 				return problem(c, 415, 'The request body must be application/json.', {

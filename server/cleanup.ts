@@ -1,7 +1,8 @@
 /**
  * Deletes the task API's rows that have expired and would otherwise pile up:
- * Idempotency-Keys older than 24 hours and per-minute create counters whose
- * window is over. Runs once at start and then every CLEANUP_INTERVAL_MS; the
+ * Idempotency-Keys older than 24 hours, per-minute create counters whose
+ * window is over, and deleted tasks past their restore window
+ * (TASK_RESTORE_WINDOW_SECONDS; they are already out of every list). Runs once at start and then every CLEANUP_INTERVAL_MS; the
  * timer is unref()'d so it never keeps the process alive.
  *
  * Any number of instances may run it: each statement is an idempotent DELETE
@@ -9,16 +10,17 @@
  * do a round while the others skip it. Correctness never depends on it: an
  * expired key is treated as absent and an old window restarts on its own.
  */
-import { lt, sql } from 'drizzle-orm'
+import { and, isNotNull, lt, lte, sql } from 'drizzle-orm'
 import type { Logger } from '#common/logger.ts'
-import { taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
+import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
+import { task, taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
 import type { TasksDb } from './tasks/repository.ts'
 
 export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 /** Arbitrary, fixed: "taskwell tasks-api cleanup". */
 const LOCK_KEY = 7_361_002_512
 
-export type CleanupCounts = { idempotencyKeys: number; createCounters: number }
+export type CleanupCounts = { idempotencyKeys: number; createCounters: number; deletedTasks: number }
 
 /** null when another instance holds the round. */
 export async function deleteExpiredRows(db: TasksDb, now = new Date()): Promise<CleanupCounts | null> {
@@ -31,7 +33,12 @@ export async function deleteExpiredRows(db: TasksDb, now = new Date()): Promise<
 			.delete(taskCreateRate)
 			.where(lt(taskCreateRate.windowEndsAt, now))
 			.returning({ userId: taskCreateRate.userId })
-		return { idempotencyKeys: keys.length, createCounters: counters.length }
+		const restoreCutoff = new Date(now.getTime() - TASK_RESTORE_WINDOW_SECONDS * 1000)
+		const purged = await tx
+			.delete(task)
+			.where(and(isNotNull(task.deletedAt), lte(task.deletedAt, restoreCutoff)))
+			.returning({ id: task.id })
+		return { idempotencyKeys: keys.length, createCounters: counters.length, deletedTasks: purged.length }
 	})
 }
 
@@ -40,7 +47,7 @@ export function startCleanup(db: TasksDb, logger: Logger, intervalMs = CLEANUP_I
 	const run = async () => {
 		try {
 			const counts = await deleteExpiredRows(db)
-			if (counts) logger.info({ event: 'cleanup', ...counts }, 'deleted expired idempotency keys and create counters')
+			if (counts) logger.info({ event: 'cleanup', ...counts }, 'deleted expired idempotency keys, create counters and deleted tasks')
 		} catch (error) {
 			logger.error({ err: error }, 'cleanup of expired rows failed')
 		}

@@ -183,6 +183,9 @@ export const auth = betterAuth({
 		// The email changes only when the new address confirms (the link goes
 		// there); the old address gets a notice from the app's action.
 		changeEmail: { enabled: true, updateEmailWithoutVerification: false },
+		// The browser's time zone (the tasks page sends it when JavaScript
+		// runs): due dates compare against the user's own day.
+		additionalFields: { timeZone: { type: 'string', required: false, input: true } },
 	},
 	socialProviders: socialProvidersOption(env),
 	account: {

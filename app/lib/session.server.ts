@@ -19,7 +19,8 @@ import { logger } from './logger.server.ts'
 import { loginRedirectUrl, DEFAULT_REDIRECT } from './redirect.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
 
-export type SessionUser = { id: string; name: string; email: string }
+/** timeZone: the browser's, remembered on the account (null until JavaScript has sent it). */
+export type SessionUser = { id: string; name: string; email: string; timeZone: string | null }
 export type CurrentSession = {
 	user: SessionUser
 	session: { id: string; token: string; expiresAt: Date }
@@ -78,7 +79,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 				if (!response) return null
 				const { user, session } = response
 				return {
-					user: { id: user.id, name: user.name, email: user.email },
+					user: { id: user.id, name: user.name, email: user.email, timeZone: user.timeZone ?? null },
 					session: { id: session.id, token: session.token, expiresAt: session.expiresAt },
 				}
 			})()

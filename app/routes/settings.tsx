@@ -48,7 +48,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	if (unknownSaved) logger.warn({ path: '/settings', saved: saved.slice(0, 64) }, 'unknown settings notice code')
 	return data(
 		{
-			user: { name: current.user.name, email: current.user.email },
+			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 			...(await signInMethodsSettingsData(request, context)),
 		},
@@ -176,6 +176,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				key={loaderData.user.name}
 				name={loaderData.user.name}
 				email={loaderData.user.email}
+				timeZone={loaderData.user.timeZone}
 				lastResult={resultFor('update-name')}
 			/>
 			<ChangeEmailSection email={loaderData.user.email} actionData={actionData} />

@@ -26,10 +26,19 @@ export const task = pgTable(
 		createdAt: timestampMs('created_at').notNull().defaultNow(),
 		updatedAt: timestampMs('updated_at').notNull().defaultNow(),
 		completedAt: timestampMs('completed_at'),
+		/**
+		 * Set by a delete: the task is gone from every list, count and read,
+		 * restorable for TASK_RESTORE_WINDOW_SECONDS, then purged by the cleanup.
+		 */
+		deletedAt: timestampMs('deleted_at'),
 	},
 	(table) => [
 		// The list query: one user's tasks, newest first (keyset on created_at, id).
 		index('task_user_created_idx').on(table.userId, table.createdAt, table.id),
+		// The cleanup's purge of deleted tasks.
+		index('task_deleted_at_idx')
+			.on(table.deletedAt)
+			.where(sql`${table.deletedAt} is not null`),
 		check('task_title_length', sql`char_length(${table.title}) between 1 and ${sql.raw(String(TASK_TITLE_MAX_LENGTH))}`),
 		check('task_notes_length', sql`char_length(${table.notes}) <= ${sql.raw(String(TASK_NOTES_MAX_LENGTH))}`),
 		check('task_completed_at', sql`${table.completed} = (${table.completedAt} is not null)`),

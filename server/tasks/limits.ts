@@ -9,7 +9,7 @@
  * there on, so N parallel creates never pass the cap or the rate. A refused
  * create rolls its transaction back, which gives the count back.
  */
-import { count, eq, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, sql } from 'drizzle-orm'
 import { ProblemError } from '#server/problem.ts'
 import { task, taskCreateRate } from '#server/db/schema.ts'
 import type { TasksDb } from './repository.ts'
@@ -50,7 +50,11 @@ export async function countCreation(tx: TasksTx, userId: string): Promise<{ coun
 }
 
 export async function countTasksOf(tx: TasksTx, userId: string): Promise<number> {
-	const [row] = await tx.select({ n: count() }).from(task).where(eq(task.userId, userId))
+	// Deleted tasks (restorable for a few seconds) leave room at once.
+	const [row] = await tx
+		.select({ n: count() })
+		.from(task)
+		.where(and(eq(task.userId, userId), isNull(task.deletedAt)))
 	return Number(row?.n ?? 0)
 }
 

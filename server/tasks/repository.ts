@@ -2,11 +2,12 @@
  * Task queries. Every one takes the caller's user id (the verified JWT's
  * `sub`) and filters by it: no function here can reach another user's row.
  */
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Database } from '#common/database.ts'
 import {
 	DEFAULT_SORT_ORDER,
+	TASK_RESTORE_WINDOW_SECONDS,
 	type CreateTaskInput,
 	type ListTasksParams,
 	type SortOrder,
@@ -21,6 +22,14 @@ import { encodeCursor, type Cursor } from './cursor.ts'
 export type TasksDb = Database<TasksSchema>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A user's tasks that are not deleted: every read and write goes through this. */
+function liveTasksOf(userId: string): SQL {
+	return and(eq(task.userId, userId), isNull(task.deletedAt))!
+}
+
+/** A deleted task still inside its restore window. */
+const restorable = sql`${task.deletedAt} > now() - make_interval(secs => ${TASK_RESTORE_WINDOW_SECONDS})`
+
 /** Ids that are not uuids cannot exist: answered like any unknown id. */
 function isTaskId(value: string): boolean {
 	return UUID.test(value)
@@ -91,7 +100,7 @@ async function countTasks(db: TasksDb, userId: string): Promise<TaskCounts> {
 			completed: sql<number>`(count(*) filter (where ${task.completed}))::int`,
 		})
 		.from(task)
-		.where(eq(task.userId, userId))
+		.where(liveTasksOf(userId))
 	const all = Number(row?.all ?? 0)
 	const completed = Number(row?.completed ?? 0)
 	return { all, active: all - completed, completed }
@@ -105,7 +114,7 @@ export async function listTasks(
 ): Promise<{ items: Task[]; nextCursor: string | null; counts: TaskCounts }> {
 	const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
 	const key = sortKey(params.sort, order)
-	const conditions: SQL[] = [eq(task.userId, userId)]
+	const conditions: SQL[] = [liveTasksOf(userId)]
 	if (params.status === 'active') conditions.push(eq(task.completed, false))
 	if (params.status === 'completed') conditions.push(eq(task.completed, true))
 	if (params.q) {
@@ -158,7 +167,7 @@ export async function getTask(db: TasksDb, userId: string, id: string): Promise<
 	const [row] = await db
 		.select()
 		.from(task)
-		.where(and(eq(task.id, id), eq(task.userId, userId)))
+		.where(and(eq(task.id, id), liveTasksOf(userId)))
 	return row ? toTask(row) : undefined
 }
 
@@ -178,26 +187,41 @@ export async function updateTask(db: TasksDb, userId: string, id: string, input:
 	const [row] = await db
 		.update(task)
 		.set({ ...changes, updatedAt: sql`now()` })
-		.where(and(eq(task.id, id), eq(task.userId, userId)))
+		.where(and(eq(task.id, id), liveTasksOf(userId)))
 		.returning()
 	return row ? toTask(row) : undefined
 }
 
+/** Soft delete: restorable for TASK_RESTORE_WINDOW_SECONDS (restoreTask), then purged by the cleanup. */
 export async function deleteTask(db: TasksDb, userId: string, id: string): Promise<boolean> {
 	if (!isTaskId(id)) return false
 	const rows = await db
-		.delete(task)
-		.where(and(eq(task.id, id), eq(task.userId, userId)))
+		.update(task)
+		.set({ deletedAt: sql`now()` })
+		.where(and(eq(task.id, id), liveTasksOf(userId)))
 		.returning({ id: task.id })
 	return rows.length > 0
 }
 
-export async function deleteCompletedTasks(db: TasksDb, userId: string): Promise<number> {
+/** Soft-deletes the completed tasks; answers their ids (each restorable like a single delete). */
+export async function deleteCompletedTasks(db: TasksDb, userId: string): Promise<string[]> {
 	const rows = await db
-		.delete(task)
-		.where(and(eq(task.userId, userId), eq(task.completed, true)))
+		.update(task)
+		.set({ deletedAt: sql`now()` })
+		.where(and(liveTasksOf(userId), eq(task.completed, true)))
 		.returning({ id: task.id })
-	return rows.length
+	return rows.map((row) => row.id)
+}
+
+/** Undoes a delete within the restore window; undefined when unknown, not deleted, or too late. */
+export async function restoreTask(db: TasksDb, userId: string, id: string): Promise<Task | undefined> {
+	if (!isTaskId(id)) return undefined
+	const [row] = await db
+		.update(task)
+		.set({ deletedAt: null })
+		.where(and(eq(task.id, id), eq(task.userId, userId), isNotNull(task.deletedAt), restorable))
+		.returning()
+	return row ? toTask(row) : undefined
 }
 
 export async function deleteAllTasks(db: TasksDb, userId: string): Promise<number> {

@@ -16,6 +16,7 @@ import {
 	problemSchema,
 	taskListSchema,
 	taskSchema,
+	TASK_RESTORE_WINDOW_SECONDS,
 	updateTaskInputSchema,
 } from '#common/tasks-contract.ts'
 import type { ApiEnv } from '#server/context.ts'
@@ -95,10 +96,11 @@ const clearCompletedRoute = createRoute({
 	method: 'delete',
 	path: '/v1/tasks',
 	summary: 'Delete the caller’s completed tasks',
+	description: `Each one is restorable for ${TASK_RESTORE_WINDOW_SECONDS} seconds with POST /v1/tasks/{id}/restore (its id is in \`ids\`).`,
 	security,
 	request: { query: clearTasksQuerySchema },
 	responses: {
-		200: { description: 'How many tasks went.', content: { 'application/json': { schema: deletedCountSchema } } },
+		200: { description: 'How many tasks went, and their ids.', content: { 'application/json': { schema: deletedCountSchema } } },
 		422: invalid,
 		...authResponses,
 	},
@@ -140,11 +142,28 @@ const deleteTaskRoute = createRoute({
 	method: 'delete',
 	path: '/v1/tasks/{id}',
 	summary: 'Delete a task',
+	description: `The task leaves every list, count and read at once; it can be restored for ${TASK_RESTORE_WINDOW_SECONDS} seconds (POST /v1/tasks/{id}/restore), then it is purged for good.`,
 	security,
 	request: { params: taskIdParams },
 	responses: {
 		204: { description: 'Deleted.' },
 		404: notFoundResponse,
+		...authResponses,
+	},
+})
+
+const restoreTaskRoute = createRoute({
+	method: 'post',
+	path: '/v1/tasks/{id}/restore',
+	summary: 'Undo a delete',
+	description: `Brings back a task deleted (alone or by clearing completed tasks) less than ${TASK_RESTORE_WINDOW_SECONDS} seconds ago, as it was.`,
+	security,
+	request: { params: taskIdParams },
+	responses: {
+		200: { description: 'The restored task.', content: { 'application/json': { schema: taskSchema } } },
+		404: problemResponse(
+			`No deleted task with this id for this user within the last ${TASK_RESTORE_WINDOW_SECONDS} seconds (unknown, not deleted, too late, or someone else’s).`,
+		),
 		...authResponses,
 	},
 })
@@ -186,8 +205,8 @@ export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.Task
 
 	app.openapi(clearCompletedRoute, async (c) => {
 		c.req.valid('query')
-		const deleted = await repository.deleteCompletedTasks(db, c.var.userId)
-		return c.json({ deleted }, 200)
+		const ids = await repository.deleteCompletedTasks(db, c.var.userId)
+		return c.json({ deleted: ids.length, ids }, 200)
 	})
 
 	app.openapi(getTaskRoute, async (c) => {
@@ -206,6 +225,12 @@ export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.Task
 		const deleted = await repository.deleteTask(db, c.var.userId, c.req.valid('param').id)
 		if (!deleted) throw notFound()
 		return c.body(null, 204)
+	})
+
+	app.openapi(restoreTaskRoute, async (c) => {
+		const restored = await repository.restoreTask(db, c.var.userId, c.req.valid('param').id)
+		if (!restored) throw notFound()
+		return c.json(restored, 200)
 	})
 
 	app.openapi(deleteMineRoute, async (c) => {

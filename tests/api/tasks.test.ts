@@ -4,7 +4,9 @@
  * users, and the problem+json answers.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Task, TaskList } from '#common/tasks-contract.ts'
+import { TASK_RESTORE_WINDOW_SECONDS, type Task, type TaskList } from '#common/tasks-contract.ts'
+import { deleteExpiredRows } from '#server/cleanup.ts'
+import { task } from '#server/db/schema.ts'
 import {
 	call,
 	makeSigningKey,
@@ -153,11 +155,68 @@ describe('create, read, update, delete', () => {
 		const keep = await create(token, { title: 'c' })
 		const response = await call(api, 'DELETE', '/v1/tasks?status=completed', { token })
 		expect(response.status).toBe(200)
-		expect(await response.json()).toEqual({ deleted: 2 })
+		const body = (await response.json()) as { deleted: number; ids: string[] }
+		expect(body.deleted).toBe(2)
+		expect(body.ids).toHaveLength(2)
 		const after = await list(token)
 		expect(after.items.map((item) => item.id)).toEqual([keep.id])
 		expect(after.counts).toEqual({ all: 1, active: 1, completed: 0 })
-		expect(await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token })).json()).toEqual({ deleted: 0 })
+		expect(await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token })).json()).toEqual({ deleted: 0, ids: [] })
+	})
+
+	test('a deleted task is out of lists, counts and reads; POST /restore brings it back as it was, once', async () => {
+		const { token } = await newUser()
+		const kept = await create(token, { title: 'kept' })
+		const gone = await create(token, { title: 'undo me', notes: 'n', dueDate: '2030-01-02', priority: 'high', completed: true })
+		expect((await call(api, 'DELETE', `/v1/tasks/${gone.id}`, { token })).status).toBe(204)
+		const after = await list(token)
+		expect(after.items.map((item) => item.id)).toEqual([kept.id])
+		expect(after.counts).toEqual({ all: 1, active: 1, completed: 0 })
+		expect((await list(token, '?status=completed')).items).toEqual([])
+		expect((await list(token, '?q=undo')).items).toEqual([])
+		await expectProblem(await call(api, 'GET', `/v1/tasks/${gone.id}`, { token }), 404)
+		await expectProblem(await call(api, 'PATCH', `/v1/tasks/${gone.id}`, { token, body: { title: 'x' } }), 404)
+		await expectProblem(await call(api, 'DELETE', `/v1/tasks/${gone.id}`, { token }), 404)
+		// Clearing completed tasks does not count it again.
+		expect(await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token })).json()).toEqual({ deleted: 0, ids: [] })
+
+		// Another user cannot restore it.
+		const other = await newUser()
+		await expectProblem(await call(api, 'POST', `/v1/tasks/${gone.id}/restore`, { token: other.token }), 404)
+
+		const restored = await call(api, 'POST', `/v1/tasks/${gone.id}/restore`, { token })
+		expect(restored.status).toBe(200)
+		expect(await restored.json()).toEqual(gone)
+		expect((await list(token)).counts).toEqual({ all: 2, active: 1, completed: 1 })
+		// A live task (or an unknown id) has nothing to restore.
+		await expectProblem(await call(api, 'POST', `/v1/tasks/${gone.id}/restore`, { token }), 404)
+		await expectProblem(await call(api, 'POST', `/v1/tasks/${kept.id}/restore`, { token }), 404)
+		await expectProblem(await call(api, 'POST', '/v1/tasks/not-a-uuid/restore', { token }), 404)
+	})
+
+	test('clear completed, then restore each id; past the window a restore is a 404 and the cleanup purges', async () => {
+		const { token } = await newUser()
+		const a = await create(token, { title: 'a', completed: true })
+		const b = await create(token, { title: 'b', completed: true })
+		const { ids } = (await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token })).json()) as { ids: string[] }
+		expect(ids.sort()).toEqual([a.id, b.id].sort())
+		expect((await call(api, 'POST', `/v1/tasks/${a.id}/restore`, { token })).status).toBe(200)
+		expect((await list(token)).counts).toEqual({ all: 1, active: 0, completed: 1 })
+
+		// b was deleted longer ago than the window: not restorable, and purged.
+		const { sql } = await import('drizzle-orm')
+		await api.database.db.execute(
+			sql`update task set deleted_at = now() - make_interval(secs => ${TASK_RESTORE_WINDOW_SECONDS + 1}) where id = ${b.id}`,
+		)
+		await expectProblem(await call(api, 'POST', `/v1/tasks/${b.id}/restore`, { token }), 404)
+		const counts = await deleteExpiredRows(api.database.db)
+		expect(counts?.deletedTasks).toBeGreaterThanOrEqual(1)
+		const { inArray } = await import('drizzle-orm')
+		const rows = await api.database.db
+			.select({ id: task.id })
+			.from(task)
+			.where(inArray(task.id, [a.id, b.id]))
+		expect(rows.map((row) => row.id)).toEqual([a.id])
 	})
 
 	test('DELETE /v1/tasks without status=completed is refused (never "delete everything")', async () => {
@@ -206,7 +265,8 @@ describe('isolation between users', () => {
 		expect(answers[0]?.status).toBe(404)
 
 		// Bob's clearing and account deletion leave Alice's tasks alone.
-		expect(await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token: bob.token })).json()).toEqual({ deleted: 0 })
+		expect(await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token: bob.token })).json()).toEqual({ deleted: 0, ids: [] })
+		await expectProblem(await call(api, 'POST', `/v1/tasks/${secret.id}/restore`, { token: bob.token }), 404)
 		expect((await call(api, 'DELETE', '/v1/me/tasks', { token: bob.token })).status).toBe(204)
 		expect((await list(bob.token)).counts.all).toBe(0)
 
@@ -659,7 +719,9 @@ describe('HTTP behaviour', () => {
 			components: { schemas: Record<string, unknown> }
 		}
 		expect(document.openapi).toBe('3.1.0')
-		expect(Object.keys(document.paths).sort()).toEqual(['/v1/me/tasks', '/v1/tasks', '/v1/tasks/{id}'])
+		expect(Object.keys(document.paths).sort()).toEqual(['/v1/me/tasks', '/v1/tasks', '/v1/tasks/{id}', '/v1/tasks/{id}/restore'])
+		expect(Object.keys(document.paths['/v1/tasks/{id}/restore']!)).toEqual(['post'])
+		expect(Object.keys(document.paths['/v1/tasks/{id}/restore']!.post!.responses).sort()).toEqual(['200', '401', '404', '503'])
 		expect(Object.keys(document.paths['/v1/tasks']!).sort()).toEqual(['delete', 'get', 'post'])
 		expect(Object.keys(document.paths['/v1/tasks/{id}']!).sort()).toEqual(['delete', 'get', 'patch'])
 		expect(document.paths['/v1/tasks']!.post!.responses).toHaveProperty('201')

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { APIRequestContext } from '@playwright/test'
 import { connect } from 'node:net'
-import { expect, newUser, test } from './support.ts'
+import { expect, newUser, test, openDetails } from './support.ts'
 
 const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
 
@@ -170,6 +170,7 @@ test.describe(() => {
 		await expect(page.getByRole('link', { name: /invoice/ })).toHaveCount(0)
 
 		await title.fill('Fine title')
+		await openDetails(page, 'More options')
 		await page.getByLabel('Notes').fill('hidden \u2066text\u2069')
 		await page.getByRole('button', { name: 'Add task' }).click()
 		await expect(page.getByText("Notes can't contain control characters")).toBeVisible()

@@ -42,6 +42,13 @@ export async function signIn(page: Page, user: Pick<TestUser, 'email' | 'passwor
 	await page.getByRole('button', { name: 'Sign in' }).click()
 }
 
+/** Opens a <details> of the tasks page ("More options", "Search and sort") unless it is open. */
+export async function openDetails(page: Page, summary: 'More options' | 'Search and sort') {
+	const details = page.locator('details').filter({ has: page.locator('summary', { hasText: summary }) })
+	if ((await details.getAttribute('open')) === null) await details.locator('summary').click()
+	await expect(details).toHaveAttribute('open', '')
+}
+
 export async function signOut(page: Page) {
 	await page.getByRole('button', { name: 'Sign out' }).click()
 	await expect(page).toHaveURL(/\/$/)

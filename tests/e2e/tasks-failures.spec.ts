@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { expect, newUser, test } from './support.ts'
+import { expect, newUser, openDetails, test } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -118,6 +118,7 @@ test('the task API stopped mid-session: a friendly error, input kept, recovery w
 
 	// Adding while the API is down: a message, and what the user typed stays.
 	await page.getByLabel('Title').fill('Typed during the outage')
+	await openDetails(page, 'More options')
 	await page.getByLabel('Notes').fill('Do not lose me')
 	await page.getByRole('button', { name: 'Add task' }).click()
 	await expect(page.getByRole('alert').filter({ hasText: 'could not be reached' }).first()).toBeVisible()

@@ -99,7 +99,12 @@ describe('the add form adds once', () => {
 		const again = await add(cookie, fields)
 		for (const { response } of [one, two, again]) {
 			expect(response.status).toBe(302)
-			expect(response.headers.get('location')).toBe('/tasks?notice=added')
+			// Back to the list it was posted from; the notice travels in the flash cookie, not the URL.
+			expect(response.headers.get('location')).toBe('/tasks')
+			const flash = response.headers.get('set-cookie') ?? ''
+			expect(flash).toMatch(/^taskwell_flash=[^;]+;/)
+			expect(flash).toMatch(/; HttpOnly/)
+			expect(flash).toMatch(/; Max-Age=60/)
 		}
 		const { list, addKey: next } = await loadTasks(cookie)
 		expect(list.items.map((item) => item.title)).toEqual(['Water the plants'])

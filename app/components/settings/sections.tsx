@@ -30,7 +30,18 @@ const dateFormat = new Intl.DateTimeFormat('en-GB', {
 	timeZone: 'UTC',
 })
 
-export function ProfileSection({ name, email, lastResult }: { name: string; email: string; lastResult: LastResult }) {
+export function ProfileSection({
+	name,
+	email,
+	timeZone,
+	lastResult,
+}: {
+	name: string
+	email: string
+	/** The browser's, remembered by the tasks page when JavaScript runs; null: due dates count in UTC. */
+	timeZone: string | null
+	lastResult: LastResult
+}) {
 	const [form, fields] = useForm({
 		id: 'update-name',
 		lastResult,
@@ -48,6 +59,9 @@ export function ProfileSection({ name, email, lastResult }: { name: string; emai
 				<strong>
 					<bdi>{email}</bdi>
 				</strong>
+			</p>
+			<p className="hint time-zone-note">
+				{timeZone ? `Due dates use your time zone: ${timeZone}.` : 'Due dates use UTC until you open Taskwell with JavaScript on.'}
 			</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />

@@ -19,6 +19,8 @@ export const user = pgTable('user', {
 	email: text('email').notNull().unique(),
 	emailVerified: boolean('email_verified').notNull().default(false),
 	image: text('image'),
+	/** The browser's IANA time zone, remembered for due dates (Better Auth additionalField; null: UTC). */
+	timeZone: text('time_zone'),
 	...timestamps,
 })
 

@@ -5,13 +5,13 @@
  */
 import { z } from 'zod'
 import {
-	SORT_ORDERS,
 	TASK_NOTES_MAX_LENGTH,
 	TASK_PRIORITIES,
 	TASK_SEARCH_MAX_LENGTH,
-	TASK_SORTS,
 	TASK_STATUSES,
 	TASK_TITLE_MAX_LENGTH,
+	type SortOrder,
+	type TaskSort,
 } from '#common/tasks-contract.ts'
 import { hasControlCharacters } from '#common/text-safety.ts'
 
@@ -49,19 +49,62 @@ export const ToggleSchema = z.object({
 	completed: z.enum(['true', 'false']).transform((value) => value === 'true'),
 })
 
-export const INTENTS = ['create', 'toggle', 'delete', 'clear-completed', 'update'] as const
+export const INTENTS = ['create', 'toggle', 'delete', 'clear-completed', 'update', 'undo', 'time-zone'] as const
 export type Intent = (typeof INTENTS)[number]
 
-/** The list's view state, kept across every post/redirect/get. */
+/** Undo: the deleted tasks to restore. */
+export const UndoSchema = z.object({ ids: z.array(z.uuid()).min(1).max(10_000) })
+
+/** The list's one sort select: each choice is a sort and a direction of the task API. */
+export const LIST_SORTS = {
+	newest: { sort: 'created', order: 'desc' },
+	oldest: { sort: 'created', order: 'asc' },
+	// Earliest first: overdue tasks lead, tasks without a due date come last.
+	'due-soonest': { sort: 'due', order: 'asc' },
+	'due-latest': { sort: 'due', order: 'desc' },
+	priority: { sort: 'priority', order: 'desc' },
+} as const satisfies Record<string, { sort: TaskSort; order: SortOrder }>
+export type ListSort = keyof typeof LIST_SORTS
+const LIST_SORT_VALUES = Object.keys(LIST_SORTS) as [ListSort, ...ListSort[]]
+
+/** Links made before the one select (sort=due&order=desc) still open the same view. */
+function legacySort(sort: unknown, order: unknown): unknown {
+	const match = Object.entries(LIST_SORTS).find(
+		([, value]) => value.sort === sort && (order === undefined || order === null ? value.order : order) === value.order,
+	)
+	return match ? match[0] : sort
+}
+
+/** The list's view state (status, q, sort), read from the URL of every list page and form post. */
 export const ListViewSchema = z.object({
 	status: z.enum(TASK_STATUSES).catch('all'),
 	q: z.string().trim().max(TASK_SEARCH_MAX_LENGTH).optional().catch(undefined),
-	sort: z.enum(TASK_SORTS).catch('created'),
-	order: z.enum(SORT_ORDERS).optional().catch(undefined),
+	sort: z.enum(LIST_SORT_VALUES).catch('newest'),
 })
 export type ListView = z.output<typeof ListViewSchema>
 
-export const VIEW_KEYS = ['status', 'q', 'sort', 'order'] as const
+export function readListView(params: URLSearchParams): ListView {
+	return ListViewSchema.parse({
+		status: params.get('status') ?? undefined,
+		q: params.get('q') ?? undefined,
+		sort: legacySort(params.get('sort') ?? undefined, params.get('order')),
+	})
+}
+
+/** An IANA time zone the runtime knows (the browser's, remembered on the account). */
+export const TimeZoneSchema = z.object({
+	timeZone: z
+		.string()
+		.max(100)
+		.refine((value) => {
+			try {
+				new Intl.DateTimeFormat('en', { timeZone: value })
+				return true
+			} catch {
+				return false
+			}
+		}, 'Unknown time zone'),
+})
 
 /**
  * The add form's one-time key (a hidden field): a random UUID rendered by the

@@ -1,25 +1,24 @@
 /**
  * The confirmation step of deleting a task without JavaScript: the GET only
- * shows the question and a form; the POST deletes and redirects back to the
- * list, keeping its filter, search and sort.
+ * shows the question and a form; the POST (to this same URL) deletes and
+ * redirects back to the list, keeping its filter, search and sort, with an
+ * "Undo" notice.
  */
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/$id.delete'
-import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
+import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
+import { listHref, viewParams } from './+shared/view.ts'
 import { deleteTask } from './+shared/actions.server.ts'
-import { tasksApiContext, TasksApiUnavailableError } from './+shared/tasks-api.server.ts'
+import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
+import { loadOrUnavailable, tasksApiContext } from './+shared/tasks-api.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 
 export async function loader({ context, params }: Route.LoaderArgs) {
 	const api = context.get(tasksApiContext)
-	try {
-		const task = await api.getTask(params.id)
-		return data({ task: { id: task.id, title: task.title } })
-	} catch (error) {
-		if (!(error instanceof TasksApiUnavailableError)) throw error
-		return data({ task: null }, { status: 503 })
-	}
+	// null only after a delete that met an outage (its message is on the page).
+	const task = await loadOrUnavailable(api, () => api.getTask(params.id))
+	return data({ task: task ? { id: task.id, title: task.title } : null })
 }
 
 export async function action({ request, context, params }: Route.ActionArgs) {
@@ -27,6 +26,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 	if (formData.get('intent') !== 'delete') throw new Response('Unknown intent', { status: 400 })
 	return deleteTask(request, context, formData, params.id)
 }
+
+export const ErrorBoundary = TasksErrorBoundary
 
 export default function DeleteTask({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
@@ -37,37 +38,28 @@ export default function DeleteTask({ loaderData, actionData }: Route.ComponentPr
 		<section className="card narrow">
 			<h1>Delete task?</h1>
 			{task ? (
-				<>
-					<p>
-						“
-						<strong>
-							<bdi>{task.title}</bdi>
-						</strong>
-						” will be deleted for good.
-					</p>
-					{error ? (
-						<p role="alert" className="flash flash-error">
-							{error}
-						</p>
-					) : null}
-					<Form method="post" className="form-actions">
-						<input type="hidden" name="intent" value="delete" />
-						{[...view.entries()].map(([key, value]) => (
-							<input key={key} type="hidden" name={key} value={value} />
-						))}
-						<button type="submit" className="button-danger">
-							Delete
-						</button>
-						<Link to={listHref(view)} className="button button-secondary">
-							Cancel
-						</Link>
-					</Form>
-				</>
-			) : (
-				<p role="alert" className="flash flash-error">
-					{UNAVAILABLE_MESSAGE}
+				<p>
+					“
+					<strong>
+						<bdi>{task.title}</bdi>
+					</strong>
+					” will be deleted. You can undo this for {TASK_RESTORE_WINDOW_SECONDS} seconds.
 				</p>
-			)}
+			) : null}
+			{error ? (
+				<p role="alert" className="flash flash-error">
+					{error}
+				</p>
+			) : null}
+			<Form method="post" className="form-actions">
+				<input type="hidden" name="intent" value="delete" />
+				<button type="submit" className="button-danger">
+					Delete
+				</button>
+				<Link to={listHref(view)} className="button button-secondary">
+					Cancel
+				</Link>
+			</Form>
 		</section>
 	)
 }

@@ -1,43 +1,42 @@
 import { data, Form, Link, useFetcher, useLocation, useNavigation, useSearchParams } from 'react-router'
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { Route } from './+types/index'
 import { TaskForm } from './+shared/task-form.tsx'
-import { TaskItem } from './+shared/task-item.tsx'
-import { ListViewSchema, type ListView } from '#app/lib/schemas/tasks.ts'
-import { INVALID_LIST_QUERY_MESSAGES, noticeText, UNAVAILABLE_MESSAGE, viewParams, type InvalidListQuery } from './+shared/view.ts'
-import { clearCompleted, deleteTask, saveTask, toggleTask } from './+shared/actions.server.ts'
+import { TaskItem, type ListedTask } from './+shared/task-item.tsx'
+import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
+import { LIST_SORTS, readListView } from '#app/lib/schemas/tasks.ts'
+import {
+	INVALID_LIST_QUERY_MESSAGES,
+	pageHrefs,
+	SORT_LABELS,
+	UNAVAILABLE_MESSAGE,
+	viewParams,
+	type InvalidListQuery,
+} from './+shared/view.ts'
+import { DEFAULT_TIME_ZONE, dueOf, localeOf, todayIn } from './+shared/due.ts'
+import { clearCompleted, deleteTask, rememberTimeZone, saveTask, toggleTask, undoDelete } from './+shared/actions.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
-import { tasksApiContext, TasksApiUnavailableError, TasksApiValidationError } from './+shared/tasks-api.server.ts'
+import { loadOrUnavailable, tasksApiContext, TasksApiValidationError } from './+shared/tasks-api.server.ts'
 import { userContext } from '#app/lib/session.server.ts'
-import { DEFAULT_SORT_ORDER, type TaskList } from '#common/tasks-contract.ts'
+import type { TaskStatus } from '#common/tasks-contract.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
 
-function readView(url: URL): ListView {
-	return ListViewSchema.parse({
-		status: url.searchParams.get('status') ?? undefined,
-		q: url.searchParams.get('q') ?? undefined,
-		sort: url.searchParams.get('sort') ?? undefined,
-		order: url.searchParams.get('order') ?? undefined,
-	})
-}
-
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const { user } = context.get(userContext)
 	const url = new URL(request.url)
-	let view = readView(url)
+	let view = readListView(url.searchParams)
 	let cursor = url.searchParams.get('cursor') || undefined
 	const api = context.get(tasksApiContext)
-	let list: TaskList | null = null
-	let unavailable = false
 	// A page link or search the API refuses (a forged or stale cursor, a
 	// cursor of another sort, a NUL in the search): the first page instead,
 	// without the refused search, with a notice and a 400.
 	let invalid: InvalidListQuery | null = null
-	try {
+	const query = () => ({ status: view.status, q: view.q || undefined, ...LIST_SORTS[view.sort], cursor })
+	const list = await loadOrUnavailable(api, async () => {
 		try {
-			list = await api.listTasks({ ...view, q: view.q || undefined, cursor })
+			return await api.listTasks(query())
 		} catch (error) {
 			if (!(error instanceof TasksApiValidationError)) throw error
 			const fields = error.errors.map((entry) => entry.field)
@@ -45,16 +44,29 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			logger.warn({ path: url.pathname, fields }, 'task list query refused by the task API: showing the first page')
 			if (invalid === 'search') view = { ...view, q: undefined }
 			cursor = undefined
-			list = await api.listTasks({ ...view, q: view.q || undefined })
+			return api.listTasks(query())
 		}
-	} catch (error) {
-		if (!(error instanceof TasksApiUnavailableError)) throw error
-		unavailable = true
-	}
+	})
+	// Due dates against the user's own day, in the user's language.
+	const today = todayIn(user.timeZone ?? DEFAULT_TIME_ZONE)
+	const locale = localeOf(request.headers.get('accept-language'))
+	const items: ListedTask[] = (list?.items ?? []).map((task) => ({
+		...task,
+		due: task.dueDate ? dueOf(task.dueDate, today, locale) : null,
+	}))
 	return data(
-		// addKey: the add form's one-time key, new on every render (so after every successful add).
-		{ name: user.name, view, cursor: cursor ?? null, list, unavailable, invalid, addKey: crypto.randomUUID() },
-		{ status: unavailable ? 503 : invalid ? 400 : 200 },
+		{
+			name: user.name,
+			timeZone: user.timeZone,
+			view,
+			cursor: cursor ?? null,
+			// null only when a form of this request met an outage (its message and input are on the page).
+			list: list ? { ...list, items } : null,
+			invalid: invalid as InvalidListQuery | null,
+			// addKey: the add form's one-time key, new on every render (so after every successful add).
+			addKey: crypto.randomUUID(),
+		},
+		{ status: invalid ? 400 : 200 },
 	)
 }
 
@@ -72,41 +84,104 @@ export async function action({ request, context }: Route.ActionArgs) {
 			return deleteTask(request, context, formData, formData.get('id'))
 		case 'clear-completed':
 			return clearCompleted(request, context, formData)
+		case 'undo':
+			return undoDelete(request, context, formData)
+		case 'time-zone':
+			return rememberTimeZone(request, context, formData)
 		default:
 			throw new Response('Unknown intent', { status: 400 })
 	}
 }
 
+export const ErrorBoundary = TasksErrorBoundary
+
 const TABS = [
 	{ status: 'all', label: 'All' },
 	{ status: 'active', label: 'Active' },
 	{ status: 'completed', label: 'Completed' },
-] as const
+] as const satisfies ReadonlyArray<{ status: TaskStatus; label: string }>
 
-const SORT_LABELS = { created: 'Newest first', due: 'Due date', priority: 'Priority' } as const
+const subscribeNothing = () => () => {}
+/** True once the page runs JavaScript ("Load more" instead of "Next page"). */
+function useHydrated() {
+	return useSyncExternalStore(
+		subscribeNothing,
+		() => true,
+		() => false,
+	)
+}
+
+/** With JavaScript, remember the browser's time zone on the account (due dates count in the user's day). */
+function useRememberTimeZone(saved: string | null) {
+	const fetcher = useFetcher({ key: 'time-zone' })
+	useEffect(() => {
+		const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+		if (!timeZone || timeZone === saved || fetcher.state !== 'idle' || fetcher.data) return
+		void fetcher.submit({ intent: 'time-zone', timeZone }, { method: 'post', action: '/tasks' })
+	}, [saved, fetcher])
+}
 
 export default function Tasks({ loaderData, actionData }: Route.ComponentProps) {
-	const { name, view, list, unavailable, cursor, invalid } = loaderData
+	const { name, view, list, cursor, invalid } = loaderData
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
+	const location = useLocation()
+	const hydrated = useHydrated()
+	useRememberTimeZone(loaderData.timeZone)
 	const viewSearch = viewParams(searchParams)
-	// The refused search is not carried into the tabs, links and forms.
+	// The refused search is not carried into the tabs and links.
 	if (invalid === 'search') viewSearch.delete('q')
-	const notice = noticeText(searchParams.get('notice'))
 	const clearFetcher = useFetcher<{ ok: boolean; error?: string }>({ key: 'clear-completed' })
+	const undoFetcher = useFetcher({ key: 'undo' })
+	const more = useFetcher<typeof loader>()
 	const headingRef = useRef<HTMLHeadingElement>(null)
+	const searchRef = useRef<HTMLInputElement>(null)
+	const searching = useRef(false)
 	const result = actionData && 'result' in actionData ? actionData.result : undefined
 	// A failed add renders the key it used again (its outcome may be unknown).
 	const addKey = (actionData && 'addKey' in actionData ? actionData.addKey : undefined) ?? loaderData.addKey
 	const actionError = actionData && 'error' in actionData && navigation.state === 'idle' ? actionData.error : undefined
-	// After a successful add (a redirect back here with notice=added), the add
-	// form resets and the title field gets the focus again.
-	// (A failed submission has actionData; a redirect after success has none.)
-	const location = useLocation()
-	const addedKey = searchParams.get('notice') === 'added' && !actionData ? location.key : undefined
+
+	// "Load more" (JavaScript): later pages appended below the first, until the view changes.
+	const [appended, setAppended] = useState<{ forKey: string; items: ListedTask[]; nextCursor: string | null }>({
+		forKey: location.key,
+		items: [],
+		nextCursor: null,
+	})
+	// (State adjusted while rendering, as React's "you might not need an effect" shows.)
+	const [seen, setSeen] = useState({ more: more.data, undo: undoFetcher.data, clear: clearFetcher.data })
+	if (more.state === 'idle' && more.data !== seen.more) {
+		setSeen({ ...seen, more: more.data })
+		const page = more.data?.list
+		if (page) {
+			const base = appended.forKey === location.key ? appended.items : []
+			const ids = new Set(base.map((task) => task.id))
+			setAppended({
+				forKey: location.key,
+				items: [...base, ...page.items.filter((task) => !ids.has(task.id))],
+				nextCursor: page.nextCursor,
+			})
+		}
+	}
+	// An undo or "Clear completed" changes what later pages hold: back to the first page.
+	if (
+		(undoFetcher.state === 'idle' && undoFetcher.data !== seen.undo) ||
+		(clearFetcher.state === 'idle' && clearFetcher.data !== seen.clear)
+	) {
+		setSeen({ ...seen, undo: undoFetcher.data, clear: clearFetcher.data })
+		setAppended({ forKey: '', items: [], nextCursor: null })
+	}
+	const appendedNow = appended.forKey === location.key ? appended : null
 	useEffect(() => {
 		if (clearFetcher.state === 'idle' && clearFetcher.data?.ok) headingRef.current?.focus()
 	}, [clearFetcher.state, clearFetcher.data])
+	// After a search (JavaScript), focus stays in the search box.
+	useEffect(() => {
+		if (navigation.state === 'idle' && searching.current) {
+			searching.current = false
+			searchRef.current?.focus()
+		}
+	}, [navigation.state])
 
 	const tabHref = (status: string) => {
 		const params = new URLSearchParams(viewSearch)
@@ -115,26 +190,28 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 		const qs = params.toString()
 		return qs ? `/tasks?${qs}` : '/tasks'
 	}
-	const moreHref = (() => {
-		if (!list?.nextCursor) return null
-		const params = new URLSearchParams(viewSearch)
-		params.set('cursor', list.nextCursor)
-		return `/tasks?${params}`
-	})()
+	const nextCursor = appendedNow?.items.length ? appendedNow.nextCursor : (list?.nextCursor ?? null)
+	const pages = pageHrefs(searchParams, list?.nextCursor ?? null)
 	const clearing = clearFetcher.state !== 'idle'
-	const items = (list?.items ?? []).filter((task) => !(clearing && task.completed))
+	const allItems = [...(list?.items ?? []), ...(appendedNow?.items ?? [])]
+	const items = allItems.filter((task) => !(clearing && task.completed))
 	const filtered = Boolean(view.q) || view.status !== 'all'
+
+	/** After a delete, focus the next task's title (or, after the last one, the list heading). */
+	const focusAfterDelete = (id: string) => {
+		const index = items.findIndex((task) => task.id === id)
+		const neighbour = items[index + 1]
+		requestAnimationFrame(() => {
+			const target = neighbour ? document.getElementById(`task-${neighbour.id}`) : null
+			;(target ?? headingRef.current)?.focus()
+		})
+	}
 
 	return (
 		<div className="tasks-page">
-			<h1>
+			<h1 className="tasks-greeting">
 				Hello, <bdi>{name}</bdi>
 			</h1>
-			{notice ? (
-				<p role="status" className="flash flash-success">
-					{notice}
-				</p>
-			) : null}
 			{invalid ? (
 				<p role="alert" className="flash flash-error">
 					{INVALID_LIST_QUERY_MESSAGES[invalid]}
@@ -146,25 +223,26 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 				</p>
 			) : null}
 
-			<section className="card" aria-labelledby="add-task-heading">
-				<h2 id="add-task-heading">Add a task</h2>
+			<section className="card quick-add" aria-labelledby="add-task-heading">
+				<h2 id="add-task-heading" className="sr-only">
+					Add a task
+				</h2>
 				<TaskForm
 					id="add-task"
 					intent="create"
 					submitLabel="Add task"
 					pendingLabel="Adding…"
 					lastResult={navigation.state === 'idle' ? result : undefined}
-					view={viewSearch}
-					resetKey={addedKey}
 					addKey={addKey}
+					quick
 				/>
 			</section>
 
-			<section className="card" aria-labelledby="tasks-heading">
+			<section className="card task-list-card" aria-labelledby="tasks-heading">
 				<h2 id="tasks-heading" ref={headingRef} tabIndex={-1}>
 					Your tasks
 				</h2>
-				{unavailable ? (
+				{!list ? (
 					<div role="alert" className="flash flash-error">
 						<p>{UNAVAILABLE_MESSAGE}</p>
 						<p>
@@ -173,7 +251,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 							</Link>
 						</p>
 					</div>
-				) : list ? (
+				) : (
 					<>
 						<nav aria-label="Filter tasks" className="tabs">
 							{TABS.map((tab) => (
@@ -187,38 +265,37 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 								</Link>
 							))}
 						</nav>
-						<Form method="get" action="/tasks" className="list-controls" role="search">
-							{view.status !== 'all' ? <input type="hidden" name="status" value={view.status} /> : null}
-							<div className="field">
-								<label htmlFor="task-search">Search</label>
-								<input id="task-search" type="search" name="q" defaultValue={view.q ?? ''} key={view.q ?? ''} maxLength={200} />
-							</div>
-							<div className="field">
-								<label htmlFor="task-sort">Sort by</label>
-								<select id="task-sort" name="sort" defaultValue={view.sort} key={view.sort}>
-									{Object.entries(SORT_LABELS).map(([value, label]) => (
-										<option key={value} value={value}>
-											{label}
-										</option>
-									))}
-								</select>
-							</div>
-							<div className="field">
-								<label htmlFor="task-order">Order</label>
-								<select
-									id="task-order"
-									name="order"
-									defaultValue={view.order ?? DEFAULT_SORT_ORDER[view.sort]}
-									key={`${view.sort}-${view.order}`}
-								>
-									<option value="asc">Ascending</option>
-									<option value="desc">Descending</option>
-								</select>
-							</div>
-							<button type="submit" className="button-secondary">
-								Apply
-							</button>
-						</Form>
+						<details className="list-options" open={Boolean(view.q) || view.sort !== 'newest' || undefined}>
+							<summary>Search and sort</summary>
+							<Form
+								method="get"
+								action="/tasks"
+								className="list-controls"
+								role="search"
+								onSubmit={() => {
+									searching.current = true
+								}}
+							>
+								{view.status !== 'all' ? <input type="hidden" name="status" value={view.status} /> : null}
+								<div className="field">
+									<label htmlFor="task-search">Search</label>
+									<input id="task-search" ref={searchRef} type="search" name="q" defaultValue={view.q ?? ''} maxLength={200} />
+								</div>
+								<div className="field">
+									<label htmlFor="task-sort">Sort</label>
+									<select id="task-sort" name="sort" defaultValue={view.sort} key={view.sort}>
+										{Object.entries(SORT_LABELS).map(([value, label]) => (
+											<option key={value} value={value}>
+												{label}
+											</option>
+										))}
+									</select>
+								</div>
+								<button type="submit" className="button-secondary">
+									Apply
+								</button>
+							</Form>
+						</details>
 						{clearFetcher.data && !clearFetcher.data.ok && clearFetcher.state === 'idle' ? (
 							<p role="alert" className="flash flash-error">
 								{clearFetcher.data.error}
@@ -227,7 +304,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 						{items.length ? (
 							<ul className="task-list">
 								{items.map((task) => (
-									<TaskItem key={task.id} task={task} view={viewSearch} onDeleted={() => headingRef.current?.focus()} />
+									<TaskItem key={task.id} task={task} view={viewSearch} onDeleting={focusAfterDelete} />
 								))}
 							</ul>
 						) : (
@@ -238,27 +315,43 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 							</p>
 						)}
 						<div className="list-footer">
-							{moreHref ? (
-								<Link to={moreHref} className="button button-secondary">
-									Load more
+							{hydrated && nextCursor ? (
+								<button
+									type="button"
+									className="button-secondary"
+									aria-disabled={more.state !== 'idle' || undefined}
+									onClick={() => {
+										if (more.state !== 'idle') return
+										const params = new URLSearchParams(viewSearch)
+										params.set('cursor', nextCursor)
+										void more.load(`/tasks?${params}`)
+									}}
+								>
+									{more.state !== 'idle' ? 'Loading…' : 'Load more'}
+								</button>
+							) : null}
+							{!hydrated && pages.next ? (
+								<Link to={pages.next} className="button button-secondary" rel="next">
+									Next page
 								</Link>
 							) : null}
-							{cursor ? <Link to={tabHref(view.status)}>Back to the first page</Link> : null}
+							{pages.previous ? (
+								<Link to={pages.previous} rel="prev">
+									Previous page
+								</Link>
+							) : null}
+							{cursor && !pages.previous ? <Link to={tabHref(view.status)}>Back to the first page</Link> : null}
 							{list.counts.completed > 0 ? (
 								<Form
 									method="post"
-									action="/tasks"
 									onSubmit={(event) => {
 										event.preventDefault()
 										const formData = new FormData(event.currentTarget)
 										formData.set('js', '1')
-										void clearFetcher.submit(formData, { method: 'post', action: '/tasks' })
+										void clearFetcher.submit(formData, { method: 'post' })
 									}}
 								>
 									<input type="hidden" name="intent" value="clear-completed" />
-									{[...viewSearch.entries()].map(([key, value]) => (
-										<input key={key} type="hidden" name={key} value={value} />
-									))}
 									<button type="submit" className="button-secondary">
 										Clear completed
 									</button>
@@ -266,7 +359,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 							) : null}
 						</div>
 					</>
-				) : null}
+				)}
 			</section>
 		</div>
 	)

@@ -1,13 +1,33 @@
 /**
  * The task mutations shared by the task routes' actions: validate with the
- * form schemas, call the task API through the BFF client, then either
- * redirect (post/redirect/get, keeping status, q, sort and order, with a
- * notice code) or, for a fetcher submission (`js=1`), answer data.
+ * form schemas, call the task API through the BFF client, put a one-time
+ * notice in the flash cookie, then either redirect (post/redirect/get: back
+ * to the list view the form was posted from, read from `request.url`) or,
+ * for a fetcher submission (`js=1`), answer data.
  */
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect } from 'react-router'
-import { ADD_KEY_FIELD, AddKeySchema, TaskFormSchema, TaskIdSchema, ToggleSchema } from '#app/lib/schemas/tasks.ts'
-import { ADD_KEY_REUSED_MESSAGE, addRateLimitedMessage, listHref, viewParams, type NoticeCode } from './view.ts'
+import {
+	ADD_KEY_FIELD,
+	AddKeySchema,
+	TaskFormSchema,
+	TaskIdSchema,
+	TimeZoneSchema,
+	ToggleSchema,
+	UndoSchema,
+} from '#app/lib/schemas/tasks.ts'
+import { auth } from '#app/lib/auth.server.ts'
+import { flashHeaders, type FlashInput } from '#app/lib/flash.server.ts'
+import { authHeaders } from '#app/lib/session.server.ts'
+import {
+	ADD_KEY_REUSED_MESSAGE,
+	addRateLimitedMessage,
+	clearedMessage,
+	listHref,
+	NOTICES,
+	UNDO_TOO_LATE_MESSAGE,
+	viewParams,
+} from './view.ts'
 import {
 	tasksApiContext,
 	TasksApiRateLimitedError,
@@ -15,7 +35,7 @@ import {
 	TasksApiValidationError,
 	UNAVAILABLE_MESSAGE,
 } from './tasks-api.server.ts'
-import { IDEMPOTENCY_KEY_HEADER } from '#common/tasks-contract.ts'
+import { IDEMPOTENCY_KEY_HEADER, TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
 import type { ContextReader } from '#app/lib/request-context.server.ts'
 
 /** Empty strings are "no value": the API stores null. */
@@ -28,13 +48,29 @@ function formToInput(value: { title: string; notes?: string; dueDate?: string; p
 	}
 }
 
-function done(formData: FormData, notice: NoticeCode, to?: string) {
-	if (formData.get('js') === '1') return data({ ok: true as const, notice, error: undefined })
-	throw redirect(to ?? listHref(viewParams(formData), notice))
+/**
+ * Where a form goes back to: the list page it was posted from (its view and
+ * page, from the URL it was posted to), or from a task's own pages the list
+ * with their view.
+ */
+function backToList(request: Request): string {
+	const url = new URL(request.url)
+	return url.pathname === '/tasks' ? `/tasks${url.search}` : listHref(viewParams(url.searchParams))
 }
 
-function failed(formData: FormData, message: string, status: number) {
-	return data({ ok: false as const, notice: undefined, error: message }, { status })
+async function done(request: Request, formData: FormData, flash: FlashInput, completed?: boolean) {
+	const headers = await flashHeaders(request, flash)
+	if (formData.get('js') === '1') return data({ ok: true as const, error: undefined, completed }, { headers })
+	throw redirect(backToList(request), { headers })
+}
+
+function failed(message: string, status: number) {
+	return data({ ok: false as const, error: message }, { status })
+}
+
+/** The notice after a delete: "Undo" for as long as the task API can restore. */
+function deletedFlash(message: string, ids: string[]): FlashInput {
+	return ids.length ? { message, undo: { ids, until: Date.now() + TASK_RESTORE_WINDOW_SECONDS * 1000 } } : { message }
 }
 
 /**
@@ -88,22 +124,21 @@ export async function saveTask(request: Request, context: ContextReader, formDat
 		}
 		throw error
 	}
-	const view = viewParams(formData)
-	if (taskId) throw redirect(listHref(view, 'saved'))
-	throw redirect(listHref(view, 'added'))
+	throw redirect(backToList(request), { headers: await flashHeaders(request, { message: taskId ? NOTICES.saved : NOTICES.added }) })
 }
 
 export async function toggleTask(request: Request, context: ContextReader, formData: FormData) {
 	const parsed = ToggleSchema.safeParse({ id: formData.get('id'), completed: formData.get('completed') })
-	if (!parsed.success) return failed(formData, 'That task could not be changed.', 400)
+	if (!parsed.success) return failed('That task could not be changed.', 400)
 	const api = context.get(tasksApiContext)
 	try {
 		await api.updateTask(parsed.data.id, { completed: parsed.data.completed })
 	} catch (error) {
-		if (error instanceof TasksApiUnavailableError) return failed(formData, `The task was not changed. ${UNAVAILABLE_MESSAGE}`, 503)
+		if (error instanceof TasksApiUnavailableError) return failed(`The task was not changed. ${UNAVAILABLE_MESSAGE}`, 503)
 		throw error
 	}
-	return done(formData, parsed.data.completed ? 'completed' : 'reopened')
+	// The new state goes back with a fetcher's answer: a row appended by "Load more" is not revalidated.
+	return done(request, formData, { message: parsed.data.completed ? NOTICES.completed : NOTICES.reopened }, parsed.data.completed)
 }
 
 export async function deleteTask(request: Request, context: ContextReader, formData: FormData, id: unknown) {
@@ -113,19 +148,45 @@ export async function deleteTask(request: Request, context: ContextReader, formD
 	try {
 		await api.deleteTask(parsed.data.id)
 	} catch (error) {
-		if (error instanceof TasksApiUnavailableError) return failed(formData, `The task was not deleted. ${UNAVAILABLE_MESSAGE}`, 503)
+		if (error instanceof TasksApiUnavailableError) return failed(`The task was not deleted. ${UNAVAILABLE_MESSAGE}`, 503)
 		throw error
 	}
-	return done(formData, 'deleted')
+	return done(request, formData, deletedFlash(NOTICES.deleted, [parsed.data.id]))
 }
 
 export async function clearCompleted(request: Request, context: ContextReader, formData: FormData) {
 	const api = context.get(tasksApiContext)
+	let ids: string[]
 	try {
-		await api.clearCompleted()
+		;({ ids } = await api.clearCompleted())
 	} catch (error) {
-		if (error instanceof TasksApiUnavailableError) return failed(formData, `Nothing was cleared. ${UNAVAILABLE_MESSAGE}`, 503)
+		if (error instanceof TasksApiUnavailableError) return failed(`Nothing was cleared. ${UNAVAILABLE_MESSAGE}`, 503)
 		throw error
 	}
-	return done(formData, 'cleared')
+	return done(request, formData, deletedFlash(clearedMessage(ids.length), ids))
+}
+
+/** "Undo" after a delete or "Clear completed": restores every id it can; past the window, says so. */
+export async function undoDelete(request: Request, context: ContextReader, formData: FormData) {
+	const parsed = UndoSchema.safeParse({ ids: formData.getAll('id') })
+	if (!parsed.success) return failed('Nothing to undo.', 400)
+	const api = context.get(tasksApiContext)
+	const outcomes = await Promise.allSettled(parsed.data.ids.map((id) => api.restoreTask(id)))
+	const refused = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown)
+	if (refused.some((reason) => reason instanceof TasksApiUnavailableError)) {
+		return failed(`Nothing was restored. ${UNAVAILABLE_MESSAGE}`, 503)
+	}
+	// A thrown 404 Response: not deleted, too late, or not this user's.
+	const unexpected = refused.find((reason) => !(reason instanceof Response && reason.status === 404))
+	if (unexpected) throw unexpected
+	if (refused.length) return done(request, formData, { message: UNDO_TOO_LATE_MESSAGE, kind: 'error' })
+	return done(request, formData, { message: parsed.data.ids.length > 1 ? NOTICES.restoredMany : NOTICES.restored })
+}
+
+/** The browser's time zone (sent when JavaScript runs), remembered on the account for due dates. */
+export async function rememberTimeZone(request: Request, context: ContextReader, formData: FormData) {
+	const parsed = TimeZoneSchema.safeParse({ timeZone: formData.get('timeZone') })
+	if (!parsed.success) return failed('Unknown time zone.', 400)
+	await auth.api.updateUser({ body: { timeZone: parsed.data.timeZone }, headers: authHeaders(request, context) })
+	return data({ ok: true as const, error: undefined })
 }

@@ -2,11 +2,17 @@
  * The add and edit form: Title, Notes, Due date, Priority. Server errors
  * (validation, 422 from the API, API unavailable) render the same with or
  * without JavaScript; the user's input is always kept.
+ *
+ * The add form (`quick`) is one line, Title and "Add task", with the other
+ * fields under "More options" (a <details>, so it works without JavaScript;
+ * open when one of them has a value or an error). With JavaScript, a
+ * successful add clears only the fields that still hold what was submitted:
+ * what the user typed while the add was saving stays.
  */
 import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { useEffect, useRef } from 'react'
-import { Form } from 'react-router'
+import { Form, useNavigation } from 'react-router'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { ADD_KEY_FIELD, TASK_PRIORITIES, TaskFormSchema, type TaskFormValues } from '#app/lib/schemas/tasks.ts'
 import { useIsPending } from '#app/lib/use-is-pending.ts'
@@ -15,6 +21,9 @@ import { PRIORITY_LABELS } from './view.ts'
 
 const constraint = getFormConstraint(TaskFormSchema)
 
+/** The add form's fields and what each is cleared to after a successful add. */
+const CLEARED_TO: Record<keyof TaskFormValues, string> = { title: '', notes: '', dueDate: '', priority: 'normal' }
+
 type Props = {
 	id: string
 	intent: 'create' | 'update'
@@ -22,29 +31,14 @@ type Props = {
 	pendingLabel: string
 	lastResult?: SubmissionResult<string[]> | null
 	defaultValue?: Partial<Record<keyof TaskFormValues, string>>
-	/** status, q, sort, order to keep across the redirect. */
-	view: URLSearchParams
-	action?: string
 	children?: React.ReactNode
-	/** Move focus back to the title after a successful add. */
-	resetKey?: string
 	/** The add form's one-time key (rendered by the server; see ADD_KEY_FIELD). */
 	addKey?: string
+	/** One line (Title + submit) with the other fields under "More options". */
+	quick?: boolean
 }
 
-export function TaskForm({
-	id,
-	intent,
-	submitLabel,
-	pendingLabel,
-	lastResult,
-	defaultValue,
-	view,
-	action,
-	children,
-	resetKey,
-	addKey,
-}: Props) {
+export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, defaultValue, children, addKey, quick }: Props) {
 	const [form, fields] = useForm({
 		id,
 		lastResult,
@@ -54,47 +48,92 @@ export function TaskForm({
 		shouldRevalidate: 'onInput',
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: TaskFormSchema }),
 	})
+	const formRef = useRef<HTMLFormElement>(null)
 	const titleRef = useRef<HTMLInputElement>(null)
+	const busy = useIsPending({ intent })
+	const navigation = useNavigation()
+	// What the add in flight sent (JavaScript only): cleared after its success.
+	const submitted = useRef<FormData | null>(null)
 	useEffect(() => {
-		if (resetKey && intent === 'create') {
-			form.reset()
-			titleRef.current?.focus()
+		if (navigation.state !== 'idle' || !submitted.current) return
+		const sent = submitted.current
+		submitted.current = null
+		// A failed add answers with its result (errors, kept input): nothing to clear.
+		if (lastResult || intent !== 'create' || !formRef.current) return
+		for (const [name, clearedTo] of Object.entries(CLEARED_TO)) {
+			const element = formRef.current.elements.namedItem(name)
+			if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement)) continue
+			if (element.value === (sent.get(name) ?? '')) element.value = clearedTo
 		}
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [resetKey])
-	const busy = useIsPending({ formAction: action, intent })
+		titleRef.current?.focus()
+	}, [navigation.state, lastResult, intent])
+
+	const formProps = getFormProps(form)
+	const optionErrors = Boolean(fields.notes.errors?.length || fields.dueDate.errors?.length || fields.priority.errors?.length)
+	const optionValues = Boolean(
+		fields.notes.initialValue || fields.dueDate.initialValue || (fields.priority.initialValue ?? 'normal') !== 'normal',
+	)
+	const options = (
+		<>
+			<TextareaField className="task-form-notes" label="Notes" meta={fields.notes} textareaProps={{ rows: 2 }} />
+			<Field label="Due date" meta={fields.dueDate} type="date" />
+			<SelectField label="Priority" meta={fields.priority}>
+				{TASK_PRIORITIES.map((priority) => (
+					<option key={priority} value={priority}>
+						{PRIORITY_LABELS[priority]}
+					</option>
+				))}
+			</SelectField>
+		</>
+	)
+	const title = (
+		<Field className="task-form-title" label="Title" meta={fields.title} type="text" inputProps={{ ref: titleRef, autoComplete: 'off' }} />
+	)
+	const submit = (
+		<SubmitButton pendingText={pendingLabel} intent={intent}>
+			{submitLabel}
+		</SubmitButton>
+	)
 	return (
-		<Form method="post" action={action} {...getFormProps(form)} noValidate className="task-form" aria-busy={busy || undefined}>
+		<Form
+			method="post"
+			{...formProps}
+			ref={formRef}
+			onSubmit={(event) => {
+				formProps.onSubmit(event)
+				if (!event.defaultPrevented) submitted.current = new FormData(event.currentTarget)
+			}}
+			noValidate
+			className={`task-form${quick ? ' task-form-quick' : ''}`}
+			aria-busy={busy || undefined}
+		>
 			<input type="hidden" name="intent" value={intent} />
 			{addKey ? <input type="hidden" name={ADD_KEY_FIELD} value={addKey} /> : null}
-			{[...view.entries()].map(([key, value]) => (
-				<input key={key} type="hidden" name={key} value={value} />
-			))}
 			<FormErrors id={form.errorId} errors={form.errors} />
-			<div className="task-form-grid">
-				<Field
-					className="task-form-title"
-					label="Title"
-					meta={fields.title}
-					type="text"
-					inputProps={{ ref: titleRef, autoComplete: 'off' }}
-				/>
-				<TextareaField className="task-form-notes" label="Notes" meta={fields.notes} textareaProps={{ rows: 2 }} />
-				<Field label="Due date" meta={fields.dueDate} type="date" />
-				<SelectField label="Priority" meta={fields.priority}>
-					{TASK_PRIORITIES.map((priority) => (
-						<option key={priority} value={priority}>
-							{PRIORITY_LABELS[priority]}
-						</option>
-					))}
-				</SelectField>
-			</div>
-			<div className="form-actions">
-				<SubmitButton pendingText={pendingLabel} formAction={action} intent={intent}>
-					{submitLabel}
-				</SubmitButton>
-				{children}
-			</div>
+			{quick ? (
+				<>
+					<div className="quick-add-line">
+						{title}
+						{submit}
+					</div>
+					<details className="more-options" open={optionErrors || optionValues || undefined}>
+						<summary>More options</summary>
+						<div className="task-form-grid">{options}</div>
+					</details>
+					{children}
+				</>
+			) : (
+				<>
+					<div className="task-form-grid">
+						{title}
+						{options}
+					</div>
+					<div className="form-actions">
+						{submit}
+						{children}
+					</div>
+				</>
+			)}
 		</Form>
 	)
 }

@@ -1,30 +1,47 @@
 /**
- * One task in the list: its title links to its page, a toggle form ("Mark
- * done" / "Mark not done") and a delete form ("Delete").
+ * One task in the list: a done toggle that looks like a checkbox but is a
+ * button in a form ("Mark done: <title>" / "Mark not done: <title>"), the
+ * title linking to its page, its due date and priority (no badge for
+ * "Normal"), and "Delete" ("Delete: <title>").
  *
- * Without JavaScript both are plain forms: the toggle posts to /tasks and
- * redirects back; "Delete" opens the confirmation page (a GET that only shows
- * a form). With JavaScript they go through fetchers: the toggle flips at once
- * (optimistic) and rolls back with a message if the request fails; "Delete"
- * asks for confirmation in place, then the task disappears at once.
+ * Without JavaScript both are plain forms posted to the current URL: the
+ * toggle redirects back; "Delete" opens the confirmation page (a GET that
+ * only shows a form). With JavaScript they go through fetchers: the toggle
+ * flips at once (optimistic) and rolls back with a message if the request
+ * fails; "Delete" asks for confirmation in place (Escape cancels), then the
+ * task disappears at once and focus moves to the next task (or the list
+ * heading).
  */
 import { useEffect, useRef, useState } from 'react'
 import { Form, Link, useFetcher } from 'react-router'
 import type { Task } from '#common/tasks-contract.ts'
+import type { Due } from './due.ts'
 import { PRIORITY_LABELS } from './view.ts'
 
-type ActionResult = { ok: boolean; notice?: string; error?: string } | undefined
+export type ListedTask = Task & { due: Due | null }
 
-export function TaskItem({ task, view, onDeleted }: { task: Task; view: URLSearchParams; onDeleted?: (id: string) => void }) {
+type ActionResult = { ok: boolean; error?: string; completed?: boolean } | undefined
+
+type Props = {
+	task: ListedTask
+	/** status, q and sort: kept by the links to the task's pages. */
+	view: URLSearchParams
+	/** The user confirmed a delete: the item is gone from the list (focus moves on). */
+	onDeleting?: (id: string) => void
+}
+
+export function TaskItem({ task, view, onDeleting }: Props) {
 	const toggle = useFetcher<ActionResult>({ key: `toggle-${task.id}` })
 	const remove = useFetcher<ActionResult>({ key: `delete-${task.id}` })
 	const [confirming, setConfirming] = useState(false)
 	const confirmRef = useRef<HTMLButtonElement>(null)
 	const deleteRef = useRef<HTMLButtonElement>(null)
 
-	// Optimistic: while the toggle is in flight, show the state it asks for.
+	// Optimistic: while the toggle is in flight, show the state it asks for;
+	// after it, the state it answered (a row appended by "Load more" is not revalidated).
 	const pendingCompleted = toggle.formData?.get('completed')
-	const completed = pendingCompleted != null ? pendingCompleted === 'true' : task.completed
+	const answered = toggle.state === 'idle' && toggle.data?.ok ? toggle.data.completed : undefined
+	const completed = pendingCompleted != null ? pendingCompleted === 'true' : (answered ?? task.completed)
 	const toggleError = toggle.state === 'idle' && toggle.data && !toggle.data.ok ? toggle.data.error : undefined
 	const deleting = remove.state !== 'idle'
 	const deleteError = remove.state === 'idle' && remove.data && !remove.data.ok ? remove.data.error : undefined
@@ -33,39 +50,55 @@ export function TaskItem({ task, view, onDeleted }: { task: Task; view: URLSearc
 		if (confirming) confirmRef.current?.focus()
 	}, [confirming])
 	useEffect(() => {
-		if (remove.state === 'idle' && remove.data?.ok) onDeleted?.(task.id)
 		if (deleteError) deleteRef.current?.focus()
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [remove.state, remove.data])
+	}, [deleteError])
 
-	const hidden = [...view.entries()].map(([key, value]) => <input key={key} type="hidden" name={key} value={value} />)
-
+	const query = view.size ? `?${view}` : ''
 	if (deleting || (remove.data?.ok && remove.state === 'idle')) return null
 
 	function submitWithJs(event: React.FormEvent<HTMLFormElement>, fetcher: typeof toggle) {
 		event.preventDefault()
 		const formData = new FormData(event.currentTarget)
 		formData.set('js', '1')
-		void fetcher.submit(formData, { method: 'post', action: '/tasks' })
+		void fetcher.submit(formData, { method: 'post' })
+	}
+	const cancelDelete = () => {
+		setConfirming(false)
+		requestAnimationFrame(() => deleteRef.current?.focus())
 	}
 
 	return (
-		<li className={`task-item${completed ? ' is-completed' : ''}`}>
+		<li className={`task-item${completed ? ' is-completed' : ''}`} data-task-id={task.id}>
+			<Form method="post" className="task-toggle" onSubmit={(event) => submitWithJs(event, toggle)}>
+				<input type="hidden" name="intent" value="toggle" />
+				<input type="hidden" name="id" value={task.id} />
+				<input type="hidden" name="completed" value={String(!completed)} />
+				<button type="submit" className="task-check">
+					<span className="task-check-box" aria-hidden="true" />
+					<span className="sr-only">
+						{completed ? 'Mark not done' : 'Mark done'}: <bdi>{task.title}</bdi>
+					</span>
+				</button>
+			</Form>
 			<div className="task-main">
 				{/* Isolated: a right-to-left title cannot reorder what follows it. */}
-				<Link to={`/tasks/${task.id}${view.size ? `?${view}` : ''}`} className="task-title">
+				<Link to={`/tasks/${task.id}${query}`} className="task-title" id={`task-${task.id}`}>
 					<bdi>{task.title}</bdi>
 				</Link>
-				<p className="task-meta">
-					<span className={`badge priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]} priority</span>
-					{task.dueDate ? <span>Due {task.dueDate}</span> : null}
-					<span className="sr-only">{completed ? 'Done' : 'Not done'}</span>
-				</p>
-				{task.notes ? (
-					<p className="task-notes" dir="auto">
-						{task.notes}
+				{task.due || task.priority !== 'normal' || task.notes ? (
+					<p className="task-meta">
+						{task.due ? <span className={`due due-${task.due.state}`}>{task.due.label}</span> : null}
+						{task.priority !== 'normal' ? (
+							<span className={`badge priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]} priority</span>
+						) : null}
+						{task.notes ? (
+							<span className="task-notes" dir="auto">
+								{task.notes}
+							</span>
+						) : null}
 					</p>
 				) : null}
+				<span className="sr-only">{completed ? 'Done' : 'Not done'}</span>
 				{toggleError ? (
 					<p role="alert" className="flash flash-error">
 						{toggleError}
@@ -78,32 +111,28 @@ export function TaskItem({ task, view, onDeleted }: { task: Task; view: URLSearc
 				) : null}
 			</div>
 			<div className="task-actions">
-				<Form method="post" action="/tasks" onSubmit={(event) => submitWithJs(event, toggle)}>
-					<input type="hidden" name="intent" value="toggle" />
-					<input type="hidden" name="id" value={task.id} />
-					<input type="hidden" name="completed" value={String(!completed)} />
-					{hidden}
-					<button type="submit" className="button-secondary" aria-describedby={undefined}>
-						{completed ? 'Mark not done' : 'Mark done'}
-					</button>
-				</Form>
 				{confirming ? (
-					<Form method="post" action="/tasks" className="confirm-inline" onSubmit={(event) => submitWithJs(event, remove)}>
+					<Form
+						method="post"
+						className="confirm-inline"
+						onSubmit={(event) => {
+							onDeleting?.(task.id)
+							submitWithJs(event, remove)
+						}}
+						onKeyDown={(event) => {
+							if (event.key === 'Escape') {
+								event.preventDefault()
+								cancelDelete()
+							}
+						}}
+					>
 						<span className="confirm-question">Delete this task?</span>
 						<input type="hidden" name="intent" value="delete" />
 						<input type="hidden" name="id" value={task.id} />
-						{hidden}
 						<button ref={confirmRef} type="submit" className="button-danger">
 							Delete
 						</button>
-						<button
-							type="button"
-							className="button-secondary"
-							onClick={() => {
-								setConfirming(false)
-								requestAnimationFrame(() => deleteRef.current?.focus())
-							}}
-						>
+						<button type="button" className="button-secondary" onClick={cancelDelete}>
 							Cancel
 						</button>
 					</Form>
@@ -116,8 +145,10 @@ export function TaskItem({ task, view, onDeleted }: { task: Task; view: URLSearc
 							setConfirming(true)
 						}}
 					>
-						{hidden}
-						<button ref={deleteRef} type="submit" className="button-secondary">
+						{[...view.entries()].map(([key, value]) => (
+							<input key={key} type="hidden" name={key} value={value} />
+						))}
+						<button ref={deleteRef} type="submit" className="button-secondary task-delete" aria-label={`Delete: ${task.title}`}>
 							Delete
 						</button>
 					</Form>

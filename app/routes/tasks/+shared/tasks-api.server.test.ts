@@ -322,15 +322,18 @@ describe('error mapping', () => {
 		expect(seen[1]?.requestId).toBe(seen[0]?.requestId)
 	})
 
-	test('update, delete, clear completed and delete all my tasks', async () => {
+	test('update, delete, restore, clear completed and delete all my tasks', async () => {
 		const client = await clientFor(await signedInRequest())
 		const one = await client.createTask({ title: 'One' })
 		const two = await client.createTask({ title: 'Two', priority: 'high', dueDate: '2030-01-01', notes: 'n' })
 		await client.createTask({ title: 'Three' })
 		expect((await client.updateTask(one.id, { completed: true })).completedAt).not.toBeNull()
-		expect(await client.clearCompleted()).toEqual({ deleted: 1 })
+		expect(await client.clearCompleted()).toEqual({ deleted: 1, ids: [one.id] })
 		await client.deleteTask(two.id)
 		expect((await client.listTasks()).counts.all).toBe(1)
+		expect((await client.restoreTask(two.id)).title).toBe('Two')
+		expect((await client.listTasks()).counts.all).toBe(2)
+		await client.deleteTask(two.id)
 		await client.deleteAllMyTasks()
 		expect((await client.listTasks()).counts.all).toBe(0)
 	})

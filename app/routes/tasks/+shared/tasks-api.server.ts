@@ -32,7 +32,7 @@
 import { APIError } from 'better-auth/api'
 import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
-import { createContext, redirect, type MiddlewareFunction } from 'react-router'
+import { createContext, data, redirect, type MiddlewareFunction } from 'react-router'
 import { z } from 'zod'
 import {
 	deletedCountSchema,
@@ -202,15 +202,42 @@ export type TasksApi = {
 	/** `idempotencyKey`: the add form's one-time key (a new one when absent). */
 	createTask(input: CreateTaskInput, options?: { idempotencyKey?: string }): Promise<Task>
 	updateTask(id: string, patch: UpdateTaskInput): Promise<Task>
+	/** Restorable for TASK_RESTORE_WINDOW_SECONDS (restoreTask). */
 	deleteTask(id: string): Promise<void>
+	/** Undoes a delete within its window; a thrown 404 when too late or unknown. */
+	restoreTask(id: string): Promise<Task>
 	clearCompleted(): Promise<DeletedCount>
 	deleteAllMyTasks(): Promise<void>
+	/**
+	 * Whether a call of this request already found the API unavailable: after
+	 * a failed form post (no JavaScript), the page renders with the user's
+	 * input and the form's message instead of the outage page.
+	 */
+	readonly unavailableEarlier: boolean
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function notFound(): never {
 	throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
+}
+
+/**
+ * For loaders: `load()`, or, when the task API is unavailable, a thrown 503
+ * that the task routes' one error boundary renders ("Try again"). When an
+ * action of this same request already found the API unavailable (a form
+ * posted without JavaScript), null instead: the page renders with the
+ * form's message and the user's input.
+ */
+export async function loadOrUnavailable<T>(api: TasksApi, load: () => Promise<T>): Promise<T | null> {
+	const actionMetOutage = api.unavailableEarlier
+	try {
+		return await load()
+	} catch (error) {
+		if (!(error instanceof TasksApiUnavailableError)) throw error
+		if (actionMetOutage) return null
+		throw data(UNAVAILABLE_MESSAGE, { status: 503, statusText: 'Service Unavailable' })
+	}
 }
 
 /** The task API as the signed-in user of this request (set by tasksApiMiddleware). */
@@ -296,7 +323,18 @@ export function createTasksApi(request: Request, context: ContextReader, current
 		throw new TasksApiUnavailableError('token-refused', response.status)
 	}
 
+	let unavailableEarlier = false
+
 	async function call(options: CallOptions): Promise<unknown> {
+		try {
+			return await callOnce(options)
+		} catch (error) {
+			if (error instanceof TasksApiUnavailableError) unavailableEarlier = true
+			throw error
+		}
+	}
+
+	async function callOnce(options: CallOptions): Promise<unknown> {
 		let response = await send(options, await tokenFor(request, context, sessionId))
 		if (response.status === 401) {
 			await response.body?.cancel()
@@ -367,11 +405,17 @@ export function createTasksApi(request: Request, context: ContextReader, current
 		async deleteTask(id) {
 			await call({ method: 'DELETE', path: taskPath(id), expected: 'empty' })
 		},
+		async restoreTask(id) {
+			return parse(taskSchema, await call({ method: 'POST', path: `${taskPath(id)}/restore` }))
+		},
 		async clearCompleted() {
 			return parse(deletedCountSchema, await call({ method: 'DELETE', path: '/v1/tasks?status=completed' }))
 		},
 		async deleteAllMyTasks() {
 			await call({ method: 'DELETE', path: '/v1/me/tasks', expected: 'empty' })
+		},
+		get unavailableEarlier() {
+			return unavailableEarlier
 		},
 	}
 }

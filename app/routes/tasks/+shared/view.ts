@@ -1,9 +1,9 @@
 /**
  * What the task pages show and where they link: the list view of a URL
- * (status, q, sort, order), notices, and the fixed UI text. Shared by the
+ * (status, q, sort, page), notices, and the fixed UI text. Shared by the
  * browser and the server; no server imports here.
  */
-import { type TASK_PRIORITIES, VIEW_KEYS } from '#app/lib/schemas/tasks.ts'
+import { readListView, type ListSort, type TASK_PRIORITIES } from '#app/lib/schemas/tasks.ts'
 
 export const PRIORITY_LABELS: Record<(typeof TASK_PRIORITIES)[number], string> = {
 	low: 'Low',
@@ -11,37 +11,71 @@ export const PRIORITY_LABELS: Record<(typeof TASK_PRIORITIES)[number], string> =
 	high: 'High',
 }
 
-/** status, q, sort and order of a URL (or form data), without defaults. */
-export function viewParams(source: URLSearchParams | FormData): URLSearchParams {
+/** The sort select's choices, in this order. */
+export const SORT_LABELS: Record<ListSort, string> = {
+	newest: 'Newest first',
+	oldest: 'Oldest first',
+	'due-soonest': 'Due soonest',
+	'due-latest': 'Due latest',
+	priority: 'Highest priority',
+}
+
+/** status, q and sort of a URL, without defaults (links keep them; old links' `order` is folded into `sort`). */
+export function viewParams(source: URLSearchParams): URLSearchParams {
+	const view = readListView(source)
 	const params = new URLSearchParams()
-	for (const key of VIEW_KEYS) {
-		const value = source.get(key)
-		if (typeof value === 'string' && value !== '') params.set(key, value)
-	}
+	if (view.status !== 'all') params.set('status', view.status)
+	if (view.q) params.set('q', view.q)
+	if (view.sort !== 'newest') params.set('sort', view.sort)
 	return params
 }
 
-/** /tasks with the view kept, plus an optional notice code. */
-export function listHref(view: URLSearchParams, notice?: NoticeCode): string {
-	const params = new URLSearchParams(view)
-	if (notice) params.set('notice', notice)
-	const qs = params.toString()
+/** /tasks with the view kept. */
+export function listHref(view: URLSearchParams): string {
+	const qs = view.toString()
 	return qs ? `/tasks?${qs}` : '/tasks'
 }
 
-/** Flash messages: a code in the redirect's query, mapped to fixed text. */
+/** The one-time notices after an action (sent as a flash: app/lib/flash.server.ts). */
 export const NOTICES = {
 	added: 'Task added.',
 	saved: 'Task saved.',
 	completed: 'Task marked done.',
 	reopened: 'Task marked not done.',
 	deleted: 'Task deleted.',
-	cleared: 'Completed tasks cleared.',
+	restored: 'Task restored.',
+	restoredMany: 'Tasks restored.',
 } as const
 export type NoticeCode = keyof typeof NOTICES
 
-export function noticeText(code: string | null): string | undefined {
-	return code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
+/** After "Clear completed": the same words as a single delete. */
+export function clearedMessage(count: number): string {
+	return count === 1 ? NOTICES.deleted : `${count} tasks deleted.`
+}
+
+/** Undo came too late (the API purges deleted tasks after its window). */
+export const UNDO_TOO_LATE_MESSAGE = 'Too late to undo: the task is gone for good.'
+
+/**
+ * Pages without JavaScript: `cursor` opens a page, `prev` holds the cursors
+ * of the pages before it (dot-separated; "" is the first page), so "Previous
+ * page" is a plain link. At most PREV_PAGES_KEPT are kept.
+ */
+const PREV_PAGES_KEPT = 20
+export function pageHrefs(search: URLSearchParams, nextCursor: string | null) {
+	const view = viewParams(search)
+	const cursor = search.get('cursor') || null
+	const prev = (search.get('prev') ?? '').split('.').filter(Boolean)
+	const href = (pageCursor: string | null, stack: string[]) => {
+		const params = new URLSearchParams(view)
+		if (pageCursor) params.set('cursor', pageCursor)
+		if (pageCursor && stack.length) params.set('prev', stack.slice(-PREV_PAGES_KEPT).join('.'))
+		return listHref(params)
+	}
+	return {
+		next: nextCursor ? href(nextCursor, cursor ? [...prev, cursor] : []) : null,
+		previous: cursor ? href(prev.at(-1) ?? null, prev.slice(0, -1)) : null,
+	}
 }
 
 /** Why the list fell back to its first page (the API refused the query). */

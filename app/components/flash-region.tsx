@@ -1,0 +1,63 @@
+/**
+ * The one persistent aria-live region of the layout: the one-time notice of
+ * the action just taken (app/lib/flash.server.ts), and after a delete an
+ * "Undo" button for 30 seconds. Without JavaScript the button is a plain
+ * form (the server refuses it once the window is over); with JavaScript it
+ * goes through a fetcher and disappears when the window closes. A notice is
+ * shown on the page it arrived with, not after the next navigation.
+ */
+import { useEffect, useState } from 'react'
+import { Form, useFetcher, useLocation } from 'react-router'
+
+export type FlashView = {
+	id: string
+	message: string
+	kind: 'success' | 'error'
+	undo?: { ids: string[]; until: number }
+}
+
+export function FlashRegion({ flash }: { flash: FlashView | null }) {
+	const location = useLocation()
+	const undo = useFetcher({ key: 'undo' })
+	// Where the current notice arrived: it is not carried to other pages.
+	const [origin, setOrigin] = useState(flash ? { id: flash.id, key: location.key } : null)
+	if (flash && origin?.id !== flash.id) setOrigin({ id: flash.id, key: location.key })
+	const visible = flash && (origin?.id !== flash.id || origin.key === location.key) ? flash : null
+	const [expired, setExpired] = useState<string | null>(null)
+	useEffect(() => {
+		if (!visible?.undo) return
+		const timer = setTimeout(() => setExpired(visible.id), Math.max(0, visible.undo.until - Date.now()))
+		return () => clearTimeout(timer)
+	}, [visible])
+	const undoAction = location.pathname === '/tasks' ? `/tasks${location.search}` : '/tasks'
+	const offerUndo = visible?.undo && expired !== visible.id && undo.state === 'idle'
+	return (
+		<div className="flash-region" aria-live="polite">
+			{visible ? (
+				<div className={`flash flash-${visible.kind} flash-notice`}>
+					<p role={visible.kind === 'error' ? 'alert' : 'status'}>{visible.message}</p>
+					{offerUndo && visible.undo ? (
+						<Form
+							method="post"
+							action={undoAction}
+							onSubmit={(event) => {
+								event.preventDefault()
+								const formData = new FormData(event.currentTarget)
+								formData.set('js', '1')
+								void undo.submit(formData, { method: 'post', action: undoAction })
+							}}
+						>
+							<input type="hidden" name="intent" value="undo" />
+							{visible.undo.ids.map((id) => (
+								<input key={id} type="hidden" name="id" value={id} />
+							))}
+							<button type="submit" className="button-secondary flash-undo">
+								Undo
+							</button>
+						</Form>
+					) : null}
+				</div>
+			) : null}
+		</div>
+	)
+}

@@ -1,0 +1,46 @@
+/**
+ * What a due date means to the user: "Overdue · 3 days", "Today",
+ * "Tomorrow", or the date in the user's locale (from Accept-Language),
+ * measured against the user's own day (the browser's time zone, remembered
+ * on the account; UTC until JavaScript has told it). Computed on the server
+ * (the loader), so the page and its hydration agree.
+ */
+export type DueState = 'overdue' | 'today' | 'tomorrow' | 'later'
+export type Due = { state: DueState; label: string }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+export const DEFAULT_TIME_ZONE = 'UTC'
+const DEFAULT_LOCALE = 'en-US'
+
+/** The calendar day (YYYY-MM-DD) it is now in `timeZone`. */
+export function todayIn(timeZone: string, now = new Date()): string {
+	const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now)
+	const part = (type: string) => parts.find((entry) => entry.type === type)?.value ?? ''
+	return `${part('year')}-${part('month')}-${part('day')}`
+}
+
+/** The first language of Accept-Language this runtime can format dates in. */
+export function localeOf(acceptLanguage: string | null): string {
+	for (const entry of (acceptLanguage ?? '').split(',')) {
+		const tag = entry.split(';')[0]?.trim()
+		if (!tag || tag === '*') continue
+		try {
+			const [supported] = Intl.DateTimeFormat.supportedLocalesOf(tag)
+			if (supported) return supported
+		} catch {
+			// not a language tag
+		}
+	}
+	return DEFAULT_LOCALE
+}
+
+const utcMs = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)))
+
+export function dueOf(dueDate: string, today: string, locale: string): Due {
+	const days = Math.round((utcMs(dueDate) - utcMs(today)) / DAY_MS)
+	if (days < 0) return { state: 'overdue', label: `Overdue · ${-days} day${days === -1 ? '' : 's'}` }
+	if (days === 0) return { state: 'today', label: 'Today' }
+	if (days === 1) return { state: 'tomorrow', label: 'Tomorrow' }
+	const formatted = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(utcMs(dueDate)))
+	return { state: 'later', label: `Due ${formatted}` }
+}

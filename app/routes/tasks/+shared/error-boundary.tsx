@@ -1,0 +1,65 @@
+/**
+ * The one error boundary of the task routes (index, $id, $id.delete): their
+ * loaders throw a 503 when the task API is unavailable
+ * (loadOrUnavailable), rendered here with a way to try again; the signed-in
+ * header stays. A 404 (someone else's or an unknown task) says so.
+ */
+import { isRouteErrorResponse, Link, useLocation, useRouteError, useRouteLoaderData } from 'react-router'
+import type { loader as rootLoader } from '#app/root.tsx'
+import { UNAVAILABLE_MESSAGE } from './view.ts'
+
+export function TasksErrorBoundary() {
+	const error = useRouteError()
+	const location = useLocation()
+	const name = useRouteLoaderData<typeof rootLoader>('root')?.user?.name
+	if (isRouteErrorResponse(error) && error.status === 503) {
+		return (
+			<div className="tasks-page">
+				<h1>
+					{name ? (
+						<>
+							Hello, <bdi>{name}</bdi>
+						</>
+					) : (
+						'Your tasks'
+					)}
+				</h1>
+				<section className="card">
+					<div role="alert" className="flash flash-error">
+						<p>{UNAVAILABLE_MESSAGE}</p>
+						<p>
+							<Link to={`${location.pathname}${location.search}`} reloadDocument>
+								Try again
+							</Link>
+							{location.pathname === '/tasks' ? null : (
+								<>
+									{' '}
+									· <Link to="/tasks">Back to your tasks</Link>
+								</>
+							)}
+						</p>
+					</div>
+				</section>
+			</div>
+		)
+	}
+	// Anything else reads as the root's error page does.
+	const status = isRouteErrorResponse(error) ? error.status : 500
+	const title =
+		status === 404 ? 'Page not found' : isRouteErrorResponse(error) ? `${status} ${error.statusText || 'Error'}` : 'Something went wrong'
+	const message =
+		status === 404
+			? 'The page you are looking for does not exist.'
+			: isRouteErrorResponse(error) && typeof error.data === 'string' && error.data
+				? error.data
+				: 'An unexpected error occurred. Please try again.'
+	return (
+		<section className="card narrow">
+			<h1>{title}</h1>
+			<p>{message}</p>
+			<p>
+				<Link to="/tasks">Back to your tasks</Link> · <Link to="/">Go to the home page</Link>
+			</p>
+		</section>
+	)
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "task" ADD COLUMN "deleted_at" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "task_deleted_at_idx" ON "task" USING btree ("deleted_at") WHERE "task"."deleted_at" is not null;
