@@ -23,6 +23,8 @@ if (typeof document !== 'undefined') z.config({ jitless: true })
 export const links: Route.LinksFunction = () => [
 	{ rel: 'stylesheet', href: stylesUrl },
 	{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+	{ rel: 'apple-touch-icon', href: '/icon-192.png' },
+	{ rel: 'manifest', href: '/site.webmanifest' },
 ]
 
 export async function loader({ request, context }: Route.LoaderArgs) {
@@ -42,6 +44,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
 			<head>
 				<meta charSet="utf-8" />
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				{/* The header's colour (--surface) in each scheme. */}
+				<meta name="theme-color" media="(prefers-color-scheme: light)" content="#ffffff" />
+				<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#1a201d" />
+				<meta name="color-scheme" content="light dark" />
 				<Meta />
 				<Links nonce={nonce} />
 			</head>
