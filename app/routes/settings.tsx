@@ -1,6 +1,6 @@
 import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, useSearchParams } from 'react-router'
+import { data, redirect, useLocation, useSearchParams } from 'react-router'
 import type { Route } from './+types/settings'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
 import { changePassword, deleteAccount, listSessions, revokeOtherSessions, revokeSession, updateName } from '#app/lib/account.server.ts'
@@ -156,6 +156,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function Settings({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
+	const location = useLocation()
 	const saved = savedMessage(searchParams.get('saved'))
 	const resultFor = (intent: SettingsIntent) => (actionData?.intent === intent ? actionData.result : undefined)
 	const sessionErrors = (['revoke-session', 'revoke-other-sessions'] as const).map((intent) => resultFor(intent)?.error?.['']).find(Boolean)
@@ -173,7 +174,9 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				email={loaderData.user.email}
 				lastResult={resultFor('update-name')}
 			/>
-			<PasswordSection lastResult={resultFor('change-password')} />
+			{/* A new form after each visit: with JavaScript, a successful change
+			    (a redirect to this page) leaves no password in the fields. */}
+			<PasswordSection key={location.key} lastResult={resultFor('change-password')} />
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
 		</div>
