@@ -99,7 +99,10 @@ export async function axeViolations(page: Page, scheme: ColorScheme, javaScriptE
 	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '')
 	const url = new URL(page.url())
 	url.hash = ''
-	const context = await page.context().browser()!.newContext({ javaScriptEnabled: true, colorScheme: scheme, viewport: page.viewportSize() })
+	const context = await page
+		.context()
+		.browser()!
+		.newContext({ javaScriptEnabled: true, colorScheme: scheme, viewport: page.viewportSize() })
 	try {
 		const copy = await context.newPage()
 		await copy.route(
