@@ -6,7 +6,7 @@
  * (Pages other specs visit are checked too, by support.ts's axeOnLoad.)
  */
 import type { Browser, Page } from '@playwright/test'
-import { checkPage, expect, newUser, test, type ColorScheme } from './support.ts'
+import { checkPage, expect, test, type ColorScheme } from './support.ts'
 
 test.use({ axeOnLoad: false })
 
