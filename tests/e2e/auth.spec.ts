@@ -2,8 +2,8 @@
  * Sign-up, sign-in and sign-out in a real browser against the production
  * build; runs in both projects (JavaScript off and on).
  */
-import { expect, test, type Page } from '@playwright/test'
-import { newUser, PASSWORD, signIn, signOut, signUp, uniqueEmail } from './support.ts'
+import { type Page } from '@playwright/test'
+import { newUser, PASSWORD, signIn, signOut, signUp, uniqueEmail, expect, test } from './support.ts'
 
 async function fillSignup(page: Page, fields: { name?: string; email?: string; password?: string; confirm?: string }) {
 	await page.goto('/signup')
