@@ -93,7 +93,9 @@ export async function action({ request, context }: Route.ActionArgs) {
 						400,
 					)
 				}
-				return redirectWithAuthCookies(`/settings?saved=${revoke ? 'password-everywhere' : 'password'}`, outcome.headers)
+				// "#main": a fragment of its own, or the browser keeps the form's
+				// (#change-password) across the redirect and scrolls past the notice.
+				return redirectWithAuthCookies(`/settings?saved=${revoke ? 'password-everywhere' : 'password'}#main`, outcome.headers)
 			}
 			case 'revoke-session': {
 				const submission = parseWithZod(formData, { schema: RevokeSessionSchema })
@@ -139,7 +141,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 						503,
 					)
 				}
-				return redirectWithAuthCookies('/?deleted=1', outcome.headers)
+				// "#main": see change-password (the form posts to #delete-account).
+				return redirectWithAuthCookies('/?deleted=1#main', outcome.headers)
 			}
 			default:
 				throw new Response('Unknown action', { status: 400 })
