@@ -27,7 +27,16 @@ export default defineConfig({
 		],
 		// What the browser does load, pre-bundled from the start, so the first
 		// page load does not discover it and reload.
-		include: ['react', 'react/jsx-dev-runtime', 'react-dom', 'react-dom/client', 'react-router', 'zod', '@conform-to/react', '@conform-to/zod/v4'],
+		include: [
+			'react',
+			'react/jsx-dev-runtime',
+			'react-dom',
+			'react-dom/client',
+			'react-router',
+			'zod',
+			'@conform-to/react',
+			'@conform-to/zod/v4',
+		],
 	},
 	ssr: { external: ['@electric-sql/pglite'] },
 })

@@ -62,29 +62,33 @@ test('a refused connection: exit 1 and which host and port, in one line', { time
 	)
 })
 
-test('the embedded database held by another process: exit 1 and says so; free again once that process stops', { timeout: 240_000 }, async () => {
-	const dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-lock-'))
-	dirs.push(dataDir)
-	const holder = startApi({ DATA_DIR: dataDir, TASKS_API_PORT: String(await freePort()) })
-	const deadline = Date.now() + 200_000
-	while (!holder.output().stdout.includes('task API listening')) {
-		if (Date.now() > deadline || holder.child.exitCode !== null) throw new Error(JSON.stringify(holder.output()))
-		await new Promise((resolve) => setTimeout(resolve, 100))
-	}
+test(
+	'the embedded database held by another process: exit 1 and says so; free again once that process stops',
+	{ timeout: 240_000 },
+	async () => {
+		const dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-lock-'))
+		dirs.push(dataDir)
+		const holder = startApi({ DATA_DIR: dataDir, TASKS_API_PORT: String(await freePort()) })
+		const deadline = Date.now() + 200_000
+		while (!holder.output().stdout.includes('task API listening')) {
+			if (Date.now() > deadline || holder.child.exitCode !== null) throw new Error(JSON.stringify(holder.output()))
+			await new Promise((resolve) => setTimeout(resolve, 100))
+		}
 
-	const second = startApi({ DATA_DIR: dataDir, TASKS_API_PORT: String(await freePort()) })
-	expect(await second.exited).toBe(1)
-	expect(second.output().stderr.trim()).toBe(
-		`the embedded database in ${dataDir} is in use by another Taskwell process (pid ${holder.child.pid}) — stop it, or set DATA_DIR to another directory`,
-	)
+		const second = startApi({ DATA_DIR: dataDir, TASKS_API_PORT: String(await freePort()) })
+		expect(await second.exited).toBe(1)
+		expect(second.output().stderr.trim()).toBe(
+			`the embedded database in ${dataDir} is in use by another Taskwell process (pid ${holder.child.pid}) — stop it, or set DATA_DIR to another directory`,
+		)
 
-	holder.child.kill('SIGTERM')
-	expect(await holder.exited).toBe(0)
-	const third = startApi({ DATA_DIR: dataDir, TASKS_API_PORT: String(await freePort()) })
-	while (!third.output().stdout.includes('task API listening')) {
-		if (Date.now() > deadline || third.child.exitCode !== null) throw new Error(JSON.stringify(third.output()))
-		await new Promise((resolve) => setTimeout(resolve, 100))
-	}
-	third.child.kill('SIGTERM')
-	expect(await third.exited).toBe(0)
-})
+		holder.child.kill('SIGTERM')
+		expect(await holder.exited).toBe(0)
+		const third = startApi({ DATA_DIR: dataDir, TASKS_API_PORT: String(await freePort()) })
+		while (!third.output().stdout.includes('task API listening')) {
+			if (Date.now() > deadline || third.child.exitCode !== null) throw new Error(JSON.stringify(third.output()))
+			await new Promise((resolve) => setTimeout(resolve, 100))
+		}
+		third.child.kill('SIGTERM')
+		expect(await third.exited).toBe(0)
+	},
+)
