@@ -9,6 +9,8 @@ import type { Browser, Page } from '@playwright/test'
 import { checkPage, expect, test, type ColorScheme } from './support.ts'
 
 test.use({ axeOnLoad: false })
+// Many pages, each checked twice over in the no-js project (see axeViolations).
+test.describe.configure({ timeout: 240_000 })
 
 const SCHEMES: ColorScheme[] = ['light', 'dark']
 

@@ -140,3 +140,26 @@ test('the local outbox fits a 390 px phone: no horizontal scrolling', async ({ b
 	}
 	await context.close()
 })
+
+test('dark mode follows prefers-color-scheme; theme-color for both schemes; a web app manifest with icons', async ({ page }) => {
+	await page.goto('/login')
+	await expect(page.locator('meta[name="theme-color"][media="(prefers-color-scheme: light)"]')).toHaveAttribute('content', '#ffffff')
+	await expect(page.locator('meta[name="theme-color"][media="(prefers-color-scheme: dark)"]')).toHaveAttribute('content', '#1a201d')
+	await page.emulateMedia({ colorScheme: 'light' })
+	await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(246, 247, 245)')
+	await page.emulateMedia({ colorScheme: 'dark' })
+	await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(17, 21, 19)')
+	await expect(page.locator('body')).toHaveCSS('color', 'rgb(228, 234, 231)')
+
+	const href = await page.locator('link[rel="manifest"]').getAttribute('href')
+	expect(href).toBe('/site.webmanifest')
+	const manifest = (await (await page.request.get(href!)).json()) as { name: string; icons: { src: string; sizes: string }[] }
+	expect(manifest.name).toBe('Taskwell')
+	for (const size of ['192x192', '512x512']) {
+		const icon = manifest.icons.find((entry) => entry.sizes === size)
+		expect(icon, size).toBeTruthy()
+		const response = await page.request.get(icon!.src)
+		expect(response.status()).toBe(200)
+		expect(response.headers()['content-type']).toBe('image/png')
+	}
+})

@@ -44,7 +44,7 @@ export function ProfileSection({ name, email, lastResult }: { name: string; emai
 		<section aria-labelledby="profile-heading" className="settings-section">
 			<h2 id="profile-heading">Profile</h2>
 			<p>
-				Signed in as{' '}
+				{'Signed in as '}
 				<strong>
 					<bdi>{email}</bdi>
 				</strong>
