@@ -234,8 +234,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-	// Configuration errors carry a clear message; print it, not a stack.
-	if (error instanceof Error && error.name === 'EnvError') console.error(error.message)
+	// Configuration errors and an unusable database (common/database.ts) carry
+	// a clear one-line message: print it, not a stack.
+	if (error instanceof Error && (error.name === 'EnvError' || error.name === 'DatabaseStartupError')) console.error(error.message)
 	else log.fatal({ err: error }, 'the app failed to start')
 	process.exit(1)
 })

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable } from '@react-router/node'
 import { isbot } from 'isbot'
 import { renderToPipeableStream, type RenderToPipeableStreamOptions } from 'react-dom/server'
-import { ServerRouter, type EntryContext, type HandleErrorFunction, type RouterContextProvider } from 'react-router'
+import { isRouteErrorResponse, ServerRouter, type EntryContext, type HandleErrorFunction, type RouterContextProvider } from 'react-router'
 import { NonceProvider } from './components/nonce.tsx'
 import { startCleanup, stopCleanup } from './lib/cleanup.server.ts'
 import { database } from './lib/db.server.ts'
@@ -93,5 +93,8 @@ export default function handleRequest(
 
 export const handleError: HandleErrorFunction = (error, { request }) => {
 	if (request.signal.aborted) return
+	// A 404 (an unknown URL, the browser's own /favicon.ico) or another
+	// thrown 4xx is an answer, not a failure: the request log line has it.
+	if (isRouteErrorResponse(error) && error.status < 500) return
 	logger.error({ err: error, method: request.method, path: new URL(request.url).pathname }, 'unhandled error in a loader or action')
 }

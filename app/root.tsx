@@ -1,8 +1,10 @@
-import { data, isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from 'react-router'
+import { data, isRouteErrorResponse, Link, Links, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from 'react-router'
 import { z } from 'zod'
 import type { Route } from './+types/root'
 import { FlashRegion } from './components/flash-region.tsx'
+import { FirstInvalidField } from './components/forms.tsx'
 import { useNonce } from './components/nonce.tsx'
+import { PageMeta } from './components/page-meta.tsx'
 import { readFlash } from './lib/flash.server.ts'
 import { SignOutForm } from './components/sign-out-form.tsx'
 import { createSecurityHeadersMiddleware } from './lib/security-headers.server.ts'
@@ -25,7 +27,12 @@ if (typeof document !== 'undefined') z.config({ jitless: true })
 export const links: Route.LinksFunction = () => [
 	{ rel: 'stylesheet', href: stylesUrl },
 	{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+	{ rel: 'apple-touch-icon', href: '/icon-192.png' },
+	{ rel: 'manifest', href: '/site.webmanifest' },
 ]
+
+/** The title of an error page (a route's own meta replaces this one). */
+export const meta: Route.MetaFunction = ({ error }) => [{ title: `${error ? errorText(error).title : 'Taskwell'} · Taskwell` }]
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const user = await getUser(request, context)
@@ -42,12 +49,18 @@ export function Layout({ children }: { children: React.ReactNode }) {
 	const rootData = useRouteLoaderData<typeof loader>('root')
 	const user = rootData?.user ?? null
 	const nonce = useNonce()
+	// The home page has its own sign-up call to action: one is enough.
+	const onHome = useLocation().pathname === '/'
 	return (
 		<html lang="en">
 			<head>
 				<meta charSet="utf-8" />
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
-				<Meta />
+				{/* The header's colour (--surface) in each scheme. */}
+				<meta name="theme-color" media="(prefers-color-scheme: light)" content="#ffffff" />
+				<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#1a201d" />
+				<meta name="color-scheme" content="light dark" />
+				<PageMeta />
 				<Links nonce={nonce} />
 			</head>
 			<body>
@@ -68,16 +81,18 @@ export function Layout({ children }: { children: React.ReactNode }) {
 						) : (
 							<>
 								<Link to="/login">Sign in</Link>
-								<Link to="/signup" className="button button-secondary">
-									Sign up
-								</Link>
+								{onHome ? null : (
+									<Link to="/signup" className="button button-secondary">
+										Sign up
+									</Link>
+								)}
 							</>
 						)}
 					</nav>
 				</header>
 				<main id="main">
 					<FlashRegion flash={rootData?.flash ?? null} />
-					{children}
+					<FirstInvalidField>{children}</FirstInvalidField>
 				</main>
 				<ScrollRestoration nonce={nonce} />
 				<Scripts nonce={nonce} />
@@ -90,18 +105,19 @@ export default function App() {
 	return <Outlet />
 }
 
-export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-	let title = 'Something went wrong'
-	let message = 'An unexpected error occurred. Please try again.'
+function errorText(error: unknown): { title: string; message: string } {
 	if (isRouteErrorResponse(error)) {
-		if (error.status === 404) {
-			title = 'Page not found'
-			message = 'The page you are looking for does not exist.'
-		} else {
-			title = `${error.status} ${error.statusText || 'Error'}`
-			message = typeof error.data === 'string' && error.data ? error.data : message
+		if (error.status === 404) return { title: 'Page not found', message: 'The page you are looking for does not exist.' }
+		return {
+			title: `${error.status} ${error.statusText || 'Error'}`,
+			message: typeof error.data === 'string' && error.data ? error.data : 'An unexpected error occurred. Please try again.',
 		}
 	}
+	return { title: 'Something went wrong', message: 'An unexpected error occurred. Please try again.' }
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+	const { title, message } = errorText(error)
 	return (
 		<section className="card narrow">
 			<h1>{title}</h1>

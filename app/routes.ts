@@ -28,4 +28,6 @@ export default [
 	// For load balancers: alive, and ready to serve (database, signing key).
 	route('healthz', 'routes/healthz.ts'),
 	route('readyz', 'routes/readyz.ts'),
+	// Anything else: a 404 page that keeps the header (signed in or not).
+	route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig

@@ -8,7 +8,7 @@
  * app and the task API can share one Postgres database without stepping on
  * each other.
  */
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -37,6 +37,77 @@ export type OpenedDatabase<TSchema extends Record<string, unknown>> = {
 	/** Answers when the database answers a trivial query. */
 	ping: () => Promise<void>
 	close: () => Promise<void>
+}
+
+/**
+ * A database that cannot be used at start, said in one line with what to do
+ * (the services print the message alone, not a stack).
+ */
+export class DatabaseStartupError extends Error {
+	override name = 'DatabaseStartupError'
+}
+
+/** The one-line reason a Postgres connection failed at start, or undefined for another error. */
+export function describeConnectionError(error: unknown, databaseUrl: string): string | undefined {
+	const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+	let url: URL | undefined
+	try {
+		url = new URL(databaseUrl)
+	} catch {
+		url = undefined
+	}
+	const name = url ? decodeURIComponent(url.pathname.slice(1)) || 'postgres' : 'the database'
+	const where = url ? `${url.hostname || 'localhost'}:${url.port || '5432'}` : 'DATABASE_URL'
+	// 3D000 invalid_catalog_name
+	if (code === '3D000') return `database "${name}" does not exist — create it with: createdb ${name}`
+	if (code === 'ECONNREFUSED') return `cannot connect to Postgres at ${where}: connection refused — is it running there? (DATABASE_URL)`
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot connect to Postgres at ${where}: unknown host (DATABASE_URL)`
+	if (code === 'CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `cannot connect to Postgres at ${where}: no answer (DATABASE_URL)`
+	// 28P01 invalid_password, 28000 invalid_authorization_specification
+	if (code === '28P01' || code === '28000') return `Postgres at ${where} refused the user or password in DATABASE_URL: ${String(message)}`
+	return undefined
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0)
+		return true
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM'
+	}
+}
+
+/**
+ * PGlite has no lock of its own: a second process opening the same directory
+ * aborts inside WebAssembly (or corrupts it). A lock file next to it holds
+ * the owner's pid; a stale one (its process gone) is taken over.
+ */
+function lockEmbeddedDatabase(dataLocation: string, dataDir: string): () => void {
+	const lockFile = `${dataLocation}.lock`
+	for (let attempt = 0; attempt < 2; attempt++) {
+		try {
+			const fd = openSync(lockFile, 'wx')
+			writeSync(fd, String(process.pid))
+			closeSync(fd)
+			const release = () => rmSync(lockFile, { force: true })
+			process.once('exit', release)
+			return () => {
+				process.off('exit', release)
+				release()
+			}
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+			const owner = Number(readFileSync(lockFile, 'utf8').trim())
+			if (owner === process.pid) return () => {}
+			if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+				throw new DatabaseStartupError(
+					`the embedded database in ${dataDir} is in use by another Taskwell process (pid ${owner}) — stop it, or set DATA_DIR to another directory`,
+				)
+			}
+			rmSync(lockFile, { force: true })
+		}
+	}
+	throw new DatabaseStartupError(`cannot lock the embedded database in ${dataDir} (${lockFile})`)
 }
 
 /** Stable 32-bit key for pg_advisory_lock, derived from the service name. */
@@ -68,6 +139,15 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 			onnotice: () => {},
 		})
 		const db = drizzle(client, { schema: options.schema })
+		// Connect now, so a wrong DATABASE_URL is one clear line at start.
+		try {
+			await client`select 1`
+		} catch (error) {
+			const reason = describeConnectionError(error, options.databaseUrl)
+			await client.end({ timeout: 1 }).catch(() => {})
+			if (reason) throw new DatabaseStartupError(reason, { cause: error })
+			throw error
+		}
 		return {
 			db: db as unknown as Database<TSchema>,
 			kind: 'postgres',
@@ -96,13 +176,18 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 	const { drizzle } = await import('drizzle-orm/pglite')
 	const { migrate } = await import('drizzle-orm/pglite/migrator')
 	let dataLocation: string
+	let unlock = () => {}
 	if (options.dataDir === 'memory://') {
 		dataLocation = 'memory://'
 	} else {
 		dataLocation = path.resolve(options.dataDir, options.name)
 		mkdirSync(dataLocation, { recursive: true })
+		unlock = lockEmbeddedDatabase(dataLocation, options.dataDir)
 	}
-	const client = await PGlite.create(dataLocation)
+	const client = await PGlite.create(dataLocation).catch((error: unknown) => {
+		unlock()
+		throw error
+	})
 	const db = drizzle(client, { schema: options.schema })
 	return {
 		db: db as unknown as Database<TSchema>,
@@ -122,6 +207,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 		},
 		async close() {
 			await client.close()
+			unlock()
 		},
 	}
 }

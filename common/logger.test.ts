@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/pglite'
 import { afterAll, describe, expect, test } from 'vitest'
-import { createLogger } from './logger.ts'
+import { createLogger, formatPretty, wantsPrettyLogs } from './logger.ts'
 
 const client = new PGlite()
 const db = drizzle(client)
@@ -54,5 +54,44 @@ describe('logs never carry query parameters', () => {
 		logger.warn({ component: 'better-auth' }, `INTERNAL_SERVER_ERROR ${cause.message}`)
 		expect(text()).not.toContain(SESSION_TOKEN)
 		expect(text().match(/params: \[redacted\]/g)?.length).toBeGreaterThanOrEqual(3)
+	})
+})
+
+describe('pretty lines for a person (LOG_FORMAT=pretty, or a terminal)', () => {
+	test('a request is one line: time, level, service, method, path, status, duration', () => {
+		const line = formatPretty(
+			JSON.stringify({
+				level: 30,
+				time: '2026-11-27T03:21:25.667Z',
+				service: 'taskwell-app',
+				name: 'taskwell-app',
+				requestId: 'abc',
+				method: 'GET',
+				path: '/tasks',
+				status: 200,
+				durationMs: 12.4,
+				msg: 'request',
+			}),
+		)
+		expect(line).toBe('03:21:25.667 INFO  taskwell-app GET /tasks 200 12 ms requestId=abc\n')
+	})
+
+	test('an error keeps its (scrubbed) stack on the following lines, and redaction still applies', async () => {
+		const lines: string[] = []
+		const logger = createLogger('test', 'info', {
+			write: (line: string) => void lines.push(formatPretty(line)),
+		})
+		logger.error({ err: await failedQuery(), cookie: 'better-auth.session_token=secret' }, 'lookup failed')
+		const text = lines.join('')
+		expect(text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ERROR test lookup failed cookie=\[redacted\]\n {4}\S/)
+		expect(text).not.toContain(SESSION_TOKEN)
+		expect(text).not.toContain('secret')
+	})
+
+	test('pretty when LOG_FORMAT=pretty or stdout is a terminal; JSON when LOG_FORMAT=json or piped', () => {
+		expect(wantsPrettyLogs({ LOG_FORMAT: 'pretty' }, false)).toBe(true)
+		expect(wantsPrettyLogs({}, true)).toBe(true)
+		expect(wantsPrettyLogs({ LOG_FORMAT: 'json' }, true)).toBe(false)
+		expect(wantsPrettyLogs({}, false)).toBe(false)
 	})
 })

@@ -12,6 +12,8 @@ const env = {
 	// The app listens on :: (IPv4 too, where the system allows); "localhost"
 	// reaches it either way.
 	AUTH_JWKS_URL: process.env.AUTH_JWKS_URL ?? `http://localhost:${port}/api/auth/jwks`,
+	// A person watches these logs: one readable line per request (common/logger.ts).
+	LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
 }
 
 const { result } = concurrently(

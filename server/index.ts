@@ -8,7 +8,7 @@
  */
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
-import { openDatabase } from '#common/database.ts'
+import { DatabaseStartupError, openDatabase } from '#common/database.ts'
 import { EnvError } from '#common/env.ts'
 import { trackConnections } from '#common/graceful-stop.ts'
 import { createLogger } from '#common/logger.ts'
@@ -43,7 +43,9 @@ const database = await openDatabase({
 	migrationsFolder: env.TASKS_MIGRATIONS_DIR,
 	migrationsTable: '__drizzle_migrations_tasks',
 }).catch((error: unknown) => {
-	logger.fatal({ err: error }, 'cannot open the database')
+	// A missing database, a refused connection, the embedded one in use: one line.
+	if (error instanceof DatabaseStartupError) console.error(error.message)
+	else logger.fatal({ err: error }, 'cannot open the database')
 	process.exit(1)
 })
 try {

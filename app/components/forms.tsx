@@ -8,9 +8,24 @@
  * passed to `useForm`) and aria attributes from conform's `getInputProps`,
  * `getTextareaProps` or `getSelectProps`. Extra element props (autoComplete,
  * rows, a ref) go in `inputProps` / `textareaProps` / `selectProps`.
+ *
+ * A page rendered with a form error (the action's 400 without JavaScript)
+ * opens with the first invalid field focused: the server renders `autofocus`
+ * on it (see FirstInvalidField), and the root puts "Error: " in the title
+ * (see hasFormError).
  */
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from '@conform-to/react'
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react'
+import {
+	createContext,
+	useContext,
+	useState,
+	type ButtonHTMLAttributes,
+	type InputHTMLAttributes,
+	type ReactNode,
+	type Ref,
+	type SelectHTMLAttributes,
+	type TextareaHTMLAttributes,
+} from 'react'
 import { useIsPending } from '#app/lib/use-is-pending.ts'
 
 export type ListOfErrors = Array<string | null | undefined> | null | undefined
@@ -40,6 +55,39 @@ export function FormErrors({ id, errors }: { id?: string; errors?: ListOfErrors 
 			<ErrorList errors={messages} />
 		</div>
 	)
+}
+
+/**
+ * Whether an action's data reports a failed submission: a conform result
+ * with errors (`{ result }` or the result itself), or an `error` message.
+ * Used for the document title; knows nothing of any one form.
+ */
+export function hasFormError(actionData: unknown): boolean {
+	if (typeof actionData !== 'object' || actionData === null) return false
+	const value = actionData as { status?: unknown; result?: { status?: unknown } | null; error?: unknown }
+	return value.status === 'error' || value.result?.status === 'error' || (typeof value.error === 'string' && value.error !== '')
+}
+
+/**
+ * One claim per render of a page: the first field rendered with errors
+ * takes `autoFocus`, the others do not (render order is document order).
+ * The root provides a fresh claim for each server render; on the client,
+ * autoFocus matters only when a field mounts.
+ */
+type FocusClaim = { owner?: string }
+const FirstInvalidContext = createContext<FocusClaim | null>(null)
+
+export function FirstInvalidField({ children }: { children: ReactNode }) {
+	const [claim] = useState<FocusClaim>(() => ({}))
+	return <FirstInvalidContext.Provider value={claim}>{children}</FirstInvalidContext.Provider>
+}
+
+function useAutoFocusIfFirstInvalid(meta: Meta): boolean {
+	const claim = useContext(FirstInvalidContext)
+	if (!claim || !meta.errors?.length) return false
+	// By id, so that a second render of the same field keeps it.
+	claim.owner ??= meta.id
+	return claim.owner === meta.id
 }
 
 type FieldFrame = {
@@ -80,18 +128,20 @@ export function Field({
 	inputProps?: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }
 }) {
 	const { key, ...props } = getInputProps(frame.meta, { type, ...ariaOptions(frame.meta, frame.hint) })
+	const autoFocus = useAutoFocusIfFirstInvalid(frame.meta)
 	return (
 		<FieldShell {...frame}>
-			<input key={key} {...props} {...inputProps} />
+			<input key={key} {...props} autoFocus={autoFocus || undefined} {...inputProps} />
 		</FieldShell>
 	)
 }
 
 export function TextareaField({ textareaProps, ...frame }: FieldFrame & { textareaProps?: TextareaHTMLAttributes<HTMLTextAreaElement> }) {
 	const { key, ...props } = getTextareaProps(frame.meta, ariaOptions(frame.meta, frame.hint))
+	const autoFocus = useAutoFocusIfFirstInvalid(frame.meta)
 	return (
 		<FieldShell {...frame}>
-			<textarea key={key} {...props} {...textareaProps} />
+			<textarea key={key} {...props} autoFocus={autoFocus || undefined} {...textareaProps} />
 		</FieldShell>
 	)
 }
@@ -102,9 +152,10 @@ export function SelectField({
 	...frame
 }: FieldFrame & { selectProps?: SelectHTMLAttributes<HTMLSelectElement>; children: ReactNode }) {
 	const { key, ...props } = getSelectProps(frame.meta, ariaOptions(frame.meta, frame.hint))
+	const autoFocus = useAutoFocusIfFirstInvalid(frame.meta)
 	return (
 		<FieldShell {...frame}>
-			<select key={key} {...props} {...selectProps}>
+			<select key={key} {...props} autoFocus={autoFocus || undefined} {...selectProps}>
 				{children}
 			</select>
 		</FieldShell>
@@ -113,9 +164,10 @@ export function SelectField({
 
 export function CheckboxField({ label, meta }: { label: ReactNode; meta: Meta }) {
 	const { key, ...props } = getInputProps(meta, { type: 'checkbox' })
+	const autoFocus = useAutoFocusIfFirstInvalid(meta)
 	return (
 		<div className="checkbox-field">
-			<input key={key} {...props} />
+			<input key={key} {...props} autoFocus={autoFocus || undefined} />
 			<label htmlFor={meta.id}>{label}</label>
 		</div>
 	)

@@ -61,5 +61,8 @@ describe('loginRedirectUrl', () => {
 
 	test('points a single-fetch data request back at its page', () => {
 		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks.data?q=x&_routes=root'))).toBe('/login?redirectTo=%2Ftasks%3Fq%3Dx')
+		// v8_trailingSlashAwareDataRequests: "/a/" asks for "/a/_.data", "/" for "/_.data".
+		expect(loginRedirectUrl(new Request('http://localhost:3000/tasks/_.data?_routes=root'))).toBe('/login?redirectTo=%2Ftasks%2F')
+		expect(loginRedirectUrl(new Request('http://localhost:3000/_.data?index&_routes=root'))).toBe('/login?redirectTo=%2F')
 	})
 })

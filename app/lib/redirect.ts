@@ -29,13 +29,17 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 	}
 }
 
+const DATA_SUFFIX = /(\/_root|(?<=\/)_)?\.data$/
+
 /** "/login?redirectTo=<path and query>" for a request that needs a session. */
 export function loginRedirectUrl(request: Request): string {
 	const url = new URL(request.url)
-	// Single-fetch data requests carry a ".data" suffix: send the user back to
-	// the page, not to the data endpoint.
-	const pathname = url.pathname.replace(/(\/_root)?\.data$/, '') || '/'
+	// Single-fetch data requests carry a ".data" suffix ("/a.data", "/a/_.data"
+	// for "/a/", "/_.data" for "/"): send the user back to the page, not to
+	// the data endpoint.
+	const pathname = url.pathname.replace(DATA_SUFFIX, '') || '/'
 	url.searchParams.delete('_routes')
+	url.searchParams.delete('index')
 	const target = `${pathname}${url.search}`
 	return `/login?redirectTo=${encodeURIComponent(target)}`
 }

@@ -126,7 +126,7 @@ export function isPrivateResponse(request: Request, response: Response): boolean
 	if (SESSION_COOKIE.test(request.headers.get('cookie') ?? '')) return true
 	if (response.headers.getSetCookie().length > 0) return true
 	const { pathname } = new URL(request.url)
-	const path = pathname.replace(/\.data$/, '')
+	const path = pathname.replace(/(\/_root|(?<=\/)_)?\.data$/, '')
 	return PRIVATE_PATHS.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
 }
 

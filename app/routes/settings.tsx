@@ -1,6 +1,6 @@
 import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, useSearchParams } from 'react-router'
+import { data, redirect, useLocation, useSearchParams } from 'react-router'
 import type { Route } from './+types/settings'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
 import { ChangeEmailSection, LinkedAccountsSection } from '#app/components/settings/sign-in-methods.tsx'
@@ -98,7 +98,9 @@ export async function action({ request, context }: Route.ActionArgs) {
 						400,
 					)
 				}
-				return redirectWithAuthCookies(`/settings?saved=${revoke ? 'password-everywhere' : 'password'}`, outcome.headers)
+				// "#main": a fragment of its own, or the browser keeps the form's
+				// (#change-password) across the redirect and scrolls past the notice.
+				return redirectWithAuthCookies(`/settings?saved=${revoke ? 'password-everywhere' : 'password'}#main`, outcome.headers)
 			}
 			case 'revoke-session': {
 				const submission = parseWithZod(formData, { schema: RevokeSessionSchema })
@@ -144,7 +146,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 						503,
 					)
 				}
-				return redirectWithAuthCookies('/?deleted=1', outcome.headers)
+				// "#main": see change-password (the form posts to #delete-account).
+				return redirectWithAuthCookies('/?deleted=1#main', outcome.headers)
 			}
 			default:
 				throw new Response('Unknown action', { status: 400 })
@@ -161,6 +164,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function Settings({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
+	const location = useLocation()
 	const saved = savedMessage(searchParams.get('saved'))
 	const resultFor = (intent: SettingsIntent) => (actionData?.intent === intent ? actionData.result : undefined)
 	const sessionErrors = (['revoke-session', 'revoke-other-sessions'] as const).map((intent) => resultFor(intent)?.error?.['']).find(Boolean)
@@ -180,7 +184,9 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				lastResult={resultFor('update-name')}
 			/>
 			<ChangeEmailSection email={loaderData.user.email} actionData={actionData} />
-			<PasswordSection lastResult={resultFor('change-password')} />
+			{/* A new form after each visit: with JavaScript, a successful change
+			    (a redirect to this page) leaves no password in the fields. */}
+			<PasswordSection key={location.key} lastResult={resultFor('change-password')} />
 			<LinkedAccountsSection
 				linkedAccounts={loaderData.linkedAccounts}
 				linkableProviders={loaderData.linkableProviders}

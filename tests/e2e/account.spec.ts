@@ -181,7 +181,7 @@ test.describe('settings', () => {
 
 		await region.getByLabel('Password').fill(user.password)
 		await region.getByRole('button', { name: 'Delete account' }).click()
-		await expect(page).toHaveURL(/\/(\?deleted=1)?$/)
+		await expect(page).toHaveURL(/\/(\?deleted=1)?(#main)?$/)
 		await expect(page.getByRole('status')).toHaveText('Your account was deleted.')
 		await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' })).toBeVisible()
 		await signIn(page, user)

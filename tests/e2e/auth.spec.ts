@@ -2,8 +2,8 @@
  * Sign-up, sign-in and sign-out in a real browser against the production
  * build; runs in both projects (JavaScript off and on).
  */
-import { expect, test, type Page } from '@playwright/test'
-import { newUser, PASSWORD, signIn, signOut, signUp, uniqueEmail } from './support.ts'
+import { type Page } from '@playwright/test'
+import { newUser, PASSWORD, signIn, signOut, signUp, uniqueEmail, expect, test } from './support.ts'
 
 async function fillSignup(page: Page, fields: { name?: string; email?: string; password?: string; confirm?: string }) {
 	await page.goto('/signup')
@@ -14,9 +14,12 @@ async function fillSignup(page: Page, fields: { name?: string; email?: string; p
 	await page.getByRole('button', { name: 'Create account' }).click()
 }
 
-test('the home page says what Taskwell is and links to sign in and sign up', async ({ page }) => {
+test('the home page says what Taskwell is, shows it, and has one sign-up call to action', async ({ page }) => {
 	await page.goto('/')
-	await expect(page.getByRole('heading', { level: 1, name: 'Taskwell' })).toBeVisible()
+	await expect(page.getByRole('heading', { level: 1, name: 'Everything you need to do, in one calm list' })).toBeVisible()
+	await expect(page.getByText('Taskwell is a simple to-do list.')).toBeVisible()
+	await expect(page.getByRole('img', { name: /The Taskwell task list/ })).toBeVisible()
+	await expect(page.getByRole('link', { name: 'Sign up' })).toHaveCount(1)
 	await page.getByRole('main').getByRole('link', { name: 'Sign up' }).click()
 	await expect(page).toHaveURL(/\/signup$/)
 	await page.goto('/')

@@ -5,8 +5,8 @@
  * assertion is made, so nothing depends on timing. Only the js project runs
  * this file: without scripts there is no pending state.
  */
-import { expect, test, type Page, type Route } from '@playwright/test'
-import { newUser, signUp } from './support.ts'
+import { type Page, type Route } from '@playwright/test'
+import { newUser, signUp, expect, test } from './support.ts'
 
 /** Holds the next POST to `path` until release() is called. */
 async function holdPost(page: Page, path: string) {

@@ -3,7 +3,7 @@
  * schema its action validates with (getFormConstraint), and a hint is read
  * with its field.
  */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './support.ts'
 
 test('sign-up fields carry the schema’s lengths, and the password hint describes its field', async ({ page }) => {
 	await page.goto('/signup')

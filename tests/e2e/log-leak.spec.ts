@@ -6,8 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { expect, test } from '@playwright/test'
-import { newUser, PASSWORD, signIn, signOut, signUp } from './support.ts'
+import { newUser, PASSWORD, signIn, signOut, signUp, expect, test } from './support.ts'
 
 const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { test as base, expect, type APIResponse, type Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
+import { test as base, expect, type APIResponse, type Page, type TestInfo } from '@playwright/test'
 
 export const PASSWORD = 'correct horse battery'
 
@@ -112,7 +113,75 @@ export async function linkFromOutbox(page: Page, email: string, subject: RegExp)
 	return new URL(href!).pathname + new URL(href!).search
 }
 
+export type ColorScheme = 'light' | 'dark'
+
+/**
+ * axe-core's violations on the page as it is now, one readable line each.
+ * axe runs in the page, so with JavaScript disabled (the no-js project) it
+ * checks a copy: the same HTML, scripts removed, loaded at the same URL (with
+ * the same stylesheets) in a page of its own that may run axe.
+ */
+export async function axeViolations(page: Page, scheme: ColorScheme, javaScriptEnabled = true): Promise<string[]> {
+	if (javaScriptEnabled) return formatViolations(await new AxeBuilder({ page }).analyze())
+	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '')
+	const url = new URL(page.url())
+	url.hash = ''
+	const context = await page
+		.context()
+		.browser()!
+		.newContext({ javaScriptEnabled: true, colorScheme: scheme, viewport: page.viewportSize() })
+	try {
+		const copy = await context.newPage()
+		await copy.route(
+			(requested) => requested.href === url.href,
+			(route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
+		)
+		await copy.goto(url.href)
+		return formatViolations(await new AxeBuilder({ page: copy }).analyze())
+	} finally {
+		await context.close()
+	}
+}
+
+function formatViolations(results: Awaited<ReturnType<AxeBuilder['analyze']>>): string[] {
+	return results.violations.map(
+		(violation) =>
+			`${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
+				.map((node) => `${node.target.join(' ')}${node.failureSummary ? ` [${node.failureSummary.replace(/\s+/g, ' ')}]` : ''}`)
+				.join('; ')}`,
+	)
+}
+
+/** Whether the page is one of the app's HTML pages (not a JSON answer, a plain-text refusal, …). */
+async function isAppPage(page: Page): Promise<boolean> {
+	return page
+		.locator('html > body main#main')
+		.count()
+		.then((count) => count === 1)
+		.catch(() => false)
+}
+
+/**
+ * Checks the page in one colour scheme with axe-core (failing on any
+ * violation) and attaches a full-page screenshot to the report, named
+ * `<name> (<scheme>)`.
+ */
+export async function checkPage(page: Page, testInfo: TestInfo, name: string, scheme: ColorScheme) {
+	await page.emulateMedia({ colorScheme: scheme })
+	const violations = await axeViolations(page, scheme, testInfo.project.use.javaScriptEnabled !== false)
+	await testInfo.attach(`${name} (${scheme})`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
+	expect(violations, `axe-core on ${name} (${scheme}), ${page.url()}`).toEqual([])
+}
+
 type SessionFixtures = {
+	/**
+	 * Automatic: every app page a test's `page` loads (each URL once per test)
+	 * is checked with axe-core in the light and the dark colour scheme, and
+	 * the test fails on any violation. A test that checks pages itself
+	 * (checkPage) can turn it off with `test.use({ axeOnLoad: false })`.
+	 */
+	axeOnLoad: boolean
+	axeOnLoadRunner: void
 	/** The name `user` signs up with (`test.use({ userName })`). */
 	userName: string
 	/** A new account, signed in on `page`, which shows /tasks. */
@@ -126,6 +195,43 @@ type SessionFixtures = {
  * specs go through those forms; the others start from a session.
  */
 export const test = base.extend<SessionFixtures>({
+	axeOnLoad: [true, { option: true }],
+	axeOnLoadRunner: [
+		async ({ page, axeOnLoad, javaScriptEnabled }, use) => {
+			if (!axeOnLoad) return use()
+			const checked = new Set<string>()
+			const found: string[] = []
+			let queue = Promise.resolve()
+			const onLoad = () => {
+				const url = page.url()
+				if (checked.has(url)) return
+				checked.add(url)
+				// One at a time: each switches the colour scheme and back.
+				queue = queue.then(async () => {
+					try {
+						if (page.url() !== url || !(await isAppPage(page))) return
+						for (const scheme of ['light', 'dark'] as const) {
+							await page.emulateMedia({ colorScheme: scheme })
+							for (const line of await axeViolations(page, scheme, javaScriptEnabled)) found.push(`${url} (${scheme}): ${line}`)
+						}
+						await page.emulateMedia({ colorScheme: null })
+					} catch (error) {
+						// The test moved on (a navigation destroyed the page's context):
+						// that URL is checked the next time a test loads it.
+						if (!/context was destroyed|Target .*closed|navigat|reading 'runPartial'|axe is not defined/i.test(String(error))) throw error
+						checked.delete(url)
+					}
+				})
+			}
+			page.on('load', onLoad)
+			await use()
+			page.off('load', onLoad)
+			onLoad()
+			await queue
+			expect(found, 'axe-core violations on the pages this test loaded').toEqual([])
+		},
+		{ auto: true },
+	],
 	userName: ['Ada Lovelace', { option: true }],
 	signUpDirectly: async ({ baseURL }, use) => {
 		await use((page, user, origin = baseURL) => {

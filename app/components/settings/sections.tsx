@@ -55,7 +55,7 @@ export function ProfileSection({
 		<section aria-labelledby="profile-heading" className="settings-section">
 			<h2 id="profile-heading">Profile</h2>
 			<p>
-				Signed in as{' '}
+				{'Signed in as '}
 				<strong>
 					<bdi>{email}</bdi>
 				</strong>
@@ -86,7 +86,8 @@ export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
 	return (
 		<section aria-labelledby="password-heading" className="settings-section">
 			<h2 id="password-heading">Change password</h2>
-			<Form method="post" {...getFormProps(form)} noValidate>
+			{/* Posts to its own anchor: a page rendered with its error opens scrolled to it. */}
+			<Form method="post" action="/settings#change-password" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Current password" meta={fields.currentPassword} type="password" inputProps={{ autoComplete: 'current-password' }} />
 				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
@@ -155,7 +156,7 @@ export function DeleteAccountSection({ lastResult }: { lastResult: LastResult })
 		<section aria-labelledby="delete-heading" className="settings-section danger-zone">
 			<h2 id="delete-heading">Delete account</h2>
 			<p>This deletes your account and all your tasks, and signs you out everywhere. It cannot be undone. Type your password to confirm.</p>
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" action="/settings#delete-account" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />
 				<SubmitButton name="intent" value="delete-account" className="button-danger" pendingText="Deleting…">
