@@ -140,6 +140,14 @@ test('tasks: add, validate, toggle, filter, search, edit, delete, clear, sign ou
 	await page.getByRole('button', { name: 'Save' }).click()
 	await expect(page.getByRole('status')).toHaveText('Task saved.')
 	await expect(taskItem(page, 'Write the Bernoulli program')).toBeVisible()
+	// The list comes back scrolled to the edited task, which is marked.
+	await expect(page).toHaveURL(/\/tasks(\?[^#]*)?#task-[\w-]+$/)
+	await expect(taskItem(page, 'Write the Bernoulli program')).toBeInViewport()
+	expect(
+		await taskItem(page, 'Write the Bernoulli program').evaluate(
+			(row) => row.matches(':target') || row.classList.contains('is-just-edited'),
+		),
+	).toBe(true)
 	const taskUrl = new URL((await page.getByRole('link', { name: 'Write the Bernoulli program' }).getAttribute('href'))!, baseURL).pathname
 
 	// Delete with confirmation (a confirmation page without JS, in place with JS).

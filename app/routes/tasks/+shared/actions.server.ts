@@ -17,6 +17,7 @@ import {
 	UndoSchema,
 } from '#app/lib/schemas/tasks.ts'
 import { auth } from '#app/lib/auth.server.ts'
+import { taskAnchor } from './view.ts'
 import { flashHeaders, type FlashInput } from '#app/lib/flash.server.ts'
 import { authHeaders } from '#app/lib/session.server.ts'
 import {
@@ -124,7 +125,9 @@ export async function saveTask(request: Request, context: ContextReader, formDat
 		}
 		throw error
 	}
-	throw redirect(backToList(request), { headers: await flashHeaders(request, { message: taskId ? NOTICES.saved : NOTICES.added }) })
+	// After an edit the list scrolls to the task and marks it briefly (#task-<id>: see TaskItem).
+	const to = taskId ? `${backToList(request)}#${taskAnchor(taskId)}` : backToList(request)
+	throw redirect(to, { headers: await flashHeaders(request, { message: taskId ? NOTICES.saved : NOTICES.added }) })
 }
 
 export async function toggleTask(request: Request, context: ContextReader, formData: FormData) {

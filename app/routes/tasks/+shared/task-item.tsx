@@ -13,10 +13,10 @@
  * heading).
  */
 import { useEffect, useRef, useState } from 'react'
-import { Form, Link, useFetcher } from 'react-router'
+import { Form, Link, useFetcher, useLocation } from 'react-router'
 import type { Task } from '#common/tasks-contract.ts'
 import type { Due } from './due.ts'
-import { PRIORITY_LABELS } from './view.ts'
+import { PRIORITY_LABELS, taskAnchor } from './view.ts'
 
 export type ListedTask = Task & { due: Due | null }
 
@@ -36,6 +36,9 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 	const [confirming, setConfirming] = useState(false)
 	const confirmRef = useRef<HTMLButtonElement>(null)
 	const deleteRef = useRef<HTMLButtonElement>(null)
+	// The row an edit came back to (#task-<id>): marked briefly. Without
+	// JavaScript the browser's own :target does it (see styles.css).
+	const justEdited = useLocation().hash === `#${taskAnchor(task.id)}`
 
 	// Optimistic: while the toggle is in flight, show the state it asks for;
 	// after it, the state it answered (a row appended by "Load more" is not revalidated).
@@ -68,7 +71,11 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 	}
 
 	return (
-		<li className={`task-item${completed ? ' is-completed' : ''}`} data-task-id={task.id}>
+		<li
+			id={taskAnchor(task.id)}
+			className={`task-item${completed ? ' is-completed' : ''}${justEdited ? ' is-just-edited' : ''}`}
+			data-task-id={task.id}
+		>
 			<Form method="post" className="task-toggle" onSubmit={(event) => submitWithJs(event, toggle)}>
 				<input type="hidden" name="intent" value="toggle" />
 				<input type="hidden" name="id" value={task.id} />

@@ -101,3 +101,8 @@ export function addRateLimitedMessage(retryAfterSeconds: number): string {
 /** The form's key was already used for a task with other values (an earlier submit went through). */
 export const ADD_KEY_REUSED_MESSAGE =
 	'This form was already submitted with other values, and that task may have been added: check your list. Submit again to add this one too.'
+
+/** The id of a task's row in the list: the anchor an edit returns to. */
+export function taskAnchor(id: string): string {
+	return `task-${id}`
+}
