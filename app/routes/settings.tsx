@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/settings'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
+import { SecurityActivitySection } from '#app/components/settings/security-activity.tsx'
 import { changePassword, deleteAccount, listSessions, revokeOtherSessions, revokeSession, updateName } from '#app/lib/account.server.ts'
 import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import {
@@ -15,6 +16,7 @@ import {
 	type SettingsIntent,
 } from '#app/lib/schemas/account.ts'
 import { logger } from '#app/lib/logger.server.ts'
+import { listRecentSecurityEvents } from '#app/lib/security-events.server.ts'
 import { userContext } from '#app/lib/session.server.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
@@ -39,7 +41,7 @@ function savedMessage(code: string | null): string | undefined {
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const current = context.get(userContext)
-	const sessions = await listSessions(current)
+	const [sessions, securityEvents] = await Promise.all([listSessions(current), listRecentSecurityEvents(current.user.id)])
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
 	const unknownSaved = saved !== null && !savedMessage(saved)
@@ -48,6 +50,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		{
 			user: { name: current.user.name, email: current.user.email },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
+			securityEvents,
+			now: Date.now(),
 		},
 		{ status: unknownSaved ? 400 : 200 },
 	)
@@ -78,7 +82,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 					return reply(intent, submission.reply({ hideFields: HIDDEN_FIELDS }), 400)
 				}
 				const revoke = submission.value.revokeOtherSessions ?? false
-				const outcome = await changePassword(request, context, userId, {
+				const outcome = await changePassword(request, context, userId, current.session.id, {
 					currentPassword: submission.value.currentPassword,
 					newPassword: submission.value.newPassword,
 					revokeOtherSessions: revoke,
@@ -110,7 +114,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 			case 'revoke-other-sessions': {
 				const submission = parseWithZod(formData, { schema: RevokeOtherSessionsSchema })
 				if (submission.status !== 'success') return reply(intent, submission.reply(), 400)
-				await revokeOtherSessions(request, context, userId)
+				await revokeOtherSessions(request, context, userId, current.session.id)
 				return redirect('/settings?saved=sessions')
 			}
 			case 'delete-account': {
@@ -175,6 +179,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 			/>
 			<PasswordSection lastResult={resultFor('change-password')} />
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+			<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
 		</div>
 	)
