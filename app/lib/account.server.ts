@@ -81,6 +81,15 @@ export async function isResetTokenUsable(token: string | null | undefined): Prom
 	return Boolean(verification && verification.expiresAt > new Date())
 }
 
+/** The account a reset token belongs to (id and email), while the token is unused. */
+export async function resetTokenAccount(token: string | null | undefined): Promise<{ userId: string; email: string } | null> {
+	if (!token || token.length > 2048) return null
+	const ctx = await auth.$context
+	const userId = (await ctx.internalAdapter.findVerificationValue(`reset-password:${token}`))?.value
+	const found = userId ? await ctx.internalAdapter.findUserById(userId) : null
+	return found ? { userId: found.id, email: found.email } : null
+}
+
 export type ResetResult = { ok: true } | { ok: false; reason: 'invalid-token' }
 
 /** Sets the new password, spends the token and ends every session of the user. */
@@ -91,8 +100,7 @@ export async function resetPassword(
 ): Promise<ResetResult> {
 	await hitOrThrow(ACCOUNT_RULES.resetPasswordPerIp, clientIp(context))
 	// Whose password this is (the token's row), read before the token is spent.
-	const ctx = await auth.$context
-	const userId = input.token.length <= 2048 ? (await ctx.internalAdapter.findVerificationValue(`reset-password:${input.token}`))?.value : undefined
+	const userId = (await resetTokenAccount(input.token))?.userId
 	try {
 		await auth.api.resetPassword({
 			body: { token: input.token, newPassword: input.newPassword },

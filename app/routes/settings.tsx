@@ -17,6 +17,7 @@ import {
 } from '#app/lib/schemas/account.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { listRecentSecurityEvents } from '#app/lib/security-events.server.ts'
+import { withStrongPassword } from '#app/lib/password-strength.server.ts'
 import { userContext } from '#app/lib/session.server.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
@@ -77,7 +78,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 				return redirectWithAuthCookies('/settings?saved=name', headers)
 			}
 			case 'change-password': {
-				const submission = parseWithZod(formData, { schema: ChangePasswordSchema })
+				const submission = parseWithZod(formData, { schema: withStrongPassword(ChangePasswordSchema, 'newPassword', current.user.email) })
 				if (submission.status !== 'success') {
 					return reply(intent, submission.reply({ hideFields: HIDDEN_FIELDS }), 400)
 				}

@@ -2,6 +2,7 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/signup'
+import { withStrongPassword } from '#app/lib/password-strength.server.ts'
 import { Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import { redirectWithAuthCookies, signUp } from '#app/lib/auth-actions.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
@@ -27,7 +28,7 @@ export function loader() {
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
-	const submission = parseWithZod(formData, { schema: SignupSchema })
+	const submission = parseWithZod(formData, { schema: withStrongPassword(SignupSchema, 'password') })
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
 	}
