@@ -166,7 +166,7 @@ function failedPasswordCheck(userId: string) {
  * the attempt is counted before the check (parallel attempts cannot
  * overtake the counter) and handed back unless the password was wrong.
  */
-async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, isWrong: (result: T) => boolean): Promise<T> {
+export async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, isWrong: (result: T) => boolean): Promise<T> {
 	await takeAttempt(ACCOUNT_RULES.passwordFailuresPerUser, userId)
 	let wrong = false
 	try {
@@ -178,7 +178,7 @@ async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, i
 	}
 }
 
-function isInvalidPassword(error: unknown) {
+export function isInvalidPassword(error: unknown) {
 	return error instanceof APIError && error.body?.code === 'INVALID_PASSWORD'
 }
 

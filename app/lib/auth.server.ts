@@ -13,13 +13,17 @@
 import { eq } from 'drizzle-orm'
 import { betterAuth, type BetterAuthPlugin } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { createAuthEndpoint } from 'better-auth/api'
 import { jwt } from 'better-auth/plugins/jwt'
+import { twoFactor } from 'better-auth/plugins/two-factor'
+import { passkey } from '@better-auth/passkey'
 import { resolveAuthSecret } from './auth-secret.server.ts'
 import { allowedOrigins } from './csrf.server.ts'
 import { db } from './db.server.ts'
 import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
+import { hashBackupCodeList, newBackupCodes, storedBackupCodeList } from './two-factor-codes.server.ts'
 import { logger } from './logger.server.ts'
 import { existingAccountSignUpMessage, passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
 
@@ -74,6 +78,29 @@ const httpAllowlist = {
 export async function deleteOutstandingResetTokens(userId: string): Promise<void> {
 	await db.delete(verification).where(eq(verification.value, userId))
 }
+
+export const TRUST_DEVICE_SECONDS = 60 * 60 * 24 * 30
+/** How long the second step of a sign-in may take (Better Auth's two_factor cookie). */
+export const TWO_FACTOR_CHALLENGE_SECONDS = 10 * 60
+
+/**
+ * Who is between the two steps of a sign-in: the user id behind the signed
+ * two_factor cookie Better Auth set after the right password (null without
+ * one, or once it expired or was used). Server-only (no HTTP route): the
+ * app's second-step page throttles codes per account with it.
+ */
+const twoFactorChallenge = {
+	id: 'taskwell-two-factor-challenge',
+	endpoints: {
+		pendingTwoFactorUser: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
+			const cookie = ctx.context.createAuthCookie('two_factor')
+			const identifier = await ctx.getSignedCookie(cookie.name, ctx.context.secret)
+			if (!identifier) return ctx.json({ userId: null as string | null })
+			const row = await ctx.context.internalAdapter.findVerificationValue(identifier)
+			return ctx.json({ userId: row && row.expiresAt > new Date() ? row.value : null })
+		}),
+	},
+} satisfies BetterAuthPlugin
 
 /** "2:new,1:old" → Better Auth's versioned secrets (newest first). */
 export function parseSecrets(value: string | undefined) {
@@ -175,7 +202,25 @@ export const auth = betterAuth({
 			logger[log]({ component: 'better-auth' }, message)
 		},
 	},
-	plugins: [httpAllowlist, jwt(jwtPluginOptions)],
+	plugins: [
+		httpAllowlist,
+		jwt(jwtPluginOptions),
+		twoFactor({
+			issuer: 'Taskwell',
+			trustDeviceMaxAge: TRUST_DEVICE_SECONDS,
+			twoFactorCookieMaxAge: TWO_FACTOR_CHALLENGE_SECONDS,
+			// The TOTP secret is encrypted with BETTER_AUTH_SECRET (Better
+			// Auth's default); backup codes are stored as salted hashes
+			// instead of Better Auth's default encryption.
+			backupCodeOptions: {
+				amount: 10,
+				customBackupCodesGenerate: newBackupCodes,
+				storeBackupCodes: { encrypt: hashBackupCodeList, decrypt: storedBackupCodeList },
+			},
+		}),
+		twoFactorChallenge,
+		passkey({ rpName: 'Taskwell', rpID: new URL(env.BETTER_AUTH_URL).hostname, origin: new URL(env.BETTER_AUTH_URL).origin }),
+	],
 })
 
 export type Auth = typeof auth
