@@ -16,6 +16,7 @@ export default [
 	]),
 	route('signup', 'routes/signup.tsx'),
 	route('login', 'routes/login.tsx'),
+	route('login/two-factor', 'routes/login.two-factor.tsx'),
 	route('logout', 'routes/logout.tsx'),
 	route('forgot-password', 'routes/forgot-password.tsx'),
 	route('reset-password', 'routes/reset-password.tsx'),

@@ -22,6 +22,7 @@ const EMAIL_NOT_VERIFIED_MESSAGE = 'Confirm your email address before signing in
 const NOTICES: Record<string, string> = {
 	reset: 'Your password has been reset. Sign in with your new password.',
 	verified: 'Your email address is confirmed. You can sign in now.',
+	expired: 'That sign-in has expired. Sign in again.',
 }
 
 const HIDDEN_FIELDS = ['password']
@@ -68,6 +69,11 @@ export async function action({ request, context }: Route.ActionArgs) {
 				},
 				{ status: 401 },
 			)
+		}
+		if (outcome.twoFactor) {
+			// Right password, 2FA on: no session yet, only the challenge cookie.
+			const next = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
+			return redirectWithAuthCookies(`/login/two-factor${next}`, outcome.headers)
 		}
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
 	} catch (error) {

@@ -4,6 +4,10 @@ import { data, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/settings'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
 import { SecurityActivitySection } from '#app/components/settings/security-activity.tsx'
+import { TwoFactorSection, type TwoFactorActionView } from '#app/components/settings/two-factor.tsx'
+import { TWO_FACTOR_INTENTS, type TwoFactorIntent } from '#app/lib/schemas/two-factor.ts'
+import { TWO_FACTOR_HIDDEN_FIELDS, twoFactorSettingsAction } from '#app/lib/two-factor-settings.server.ts'
+import { isTwoFactorEnabled } from '#app/lib/two-factor.server.ts'
 import { changePassword, deleteAccount, listSessions, revokeOtherSessions, revokeSession, updateName } from '#app/lib/account.server.ts'
 import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import {
@@ -30,6 +34,7 @@ export const headers = routeHeaders()
 const SAVED: Record<string, string> = {
 	name: 'Your name has been saved.',
 	password: 'Your password has been changed.',
+	'two-factor-off': 'Two-factor authentication is off.',
 	'password-everywhere': 'Your password has been changed and your other devices have been signed out.',
 	session: 'That session has been signed out.',
 	sessions: 'All your other sessions have been signed out.',
@@ -42,7 +47,11 @@ function savedMessage(code: string | null): string | undefined {
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const current = context.get(userContext)
-	const [sessions, securityEvents] = await Promise.all([listSessions(current), listRecentSecurityEvents(current.user.id)])
+	const [sessions, securityEvents, twoFactorEnabled] = await Promise.all([
+		listSessions(current),
+		listRecentSecurityEvents(current.user.id),
+		isTwoFactorEnabled(current.user.id),
+	])
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
 	const unknownSaved = saved !== null && !savedMessage(saved)
@@ -52,13 +61,14 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			user: { name: current.user.name, email: current.user.email },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 			securityEvents,
+			twoFactorEnabled,
 			now: Date.now(),
 		},
 		{ status: unknownSaved ? 400 : 200 },
 	)
 }
 
-const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password']
+const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password', ...TWO_FACTOR_HIDDEN_FIELDS]
 
 function reply(intent: SettingsIntent, result: unknown, status: number, headers: HeadersInit = {}) {
 	return data({ intent, result: result as SubmissionResult<string[]> }, { status, headers })
@@ -70,6 +80,9 @@ export async function action({ request, context }: Route.ActionArgs) {
 	const intent = formData.get('intent')
 	const userId = current.user.id
 	try {
+		if (TWO_FACTOR_INTENTS.includes(intent as TwoFactorIntent)) {
+			return await twoFactorSettingsAction(intent as TwoFactorIntent, request, context, current, formData)
+		}
 		switch (intent) {
 			case 'update-name': {
 				const submission = parseWithZod(formData, { schema: UpdateNameSchema })
@@ -180,6 +193,10 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 			/>
 			<PasswordSection lastResult={resultFor('change-password')} />
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+			<TwoFactorSection
+				enabled={loaderData.twoFactorEnabled}
+				action={actionData && TWO_FACTOR_INTENTS.includes(actionData.intent as TwoFactorIntent) ? (actionData as TwoFactorActionView) : undefined}
+			/>
 			<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
 		</div>
