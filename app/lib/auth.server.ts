@@ -46,6 +46,16 @@ export const EMAIL_VERIFICATION_EXPIRES_IN_SECONDS = 60 * 60 * 24
  */
 export const OPEN_AUTH_ROUTES: ReadonlyArray<{ method: string; path: string; why: string }> = [
 	{ method: 'GET', path: '/jwks', why: 'the public keys the task API verifies tokens with' },
+	// Passkeys: WebAuthn runs in the browser (navigator.credentials), so the
+	// ceremony's four calls come from page scripts. Options are public; the
+	// verify routes check the signed challenge. POSTs still pass the app's
+	// cross-site check; the resource route strips the session from the
+	// sign-in answer (the cookie is HttpOnly) and records the events.
+	// Listing, renaming and deleting passkeys stay server-side (Settings forms).
+	{ method: 'GET', path: '/passkey/generate-register-options', why: 'WebAuthn registration options for a signed-in user (browser ceremony)' },
+	{ method: 'POST', path: '/passkey/verify-registration', why: 'stores the new passkey of a signed-in user after the browser ceremony' },
+	{ method: 'GET', path: '/passkey/generate-authenticate-options', why: 'WebAuthn sign-in options (browser ceremony)' },
+	{ method: 'POST', path: '/passkey/verify-authentication', why: 'passkey sign-in: verifies the signed challenge and sets the session cookie' },
 ]
 
 const AUTH_BASE_PATH = '/api/auth'

@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/login'
 import { CheckboxField, Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
+import { SignInWithPasskey } from '#app/components/passkeys.tsx'
 import { redirectWithAuthCookies, signIn } from '#app/lib/auth-actions.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
@@ -118,6 +119,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
 				<input type="hidden" name="redirectTo" value={redirectTo} />
 				<SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
 			</Form>
+			<SignInWithPasskey redirectTo={redirectTo || '/tasks'} />
 			<p>
 				<Link to="/forgot-password">Forgot password?</Link>
 			</p>

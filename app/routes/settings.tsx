@@ -5,6 +5,8 @@ import type { Route } from './+types/settings'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
 import { SecurityActivitySection } from '#app/components/settings/security-activity.tsx'
 import { TwoFactorSection, type TwoFactorActionView } from '#app/components/settings/two-factor.tsx'
+import { PasskeysSection } from '#app/components/settings/passkeys.tsx'
+import { listPasskeys, PASSKEY_INTENTS, passkeySettingsAction, type PasskeyIntent } from '#app/lib/passkeys.server.ts'
 import { TWO_FACTOR_INTENTS, type TwoFactorIntent } from '#app/lib/schemas/two-factor.ts'
 import { TWO_FACTOR_HIDDEN_FIELDS, twoFactorSettingsAction } from '#app/lib/two-factor-settings.server.ts'
 import { isTwoFactorEnabled } from '#app/lib/two-factor.server.ts'
@@ -35,6 +37,8 @@ const SAVED: Record<string, string> = {
 	name: 'Your name has been saved.',
 	password: 'Your password has been changed.',
 	'two-factor-off': 'Two-factor authentication is off.',
+	'passkey-renamed': 'Your passkey has been renamed.',
+	'passkey-deleted': 'Your passkey has been deleted.',
 	'password-everywhere': 'Your password has been changed and your other devices have been signed out.',
 	session: 'That session has been signed out.',
 	sessions: 'All your other sessions have been signed out.',
@@ -52,6 +56,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		listRecentSecurityEvents(current.user.id),
 		isTwoFactorEnabled(current.user.id),
 	])
+	const passkeys = await listPasskeys(current.user.id)
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
 	const unknownSaved = saved !== null && !savedMessage(saved)
@@ -62,6 +67,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 			securityEvents,
 			twoFactorEnabled,
+			passkeys,
 			now: Date.now(),
 		},
 		{ status: unknownSaved ? 400 : 200 },
@@ -80,6 +86,9 @@ export async function action({ request, context }: Route.ActionArgs) {
 	const intent = formData.get('intent')
 	const userId = current.user.id
 	try {
+		if (PASSKEY_INTENTS.includes(intent as PasskeyIntent)) {
+			return await passkeySettingsAction(intent as PasskeyIntent, request, context, current, formData)
+		}
 		if (TWO_FACTOR_INTENTS.includes(intent as TwoFactorIntent)) {
 			return await twoFactorSettingsAction(intent as TwoFactorIntent, request, context, current, formData)
 		}
@@ -196,6 +205,10 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 			<TwoFactorSection
 				enabled={loaderData.twoFactorEnabled}
 				action={actionData && TWO_FACTOR_INTENTS.includes(actionData.intent as TwoFactorIntent) ? (actionData as TwoFactorActionView) : undefined}
+			/>
+			<PasskeysSection
+				passkeys={loaderData.passkeys}
+				formErrors={actionData && PASSKEY_INTENTS.includes(actionData.intent as PasskeyIntent) ? (actionData.result?.error?.[''] ?? undefined) : undefined}
 			/>
 			<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
