@@ -5,7 +5,7 @@
  */
 import { and, desc, eq } from 'drizzle-orm'
 import { data, redirect } from 'react-router'
-import { z } from 'zod'
+import { DeletePasskeySchema as DeleteSchema, RenamePasskeySchema as RenameSchema, type PasskeyIntent } from './schemas/passkeys.ts'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { auth } from './auth.server.ts'
 import { db } from './db.server.ts'
@@ -25,14 +25,6 @@ export async function listPasskeys(userId: string): Promise<PasskeyView[]> {
 	return rows.map((row) => ({ id: row.id, name: row.name ?? 'Passkey', createdAt: row.createdAt?.toISOString() ?? null }))
 }
 
-export const PASSKEY_INTENTS = ['passkey-rename', 'passkey-delete'] as const
-export type PasskeyIntent = (typeof PASSKEY_INTENTS)[number]
-
-const RenameSchema = z.object({
-	id: z.string().min(1).max(64),
-	name: z.string({ error: 'Give the passkey a name' }).trim().min(1, 'Give the passkey a name').max(64, 'At most 64 characters'),
-})
-const DeleteSchema = z.object({ id: z.string().min(1).max(64) })
 
 export async function passkeySettingsAction(intent: PasskeyIntent, request: Request, context: ContextReader, current: CurrentSession, formData: FormData) {
 	const headers = authHeaders(request, context)

@@ -160,3 +160,13 @@ test('five wrong codes: the sign-in step says to wait', async ({ page, user }) =
 	await page.goto('/tasks')
 	await expect(page).toHaveURL(/\/login\?redirectTo=/)
 })
+
+test('passkey buttons only with JavaScript; password sign-in works either way', async ({ page, user, javaScriptEnabled }) => {
+	await page.goto('/settings')
+	await expect(page.getByRole('button', { name: 'Add a passkey' })).toHaveCount(javaScriptEnabled ? 1 : 0)
+	await signOutFromTasks(page)
+	await page.goto('/login')
+	await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toHaveCount(javaScriptEnabled ? 1 : 0)
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/tasks$/)
+})
