@@ -19,7 +19,7 @@ test('add a passkey, sign in with it, rename and delete it', async ({ page, user
 	await section.getByLabel('Passkey name').fill('Test laptop')
 	await section.getByRole('button', { name: 'Add a passkey' }).click()
 	await expect(section.getByText('Your passkey has been added.')).toBeVisible()
-	await expect(section.getByRole('list', { name: 'Your passkeys' }).getByText('Test laptop')).toBeVisible()
+	await expect(section.getByRole('list', { name: 'Your passkeys' }).getByText('Test laptop', { exact: true })).toBeVisible()
 	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Passkey added')).toBeVisible()
 
 	await page.goto('/tasks')
