@@ -6,18 +6,20 @@
  */
 import { passkeyClient } from '@better-auth/passkey/client'
 import { createAuthClient } from 'better-auth/react'
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { useRevalidator } from 'react-router'
 
 const authClient = createAuthClient({ basePath: '/api/auth', plugins: [passkeyClient()] })
 
-/** True once hydrated in a browser that has WebAuthn. */
+const noSubscription = () => () => {}
+
+/** True once hydrated in a browser that has WebAuthn (false on the server and while hydrating). */
 function useWebAuthn(): boolean {
-	const [supported, setSupported] = useState(false)
-	useEffect(() => {
-		setSupported(typeof window !== 'undefined' && 'PublicKeyCredential' in window)
-	}, [])
-	return supported
+	return useSyncExternalStore(
+		noSubscription,
+		() => 'PublicKeyCredential' in window,
+		() => false,
+	)
 }
 
 export function SignInWithPasskey({ redirectTo }: { redirectTo: string }) {

@@ -38,8 +38,7 @@ async function hitOrThrow(rule: ThrottleRule, subject: string) {
  * /login/two-factor.
  */
 export type SignInResult =
-	| { ok: true; headers: Headers; twoFactor: boolean }
-	| { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
+	{ ok: true; headers: Headers; twoFactor: boolean } | { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
 
 /** The id of the session a session token belongs to (for the security log). */
 export async function sessionIdOfToken(token: string | null | undefined): Promise<string | null> {

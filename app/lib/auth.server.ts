@@ -52,10 +52,18 @@ export const OPEN_AUTH_ROUTES: ReadonlyArray<{ method: string; path: string; why
 	// cross-site check; the resource route strips the session from the
 	// sign-in answer (the cookie is HttpOnly) and records the events.
 	// Listing, renaming and deleting passkeys stay server-side (Settings forms).
-	{ method: 'GET', path: '/passkey/generate-register-options', why: 'WebAuthn registration options for a signed-in user (browser ceremony)' },
+	{
+		method: 'GET',
+		path: '/passkey/generate-register-options',
+		why: 'WebAuthn registration options for a signed-in user (browser ceremony)',
+	},
 	{ method: 'POST', path: '/passkey/verify-registration', why: 'stores the new passkey of a signed-in user after the browser ceremony' },
 	{ method: 'GET', path: '/passkey/generate-authenticate-options', why: 'WebAuthn sign-in options (browser ceremony)' },
-	{ method: 'POST', path: '/passkey/verify-authentication', why: 'passkey sign-in: verifies the signed challenge and sets the session cookie' },
+	{
+		method: 'POST',
+		path: '/passkey/verify-authentication',
+		why: 'passkey sign-in: verifies the signed challenge and sets the session cookie',
+	},
 ]
 
 const AUTH_BASE_PATH = '/api/auth'

@@ -38,8 +38,15 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 	// Two instances at once: one does the work, the other skips (or finds nothing).
 	const done = [first, second].filter(Boolean)
 	expect(done.length).toBeGreaterThanOrEqual(1)
-	const total = (key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits' | 'securityEvents') => done.reduce((sum, counts) => sum + counts![key], 0)
-	expect({ s: total('sessions'), v: total('verifications'), t: total('throttles'), r: total('rateLimits'), e: total('securityEvents') }).toEqual({
+	const total = (key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits' | 'securityEvents') =>
+		done.reduce((sum, counts) => sum + counts![key], 0)
+	expect({
+		s: total('sessions'),
+		v: total('verifications'),
+		t: total('throttles'),
+		r: total('rateLimits'),
+		e: total('securityEvents'),
+	}).toEqual({
 		s: 1,
 		v: 1,
 		t: 1,

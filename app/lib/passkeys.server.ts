@@ -25,21 +25,33 @@ export async function listPasskeys(userId: string): Promise<PasskeyView[]> {
 	return rows.map((row) => ({ id: row.id, name: row.name ?? 'Passkey', createdAt: row.createdAt?.toISOString() ?? null }))
 }
 
-
-export async function passkeySettingsAction(intent: PasskeyIntent, request: Request, context: ContextReader, current: CurrentSession, formData: FormData) {
+export async function passkeySettingsAction(
+	intent: PasskeyIntent,
+	request: Request,
+	context: ContextReader,
+	current: CurrentSession,
+	formData: FormData,
+) {
 	const headers = authHeaders(request, context)
 	const owned = async (id: string) =>
-		(await db.select({ id: passkey.id }).from(passkey).where(and(eq(passkey.id, id), eq(passkey.userId, current.user.id)))).length > 0
+		(
+			await db
+				.select({ id: passkey.id })
+				.from(passkey)
+				.where(and(eq(passkey.id, id), eq(passkey.userId, current.user.id)))
+		).length > 0
 	if (intent === 'passkey-rename') {
 		const submission = parseWithZod(formData, { schema: RenameSchema })
 		if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 400 })
-		if (!(await owned(submission.value.id))) return data({ intent, result: submission.reply({ formErrors: ['That passkey no longer exists.'] }) }, { status: 404 })
+		if (!(await owned(submission.value.id)))
+			return data({ intent, result: submission.reply({ formErrors: ['That passkey no longer exists.'] }) }, { status: 404 })
 		await auth.api.updatePasskey({ body: { id: submission.value.id, name: submission.value.name }, headers })
 		return redirect('/settings?saved=passkey-renamed')
 	}
 	const submission = parseWithZod(formData, { schema: DeleteSchema })
 	if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 400 })
-	if (!(await owned(submission.value.id))) return data({ intent, result: submission.reply({ formErrors: ['That passkey no longer exists.'] }) }, { status: 404 })
+	if (!(await owned(submission.value.id)))
+		return data({ intent, result: submission.reply({ formErrors: ['That passkey no longer exists.'] }) }, { status: 404 })
 	await auth.api.deletePasskey({ body: { id: submission.value.id }, headers })
 	await recordSecurityEvent(request, context, { type: 'passkey-removed', userId: current.user.id, sessionId: current.session.id })
 	return redirect('/settings?saved=passkey-deleted')

@@ -63,11 +63,19 @@ export async function twoFactorSettingsAction(
 			if (!outcome.ok && outcome.reason === 'no-setup') return redirect('/settings')
 			if (!outcome.ok) {
 				return reply(
-					{ intent, result: submission.reply({ fieldErrors: { code: [INVALID_CODE_MESSAGE] }, hideFields }), setup: outcome.setup ?? undefined },
+					{
+						intent,
+						result: submission.reply({ fieldErrors: { code: [INVALID_CODE_MESSAGE] }, hideFields }),
+						setup: outcome.setup ?? undefined,
+					},
 					400,
 				)
 			}
-			return reply({ intent, result: submission.reply({ resetForm: true }), backupCodes: outcome.backupCodes }, 200, forwardCookies(outcome.headers))
+			return reply(
+				{ intent, result: submission.reply({ resetForm: true }), backupCodes: outcome.backupCodes },
+				200,
+				forwardCookies(outcome.headers),
+			)
 		}
 		case 'two-factor-regenerate': {
 			const submission = parseWithZod(formData, { schema: RegenerateBackupCodesSchema })
@@ -83,7 +91,8 @@ export async function twoFactorSettingsAction(
 			if (submission.status !== 'success') return reply({ intent, result: submission.reply({ hideFields }) }, 400)
 			const outcome = await disableTwoFactor(request, context, current, submission.value)
 			if (!outcome.ok) {
-				const fieldErrors: Record<string, string[]> = outcome.reason === 'wrong-code' ? { code: [INVALID_CODE_MESSAGE] } : { password: [INCORRECT_PASSWORD_MESSAGE] }
+				const fieldErrors: Record<string, string[]> =
+					outcome.reason === 'wrong-code' ? { code: [INVALID_CODE_MESSAGE] } : { password: [INCORRECT_PASSWORD_MESSAGE] }
 				return reply({ intent, result: submission.reply({ fieldErrors, hideFields }) }, 400)
 			}
 			return redirectWithAuthCookies('/settings?saved=two-factor-off', outcome.headers)

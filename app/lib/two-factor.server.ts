@@ -93,7 +93,12 @@ function isWrongCode(error: unknown) {
 export type EnableResult = { ok: true; setup: TotpSetup } | { ok: false; reason: 'incorrect-password' }
 
 /** Password checked: Better Auth stores a new (unconfirmed) secret; the QR code and secret to show. */
-export async function startTwoFactorSetup(request: Request, context: ContextReader, current: CurrentSession, password: string): Promise<EnableResult> {
+export async function startTwoFactorSetup(
+	request: Request,
+	context: ContextReader,
+	current: CurrentSession,
+	password: string,
+): Promise<EnableResult> {
 	const userId = current.user.id
 	const uri = await withPasswordAttempt(
 		userId,
@@ -123,7 +128,12 @@ export type ConfirmResult =
  * made here, after the code (the ones Better Auth made with the secret were
  * never shown), and stored hashed.
  */
-export async function confirmTwoFactorSetup(request: Request, context: ContextReader, current: CurrentSession, code: string): Promise<ConfirmResult> {
+export async function confirmTwoFactorSetup(
+	request: Request,
+	context: ContextReader,
+	current: CurrentSession,
+	code: string,
+): Promise<ConfirmResult> {
 	const userId = current.user.id
 	const setup = await pendingSetup(current)
 	if (!setup) return { ok: false, reason: 'no-setup' }
@@ -149,7 +159,12 @@ export async function confirmTwoFactorSetup(request: Request, context: ContextRe
 
 export type RegenerateResult = { ok: true; backupCodes: string[] } | { ok: false; reason: 'incorrect-password' }
 
-export async function regenerateBackupCodes(request: Request, context: ContextReader, current: CurrentSession, password: string): Promise<RegenerateResult> {
+export async function regenerateBackupCodes(
+	request: Request,
+	context: ContextReader,
+	current: CurrentSession,
+	password: string,
+): Promise<RegenerateResult> {
 	const userId = current.user.id
 	const codes = await withPasswordAttempt(
 		userId,
@@ -262,15 +277,26 @@ export async function verifySignInCode(
 				const result = await auth.api.verifyTOTP({ body: { code, trustDevice: input.trustDevice }, headers, returnHeaders: true })
 				return { wrong: false, value: { headers: result.headers, token: result.response.token } }
 			}
-			const [row] = await db.select({ backupCodes: twoFactorTable.backupCodes }).from(twoFactorTable).where(eq(twoFactorTable.userId, userId))
+			const [row] = await db
+				.select({ backupCodes: twoFactorTable.backupCodes })
+				.from(twoFactorTable)
+				.where(eq(twoFactorTable.userId, userId))
 			const entry = row ? matchBackupCode(row.backupCodes, code) : null
 			if (!entry) return { wrong: true, value: null }
-			const result = await auth.api.verifyBackupCode({ body: { code: entry, trustDevice: input.trustDevice }, headers, returnHeaders: true })
-			return { wrong: false, value: { headers: result.headers, token: 'token' in result.response ? (result.response.token as string | undefined) : undefined } }
+			const result = await auth.api.verifyBackupCode({
+				body: { code: entry, trustDevice: input.trustDevice },
+				headers,
+				returnHeaders: true,
+			})
+			return {
+				wrong: false,
+				value: { headers: result.headers, token: 'token' in result.response ? (result.response.token as string | undefined) : undefined },
+			}
 		} catch (error) {
 			if (isWrongCode(error)) return { wrong: true, value: null }
 			// Better Auth's own limits: the challenge is spent, or the account locked.
-			if (error instanceof APIError && error.body?.code === 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE') return { wrong: true, value: 'expired' as const }
+			if (error instanceof APIError && error.body?.code === 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE')
+				return { wrong: true, value: 'expired' as const }
 			if (error instanceof APIError && error.body?.code === 'ACCOUNT_TEMPORARILY_LOCKED') throw new ThrottledError(15 * 60)
 			throw error
 		}

@@ -19,14 +19,20 @@ async function forward(request: Request, context: Route.LoaderArgs['context']) {
 	const response = await auth.handler(new Request(request, { headers: authHeaders(request, context) }))
 	if (path.endsWith('/passkey/verify-registration') && response.ok) {
 		const current = await getCurrentSession(request, context)
-		if (current) await recordSecurityEvent(request, context, { type: 'passkey-added', userId: current.user.id, sessionId: current.session.id })
+		if (current)
+			await recordSecurityEvent(request, context, { type: 'passkey-added', userId: current.user.id, sessionId: current.session.id })
 	}
 	if (path.endsWith('/passkey/verify-authentication') && response.ok) {
 		// Better Auth answers with the session (its token included): the
 		// browser gets only the HttpOnly cookie and a bare "ok".
 		const body = (await response.json()) as { session?: { id?: string; userId?: string } }
 		if (body.session?.userId) {
-			await recordSecurityEvent(request, context, { type: 'sign-in', userId: body.session.userId, sessionId: body.session.id ?? null, method: 'passkey' })
+			await recordSecurityEvent(request, context, {
+				type: 'sign-in',
+				userId: body.session.userId,
+				sessionId: body.session.id ?? null,
+				method: 'passkey',
+			})
 		}
 		const headers = new Headers(response.headers)
 		headers.delete('content-length')

@@ -13,12 +13,7 @@ import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
-import {
-	INVALID_BACKUP_CODE_MESSAGE,
-	INVALID_CODE_MESSAGE,
-	SignInBackupCodeSchema,
-	SignInTotpSchema,
-} from '#app/lib/schemas/two-factor.ts'
+import { INVALID_BACKUP_CODE_MESSAGE, INVALID_CODE_MESSAGE, SignInBackupCodeSchema, SignInTotpSchema } from '#app/lib/schemas/two-factor.ts'
 import { requireAnonymous } from '#app/lib/session.server.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 import { pendingTwoFactorUser, verifySignInCode } from '#app/lib/two-factor.server.ts'

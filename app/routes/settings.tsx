@@ -205,11 +205,17 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
 			<TwoFactorSection
 				enabled={loaderData.twoFactorEnabled}
-				action={actionData && TWO_FACTOR_INTENTS.includes(actionData.intent as TwoFactorIntent) ? (actionData as TwoFactorActionView) : undefined}
+				action={
+					actionData && TWO_FACTOR_INTENTS.includes(actionData.intent as TwoFactorIntent) ? (actionData as TwoFactorActionView) : undefined
+				}
 			/>
 			<PasskeysSection
 				passkeys={loaderData.passkeys}
-				formErrors={actionData && PASSKEY_INTENTS.includes(actionData.intent as PasskeyIntent) ? (actionData.result?.error?.[''] ?? undefined) : undefined}
+				formErrors={
+					actionData && PASSKEY_INTENTS.includes(actionData.intent as PasskeyIntent)
+						? (actionData.result?.error?.[''] ?? undefined)
+						: undefined
+				}
 			/>
 			<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />

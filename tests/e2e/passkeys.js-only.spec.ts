@@ -28,6 +28,7 @@ test('add a passkey, sign in with it, rename and delete it', async ({ page, user
 	await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
 	await expect(page).toHaveURL(/\/tasks$/)
 	await page.goto('/settings')
+	await expect(page.getByText(user.email)).toBeVisible()
 	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Signed in with a passkey')).toBeVisible()
 
 	await section.getByLabel('New name for Test laptop').fill('Work laptop')

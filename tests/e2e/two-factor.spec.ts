@@ -25,7 +25,9 @@ function codeSource(secret: string) {
 		wrong() {
 			const valid = new Set([-1, 0, 1].map(codeAt))
 			for (let n = 0; ; n++) {
-				const code = String(123456 + n * 7919).padStart(6, '0').slice(-6)
+				const code = String(123456 + n * 7919)
+					.padStart(6, '0')
+					.slice(-6)
 				if (!valid.has(code)) return code
 			}
 		},
@@ -122,7 +124,8 @@ test('enable, sign in with a code and with a backup code (used once), trust this
 	expect(await fresh.allTextContents()).not.toContain(backupCodes[2])
 
 	// Disable: password and a code.
-	const disableForm = () => twoFactorSection(page).locator('form', { has: page.getByRole('button', { name: 'Disable two-factor authentication' }) })
+	const disableForm = () =>
+		twoFactorSection(page).locator('form', { has: page.getByRole('button', { name: 'Disable two-factor authentication' }) })
 	await disableForm().getByLabel('Current password').fill(user.password)
 	await disableForm().getByLabel('Authentication code').fill(codes.wrong())
 	await disableForm().getByRole('button', { name: 'Disable two-factor authentication' }).click()

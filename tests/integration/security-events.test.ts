@@ -96,7 +96,9 @@ describe('security events', () => {
 		const second = sessions.find((row) => row.id !== signUpSession!.id)!
 
 		// Revoke the second session from the first, change the password, sign out.
-		expect((await post(jar, settingsRoute.action, '/settings', { intent: 'revoke-session', sessionId: second.id })).response.status).toBe(302)
+		expect((await post(jar, settingsRoute.action, '/settings', { intent: 'revoke-session', sessionId: second.id })).response.status).toBe(
+			302,
+		)
 		const changed = await post(jar, settingsRoute.action, '/settings', {
 			intent: 'change-password',
 			currentPassword: PASSWORD,
@@ -109,7 +111,11 @@ describe('security events', () => {
 		// A reset through the real page action (the token made as Better Auth makes it).
 		const token = `reset${crypto.randomUUID().replaceAll('-', '')}`
 		const ctx = await auth.$context
-		await ctx.internalAdapter.createVerificationValue({ identifier: `reset-password:${token}`, value: userId, expiresAt: new Date(Date.now() + 3600_000) })
+		await ctx.internalAdapter.createVerificationValue({
+			identifier: `reset-password:${token}`,
+			value: userId,
+			expiresAt: new Date(Date.now() + 3600_000),
+		})
 		const reset = await post(new Jar(), resetRoute.action, '/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD })
 		expect(reset.response.status).toBe(302)
 
@@ -217,7 +223,11 @@ describe('two-factor authentication', () => {
 		const regenerated = await post(jar, settingsRoute.action, '/settings', { intent: 'two-factor-regenerate', password: PASSWORD })
 		const newCodes: string[] = regenerated.data.backupCodes
 		expect(newCodes).toHaveLength(10)
-		const disabled = await post(jar, settingsRoute.action, '/settings', { intent: 'two-factor-disable', password: PASSWORD, code: newCodes[0]! })
+		const disabled = await post(jar, settingsRoute.action, '/settings', {
+			intent: 'two-factor-disable',
+			password: PASSWORD,
+			code: newCodes[0]!,
+		})
 		expect(disabled.response.status).toBe(302)
 		expect(await db.select().from(twoFactor).where(eq(twoFactor.userId, userId))).toHaveLength(0)
 
@@ -242,15 +252,23 @@ describe('two-factor authentication', () => {
 describe('password strength', () => {
 	test('weak passwords are refused with the reason on sign-up, change password and reset', async () => {
 		const refused = async (fields: Record<string, string>) => {
-			const { response, data } = await post(new Jar(), signupRoute.action, '/signup', { name: 'Ada', confirmPassword: fields.password!, ...fields })
+			const { response, data } = await post(new Jar(), signupRoute.action, '/signup', {
+				name: 'Ada',
+				confirmPassword: fields.password!,
+				...fields,
+			})
 			expect(response.status).toBe(400)
 			return data.result.error.password as string[]
 		}
-		expect(await refused({ email: freshEmail(), password: 'password123' })).toEqual([expect.stringMatching(/too easy to guess.*commonly used/i)])
+		expect(await refused({ email: freshEmail(), password: 'password123' })).toEqual([
+			expect.stringMatching(/too easy to guess.*commonly used/i),
+		])
 		expect(await refused({ email: 'margaret.hamilton@example.com', password: 'xq margaret.hamilton 9' })).toEqual([
 			'Password must not contain the name part of your email address',
 		])
-		expect(await refused({ email: freshEmail(), password: 'my Taskwell login 42' })).toEqual(['Password must not contain the name Taskwell'])
+		expect(await refused({ email: freshEmail(), password: 'my Taskwell login 42' })).toEqual([
+			'Password must not contain the name Taskwell',
+		])
 
 		const { jar } = await signUp()
 		const change = await post(jar, settingsRoute.action, '/settings', {
@@ -265,8 +283,16 @@ describe('password strength', () => {
 		const { userId } = await signUp()
 		const token = `reset${crypto.randomUUID().replaceAll('-', '')}`
 		const ctx = await auth.$context
-		await ctx.internalAdapter.createVerificationValue({ identifier: `reset-password:${token}`, value: userId, expiresAt: new Date(Date.now() + 3600_000) })
-		const reset = await post(new Jar(), resetRoute.action, '/reset-password', { token, newPassword: 'aaaaaaaaaaaa', confirmPassword: 'aaaaaaaaaaaa' })
+		await ctx.internalAdapter.createVerificationValue({
+			identifier: `reset-password:${token}`,
+			value: userId,
+			expiresAt: new Date(Date.now() + 3600_000),
+		})
+		const reset = await post(new Jar(), resetRoute.action, '/reset-password', {
+			token,
+			newPassword: 'aaaaaaaaaaaa',
+			confirmPassword: 'aaaaaaaaaaaa',
+		})
 		expect(reset.response.status).toBe(400)
 		expect(reset.data.result.error.newPassword[0]).toMatch(/too easy to guess/)
 
@@ -278,7 +304,13 @@ describe('password strength', () => {
 
 	test('the estimator cost per call (printed, not asserted)', async () => {
 		const { weakPasswordReason } = await import('#app/lib/password-strength.server.ts')
-		const samples = ['correct horse battery', 'password123', 'Tr0ub4dor&3', 'a good long password', `${'lantern orbit '.repeat(9)}`.slice(0, 128)]
+		const samples = [
+			'correct horse battery',
+			'password123',
+			'Tr0ub4dor&3',
+			'a good long password',
+			`${'lantern orbit '.repeat(9)}`.slice(0, 128),
+		]
 		const rounds = 20
 		const started = performance.now()
 		for (let round = 0; round < rounds; round++) for (const sample of samples) weakPasswordReason(sample, 'ada@example.com')

@@ -37,7 +37,12 @@ const LABELS: Record<string, string> = {
 	'account-deleted': 'Account deleted',
 }
 
-const METHODS: Record<string, string> = { password: 'with password', passkey: 'with a passkey', provider: 'with', link: 'with an emailed link' }
+const METHODS: Record<string, string> = {
+	password: 'with password',
+	passkey: 'with a passkey',
+	provider: 'with',
+	link: 'with an emailed link',
+}
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [

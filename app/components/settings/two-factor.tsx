@@ -100,7 +100,12 @@ function SetupForm({ setup, lastResult }: { setup: { secret: string; qrSvg: stri
 			</p>
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field label="Authentication code" meta={fields.code} type="text" inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }} />
+				<Field
+					label="Authentication code"
+					meta={fields.code}
+					type="text"
+					inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }}
+				/>
 				<SubmitButton name="intent" value="two-factor-verify" pendingText="Verifying…">
 					Verify
 				</SubmitButton>

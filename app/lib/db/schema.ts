@@ -169,7 +169,10 @@ export const authEvent = pgTable(
 		device: text('device'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 	},
-	(table) => [index('auth_event_user_id_created_at_idx').on(table.userId, table.createdAt), index('auth_event_created_at_idx').on(table.createdAt)],
+	(table) => [
+		index('auth_event_user_id_created_at_idx').on(table.userId, table.createdAt),
+		index('auth_event_created_at_idx').on(table.createdAt),
+	],
 )
 
 export const schema = { user, session, account, verification, jwks, authThrottle, rateLimit, twoFactor, passkey, authEvent }

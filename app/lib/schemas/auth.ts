@@ -46,7 +46,8 @@ export function passwordNameProblem(password: string, email?: string | null): st
 	const lower = password.toLowerCase()
 	if (lower.includes('taskwell')) return 'Password must not contain the name Taskwell'
 	const local = email?.split('@')[0]?.toLowerCase()
-	if (local && local.length >= MIN_EMAIL_NAME_LENGTH && lower.includes(local)) return 'Password must not contain the name part of your email address'
+	if (local && local.length >= MIN_EMAIL_NAME_LENGTH && lower.includes(local))
+		return 'Password must not contain the name part of your email address'
 	return null
 }
 

@@ -37,7 +37,11 @@ export const RegenerateBackupCodesSchema = z.object({
 export const DisableTwoFactorSchema = z.object({
 	intent: z.literal('two-factor-disable'),
 	password: password('Enter your password to continue'),
-	code: z.string({ error: 'Enter a code from your authenticator app or a backup code' }).trim().min(1, 'Enter a code from your authenticator app or a backup code').max(64),
+	code: z
+		.string({ error: 'Enter a code from your authenticator app or a backup code' })
+		.trim()
+		.min(1, 'Enter a code from your authenticator app or a backup code')
+		.max(64),
 })
 
 export const TWO_FACTOR_INTENTS = ['two-factor-enable', 'two-factor-verify', 'two-factor-regenerate', 'two-factor-disable'] as const
