@@ -90,6 +90,26 @@ function isWrongCode(error: unknown) {
 
 // ---------------------------------------------------------------- settings
 
+/**
+ * A Better Auth call that checks the password, behind the per-user
+ * password throttle (shared with Settings' other password forms): null
+ * when the password was wrong.
+ */
+async function withPassword<T>(userId: string, call: () => Promise<T>): Promise<T | null> {
+	return withPasswordAttempt(
+		userId,
+		async () => {
+			try {
+				return await call()
+			} catch (error) {
+				if (isInvalidPassword(error)) return null
+				throw error
+			}
+		},
+		(result) => result === null,
+	)
+}
+
 export type EnableResult = { ok: true; setup: TotpSetup } | { ok: false; reason: 'incorrect-password' }
 
 /** Password checked: Better Auth stores a new (unconfirmed) secret; the QR code and secret to show. */
@@ -100,19 +120,11 @@ export async function startTwoFactorSetup(
 	password: string,
 ): Promise<EnableResult> {
 	const userId = current.user.id
-	const uri = await withPasswordAttempt(
-		userId,
-		async () => {
-			try {
-				const result = await auth.api.enableTwoFactor({ body: { password }, headers: authHeaders(request, context) })
-				return 'totpURI' in result ? (result.totpURI ?? null) : null
-			} catch (error) {
-				if (isInvalidPassword(error)) return null
-				throw error
-			}
-		},
-		(result) => result === null,
-	)
+	const uri = await withPassword(userId, async () => {
+		const result = await auth.api.enableTwoFactor({ body: { password }, headers: authHeaders(request, context) })
+		if (!('totpURI' in result) || !result.totpURI) throw new Error('Better Auth returned no TOTP URI')
+		return result.totpURI
+	})
 	if (!uri) return { ok: false, reason: 'incorrect-password' }
 	return { ok: true, setup: await setupView(uri) }
 }
@@ -166,18 +178,9 @@ export async function regenerateBackupCodes(
 	password: string,
 ): Promise<RegenerateResult> {
 	const userId = current.user.id
-	const codes = await withPasswordAttempt(
+	const codes = await withPassword(
 		userId,
-		async () => {
-			try {
-				const result = await auth.api.generateBackupCodes({ body: { password }, headers: authHeaders(request, context) })
-				return result.backupCodes
-			} catch (error) {
-				if (isInvalidPassword(error)) return null
-				throw error
-			}
-		},
-		(result) => result === null,
+		async () => (await auth.api.generateBackupCodes({ body: { password }, headers: authHeaders(request, context) })).backupCodes,
 	)
 	if (!codes) return { ok: false, reason: 'incorrect-password' }
 	await recordSecurityEvent(request, context, { type: 'backup-codes-regenerated', userId, sessionId: current.session.id })
@@ -203,17 +206,9 @@ export async function disableTwoFactor(
 		await recordSecurityEvent(request, context, { type: 'two-factor-failed', userId, sessionId: current.session.id })
 		return { ok: false, reason: 'wrong-code' }
 	}
-	const result = await withPasswordAttempt(
+	const result = await withPassword(
 		userId,
-		async () => {
-			try {
-				return (await auth.api.disableTwoFactor({ body: { password: input.password }, headers, returnHeaders: true })).headers
-			} catch (error) {
-				if (isInvalidPassword(error)) return null
-				throw error
-			}
-		},
-		(value) => value === null,
+		async () => (await auth.api.disableTwoFactor({ body: { password: input.password }, headers, returnHeaders: true })).headers,
 	)
 	if (!result) return { ok: false, reason: 'incorrect-password' }
 	await recordSecurityEvent(request, context, { type: 'two-factor-disabled', userId, sessionId: current.session.id })

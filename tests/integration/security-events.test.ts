@@ -77,6 +77,18 @@ async function signUp(jar = new Jar(), email = freshEmail()) {
 	return { jar, email, userId: row!.id }
 }
 
+/** A reset token for the account, stored the way Better Auth stores the one it mails. */
+async function resetTokenFor(userId: string) {
+	const token = `reset${crypto.randomUUID().replaceAll('-', '')}`
+	const ctx = await auth.$context
+	await ctx.internalAdapter.createVerificationValue({
+		identifier: `reset-password:${token}`,
+		value: userId,
+		expiresAt: new Date(Date.now() + 3600_000),
+	})
+	return token
+}
+
 /** Every value of every column of the account's events: none may be a secret. */
 async function expectNoSecrets(userId: string, secrets: string[]) {
 	const text = JSON.stringify(await eventsOf(userId))
@@ -109,13 +121,7 @@ describe('security events', () => {
 		expect((await post(jar, logoutRoute.action, '/logout', {})).response.status).toBe(302)
 
 		// A reset through the real page action (the token made as Better Auth makes it).
-		const token = `reset${crypto.randomUUID().replaceAll('-', '')}`
-		const ctx = await auth.$context
-		await ctx.internalAdapter.createVerificationValue({
-			identifier: `reset-password:${token}`,
-			value: userId,
-			expiresAt: new Date(Date.now() + 3600_000),
-		})
+		const token = await resetTokenFor(userId)
 		const reset = await post(new Jar(), resetRoute.action, '/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD })
 		expect(reset.response.status).toBe(302)
 
@@ -281,13 +287,7 @@ describe('password strength', () => {
 		expect(change.data.result.error.newPassword[0]).toMatch(/too easy to guess/)
 
 		const { userId } = await signUp()
-		const token = `reset${crypto.randomUUID().replaceAll('-', '')}`
-		const ctx = await auth.$context
-		await ctx.internalAdapter.createVerificationValue({
-			identifier: `reset-password:${token}`,
-			value: userId,
-			expiresAt: new Date(Date.now() + 3600_000),
-		})
+		const token = await resetTokenFor(userId)
 		const reset = await post(new Jar(), resetRoute.action, '/reset-password', {
 			token,
 			newPassword: 'aaaaaaaaaaaa',
