@@ -309,13 +309,18 @@ describe('password strength', () => {
 			'password123',
 			'Tr0ub4dor&3',
 			'a good long password',
-			`${'lantern orbit '.repeat(9)}`.slice(0, 128),
+			'lantern orbit '.repeat(9).slice(0, 128),
 		]
 		const rounds = 20
-		const started = performance.now()
-		for (let round = 0; round < rounds; round++) for (const sample of samples) weakPasswordReason(sample, 'ada@example.com')
-		const perCall = (performance.now() - started) / (rounds * samples.length)
-		console.log(`password estimator: ${perCall.toFixed(3)} ms per call (mean of ${rounds * samples.length} calls)`)
-		expect(perCall).toBeGreaterThan(0)
+		let total = 0
+		for (const sample of samples) {
+			const started = performance.now()
+			for (let round = 0; round < rounds; round++) weakPasswordReason(sample, 'ada@example.com')
+			const perCall = (performance.now() - started) / rounds
+			total += perCall
+			console.log(`password estimator: ${perCall.toFixed(2)} ms per call for a ${sample.length}-character password`)
+		}
+		console.log(`password estimator: ${(total / samples.length).toFixed(2)} ms per call on average`)
+		expect(total).toBeGreaterThan(0)
 	}, 120_000)
 })
