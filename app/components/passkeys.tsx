@@ -67,7 +67,7 @@ export function AddPasskeyForm() {
 		const form = event.currentTarget
 		const name = String(new FormData(form).get('name') ?? '').trim()
 		if (!name || name.length > 64) {
-			setError('Give the passkey a name of at most 64 characters')
+			setError('Give the passkey a label of at most 64 characters')
 			return
 		}
 		setError(null)
@@ -93,7 +93,7 @@ export function AddPasskeyForm() {
 				</p>
 			) : null}
 			<div className="field">
-				<label htmlFor="passkey-name">Passkey name</label>
+				<label htmlFor="passkey-name">Passkey label</label>
 				<input id="passkey-name" name="name" type="text" maxLength={64} required placeholder="e.g. My laptop" />
 			</div>
 			<button type="submit">Add a passkey</button>

@@ -15,7 +15,7 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import * as common from '@zxcvbn-ts/language-common'
 import * as english from '@zxcvbn-ts/language-en'
 import type { z } from 'zod'
-import { PASSWORD_MAX_LENGTH, passwordNameProblem } from './schemas/auth.ts'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordNameProblem } from './schemas/auth.ts'
 
 export const MIN_PASSWORD_SCORE = 3
 
@@ -59,7 +59,8 @@ export function withStrongPassword<Schema extends z.ZodType<Record<string, unkno
 ) {
 	return schema.superRefine((value, ctx) => {
 		const password = value[field]
-		if (typeof password !== 'string') return
+		// A length error already says what is wrong.
+		if (typeof password !== 'string' || password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) return
 		const formEmail = typeof value.email === 'string' ? value.email : null
 		// A form with its own email field (sign-up) already checked names in its shared schema.
 		const reason = weakPasswordReason(password, email ?? formEmail, { nameChecked: !email && formEmail !== null })

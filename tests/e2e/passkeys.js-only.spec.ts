@@ -16,7 +16,7 @@ test('add a passkey, sign in with it, rename and delete it', async ({ page, user
 	await page.goto('/settings')
 	const section = page.getByRole('region', { name: 'Passkeys' })
 	await expect(section.getByText('You have no passkeys yet.')).toBeVisible()
-	await section.getByLabel('Passkey name').fill('Test laptop')
+	await section.getByLabel('Passkey label').fill('Test laptop')
 	await section.getByRole('button', { name: 'Add a passkey' }).click()
 	await expect(section.getByText('Your passkey has been added.')).toBeVisible()
 	await expect(section.getByRole('list', { name: 'Your passkeys' }).getByText('Test laptop', { exact: true })).toBeVisible()
@@ -31,7 +31,7 @@ test('add a passkey, sign in with it, rename and delete it', async ({ page, user
 	await expect(page.getByText(user.email)).toBeVisible()
 	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Signed in with a passkey')).toBeVisible()
 
-	await section.getByLabel('New name for Test laptop').fill('Work laptop')
+	await section.getByLabel('New label for Test laptop').fill('Work laptop')
 	await section.getByRole('button', { name: 'Rename' }).click()
 	await expect(page.getByText('Your passkey has been renamed.')).toBeVisible()
 	await section.getByRole('button', { name: 'Delete passkey Work laptop' }).click()

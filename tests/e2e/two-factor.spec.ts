@@ -39,7 +39,7 @@ const twoFactorSection = (page: Page) => page.getByRole('region', { name: 'Two-f
 async function enableTwoFactor(page: Page, user: TestUser) {
 	await page.goto('/settings')
 	const section = twoFactorSection(page)
-	await section.getByLabel('Current password').fill(user.password)
+	await section.getByLabel('Your password').fill(user.password)
 	await section.getByRole('button', { name: 'Enable two-factor authentication' }).click()
 	await expect(section.locator('.qr-code svg')).toBeVisible()
 	const secret = (await section.getByTestId('totp-secret').textContent())!.trim()
@@ -117,7 +117,7 @@ test('enable, sign in with a code and with a backup code (used once), trust this
 	// Regenerate (password): new codes, the old ones stop working.
 	await page.goto('/settings')
 	const regenerate = twoFactorSection(page).locator('form', { has: page.getByRole('button', { name: 'Regenerate backup codes' }) })
-	await regenerate.getByLabel('Current password').fill(user.password)
+	await regenerate.getByLabel('Your password').fill(user.password)
 	await regenerate.getByRole('button', { name: 'Regenerate backup codes' }).click()
 	const fresh = twoFactorSection(page).getByRole('list', { name: 'Backup codes' }).getByRole('listitem')
 	await expect(fresh).toHaveCount(10)
@@ -126,11 +126,11 @@ test('enable, sign in with a code and with a backup code (used once), trust this
 	// Disable: password and a code.
 	const disableForm = () =>
 		twoFactorSection(page).locator('form', { has: page.getByRole('button', { name: 'Disable two-factor authentication' }) })
-	await disableForm().getByLabel('Current password').fill(user.password)
+	await disableForm().getByLabel('Your password').fill(user.password)
 	await disableForm().getByLabel('Authentication code').fill(codes.wrong())
 	await disableForm().getByRole('button', { name: 'Disable two-factor authentication' }).click()
 	await expect(twoFactorSection(page).getByText('That code is not valid')).toBeVisible()
-	await disableForm().getByLabel('Current password').fill(user.password)
+	await disableForm().getByLabel('Your password').fill(user.password)
 	await disableForm().getByLabel('Authentication code').fill(codes.next())
 	await disableForm().getByRole('button', { name: 'Disable two-factor authentication' }).click()
 	await expect(page.getByText('Two-factor authentication is off.')).toBeVisible()

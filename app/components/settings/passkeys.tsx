@@ -27,7 +27,7 @@ export function PasskeysSection({ passkeys, formErrors }: { passkeys: PasskeyIte
 							</p>
 							<Form method="post" className="inline-form">
 								<input type="hidden" name="id" value={item.id} />
-								<label htmlFor={`passkey-rename-${item.id}`}>New name for {item.name}</label>
+								<label htmlFor={`passkey-rename-${item.id}`}>New label for {item.name}</label>
 								<input id={`passkey-rename-${item.id}`} name="name" type="text" maxLength={64} required defaultValue={item.name} />
 								<SubmitButton name="intent" value="passkey-rename" className="button-secondary">
 									Rename

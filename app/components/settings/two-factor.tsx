@@ -65,7 +65,7 @@ function PasswordForm({
 	return (
 		<Form method="post" {...getFormProps(form)} noValidate>
 			<FormErrors id={form.errorId} errors={form.errors} />
-			<Field label="Current password" meta={fields.password!} type="password" inputProps={{ autoComplete: 'current-password' }} />
+			<Field label="Your password" meta={fields.password!} type="password" inputProps={{ autoComplete: 'current-password' }} />
 			{withCode ? (
 				<Field
 					label="Authentication code"
