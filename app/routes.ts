@@ -18,6 +18,7 @@ export default [
 	route('login', 'routes/login.tsx'),
 	route('login/link', 'routes/login.link.tsx'),
 	route('change-email', 'routes/change-email.tsx'),
+	route('login/two-factor', 'routes/login.two-factor.tsx'),
 	route('logout', 'routes/logout.tsx'),
 	route('forgot-password', 'routes/forgot-password.tsx'),
 	route('reset-password', 'routes/reset-password.tsx'),

@@ -7,15 +7,18 @@
  */
 import { and, desc, eq, gt } from 'drizzle-orm'
 import { APIError } from 'better-auth/api'
-import { UAParser } from 'ua-parser-js'
 import { auth, deleteOutstandingResetTokens } from './auth.server.ts'
 import { db } from './db.server.ts'
+import { describeDevice, displayIp } from './device.server.ts'
 import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
+import { recordSecurityEvent } from './security-events.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
 import { tasksApiContext } from '#app/routes/tasks/+shared/tasks-api.server.ts'
 import { clear, giveBack, recordHit, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
+
+export { describeDevice, displayIp }
 
 export const ACCOUNT_RULES = {
 	forgotPasswordPerIp: { name: 'forgot-password:ip', limit: 20, windowSeconds: 15 * 60 },
@@ -78,6 +81,15 @@ export async function isResetTokenUsable(token: string | null | undefined): Prom
 	return Boolean(verification && verification.expiresAt > new Date())
 }
 
+/** The account a reset token belongs to (id and email), while the token is unused. */
+export async function resetTokenAccount(token: string | null | undefined): Promise<{ userId: string; email: string } | null> {
+	if (!token || token.length > 2048) return null
+	const ctx = await auth.$context
+	const userId = (await ctx.internalAdapter.findVerificationValue(`reset-password:${token}`))?.value
+	const found = userId ? await ctx.internalAdapter.findUserById(userId) : null
+	return found ? { userId: found.id, email: found.email } : null
+}
+
 export type ResetResult = { ok: true } | { ok: false; reason: 'invalid-token' }
 
 /** Sets the new password, spends the token and ends every session of the user. */
@@ -87,12 +99,15 @@ export async function resetPassword(
 	input: { token: string; newPassword: string },
 ): Promise<ResetResult> {
 	await hitOrThrow(ACCOUNT_RULES.resetPasswordPerIp, clientIp(context))
+	// Whose password this is (the token's row), read before the token is spent.
+	const userId = (await resetTokenAccount(input.token))?.userId
 	try {
 		await auth.api.resetPassword({
 			body: { token: input.token, newPassword: input.newPassword },
 			headers: authHeaders(request, context),
 		})
 		logger.info({ event: 'password-reset' }, 'password reset; all sessions of the user ended')
+		if (userId) await recordSecurityEvent(request, context, { type: 'password-reset', userId })
 		return { ok: true }
 	} catch (error) {
 		if (error instanceof APIError && error.statusCode === 400) return { ok: false, reason: 'invalid-token' }
@@ -151,7 +166,7 @@ function failedPasswordCheck(userId: string) {
  * the attempt is counted before the check (parallel attempts cannot
  * overtake the counter) and handed back unless the password was wrong.
  */
-async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, isWrong: (result: T) => boolean): Promise<T> {
+export async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, isWrong: (result: T) => boolean): Promise<T> {
 	await takeAttempt(ACCOUNT_RULES.passwordFailuresPerUser, userId)
 	let wrong = false
 	try {
@@ -163,7 +178,7 @@ async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, i
 	}
 }
 
-function isInvalidPassword(error: unknown) {
+export function isInvalidPassword(error: unknown) {
 	return error instanceof APIError && error.body?.code === 'INVALID_PASSWORD'
 }
 
@@ -196,6 +211,7 @@ export async function changePassword(
 	request: Request,
 	context: ContextReader,
 	userId: string,
+	sessionId: string | null,
 	input: { currentPassword: string; newPassword: string; revokeOtherSessions: boolean },
 ): Promise<PasswordCheckedResult> {
 	return withPasswordAttempt(
@@ -210,6 +226,7 @@ export async function changePassword(
 				// A reset link mailed before the change must not undo it.
 				await deleteOutstandingResetTokens(userId)
 				logger.info({ event: 'password-changed', userId, revokedOtherSessions: input.revokeOtherSessions }, 'password changed')
+				await recordSecurityEvent(request, context, { type: 'password-changed', userId, sessionId })
 				return { ok: true, headers }
 			} catch (error) {
 				if (isInvalidPassword(error)) {
@@ -230,46 +247,6 @@ export type SessionSummary = {
 	lastActiveAt: string
 	createdAt: string
 	current: boolean
-}
-
-/** "Chrome 131 on Linux", from the User-Agent the session started with. */
-export function describeDevice(userAgent: string | null | undefined): string {
-	if (!userAgent) return 'Unknown device'
-	const ua = new UAParser(userAgent.slice(0, 512)).getResult()
-	const browser = [ua.browser.name, ua.browser.major].filter(Boolean).join(' ')
-	const os = [ua.os.name, ua.os.version].filter(Boolean).join(' ')
-	const device = ua.device.vendor || ua.device.model ? [ua.device.vendor, ua.device.model].filter(Boolean).join(' ') : ''
-	const what = browser || 'Unknown browser'
-	const where = [device, os].filter(Boolean).join(', ')
-	return where ? `${what} on ${where}` : what
-}
-
-/**
- * Better Auth stores IPv6 addresses collapsed to their /64 network (written
- * out in full); show that network in its usual short form.
- */
-export function displayIp(ip: string | null | undefined): string | null {
-	if (!ip) return null
-	if (!ip.includes(':')) return ip
-	const groups = ip.split(':')
-	if (groups.length !== 8) return ip
-	const short = groups.map((group) => group.replace(/^0+(?=.)/, ''))
-	let best = { start: -1, length: 0 }
-	for (let i = 0; i < 8;) {
-		if (short[i] !== '0') {
-			i++
-			continue
-		}
-		let j = i
-		while (j < 8 && short[j] === '0') j++
-		if (j - i > best.length) best = { start: i, length: j - i }
-		i = j
-	}
-	if (best.length < 2) return `${short.join(':')}${ip.endsWith(':0000:0000:0000:0000') ? '/64' : ''}`
-	const head = short.slice(0, best.start).join(':')
-	const tail = short.slice(best.start + best.length).join(':')
-	const compact = `${head}::${tail}`
-	return best.start + best.length === 8 && best.length >= 4 ? `${compact}/64` : compact
 }
 
 /** The user's unexpired sessions, this one first. Never their tokens. */
@@ -312,12 +289,22 @@ export async function revokeSession(
 	if (!row) return false
 	await auth.api.revokeSession({ body: { token: row.token }, headers: authHeaders(request, context) })
 	logger.info({ event: 'session-revoked', userId: current.user.id }, 'session revoked')
+	await recordSecurityEvent(request, context, { type: 'session-revoked', userId: current.user.id, sessionId })
 	return true
 }
 
-export async function revokeOtherSessions(request: Request, context: ContextReader, userId: string) {
+export async function revokeOtherSessions(request: Request, context: ContextReader, userId: string, currentSessionId?: string) {
+	const others = await db
+		.select({ id: sessionTable.id })
+		.from(sessionTable)
+		.where(and(eq(sessionTable.userId, userId), gt(sessionTable.expiresAt, new Date())))
 	await auth.api.revokeOtherSessions({ headers: authHeaders(request, context) })
 	logger.info({ event: 'other-sessions-revoked', userId }, 'other sessions revoked')
+	// One event per session that ended (its id), not the current one.
+	for (const other of others) {
+		if (other.id === currentSessionId) continue
+		await recordSecurityEvent(request, context, { type: 'session-revoked', userId, sessionId: other.id })
+	}
 }
 
 export class TasksDeletionError extends Error {
@@ -363,5 +350,6 @@ export async function deleteAccount(
 	const result = await auth.api.deleteUser({ body: { password }, headers, returnHeaders: true })
 	await clear(ACCOUNT_RULES.passwordFailuresPerUser, userId)
 	logger.info({ event: 'account-deleted', userId }, 'account deleted')
+	await recordSecurityEvent(request, context, { type: 'account-deleted', userId })
 	return { ok: true, headers: result.headers }
 }

@@ -3,11 +3,15 @@
  * auth.api (never the browser client), and turn Better Auth's answer into a
  * redirect that carries its Set-Cookie, or into a form error.
  */
+import { eq } from 'drizzle-orm'
 import { redirect } from 'react-router'
 import { APIError } from 'better-auth/api'
 import { auth } from './auth.server.ts'
+import { db } from './db.server.ts'
+import { session as sessionTable, user as userTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
+import { recordSecurityEvent } from './security-events.server.ts'
 import { authHeaders, getCurrentSession } from './session.server.ts'
 import { giveBack, recordHit, RULES, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
@@ -27,7 +31,26 @@ async function hitOrThrow(rule: ThrottleRule, subject: string) {
 	if (state.count > rule.limit) throw new ThrottledError(state.retryAfterSeconds)
 }
 
-export type SignInResult = { ok: true; headers: Headers } | { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
+/**
+ * twoFactor: the password was right but the account has two-factor
+ * authentication on: no session exists yet, only Better Auth's signed
+ * two_factor challenge cookie (in `headers`); the user goes on to
+ * /login/two-factor.
+ */
+export type SignInResult =
+	{ ok: true; headers: Headers; twoFactor: boolean } | { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
+
+/** The id of the session a session token belongs to (for the security log). */
+export async function sessionIdOfToken(token: string | null | undefined): Promise<string | null> {
+	if (!token) return null
+	const [row] = await db.select({ id: sessionTable.id }).from(sessionTable).where(eq(sessionTable.token, token))
+	return row?.id ?? null
+}
+
+async function userIdOfEmail(email: string): Promise<string | null> {
+	const [row] = await db.select({ id: userTable.id }).from(userTable).where(eq(userTable.email, email))
+	return row?.id ?? null
+}
 
 /** Deletes a session row: its cookie, wherever it is, is worthless now. */
 async function endSession(token: string) {
@@ -53,7 +76,7 @@ export async function signIn(
 	await takeAttempt(RULES.signInFailuresPerEmail, input.email)
 	let wrongPassword = false
 	try {
-		const { headers } = await auth.api.signInEmail({
+		const { headers, response } = await auth.api.signInEmail({
 			body: input,
 			headers: authHeaders(request, context),
 			returnHeaders: true,
@@ -62,7 +85,16 @@ export async function signIn(
 			await endSession(previous.session.token)
 			logger.info({ event: 'previous-session-ended', userId: previous.user.id }, 'signed in over another session; it was ended')
 		}
-		return { ok: true, headers }
+		if ('twoFactorRedirect' in response && response.twoFactorRedirect) return { ok: true, headers, twoFactor: true }
+		if ('user' in response) {
+			await recordSecurityEvent(request, context, {
+				type: 'sign-in',
+				userId: response.user.id,
+				sessionId: await sessionIdOfToken(response.token),
+				method: 'password',
+			})
+		}
+		return { ok: true, headers, twoFactor: false }
 	} catch (error) {
 		// Only said after the right password: it reveals nothing to a guesser.
 		if (error instanceof APIError && error.body?.code === 'EMAIL_NOT_VERIFIED') {
@@ -71,6 +103,9 @@ export async function signIn(
 		if (error instanceof APIError && (error.statusCode === 401 || error.statusCode === 400)) {
 			wrongPassword = true
 			logger.info({ event: 'sign-in-failed' }, 'sign-in failed')
+			// Into the account's activity when the account exists.
+			const userId = await userIdOfEmail(input.email)
+			if (userId) await recordSecurityEvent(request, context, { type: 'sign-in-failed', userId, method: 'password' })
 			return { ok: false, reason: 'invalid-credentials' }
 		}
 		throw error
@@ -100,6 +135,17 @@ export async function signUp(
 			headers: authHeaders(request, context),
 			returnHeaders: true,
 		})
+		// With verification on, a taken address gets a made-up answer: only
+		// a user that exists now with this email has signed up.
+		const userId = response.token ? response.user.id : await userIdOfEmail(input.email)
+		if (userId === response.user.id) {
+			await recordSecurityEvent(request, context, {
+				type: 'sign-up',
+				userId,
+				sessionId: await sessionIdOfToken(response.token),
+				method: 'password',
+			})
+		}
 		return { ok: true, headers, verificationRequired: !response.token }
 	} catch (error) {
 		if (
@@ -113,6 +159,8 @@ export async function signUp(
 }
 
 export async function signOut(request: Request, context: ContextReader): Promise<Headers> {
+	const current = await getCurrentSession(request, context)
+	if (current) await recordSecurityEvent(request, context, { type: 'sign-out', userId: current.user.id, sessionId: current.session.id })
 	const { headers } = await auth.api.signOut({
 		headers: authHeaders(request, context),
 		returnHeaders: true,

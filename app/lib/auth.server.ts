@@ -13,18 +13,22 @@
 import { eq } from 'drizzle-orm'
 import { betterAuth, type BetterAuthPlugin } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { createAuthEndpoint } from 'better-auth/api'
 import { jwt } from 'better-auth/plugins/jwt'
 import { genericOAuth } from 'better-auth/plugins/generic-oauth'
 import { magicLink } from 'better-auth/plugins/magic-link'
 import { decodeJwt } from 'jose'
 import { securityEventHooks } from './auth-events.server.ts'
 import { configuredProviders, genericOAuthConfig, socialProvidersOption } from './providers.server.ts'
+import { twoFactor } from 'better-auth/plugins/two-factor'
+import { passkey } from '@better-auth/passkey'
 import { resolveAuthSecret } from './auth-secret.server.ts'
 import { allowedOrigins } from './csrf.server.ts'
 import { db } from './db.server.ts'
 import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
+import { hashBackupCodeList, newBackupCodes, storedBackupCodeList } from './two-factor-codes.server.ts'
 import { logger } from './logger.server.ts'
 import {
 	emailChangeVerificationMessage,
@@ -66,6 +70,24 @@ export const OPEN_AUTH_ROUTES: ReadonlyArray<{ method: string; path: string; why
 		path: `/callback/${id}`,
 		why: `the redirect back from the ${id} sign-in provider (OAuth callback)`,
 	})),
+	// Passkeys: WebAuthn runs in the browser (navigator.credentials), so the
+	// ceremony's four calls come from page scripts. Options are public; the
+	// verify routes check the signed challenge. POSTs still pass the app's
+	// cross-site check; the resource route strips the session from the
+	// sign-in answer (the cookie is HttpOnly) and records the events.
+	// Listing, renaming and deleting passkeys stay server-side (Settings forms).
+	{
+		method: 'GET',
+		path: '/passkey/generate-register-options',
+		why: 'WebAuthn registration options for a signed-in user (browser ceremony)',
+	},
+	{ method: 'POST', path: '/passkey/verify-registration', why: 'stores the new passkey of a signed-in user after the browser ceremony' },
+	{ method: 'GET', path: '/passkey/generate-authenticate-options', why: 'WebAuthn sign-in options (browser ceremony)' },
+	{
+		method: 'POST',
+		path: '/passkey/verify-authentication',
+		why: 'passkey sign-in: verifies the signed challenge and sets the session cookie',
+	},
 ]
 
 const AUTH_BASE_PATH = '/api/auth'
@@ -98,6 +120,29 @@ const httpAllowlist = {
 export async function deleteOutstandingResetTokens(userId: string): Promise<void> {
 	await db.delete(verification).where(eq(verification.value, userId))
 }
+
+export const TRUST_DEVICE_SECONDS = 60 * 60 * 24 * 30
+/** How long the second step of a sign-in may take (Better Auth's two_factor cookie). */
+export const TWO_FACTOR_CHALLENGE_SECONDS = 10 * 60
+
+/**
+ * Who is between the two steps of a sign-in: the user id behind the signed
+ * two_factor cookie Better Auth set after the right password (null without
+ * one, or once it expired or was used). Server-only (no HTTP route): the
+ * app's second-step page throttles codes per account with it.
+ */
+const twoFactorChallenge = {
+	id: 'taskwell-two-factor-challenge',
+	endpoints: {
+		pendingTwoFactorUser: createAuthEndpoint.serverOnly({ method: 'POST' }, async (ctx) => {
+			const cookie = ctx.context.createAuthCookie('two_factor')
+			const identifier = await ctx.getSignedCookie(cookie.name, ctx.context.secret)
+			if (!identifier) return ctx.json({ userId: null as string | null })
+			const row = await ctx.context.internalAdapter.findVerificationValue(identifier)
+			return ctx.json({ userId: row && row.expiresAt > new Date() ? row.value : null })
+		}),
+	},
+} satisfies BetterAuthPlugin
 
 /** "2:new,1:old" → Better Auth's versioned secrets (newest first). */
 export function parseSecrets(value: string | undefined) {
@@ -249,6 +294,21 @@ export const auth = betterAuth({
 				void sendMailInBackground(magicLinkMessage(found.user.email, token))
 			},
 		}),
+		twoFactor({
+			issuer: 'Taskwell',
+			trustDeviceMaxAge: TRUST_DEVICE_SECONDS,
+			twoFactorCookieMaxAge: TWO_FACTOR_CHALLENGE_SECONDS,
+			// The TOTP secret is encrypted with BETTER_AUTH_SECRET (Better
+			// Auth's default); backup codes are stored as salted hashes
+			// instead of Better Auth's default encryption.
+			backupCodeOptions: {
+				amount: 10,
+				customBackupCodesGenerate: newBackupCodes,
+				storeBackupCodes: { encrypt: hashBackupCodeList, decrypt: storedBackupCodeList },
+			},
+		}),
+		twoFactorChallenge,
+		passkey({ rpName: 'Taskwell', rpID: new URL(env.BETTER_AUTH_URL).hostname, origin: new URL(env.BETTER_AUTH_URL).origin }),
 	],
 })
 

@@ -2,7 +2,7 @@
  * Deletes what has expired and would otherwise pile up forever: sessions past
  * their expiry, verification rows (reset tokens) past theirs, the app's
  * throttle counters whose window is over, and Better Auth's rate-limit rows
- * not touched for a day. Runs once at start and then every CLEANUP_INTERVAL;
+ * not touched for a day, and security events (auth_event) older than 90 days. Runs once at start and then every CLEANUP_INTERVAL;
  * the timer is unref()'d so it never keeps a process alive.
  *
  * Several instances may run it at once: every statement is an idempotent
@@ -11,15 +11,16 @@
  */
 import { lt, sql } from 'drizzle-orm'
 import { db } from './db.server.ts'
-import { authThrottle, rateLimit, session, verification } from './db/schema.ts'
+import { authEvent, authThrottle, rateLimit, session, verification } from './db/schema.ts'
 import { logger } from './logger.server.ts'
+import { SECURITY_EVENT_RETENTION_DAYS } from './security-events.server.ts'
 
 export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 const RATE_LIMIT_RETENTION_MS = 24 * 60 * 60 * 1000
 /** Arbitrary, fixed: "taskwell cleanup". */
 const LOCK_KEY = 7_361_002_511
 
-export type CleanupCounts = { sessions: number; verifications: number; throttles: number; rateLimits: number }
+export type CleanupCounts = { sessions: number; verifications: number; throttles: number; rateLimits: number; securityEvents: number }
 
 export async function deleteExpiredRows(now = new Date()): Promise<CleanupCounts | null> {
 	return db.transaction(async (tx) => {
@@ -33,11 +34,16 @@ export async function deleteExpiredRows(now = new Date()): Promise<CleanupCounts
 			.delete(rateLimit)
 			.where(lt(rateLimit.lastRequest, now.getTime() - RATE_LIMIT_RETENTION_MS))
 			.returning({ id: rateLimit.id })
+		const securityEvents = await tx
+			.delete(authEvent)
+			.where(lt(authEvent.createdAt, new Date(now.getTime() - SECURITY_EVENT_RETENTION_DAYS * 24 * 60 * 60 * 1000)))
+			.returning({ id: authEvent.id })
 		return {
 			sessions: sessions.length,
 			verifications: verifications.length,
 			throttles: throttles.length,
 			rateLimits: rateLimits.length,
+			securityEvents: securityEvents.length,
 		}
 	})
 }

@@ -8,13 +8,38 @@
  */
 import type { Route } from './+types/api.auth.$'
 import { auth, isOpenAuthRoute } from '#app/lib/auth.server.ts'
-import { authHeaders } from '#app/lib/session.server.ts'
+import { recordSecurityEvent } from '#app/lib/security-events.server.ts'
+import { authHeaders, getCurrentSession } from '#app/lib/session.server.ts'
 
-function forward(request: Request, context: Route.LoaderArgs['context']) {
+async function forward(request: Request, context: Route.LoaderArgs['context']) {
 	if (!isOpenAuthRoute(request)) {
 		return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 	}
-	return auth.handler(new Request(request, { headers: authHeaders(request, context) }))
+	const path = new URL(request.url).pathname
+	const response = await auth.handler(new Request(request, { headers: authHeaders(request, context) }))
+	if (path.endsWith('/passkey/verify-registration') && response.ok) {
+		const current = await getCurrentSession(request, context)
+		if (current)
+			await recordSecurityEvent(request, context, { type: 'passkey-added', userId: current.user.id, sessionId: current.session.id })
+	}
+	if (path.endsWith('/passkey/verify-authentication') && response.ok) {
+		// Better Auth answers with the session (its token included): the
+		// browser gets only the HttpOnly cookie and a bare "ok".
+		const body = (await response.json()) as { session?: { id?: string; userId?: string } }
+		if (body.session?.userId) {
+			await recordSecurityEvent(request, context, {
+				type: 'sign-in',
+				userId: body.session.userId,
+				sessionId: body.session.id ?? null,
+				method: 'passkey',
+			})
+		}
+		const headers = new Headers(response.headers)
+		headers.delete('content-length')
+		headers.set('cache-control', 'no-store')
+		return new Response(JSON.stringify({ status: true }), { status: 200, headers })
+	}
+	return response
 }
 
 export function loader({ request, context }: Route.LoaderArgs) {

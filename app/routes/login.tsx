@@ -7,6 +7,7 @@ import { ProviderButtons } from '#app/components/sign-in-providers.tsx'
 import { configuredProviders } from '#app/lib/providers.server.ts'
 import { MAGIC_LINK_SENT_MESSAGE, MagicLinkRequestSchema, providerErrorMessage } from '#app/lib/schemas/sign-in-methods.ts'
 import { magicLinkIntent, providerIntent } from '#app/lib/sign-in-methods.server.ts'
+import { SignInWithPasskey } from '#app/components/passkeys.tsx'
 import { redirectWithAuthCookies, signIn } from '#app/lib/auth-actions.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
@@ -27,6 +28,7 @@ const NOTICES: Record<string, string> = {
 	reset: 'Your password has been reset. Sign in with your new password.',
 	verified: 'Your email address is confirmed. You can sign in now.',
 	'link-sent': MAGIC_LINK_SENT_MESSAGE,
+	expired: 'That sign-in has expired. Sign in again.',
 }
 
 const HIDDEN_FIELDS = ['password']
@@ -76,6 +78,11 @@ export async function action({ request, context }: Route.ActionArgs) {
 				},
 				{ status: 401 },
 			)
+		}
+		if (outcome.twoFactor) {
+			// Right password, 2FA on: no session yet, only the challenge cookie.
+			const next = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
+			return redirectWithAuthCookies(`/login/two-factor${next}`, outcome.headers)
 		}
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
 	} catch (error) {
@@ -127,6 +134,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
 				</SubmitButton>
 			</Form>
 			<ProviderButtons providers={loaderData?.providers ?? []} redirectTo={redirectTo} error={providerError} />
+			<SignInWithPasskey redirectTo={redirectTo || '/tasks'} />
 			<p>
 				<Link to="/forgot-password">Forgot password?</Link>
 			</p>

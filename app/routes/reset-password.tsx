@@ -2,8 +2,9 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect } from 'react-router'
 import type { Route } from './+types/reset-password'
+import { withStrongPassword } from '#app/lib/password-strength.server.ts'
 import { FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
-import { isResetTokenUsable, resetPassword } from '#app/lib/account.server.ts'
+import { isResetTokenUsable, resetPassword, resetTokenAccount } from '#app/lib/account.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from '#app/lib/schemas/account.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
@@ -25,7 +26,9 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
-	const submission = parseWithZod(formData, { schema: ResetPasswordSchema })
+	// The strength check knows the account's email (its name part is refused).
+	const owner = await resetTokenAccount(String(formData.get('token') ?? ''))
+	const submission = parseWithZod(formData, { schema: withStrongPassword(ResetPasswordSchema, 'newPassword', owner?.email) })
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: false }, { status: 400, headers: PRIVATE })
 	}

@@ -5,6 +5,14 @@ import type { Route } from './+types/settings'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from '#app/components/settings/sections.tsx'
 import { ChangeEmailSection, LinkedAccountsSection } from '#app/components/settings/sign-in-methods.tsx'
 import { signInMethodsSettingsData, signInMethodsSettingsIntent } from '#app/lib/sign-in-methods.server.ts'
+import { SecurityActivitySection } from '#app/components/settings/security-activity.tsx'
+import { TwoFactorSection, type TwoFactorActionView } from '#app/components/settings/two-factor.tsx'
+import { PasskeysSection } from '#app/components/settings/passkeys.tsx'
+import { listPasskeys, passkeySettingsAction } from '#app/lib/passkeys.server.ts'
+import { PASSKEY_INTENTS, type PasskeyIntent } from '#app/lib/schemas/passkeys.ts'
+import { TWO_FACTOR_INTENTS, type TwoFactorIntent } from '#app/lib/schemas/two-factor.ts'
+import { TWO_FACTOR_HIDDEN_FIELDS, twoFactorSettingsAction } from '#app/lib/two-factor-settings.server.ts'
+import { isTwoFactorEnabled } from '#app/lib/two-factor.server.ts'
 import { changePassword, deleteAccount, listSessions, revokeOtherSessions, revokeSession, updateName } from '#app/lib/account.server.ts'
 import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import {
@@ -17,6 +25,8 @@ import {
 	type SettingsIntent,
 } from '#app/lib/schemas/account.ts'
 import { logger } from '#app/lib/logger.server.ts'
+import { listRecentSecurityEvents } from '#app/lib/security-events.server.ts'
+import { withStrongPassword } from '#app/lib/password-strength.server.ts'
 import { userContext } from '#app/lib/session.server.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
@@ -29,6 +39,9 @@ export const headers = routeHeaders()
 const SAVED: Record<string, string> = {
 	name: 'Your name has been saved.',
 	password: 'Your password has been changed.',
+	'two-factor-off': 'Two-factor authentication is off.',
+	'passkey-renamed': 'Your passkey has been renamed.',
+	'passkey-deleted': 'Your passkey has been deleted.',
 	'password-everywhere': 'Your password has been changed and your other devices have been signed out.',
 	session: 'That session has been signed out.',
 	sessions: 'All your other sessions have been signed out.',
@@ -41,7 +54,12 @@ function savedMessage(code: string | null): string | undefined {
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const current = context.get(userContext)
-	const sessions = await listSessions(current)
+	const [sessions, securityEvents, twoFactorEnabled] = await Promise.all([
+		listSessions(current),
+		listRecentSecurityEvents(current.user.id),
+		isTwoFactorEnabled(current.user.id),
+	])
+	const passkeys = await listPasskeys(current.user.id)
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
 	const unknownSaved = saved !== null && !savedMessage(saved)
@@ -51,12 +69,16 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 			...(await signInMethodsSettingsData(request, context)),
+			securityEvents,
+			twoFactorEnabled,
+			passkeys,
+			now: Date.now(),
 		},
 		{ status: unknownSaved ? 400 : 200 },
 	)
 }
 
-const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password']
+const HIDDEN_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password', ...TWO_FACTOR_HIDDEN_FIELDS]
 
 function reply(intent: SettingsIntent, result: unknown, status: number, headers: HeadersInit = {}) {
 	return data({ intent, result: result as SubmissionResult<string[]> }, { status, headers })
@@ -70,6 +92,12 @@ export async function action({ request, context }: Route.ActionArgs) {
 	const signInMethods = await signInMethodsSettingsIntent(request, context, current, formData)
 	if (signInMethods) return signInMethods
 	try {
+		if (PASSKEY_INTENTS.includes(intent as PasskeyIntent)) {
+			return await passkeySettingsAction(intent as PasskeyIntent, request, context, current, formData)
+		}
+		if (TWO_FACTOR_INTENTS.includes(intent as TwoFactorIntent)) {
+			return await twoFactorSettingsAction(intent as TwoFactorIntent, request, context, current, formData)
+		}
 		switch (intent) {
 			case 'update-name': {
 				const submission = parseWithZod(formData, { schema: UpdateNameSchema })
@@ -78,12 +106,12 @@ export async function action({ request, context }: Route.ActionArgs) {
 				return redirectWithAuthCookies('/settings?saved=name', headers)
 			}
 			case 'change-password': {
-				const submission = parseWithZod(formData, { schema: ChangePasswordSchema })
+				const submission = parseWithZod(formData, { schema: withStrongPassword(ChangePasswordSchema, 'newPassword', current.user.email) })
 				if (submission.status !== 'success') {
 					return reply(intent, submission.reply({ hideFields: HIDDEN_FIELDS }), 400)
 				}
 				const revoke = submission.value.revokeOtherSessions ?? false
-				const outcome = await changePassword(request, context, userId, {
+				const outcome = await changePassword(request, context, userId, current.session.id, {
 					currentPassword: submission.value.currentPassword,
 					newPassword: submission.value.newPassword,
 					revokeOtherSessions: revoke,
@@ -117,7 +145,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 			case 'revoke-other-sessions': {
 				const submission = parseWithZod(formData, { schema: RevokeOtherSessionsSchema })
 				if (submission.status !== 'success') return reply(intent, submission.reply(), 400)
-				await revokeOtherSessions(request, context, userId)
+				await revokeOtherSessions(request, context, userId, current.session.id)
 				return redirect('/settings?saved=sessions')
 			}
 			case 'delete-account': {
@@ -193,6 +221,21 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				actionData={actionData}
 			/>
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+			<TwoFactorSection
+				enabled={loaderData.twoFactorEnabled}
+				action={
+					actionData && TWO_FACTOR_INTENTS.includes(actionData.intent as TwoFactorIntent) ? (actionData as TwoFactorActionView) : undefined
+				}
+			/>
+			<PasskeysSection
+				passkeys={loaderData.passkeys}
+				formErrors={
+					actionData && PASSKEY_INTENTS.includes(actionData.intent as PasskeyIntent)
+						? (actionData.result?.error?.[''] ?? undefined)
+						: undefined
+				}
+			/>
+			<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
 		</div>
 	)

@@ -2,6 +2,7 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/signup'
+import { withStrongPassword } from '#app/lib/password-strength.server.ts'
 import { Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import { ProviderButtons } from '#app/components/sign-in-providers.tsx'
 import { configuredProviders } from '#app/lib/providers.server.ts'
@@ -31,7 +32,7 @@ export function loader() {
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()
 	if (formData.get('intent') === 'provider') return providerIntent(request, context, formData)
-	const submission = parseWithZod(formData, { schema: SignupSchema })
+	const submission = parseWithZod(formData, { schema: withStrongPassword(SignupSchema, 'password') })
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
 	}

@@ -183,7 +183,7 @@ test.describe('settings', () => {
 		await region.getByRole('button', { name: 'Delete account' }).click()
 		await expect(page).toHaveURL(/\/(\?deleted=1)?(#main)?$/)
 		await expect(page.getByRole('status')).toHaveText('Your account was deleted.')
-		await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' })).toBeVisible()
+		await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in', exact: true })).toBeVisible()
 		await signIn(page, user)
 		await expect(page.getByText('Invalid email or password')).toBeVisible()
 	})

@@ -23,7 +23,7 @@ test('the home page says what Taskwell is, shows it, and has one sign-up call to
 	await page.getByRole('main').getByRole('link', { name: 'Sign up' }).click()
 	await expect(page).toHaveURL(/\/signup$/)
 	await page.goto('/')
-	await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click()
+	await page.getByRole('main').getByRole('link', { name: 'Sign in', exact: true }).click()
 	await expect(page).toHaveURL(/\/login$/)
 })
 
@@ -130,7 +130,7 @@ test('a protected page sends you to sign in and back, with the query kept', asyn
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftasks%3Fstatus%3Dactive$/)
 	await page.getByLabel('Email').fill(user.email)
 	await page.getByLabel('Password', { exact: true }).fill(user.password)
-	await page.getByRole('button', { name: 'Sign in' }).click()
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click()
 	await expect(page).toHaveURL(/\/tasks\?status=active$/)
 })
 
@@ -166,7 +166,7 @@ test('"Remember me" keeps the session cookie for 7 days; without it the cookie e
 	await page.getByLabel('Email').fill(user.email)
 	await page.getByLabel('Password', { exact: true }).fill(user.password)
 	await page.getByLabel('Remember me').check()
-	await page.getByRole('button', { name: 'Sign in' }).click()
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click()
 	await expect(page).toHaveURL(/\/tasks$/)
 	session = (await context.cookies()).find((cookie) => cookie.name.endsWith('session_token'))
 	const days = (session!.expires * 1000 - Date.now()) / 86_400_000

@@ -21,6 +21,8 @@ export const user = pgTable('user', {
 	image: text('image'),
 	/** The browser's IANA time zone, remembered for due dates (Better Auth additionalField; null: UTC). */
 	timeZone: text('time_zone'),
+	/** Better Auth's two-factor plugin: TOTP is on (set once a code was verified). */
+	twoFactorEnabled: boolean('two_factor_enabled').default(false),
 	...timestamps,
 })
 
@@ -107,5 +109,73 @@ export const rateLimit = pgTable('rate_limit', {
 	lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
 })
 
-export const schema = { user, session, account, verification, jwks, authThrottle, rateLimit }
+/**
+ * Better Auth's two-factor plugin: one row per user. `secret` is the TOTP
+ * key encrypted with BETTER_AUTH_SECRET (Better Auth's symmetricEncrypt);
+ * `backup_codes` is a JSON list of salted SHA-256 hashes (see
+ * app/lib/two-factor.server.ts), never the codes themselves.
+ */
+export const twoFactor = pgTable(
+	'two_factor',
+	{
+		id: text('id').primaryKey(),
+		secret: text('secret').notNull(),
+		backupCodes: text('backup_codes').notNull(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		verified: boolean('verified').default(true),
+		failedVerificationCount: integer('failed_verification_count').default(0),
+		lockedUntil: timestamp('locked_until', { withTimezone: true }),
+	},
+	(table) => [index('two_factor_user_id_idx').on(table.userId), index('two_factor_secret_idx').on(table.secret)],
+)
+
+/** @better-auth/passkey: WebAuthn credentials (public keys only). */
+export const passkey = pgTable(
+	'passkey',
+	{
+		id: text('id').primaryKey(),
+		name: text('name'),
+		publicKey: text('public_key').notNull(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		credentialID: text('credential_id').notNull(),
+		counter: integer('counter').notNull(),
+		deviceType: text('device_type').notNull(),
+		backedUp: boolean('backed_up').notNull(),
+		transports: text('transports'),
+		createdAt: timestamp('created_at', { withTimezone: true }),
+		aaguid: text('aaguid'),
+	},
+	(table) => [index('passkey_user_id_idx').on(table.userId), index('passkey_credential_id_idx').on(table.credentialID)],
+)
+
+/**
+ * The security activity log (append-only): one row per account event, for
+ * "Recent security activity" in Settings. Never a password, token or code.
+ * Kept 90 days (app/lib/cleanup.server.ts). No foreign key to user: the
+ * "account-deleted" event outlives the account until the cleanup.
+ */
+export const authEvent = pgTable(
+	'auth_event',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id').notNull(),
+		type: text('type').notNull(),
+		method: text('method'),
+		provider: text('provider'),
+		sessionId: text('session_id'),
+		ipAddress: text('ip_address'),
+		device: text('device'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	},
+	(table) => [
+		index('auth_event_user_id_created_at_idx').on(table.userId, table.createdAt),
+		index('auth_event_created_at_idx').on(table.createdAt),
+	],
+)
+
+export const schema = { user, session, account, verification, jwks, authThrottle, rateLimit, twoFactor, passkey, authEvent }
 export type AppSchema = typeof schema

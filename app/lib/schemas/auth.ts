@@ -34,6 +34,23 @@ export const PasswordSchema = z
 	.min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
 	.max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`)
 
+/** The shortest email name worth refusing inside a password ("al@…" is not). */
+const MIN_EMAIL_NAME_LENGTH = 3
+
+/**
+ * A new password must not contain Taskwell's name or the name part of the
+ * user's email (before the @, case-insensitive). The server also runs a
+ * strength estimator (app/lib/password-strength.server.ts).
+ */
+export function passwordNameProblem(password: string, email?: string | null): string | null {
+	const lower = password.toLowerCase()
+	if (lower.includes('taskwell')) return 'Password must not contain the name Taskwell'
+	const local = email?.split('@')[0]?.toLowerCase()
+	if (local && local.length >= MIN_EMAIL_NAME_LENGTH && lower.includes(local))
+		return 'Password must not contain the name part of your email address'
+	return null
+}
+
 const RedirectToSchema = z.string().max(2048).optional()
 
 export const SignupSchema = z
@@ -45,6 +62,8 @@ export const SignupSchema = z
 		redirectTo: RedirectToSchema,
 	})
 	.superRefine((value, ctx) => {
+		const named = passwordNameProblem(value.password, value.email)
+		if (named) ctx.addIssue({ code: 'custom', path: ['password'], message: named })
 		if (value.password !== value.confirmPassword) {
 			ctx.addIssue({
 				code: 'custom',

@@ -1,0 +1,102 @@
+/**
+ * Passkeys in the browser (WebAuthn needs JavaScript): the Better Auth
+ * client with its passkey plugin drives the ceremony against the four open
+ * passkey routes. Nothing here renders before hydration, so without
+ * JavaScript no passkey button is shown and the rest of the page works.
+ */
+import { passkeyClient } from '@better-auth/passkey/client'
+import { createAuthClient } from 'better-auth/react'
+import { useState, useSyncExternalStore, type FormEvent } from 'react'
+import { useRevalidator } from 'react-router'
+
+const authClient = createAuthClient({ basePath: '/api/auth', plugins: [passkeyClient()] })
+
+const noSubscription = () => () => {}
+
+/** True once hydrated in a browser that has WebAuthn (false on the server and while hydrating). */
+function useWebAuthn(): boolean {
+	return useSyncExternalStore(
+		noSubscription,
+		() => 'PublicKeyCredential' in window,
+		() => false,
+	)
+}
+
+export function SignInWithPasskey({ redirectTo }: { redirectTo: string }) {
+	const supported = useWebAuthn()
+	const [error, setError] = useState<string | null>(null)
+	const [pending, setPending] = useState(false)
+	if (!supported) return null
+	return (
+		<div className="passkey-sign-in">
+			{error ? (
+				<p role="alert" className="form-errors">
+					{error}
+				</p>
+			) : null}
+			<button
+				type="button"
+				className="button-secondary"
+				aria-disabled={pending || undefined}
+				onClick={async () => {
+					setPending(true)
+					setError(null)
+					const result = await authClient.signIn.passkey()
+					setPending(false)
+					if (result?.error) {
+						setError('Signing in with a passkey did not work. Try again, or sign in with your password.')
+						return
+					}
+					window.location.assign(redirectTo.startsWith('/') && !redirectTo.startsWith('//') ? redirectTo : '/tasks')
+				}}
+			>
+				{pending ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
+			</button>
+		</div>
+	)
+}
+
+export function AddPasskeyForm() {
+	const supported = useWebAuthn()
+	const revalidator = useRevalidator()
+	const [error, setError] = useState<string | null>(null)
+	const [status, setStatus] = useState<string | null>(null)
+	if (!supported) return <p className="hint">Adding a passkey needs JavaScript and a browser that supports passkeys.</p>
+	async function onSubmit(event: FormEvent<HTMLFormElement>) {
+		event.preventDefault()
+		const form = event.currentTarget
+		const name = String(new FormData(form).get('name') ?? '').trim()
+		if (!name || name.length > 64) {
+			setError('Give the passkey a label of at most 64 characters')
+			return
+		}
+		setError(null)
+		const result = await authClient.passkey.addPasskey({ name })
+		if (result?.error) {
+			setError('The passkey could not be added. Try again.')
+			return
+		}
+		form.reset()
+		setStatus('Your passkey has been added.')
+		await revalidator.revalidate()
+	}
+	return (
+		<form onSubmit={onSubmit} noValidate aria-label="Add a passkey">
+			{error ? (
+				<p role="alert" className="form-errors">
+					{error}
+				</p>
+			) : null}
+			{status ? (
+				<p role="status" className="flash flash-success">
+					{status}
+				</p>
+			) : null}
+			<div className="field">
+				<label htmlFor="passkey-name">Passkey label</label>
+				<input id="passkey-name" name="name" type="text" maxLength={64} required placeholder="e.g. My laptop" />
+			</div>
+			<button type="submit">Add a passkey</button>
+		</form>
+	)
+}

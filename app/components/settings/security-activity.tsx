@@ -1,0 +1,99 @@
+/**
+ * "Recent security activity": the account's last events (auth_event),
+ * newest first, with relative times ("3 minutes ago") computed on the
+ * server's clock at render time.
+ */
+
+/** One row of auth_event as the page gets it (listRecentSecurityEvents). */
+export type SecurityEventView = {
+	id: string
+	type: string
+	method: string | null
+	provider: string | null
+	ipAddress: string | null
+	device: string | null
+	createdAt: string
+}
+
+const LABELS: Record<string, string> = {
+	'sign-up': 'Account created',
+	'sign-in': 'Signed in',
+	'sign-in-failed': 'Failed sign-in attempt',
+	'two-factor-passed': 'Two-factor check passed',
+	'two-factor-failed': 'Two-factor check failed',
+	'sign-out': 'Signed out',
+	'session-revoked': 'Session signed out remotely',
+	'password-changed': 'Password changed',
+	'password-reset': 'Password reset',
+	'email-change-requested': 'Email change requested',
+	'email-changed': 'Email changed',
+	'two-factor-enabled': 'Two-factor authentication turned on',
+	'two-factor-disabled': 'Two-factor authentication turned off',
+	'backup-codes-regenerated': 'Backup codes regenerated',
+	'passkey-added': 'Passkey added',
+	'passkey-removed': 'Passkey removed',
+	'provider-linked': 'Sign-in provider linked',
+	'provider-unlinked': 'Sign-in provider unlinked',
+	'account-deleted': 'Account deleted',
+}
+
+const METHODS: Record<string, string> = {
+	password: 'with password',
+	passkey: 'with a passkey',
+	provider: 'with',
+	link: 'with an emailed link',
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+	['year', 365 * 24 * 3600],
+	['month', 30 * 24 * 3600],
+	['week', 7 * 24 * 3600],
+	['day', 24 * 3600],
+	['hour', 3600],
+	['minute', 60],
+	['second', 1],
+]
+
+/** "5 minutes ago", "yesterday", "now". */
+export function relativeTime(at: string, now: number): string {
+	const seconds = Math.round((new Date(at).getTime() - now) / 1000)
+	for (const [unit, size] of UNITS) {
+		if (Math.abs(seconds) >= size || unit === 'second') return relative.format(Math.round(seconds / size), unit)
+	}
+	return relative.format(0, 'second')
+}
+
+function describe(event: SecurityEventView): string {
+	const label = LABELS[event.type] ?? event.type
+	if (!event.method) return label
+	if (event.method === 'provider') return `${label} with ${event.provider ?? 'a provider'}`
+	return `${label} ${METHODS[event.method] ?? ''}`.trim()
+}
+
+export function SecurityActivitySection({ events, now }: { events: SecurityEventView[]; now: number }) {
+	return (
+		<section aria-labelledby="activity-heading" className="settings-section">
+			<h2 id="activity-heading">Recent security activity</h2>
+			{events.length === 0 ? (
+				<p>No activity yet.</p>
+			) : (
+				<ol className="session-list security-activity">
+					{events.map((event) => (
+						<li key={event.id} className="session-item">
+							<p>
+								<strong>{describe(event)}</strong> ·{' '}
+								<time dateTime={event.createdAt} title={`${event.createdAt.replace('T', ' ').slice(0, 19)} UTC`}>
+									{relativeTime(event.createdAt, now)}
+								</time>
+							</p>
+							<p className="hint">
+								<bdi>{event.device ?? 'Unknown device'}</bdi> · IP address: {event.ipAddress ?? 'unknown'}
+							</p>
+						</li>
+					))}
+				</ol>
+			)}
+		</section>
+	)
+}

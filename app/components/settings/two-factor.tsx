@@ -1,0 +1,191 @@
+/**
+ * "Two-factor authentication" in Settings: turn TOTP on (password, then the
+ * QR code and secret, then a code), see the backup codes once, regenerate
+ * them, turn it off (password and a code). Plain POST forms: no JavaScript
+ * needed; the QR code is an SVG the server drew.
+ */
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { Form } from 'react-router'
+import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
+import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import {
+	DisableTwoFactorSchema,
+	EnableTwoFactorSchema,
+	RegenerateBackupCodesSchema,
+	VerifyTwoFactorSetupSchema,
+	type TwoFactorIntent,
+} from '#app/lib/schemas/two-factor.ts'
+
+type LastResult = SubmissionResult<string[]> | null | undefined
+
+export type TwoFactorActionView = {
+	intent: TwoFactorIntent
+	result: SubmissionResult<string[]>
+	setup?: { secret: string; qrSvg: string }
+	backupCodes?: string[]
+}
+
+const constraints = {
+	enable: getFormConstraint(EnableTwoFactorSchema),
+	verify: getFormConstraint(VerifyTwoFactorSetupSchema),
+	regenerate: getFormConstraint(RegenerateBackupCodesSchema),
+	disable: getFormConstraint(DisableTwoFactorSchema),
+}
+
+function PasswordForm({
+	id,
+	intent,
+	schema,
+	constraint,
+	lastResult,
+	button,
+	pendingText,
+	withCode,
+	className,
+}: {
+	id: string
+	intent: TwoFactorIntent
+	schema: typeof EnableTwoFactorSchema | typeof RegenerateBackupCodesSchema | typeof DisableTwoFactorSchema
+	constraint: ReturnType<typeof getFormConstraint>
+	lastResult: LastResult
+	button: string
+	pendingText: string
+	withCode?: boolean
+	className?: string
+}) {
+	const [form, fields] = useForm<Record<string, string>>({
+		id,
+		lastResult,
+		constraint,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+	})
+	return (
+		<Form method="post" {...getFormProps(form)} noValidate>
+			<FormErrors id={form.errorId} errors={form.errors} />
+			<Field label="Your password" meta={fields.password!} type="password" inputProps={{ autoComplete: 'current-password' }} />
+			{withCode ? (
+				<Field
+					label="Authentication code"
+					meta={fields.code!}
+					type="text"
+					hint="From your authenticator app, or one of your backup codes."
+					inputProps={{ autoComplete: 'one-time-code' }}
+				/>
+			) : null}
+			<SubmitButton name="intent" value={intent} pendingText={pendingText} className={className}>
+				{button}
+			</SubmitButton>
+		</Form>
+	)
+}
+
+function SetupForm({ setup, lastResult }: { setup: { secret: string; qrSvg: string }; lastResult: LastResult }) {
+	const [form, fields] = useForm({
+		id: 'two-factor-verify',
+		lastResult,
+		constraint: constraints.verify,
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: VerifyTwoFactorSetupSchema }),
+	})
+	return (
+		<div className="two-factor-setup">
+			<p>Scan this QR code with your authenticator app, or enter the secret by hand. Then type the code the app shows.</p>
+			<figure className="qr-code" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: setup.qrSvg }} />
+			<p>
+				Secret: <code data-testid="totp-secret">{setup.secret}</code>
+			</p>
+			<Form method="post" {...getFormProps(form)} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Authentication code"
+					meta={fields.code}
+					type="text"
+					inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }}
+				/>
+				<SubmitButton name="intent" value="two-factor-verify" pendingText="Verifying…">
+					Verify
+				</SubmitButton>
+			</Form>
+		</div>
+	)
+}
+
+function BackupCodes({ codes }: { codes: string[] }) {
+	const text = `Taskwell backup codes\nEach code works once.\n\n${codes.join('\n')}\n`
+	return (
+		<div className="backup-codes" role="status">
+			<h3>Your backup codes</h3>
+			<p>
+				Save these codes somewhere safe now: they are shown only this once. Each one signs you in once if you lose your authenticator app.
+			</p>
+			<ul aria-label="Backup codes">
+				{codes.map((code) => (
+					<li key={code}>
+						<code>{code}</code>
+					</li>
+				))}
+			</ul>
+			<p>
+				<a href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`} download="taskwell-backup-codes.txt">
+					Download backup codes
+				</a>
+			</p>
+		</div>
+	)
+}
+
+export function TwoFactorSection({ enabled, action }: { enabled: boolean; action: TwoFactorActionView | undefined }) {
+	const resultFor = (intent: TwoFactorIntent) => (action?.intent === intent ? action.result : undefined)
+	return (
+		<section aria-labelledby="two-factor-heading" className="settings-section">
+			<h2 id="two-factor-heading">Two-factor authentication</h2>
+			{action?.backupCodes ? <BackupCodes codes={action.backupCodes} /> : null}
+			{enabled ? (
+				<>
+					<p>Two-factor authentication is on: signing in with your password also asks for a code from your authenticator app.</p>
+					<h3>Backup codes</h3>
+					<PasswordForm
+						id="two-factor-regenerate"
+						intent="two-factor-regenerate"
+						schema={RegenerateBackupCodesSchema}
+						constraint={constraints.regenerate}
+						lastResult={resultFor('two-factor-regenerate')}
+						button="Regenerate backup codes"
+						pendingText="Regenerating…"
+					/>
+					<h3>Turn off</h3>
+					<PasswordForm
+						id="two-factor-disable"
+						intent="two-factor-disable"
+						schema={DisableTwoFactorSchema}
+						constraint={constraints.disable}
+						lastResult={resultFor('two-factor-disable')}
+						button="Disable two-factor authentication"
+						pendingText="Disabling…"
+						withCode
+						className="button-danger"
+					/>
+				</>
+			) : action?.setup ? (
+				<SetupForm setup={action.setup} lastResult={resultFor('two-factor-verify')} />
+			) : (
+				<>
+					<p>Protect your account with a code from an authenticator app each time you sign in with your password.</p>
+					<PasswordForm
+						id="two-factor-enable"
+						intent="two-factor-enable"
+						schema={EnableTwoFactorSchema}
+						constraint={constraints.enable}
+						lastResult={resultFor('two-factor-enable')}
+						button="Enable two-factor authentication"
+						pendingText="Starting…"
+					/>
+				</>
+			)}
+		</section>
+	)
+}

@@ -1,0 +1,12 @@
+/** Schemas of the passkey forms in Settings (rename, delete). No server imports here. */
+import { z } from 'zod'
+
+export const PASSKEY_INTENTS = ['passkey-rename', 'passkey-delete'] as const
+export type PasskeyIntent = (typeof PASSKEY_INTENTS)[number]
+
+export const RenamePasskeySchema = z.object({
+	id: z.string().min(1).max(64),
+	name: z.string({ error: 'Give the passkey a name' }).trim().min(1, 'Give the passkey a name').max(64, 'At most 64 characters'),
+})
+
+export const DeletePasskeySchema = z.object({ id: z.string().min(1).max(64) })

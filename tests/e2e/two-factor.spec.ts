@@ -1,0 +1,175 @@
+/**
+ * Two-factor authentication (TOTP) end to end, with and without JavaScript:
+ * codes are computed here from the secret the page shows (otplib).
+ */
+import { generateSync } from 'otplib'
+import type { Page } from '@playwright/test'
+import { expect, signIn, signOut, test, type TestUser } from './support.ts'
+
+/** Fresh codes: each TOTP code works once, so never hand out one twice. */
+function codeSource(secret: string) {
+	const used = new Set<string>()
+	const codeAt = (offsetSteps: number) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 })
+	return {
+		next() {
+			for (const offset of [0, 1, -1]) {
+				const code = codeAt(offset)
+				if (!used.has(code)) {
+					used.add(code)
+					return code
+				}
+			}
+			throw new Error('no fresh TOTP code in the window')
+		},
+		/** A 6-digit code that is none of the ones the server accepts now. */
+		wrong() {
+			const valid = new Set([-1, 0, 1].map(codeAt))
+			for (let n = 0; ; n++) {
+				const code = String(123456 + n * 7919)
+					.padStart(6, '0')
+					.slice(-6)
+				if (!valid.has(code)) return code
+			}
+		},
+	}
+}
+
+const twoFactorSection = (page: Page) => page.getByRole('region', { name: 'Two-factor authentication' })
+
+async function enableTwoFactor(page: Page, user: TestUser) {
+	await page.goto('/settings')
+	const section = twoFactorSection(page)
+	await section.getByLabel('Your password').fill(user.password)
+	await section.getByRole('button', { name: 'Enable two-factor authentication' }).click()
+	await expect(section.locator('.qr-code svg')).toBeVisible()
+	const secret = (await section.getByTestId('totp-secret').textContent())!.trim()
+	expect(secret).toMatch(/^[A-Z2-7]+=*$/)
+	const codes = codeSource(secret)
+	await section.getByLabel('Authentication code').fill(codes.next())
+	await section.getByRole('button', { name: 'Verify' }).click()
+	const list = section.getByRole('list', { name: 'Backup codes' }).getByRole('listitem')
+	await expect(list).toHaveCount(10)
+	const backupCodes = (await list.allTextContents()).map((code) => code.trim())
+	// The download: a text file of the same codes, made without JavaScript.
+	const download = section.getByRole('link', { name: 'Download backup codes' })
+	await expect(download).toHaveAttribute('download', 'taskwell-backup-codes.txt')
+	const href = (await download.getAttribute('href'))!
+	expect(href.startsWith('data:text/plain;charset=utf-8,')).toBe(true)
+	const text = decodeURIComponent(href.slice(href.indexOf(',') + 1))
+	for (const code of backupCodes) expect(text).toContain(code)
+	// Shown once: a reload shows none of them.
+	await page.goto('/settings')
+	await expect(twoFactorSection(page).getByRole('button', { name: 'Disable two-factor authentication' })).toBeVisible()
+	await expect(page.getByText(backupCodes[0]!)).toHaveCount(0)
+	return { codes, backupCodes }
+}
+
+async function signOutFromTasks(page: Page) {
+	await page.goto('/tasks')
+	await signOut(page)
+}
+
+async function startSignIn(page: Page, user: TestUser) {
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/login\/two-factor/)
+	// No session yet: a signed-in page sends back to sign in.
+	await page.goto('/tasks')
+	await expect(page).toHaveURL(/\/login\?redirectTo=/)
+	await page.goto('/login/two-factor')
+}
+
+test('enable, sign in with a code and with a backup code (used once), trust this device, disable', async ({ page, user }) => {
+	// Seven sign-ins in one test: more than the default minute on a busy machine.
+	test.slow()
+	const { codes, backupCodes } = await enableTwoFactor(page, user)
+
+	await signOutFromTasks(page)
+	await startSignIn(page, user)
+	await expect(page.getByLabel('Trust this device for 30 days')).toBeVisible()
+	await page.getByLabel('Authentication code').fill(codes.next())
+	await page.getByRole('button', { name: 'Verify' }).click()
+	await expect(page).toHaveURL(/\/tasks$/)
+
+	await signOutFromTasks(page)
+	await startSignIn(page, user)
+	await page.getByRole('link', { name: 'Use a backup code' }).click()
+	await page.getByLabel('Backup code').fill(backupCodes[0]!)
+	await page.getByRole('button', { name: 'Verify' }).click()
+	await expect(page).toHaveURL(/\/tasks$/)
+
+	// The same backup code again: refused.
+	await signOutFromTasks(page)
+	await startSignIn(page, user)
+	await page.getByRole('link', { name: 'Use a backup code' }).click()
+	await page.getByLabel('Backup code').fill(backupCodes[0]!)
+	await page.getByRole('button', { name: 'Verify' }).click()
+	await expect(page.getByText('That backup code is not valid or has already been used.')).toBeVisible()
+
+	// Another one, trusting this device: the next sign-in needs no code.
+	await page.getByLabel('Backup code').fill(backupCodes[1]!)
+	await page.getByLabel('Trust this device for 30 days').check()
+	await page.getByRole('button', { name: 'Verify' }).click()
+	await expect(page).toHaveURL(/\/tasks$/)
+	await signOutFromTasks(page)
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/tasks$/)
+
+	// Regenerate (password): new codes, the old ones stop working.
+	await page.goto('/settings')
+	const regenerate = twoFactorSection(page).locator('form', { has: page.getByRole('button', { name: 'Regenerate backup codes' }) })
+	await regenerate.getByLabel('Your password').fill(user.password)
+	await regenerate.getByRole('button', { name: 'Regenerate backup codes' }).click()
+	const fresh = twoFactorSection(page).getByRole('list', { name: 'Backup codes' }).getByRole('listitem')
+	await expect(fresh).toHaveCount(10)
+	expect(await fresh.allTextContents()).not.toContain(backupCodes[2])
+
+	// Disable: password and a code.
+	const disableForm = () =>
+		twoFactorSection(page).locator('form', { has: page.getByRole('button', { name: 'Disable two-factor authentication' }) })
+	await disableForm().getByLabel('Your password').fill(user.password)
+	await disableForm().getByLabel('Authentication code').fill(codes.wrong())
+	await disableForm().getByRole('button', { name: 'Disable two-factor authentication' }).click()
+	await expect(twoFactorSection(page).getByText('That code is not valid')).toBeVisible()
+	await disableForm().getByLabel('Your password').fill(user.password)
+	await disableForm().getByLabel('Authentication code').fill(codes.next())
+	await disableForm().getByRole('button', { name: 'Disable two-factor authentication' }).click()
+	await expect(page.getByText('Two-factor authentication is off.')).toBeVisible()
+	await expect(twoFactorSection(page).getByRole('button', { name: 'Enable two-factor authentication' })).toBeVisible()
+	const activity = page.getByRole('region', { name: 'Recent security activity' })
+	await expect(activity.getByText('Two-factor authentication turned off')).toBeVisible()
+	await expect(activity.getByText('Two-factor check passed').first()).toBeVisible()
+
+	await signOutFromTasks(page)
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/tasks$/)
+})
+
+test('five wrong codes: the sign-in step says to wait', async ({ page, user }) => {
+	const { codes } = await enableTwoFactor(page, user)
+	await signOutFromTasks(page)
+	await startSignIn(page, user)
+	for (let attempt = 1; attempt <= 4; attempt++) {
+		await page.getByLabel('Authentication code').fill(codes.wrong())
+		await page.getByRole('button', { name: 'Verify' }).click()
+		await expect(page.getByText('That code is not valid')).toBeVisible()
+	}
+	await page.getByLabel('Authentication code').fill(codes.wrong())
+	await page.getByRole('button', { name: 'Verify' }).click()
+	await expect(page.getByText(/Too many attempts\. Try again in \d+ minutes?\./)).toBeVisible()
+	// Even the right code waits now.
+	await page.getByLabel('Authentication code').fill(codes.next())
+	await page.getByRole('button', { name: 'Verify' }).click()
+	await expect(page.getByText(/Too many attempts/)).toBeVisible()
+	await page.goto('/tasks')
+	await expect(page).toHaveURL(/\/login\?redirectTo=/)
+})
+
+test('passkey buttons only with JavaScript; password sign-in works either way', async ({ page, user, javaScriptEnabled }) => {
+	await page.goto('/settings')
+	await expect(page.getByRole('button', { name: 'Add a passkey' })).toHaveCount(javaScriptEnabled ? 1 : 0)
+	await signOutFromTasks(page)
+	await page.goto('/login')
+	await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toHaveCount(javaScriptEnabled ? 1 : 0)
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/tasks$/)
+})
