@@ -38,6 +38,9 @@ const BUILD = path.join(ROOT, 'bench/.build/taskwell')
 const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
 const ISSUER = 'http://localhost:3000'
 const AUDIENCE = 'taskwell-tasks-api'
+/** BENCH_PROFILE=1: the app and the API run with --cpu-prof (bench/.build/profiles/<process>/; read with bench/profile-summary.ts). */
+const profile = (name: string) =>
+	process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/.build/profiles', name)}`] : []
 
 type Row = { name: string; rps: number; p50: number; p99: number; requests: number; extra?: string }
 const rows: Row[] = []
@@ -180,8 +183,12 @@ async function taskwellPage(label: string, databaseUrl: string | undefined, data
 		appEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.app}`)
 		apiEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.tasks}`)
 	}
-	const app = start(`app (${label})`, ['--import', './bench/instrument.mjs', path.join(BUILD, 'app-server.js')], appEnv)
-	const api = start(`API (${label})`, [path.join(BUILD, 'api/index.js')], apiEnv)
+	const app = start(
+		`app (${label})`,
+		[...profile(`app-${label}`), '--import', './bench/instrument.mjs', path.join(BUILD, 'app-server.js')],
+		appEnv,
+	)
+	const api = start(`API (${label})`, [...profile(`api-${label}`), path.join(BUILD, 'api/index.js')], apiEnv)
 	try {
 		await waitFor(`${base}/healthz`)
 		await waitFor(`http://127.0.0.1:${apiPort}/readyz`)
@@ -230,9 +237,7 @@ async function taskwellPage(label: string, databaseUrl: string | undefined, data
 		const apiLines = (api.output().match(/"route":"\/v1\/tasks"/g) ?? []).length - apiLinesBefore
 		const sent = apiLines // one API call per page: the API's own log counts the pages served
 		const perRequest = (n: number) => (sent ? (n / sent).toFixed(2) : '?')
-		const appTrips = databases
-			? (await commits(databases.app)) - appCommitsBefore
-			: countsAfter.pgliteQueries - countsBefore.pgliteQueries
+		const appTrips = databases ? (await commits(databases.app)) - appCommitsBefore : countsAfter.pgliteQueries - countsBefore.pgliteQueries
 		const apiTrips = databases ? (await commits(databases.tasks)) - apiCommitsBefore : undefined
 		row.extra = [
 			`app DB round trips/request ${perRequest(appTrips)}`,
@@ -249,9 +254,10 @@ async function taskwellPage(label: string, databaseUrl: string | undefined, data
 }
 
 // --- the task API: real vs hand-rolled, and 10,000 tasks --------------------
-const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu invoice report garden kitchen budget meeting dentist groceries laundry taxes flight hotel passport review deploy backup printer'.split(
-	' ',
-)
+const WORDS =
+	'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu invoice report garden kitchen budget meeting dentist groceries laundry taxes flight hotel passport review deploy backup printer'.split(
+		' ',
+	)
 
 async function seedTasks(url: string, userId: string, count: number) {
 	const sql = postgres(url, { max: 1, onnotice: () => {} })
@@ -312,8 +318,11 @@ async function taskApi(databaseUrl: string) {
 		TASKS_API_AUDIENCE: AUDIENCE,
 		LOG_LEVEL: 'info',
 	}
-	const api = start('API', [path.join(BUILD, 'api/index.js')], { ...env, TASKS_API_PORT: String(apiPort) })
-	const hand = start('hand-rolled API', ['--import', 'tsx', 'bench/hand-rolled-api.ts'], { ...env, PORT: String(handPort) })
+	const api = start('API', [...profile('api-bench'), path.join(BUILD, 'api/index.js')], { ...env, TASKS_API_PORT: String(apiPort) })
+	const hand = start('hand-rolled API', [...profile('hand-rolled'), '--import', 'tsx', 'bench/hand-rolled-api.ts'], {
+		...env,
+		PORT: String(handPort),
+	})
 	try {
 		await waitFor(`http://127.0.0.1:${apiPort}/readyz`) // migrated
 		await seedTasks(databaseUrl, 'bench-user-50', 50)
@@ -333,6 +342,8 @@ async function taskApi(databaseUrl: string) {
 		}
 		await measure('task API, 10,000 tasks: page 101 (cursor)', `${apiBase}?cursor=${cursor}`, big)
 		await measure('task API, 10,000 tasks: search q=passport', `${apiBase}?q=passport`, big)
+		// A rare match (11 of 10,000): without an index, every row of the user is read.
+		await measure('task API, 10,000 tasks: search q=task 777', `${apiBase}?q=task%20777`, big)
 	} finally {
 		await Promise.all([stop(api), stop(hand)])
 	}
@@ -346,7 +357,9 @@ function print() {
 	console.log(`| ${pad('what', 48)} | req/s | p50 ms | p99 ms |`)
 	console.log(`| ${'-'.repeat(48)} | ----- | ------ | ------ |`)
 	for (const row of rows) {
-		console.log(`| ${pad(row.name, 48)} | ${String(Math.round(row.rps)).padStart(5)} | ${String(row.p50).padStart(6)} | ${String(row.p99).padStart(6)} |`)
+		console.log(
+			`| ${pad(row.name, 48)} | ${String(Math.round(row.rps)).padStart(5)} | ${String(row.p50).padStart(6)} | ${String(row.p99).padStart(6)} |`,
+		)
 	}
 	for (const row of rows) if (row.extra) console.log(`  ${row.name}: ${row.extra}`)
 	const goals: string[] = []
@@ -356,7 +369,9 @@ function print() {
 		if (bare && page) {
 			const share = page.rps / bare.rps
 			const p99 = page.p99 / bare.p99
-			goals.push(`/tasks on ${db}: ${(share * 100).toFixed(0)} % of bare req/s (goal ≥ 60 %: ${verdict(share >= 0.6)}), p99 ${p99.toFixed(2)}× bare (goal ≤ 2×: ${verdict(p99 <= 2)})`)
+			goals.push(
+				`/tasks on ${db}: ${(share * 100).toFixed(0)} % of bare req/s (goal ≥ 60 %: ${verdict(share >= 0.6)}), p99 ${p99.toFixed(2)}× bare (goal ≤ 2×: ${verdict(p99 <= 2)})`,
+			)
 		}
 	}
 	const hand = find('hand-rolled')

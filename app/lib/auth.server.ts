@@ -21,6 +21,7 @@ import { schema, verification } from './db/schema.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
 import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
+import { forgetCachedSessionsOf } from './session-cache.server.ts'
 import { existingAccountSignUpMessage, passwordResetMessage, sendMailInBackground, verificationMessage } from './mail.server.ts'
 
 export const SESSION_EXPIRES_IN_SECONDS = 60 * 60 * 24 * 7
@@ -154,6 +155,16 @@ export const auth = betterAuth({
 	user: { deleteUser: { enabled: true } },
 	// Reset tokens are stored hashed: a database leak does not leak them.
 	verification: { storeIdentifier: 'hashed' },
+	// Session lookups are cached for under a second (session-cache.server.ts);
+	// whatever ends a session or changes a user here is seen at once by this
+	// instance (and by the others when their cache entry ages out).
+	databaseHooks: {
+		session: { delete: { after: async (session) => forgetCachedSessionsOf(session.userId) } },
+		user: {
+			update: { after: async (user) => forgetCachedSessionsOf(user.id) },
+			delete: { after: async (user) => forgetCachedSessionsOf(user.id) },
+		},
+	},
 	session: {
 		expiresIn: SESSION_EXPIRES_IN_SECONDS,
 		updateAge: SESSION_UPDATE_AGE_SECONDS,
