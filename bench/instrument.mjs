@@ -1,9 +1,14 @@
-// Preloaded into the app process by bench/run.ts (node --import): counts what
-// a request costs the app — queries sent to PGlite (query/exec; on Postgres
-// the bench reads pg_stat_database instead), Ed25519 signatures (token
-// signings) and HMAC signature checks (cookies) through WebCrypto — and
-// prints the running totals to stderr on SIGUSR2. Benchmark instrumentation
-// only; never loaded by the app itself.
+// Preloaded into the app and API processes by bench/run.ts (node --import):
+// counts what requests cost — queries sent to PGlite (query/exec; on
+// Postgres the bench reads pg_stat_database instead), Ed25519 signatures
+// (token signings) and HMAC computations (cookie signature checks) through
+// WebCrypto — and prints the running totals to stderr on SIGUSR2.
+// With BENCH_PROFILE_FILE set, the first SIGUSR2 also starts the CPU
+// profiler and the second stops it and writes the profile there: the
+// profile covers the measured run only (no start-up, no warm-up).
+// Benchmark instrumentation only; never loaded by the services themselves.
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { PGlite } from '@electric-sql/pglite'
 
 const counts = { pgliteQueries: 0, signings: 0, hmacChecks: 0 }
@@ -28,6 +33,20 @@ subtle.verify = function (algorithm, ...rest) {
 	if (algorithmName(algorithm) === 'HMAC') counts.hmacChecks += 1
 	return verify.call(this, algorithm, ...rest)
 }
-process.on('SIGUSR2', () => {
+
+const profileFile = process.env.BENCH_PROFILE_FILE
+let session
+process.on('SIGUSR2', async () => {
 	process.stderr.write(`BENCH_COUNTS ${JSON.stringify(counts)}\n`)
+	if (!profileFile) return
+	if (!session) {
+		session = new Session()
+		session.connect()
+		await session.post('Profiler.enable')
+		await session.post('Profiler.start')
+	} else {
+		const { profile } = await session.post('Profiler.stop')
+		writeFileSync(profileFile, JSON.stringify(profile))
+		process.stderr.write('BENCH_PROFILE_WRITTEN\n')
+	}
 })

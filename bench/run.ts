@@ -20,7 +20,7 @@
  * signature) checks in the app, per request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -38,9 +38,13 @@ const BUILD = path.join(ROOT, 'bench/.build/taskwell')
 const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
 const ISSUER = 'http://localhost:3000'
 const AUDIENCE = 'taskwell-tasks-api'
-/** BENCH_PROFILE=1: the app and the API run with --cpu-prof (bench/.build/profiles/<process>/; read with bench/profile-summary.ts). */
-const profile = (name: string) =>
-	process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/.build/profiles', name)}`] : []
+/** BENCH_PROFILE=1: a CPU profile of each measured run (not start-up, not warm-up) of the app and the APIs, in bench/.build/profiles/ (read with bench/profile-summary.ts). */
+const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
+/** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
+const instrumented = (name: string): { args: string[]; env: NodeJS.ProcessEnv } => ({
+	args: ['--import', './bench/instrument.mjs'],
+	env: process.env.BENCH_PROFILE ? { BENCH_PROFILE_FILE: path.join(PROFILE_DIR, `${name}.cpuprofile`) } : {},
+})
 
 type Row = { name: string; rps: number; p50: number; p99: number; requests: number; extra?: string }
 const rows: Row[] = []
@@ -98,13 +102,16 @@ async function waitFor(url: string) {
 }
 
 /** Warm-up, then the measured run; every answer must be a 200. */
-async function measure(name: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
+type Hooks = { before?: () => Promise<unknown>; after?: () => Promise<unknown> }
+async function measure(name: string, url: string, headers: Record<string, string> = {}, hooks: Hooks = {}): Promise<Row> {
 	const check = await fetch(url, { headers })
 	const body = await check.text()
 	if (check.status !== 200) throw new Error(`${name}: ${url} answered ${check.status}: ${body.slice(0, 300)}`)
 	const options = { url, connections: CONNECTIONS, pipelining: 1, headers }
 	if (WARMUP > 0) await autocannon({ ...options, duration: WARMUP })
+	await hooks.before?.()
 	const result = await autocannon({ ...options, duration: SECONDS })
+	await hooks.after?.()
 	if (result.non2xx || result.errors || result.timeouts) {
 		throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`)
 	}
@@ -140,17 +147,21 @@ async function commits(name: string): Promise<number> {
 	return Number(row?.n ?? 0)
 }
 
-function countsOf(app: ReturnType<typeof start>): Promise<{ pgliteQueries: number; signings: number; hmacChecks: number }> {
+function countsOf(
+	app: ReturnType<typeof start>,
+	profileWritten = false,
+): Promise<{ pgliteQueries: number; signings: number; hmacChecks: number }> {
 	const before = app.output().length
 	app.kill('SIGUSR2')
 	return new Promise((resolve, reject) => {
 		let tries = 0
 		const timer = setInterval(() => {
-			const match = /BENCH_COUNTS (\{.*\})\n/.exec(app.output().slice(before))
-			if (match) {
+			const output = app.output().slice(before)
+			const match = /BENCH_COUNTS (\{.*\})\n/.exec(output)
+			if (match && (!profileWritten || !process.env.BENCH_PROFILE || output.includes('BENCH_PROFILE_WRITTEN'))) {
 				clearInterval(timer)
 				resolve(JSON.parse(match[1]!))
-			} else if (++tries > 100) {
+			} else if (++tries > 500) {
 				clearInterval(timer)
 				reject(new Error('no counts from the app'))
 			}
@@ -183,12 +194,10 @@ async function taskwellPage(label: string, databaseUrl: string | undefined, data
 		appEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.app}`)
 		apiEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.tasks}`)
 	}
-	const app = start(
-		`app (${label})`,
-		[...profile(`app-${label}`), '--import', './bench/instrument.mjs', path.join(BUILD, 'app-server.js')],
-		appEnv,
-	)
-	const api = start(`API (${label})`, [...profile(`api-${label}`), path.join(BUILD, 'api/index.js')], apiEnv)
+	const appTools = instrumented(`app-${label}`)
+	const apiTools = instrumented(`api-${label}`)
+	const app = start(`app (${label})`, [...appTools.args, path.join(BUILD, 'app-server.js')], { ...appEnv, ...appTools.env })
+	const api = start(`API (${label})`, [...apiTools.args, path.join(BUILD, 'api/index.js')], { ...apiEnv, ...apiTools.env })
 	try {
 		await waitFor(`${base}/healthz`)
 		await waitFor(`http://127.0.0.1:${apiPort}/readyz`)
@@ -227,27 +236,30 @@ async function taskwellPage(label: string, databaseUrl: string | undefined, data
 		// A warm request: session, token and connections in place.
 		await (await fetch(`${base}/tasks`, { headers: { cookie } })).text()
 
-		const apiLinesBefore = (api.output().match(/"route":"\/v1\/tasks"/g) ?? []).length
-		const countsBefore = await countsOf(app)
-		const appCommitsBefore = databases ? await commits(databases.app) : 0
-		const apiCommitsBefore = databases ? await commits(databases.tasks) : 0
-		const row = await measure(`Taskwell GET /tasks, 50 tasks, ${label}`, `${base}/tasks`, { cookie })
-		// The warm-up's requests count too: divide by everything sent since.
-		const countsAfter = await countsOf(app)
-		const apiLines = (api.output().match(/"route":"\/v1\/tasks"/g) ?? []).length - apiLinesBefore
-		const sent = apiLines // one API call per page: the API's own log counts the pages served
-		const perRequest = (n: number) => (sent ? (n / sent).toFixed(2) : '?')
-		const appTrips = databases ? (await commits(databases.app)) - appCommitsBefore : countsAfter.pgliteQueries - countsBefore.pgliteQueries
-		const apiTrips = databases ? (await commits(databases.tasks)) - apiCommitsBefore : undefined
+		type Snapshot = { app: Awaited<ReturnType<typeof countsOf>>; api: Awaited<ReturnType<typeof countsOf>>; appDb: number; apiDb: number }
+		const snapshot = async (last: boolean): Promise<Snapshot> => {
+			const [appCounts, apiCounts] = await Promise.all([countsOf(app, last), countsOf(api, last)])
+			const [appDb, apiDb] = databases
+				? await Promise.all([commits(databases.app), commits(databases.tasks)])
+				: [appCounts.pgliteQueries, apiCounts.pgliteQueries]
+			return { app: appCounts, api: apiCounts, appDb, apiDb }
+		}
+		let first: Snapshot | undefined
+		let last: Snapshot | undefined
+		const row = await measure(
+			`Taskwell GET /tasks, 50 tasks, ${label}`,
+			`${base}/tasks`,
+			{ cookie },
+			{ before: async () => (first = await snapshot(false)), after: async () => (last = await snapshot(true)) },
+		)
+		const perRequest = (n: number) => (n / row.requests).toFixed(2)
 		row.extra = [
-			`app DB round trips/request ${perRequest(appTrips)}`,
-			apiTrips === undefined ? undefined : `API DB round trips/request ${perRequest(apiTrips)}`,
-			`token signings/request ${perRequest(countsAfter.signings - countsBefore.signings)}`,
-			`HMAC checks/request ${perRequest(countsAfter.hmacChecks - countsBefore.hmacChecks)}`,
-		]
-			.filter(Boolean)
-			.join(', ')
-		console.log(`    ${row.extra} (${sent} pages)`)
+			`app DB round trips/request ${perRequest(last!.appDb - first!.appDb)}`,
+			`API DB round trips/request ${perRequest(last!.apiDb - first!.apiDb)}`,
+			`token signings/request ${perRequest(last!.app.signings - first!.app.signings)}`,
+			`HMAC checks/request ${perRequest(last!.app.hmacChecks - first!.app.hmacChecks)}`,
+		].join(', ')
+		console.log(`    ${row.extra}`)
 	} finally {
 		await Promise.all([stop(app), stop(api)])
 	}
@@ -318,8 +330,15 @@ async function taskApi(databaseUrl: string) {
 		TASKS_API_AUDIENCE: AUDIENCE,
 		LOG_LEVEL: 'info',
 	}
-	const api = start('API', [...profile('api-bench'), path.join(BUILD, 'api/index.js')], { ...env, TASKS_API_PORT: String(apiPort) })
-	const hand = start('hand-rolled API', [...profile('hand-rolled'), '--import', 'tsx', 'bench/hand-rolled-api.ts'], {
+	const apiTools = instrumented('api-bench')
+	const handTools = instrumented('hand-rolled')
+	const api = start('API', [...apiTools.args, path.join(BUILD, 'api/index.js')], {
+		...env,
+		...apiTools.env,
+		TASKS_API_PORT: String(apiPort),
+	})
+	const hand = start('hand-rolled API', [...handTools.args, '--import', 'tsx', 'bench/hand-rolled-api.ts'], {
+		...handTools.env,
 		...env,
 		PORT: String(handPort),
 	})
@@ -329,9 +348,10 @@ async function taskApi(databaseUrl: string) {
 		await seedTasks(databaseUrl, 'bench-user-10k', 10_000)
 		const small = { authorization: `Bearer ${await tokenFor('bench-user-50')}` }
 		const big = { authorization: `Bearer ${await tokenFor('bench-user-10k')}` }
-		await measure('hand-rolled API, 50 tasks, Postgres', `http://127.0.0.1:${handPort}/v1/tasks`, small)
+		const around = (child: ReturnType<typeof start>): Hooks => ({ before: () => countsOf(child), after: () => countsOf(child, true) })
+		await measure('hand-rolled API, 50 tasks, Postgres', `http://127.0.0.1:${handPort}/v1/tasks`, small, around(hand))
 		const apiBase = `http://127.0.0.1:${apiPort}/v1/tasks`
-		await measure('task API GET /v1/tasks, 50 tasks, Postgres', apiBase, small)
+		await measure('task API GET /v1/tasks, 50 tasks, Postgres', apiBase, small, around(api))
 		await measure('task API, 10,000 tasks: first page', apiBase, big)
 		// Follow the cursor chain 100 pages deep (tasks 5,001–5,050).
 		let cursor: string | null = null
@@ -389,6 +409,7 @@ function print() {
 }
 
 async function main() {
+	if (process.env.BENCH_PROFILE) mkdirSync(PROFILE_DIR, { recursive: true })
 	if (!process.env.BENCH_SKIP_BUILD) {
 		console.log('building Taskwell and the bare app…')
 		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, BUILD_DIR: BUILD } })

@@ -102,7 +102,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 		dataLocation = path.resolve(options.dataDir, options.name)
 		mkdirSync(dataLocation, { recursive: true })
 	}
-	const client = await PGlite.create(dataLocation)
+	// pg_trgm: the task API's search indexes (drizzle/tasks creates the extension).
+	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
+	const client = await PGlite.create(dataLocation, { extensions: { pg_trgm } })
 	const db = drizzle(client, { schema: options.schema })
 	return {
 		db: db as unknown as Database<TSchema>,
