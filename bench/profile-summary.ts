@@ -14,7 +14,6 @@ type Node = { id: number; callFrame: Frame; children?: number[] }
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 
 const has = (pattern: RegExp) => (frame: Frame) => pattern.test(frame.url)
-const named = (pattern: RegExp) => (frame: Frame) => pattern.test(frame.functionName)
 const PARTS: Array<[string, (frame: Frame) => boolean]> = [
 	['garbage collection', (frame) => frame.functionName === '(garbage collector)'],
 	['logging (pino)', has(/\/(pino|sonic-boom|thread-stream|fast-redact|@pinojs)\//)],
@@ -27,10 +26,10 @@ const PARTS: Array<[string, (frame: Frame) => boolean]> = [
 				frame.functionName,
 			),
 	],
-	['cookie signature checks (HMAC)', named(/^(verifySignature|getSignedCookie|signCookieValue|makeSignature|verify|sign)$/)],
-	['session lookup (Better Auth)', has(/better-auth|better-call|@better-auth/)],
-	['the API call (fetch)', (frame) => /undici|node:internal\/deps\/undici/.test(frame.url) || frame.functionName === 'fetch'],
 	['token verification (jose)', has(/\/jose\//)],
+	['cookie signature checks (HMAC)', (frame) => /better-call|better-auth/.test(frame.url) && /^(verifySignature|getSignedCookie|verify|sign)$/.test(frame.functionName)],
+	['session lookup (Better Auth)', has(/better-auth|better-call|@better-auth/)],
+	['the API call (fetch)', has(/undici/)],
 	['validation (zod, @hono/zod-openapi)', has(/\/(zod|@hono\/zod-openapi|@hono\/zod-validator)\//)],
 	['rendering (react-dom/server)', has(/react-dom/)],
 	['database (drizzle)', has(/drizzle-orm/)],
