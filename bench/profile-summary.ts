@@ -27,7 +27,10 @@ const PARTS: Array<[string, (frame: Frame) => boolean]> = [
 			),
 	],
 	['token verification (jose)', has(/\/jose\//)],
-	['cookie signature checks (HMAC)', (frame) => /better-call|better-auth/.test(frame.url) && /^(verifySignature|getSignedCookie|verify|sign)$/.test(frame.functionName)],
+	[
+		'cookie signature checks (HMAC)',
+		(frame) => /better-call|better-auth/.test(frame.url) && /^(verifySignature|getSignedCookie|verify|sign)$/.test(frame.functionName),
+	],
 	['session lookup (Better Auth)', has(/better-auth|better-call|@better-auth/)],
 	['the API call (fetch)', has(/undici/)],
 	['validation (zod, @hono/zod-openapi)', has(/\/(zod|@hono\/zod-openapi|@hono\/zod-validator)\//)],

@@ -20,7 +20,7 @@
  * signature) checks in the app, per request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -32,6 +32,7 @@ import postgres from 'postgres'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const BASE_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROOT = path.resolve(import.meta.dirname, '..')
 const BUILD = path.join(ROOT, 'bench/.build/taskwell')
@@ -101,30 +102,104 @@ async function waitFor(url: string) {
 	throw new Error(`${url} did not come up`)
 }
 
-/** Warm-up, then the measured run; every answer must be a 200. */
 type Hooks = { before?: () => Promise<unknown>; after?: () => Promise<unknown> }
-async function measure(name: string, url: string, headers: Record<string, string> = {}, hooks: Hooks = {}): Promise<Row> {
-	const check = await fetch(url, { headers })
-	const body = await check.text()
-	if (check.status !== 200) throw new Error(`${name}: ${url} answered ${check.status}: ${body.slice(0, 300)}`)
-	const options = { url, connections: CONNECTIONS, pipelining: 1, headers }
-	if (WARMUP > 0) await autocannon({ ...options, duration: WARMUP })
-	await hooks.before?.()
-	const result = await autocannon({ ...options, duration: SECONDS })
-	await hooks.after?.()
+/** One measured thing: a URL, the server processes whose CPU time it costs, optional counters around the measured rounds. */
+type Target = Hooks & {
+	name: string
+	url: string
+	headers?: Record<string, string>
+	/** Server processes, by label (their CPU time per request is reported). */
+	processes: Record<string, ChildProcess>
+	/** After the run: what the counters say per request. */
+	describe?: (requests: number) => Promise<string>
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
+function cpuMs(child: ChildProcess): number {
+	try {
+		const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+	} catch {
+		return Number.NaN
+	}
+}
+const CLOCK_TICKS = (() => {
+	try {
+		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+	} catch {
+		return 100
+	}
+})()
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN
+}
+
+async function load(target: Target, seconds: number, latencies?: number[]) {
+	const result = await new Promise<autocannon.Result>((resolve, reject) => {
+		const options = { url: target.url, connections: CONNECTIONS, pipelining: 1, headers: target.headers ?? {}, duration: seconds }
+		const instance = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)))
+		if (latencies) instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+	})
 	if (result.non2xx || result.errors || result.timeouts) {
-		throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`)
+		throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`)
 	}
-	const row = {
-		name,
-		rps: result.requests.average,
-		p50: result.latency.p50,
-		p99: result.latency.p99,
-		requests: result.requests.total,
+	return result
+}
+
+/**
+ * Side by side: every target is warmed up, then measured in BENCH_ROUNDS
+ * rounds of BENCH_SECONDS / BENCH_ROUNDS seconds each, the order rotating
+ * every round, so a neighbour's load on this shared machine falls on all of
+ * them alike. Every answer must be a 200.
+ */
+async function measureSideBySide(targets: Target[]): Promise<Row[]> {
+	for (const target of targets) {
+		const check = await fetch(target.url, { headers: target.headers })
+		const body = await check.text()
+		if (check.status !== 200) throw new Error(`${target.name}: ${target.url} answered ${check.status}: ${body.slice(0, 300)}`)
+		console.log(`  ${target.name}: ${body.length} bytes`)
 	}
-	console.log(`  ${name}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms (${body.length} bytes)`)
-	rows.push(row)
-	return row
+	if (WARMUP > 0) for (const target of targets) await load(target, WARMUP)
+	await Promise.all(targets.map((target) => target.before?.()))
+	const stats = targets.map(() => ({ latencies: [] as number[], requests: 0, seconds: 0, cpu: {} as Record<string, number> }))
+	for (let round = 0; round < ROUNDS; round++) {
+		for (let k = 0; k < targets.length; k++) {
+			const index = (k + round) % targets.length
+			const target = targets[index]!
+			const stat = stats[index]!
+			const cpuBefore = Object.fromEntries(Object.entries(target.processes).map(([label, child]) => [label, cpuMs(child)]))
+			const started = performance.now()
+			const result = await load(target, SECONDS / ROUNDS, stat.latencies)
+			stat.seconds += (performance.now() - started) / 1000
+			stat.requests += result.requests.total
+			for (const [label, child] of Object.entries(target.processes)) {
+				stat.cpu[label] = (stat.cpu[label] ?? 0) + cpuMs(child) - cpuBefore[label]!
+			}
+		}
+	}
+	await Promise.all(targets.map((target) => target.after?.()))
+	const measured: Row[] = []
+	for (const [index, target] of targets.entries()) {
+		const stat = stats[index]!
+		const sorted = stat.latencies.sort((x, y) => x - y)
+		const cpu = Object.entries(stat.cpu)
+			.map(([label, ms]) => `${label} ${(ms / stat.requests).toFixed(2)}`)
+			.join(', ')
+		const described = target.describe ? await target.describe(stat.requests) : ''
+		const row: Row = {
+			name: target.name,
+			rps: stat.requests / stat.seconds,
+			p50: percentile(sorted, 0.5),
+			p99: percentile(sorted, 0.99),
+			requests: stat.requests,
+			extra: [`CPU ms/request: ${cpu}`, described].filter(Boolean).join('; '),
+		}
+		console.log(`  ${row.name}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; ${row.extra}`)
+		measured.push(row)
+		rows.push(row)
+	}
+	return measured
 }
 
 // --- databases ------------------------------------------------------------
@@ -170,7 +245,7 @@ function countsOf(
 }
 
 // --- Taskwell: app + API, one user with 50 tasks, GET /tasks ---------------
-async function taskwellPage(label: string, databaseUrl: string | undefined, databases?: { app: string; tasks: string }) {
+async function taskwellPage(label: string, databaseUrl: string | undefined, databases?: { app: string; tasks: string }): Promise<Target> {
 	const appPort = await freePort()
 	const apiPort = await freePort()
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-bench-'))
@@ -246,22 +321,26 @@ async function taskwellPage(label: string, databaseUrl: string | undefined, data
 		}
 		let first: Snapshot | undefined
 		let last: Snapshot | undefined
-		const row = await measure(
-			`Taskwell GET /tasks, 50 tasks, ${label}`,
-			`${base}/tasks`,
-			{ cookie },
-			{ before: async () => (first = await snapshot(false)), after: async () => (last = await snapshot(true)) },
-		)
-		const perRequest = (n: number) => (n / row.requests).toFixed(2)
-		row.extra = [
-			`app DB round trips/request ${perRequest(last!.appDb - first!.appDb)}`,
-			`API DB round trips/request ${perRequest(last!.apiDb - first!.apiDb)}`,
-			`token signings/request ${perRequest(last!.app.signings - first!.app.signings)}`,
-			`HMAC checks/request ${perRequest(last!.app.hmacChecks - first!.app.hmacChecks)}`,
-		].join(', ')
-		console.log(`    ${row.extra}`)
-	} finally {
+		return {
+			name: `Taskwell GET /tasks, 50 tasks, ${label}`,
+			url: `${base}/tasks`,
+			headers: { cookie },
+			processes: { app, API: api },
+			before: async () => (first = await snapshot(false)),
+			after: async () => (last = await snapshot(true)),
+			describe: async (requests) => {
+				const perRequest = (n: number) => (n / requests).toFixed(2)
+				return [
+					`app DB round trips/request ${perRequest(last!.appDb - first!.appDb)}`,
+					`API DB round trips/request ${perRequest(last!.apiDb - first!.apiDb)}`,
+					`token signings/request ${perRequest(last!.app.signings - first!.app.signings)}`,
+					`HMAC checks/request ${perRequest(last!.app.hmacChecks - first!.app.hmacChecks)}`,
+				].join(', ')
+			},
+		}
+	} catch (error) {
 		await Promise.all([stop(app), stop(api)])
+		throw error
 	}
 }
 
@@ -349,10 +428,7 @@ async function taskApi(databaseUrl: string) {
 		const small = { authorization: `Bearer ${await tokenFor('bench-user-50')}` }
 		const big = { authorization: `Bearer ${await tokenFor('bench-user-10k')}` }
 		const around = (child: ReturnType<typeof start>): Hooks => ({ before: () => countsOf(child), after: () => countsOf(child, true) })
-		await measure('hand-rolled API, 50 tasks, Postgres', `http://127.0.0.1:${handPort}/v1/tasks`, small, around(hand))
 		const apiBase = `http://127.0.0.1:${apiPort}/v1/tasks`
-		await measure('task API GET /v1/tasks, 50 tasks, Postgres', apiBase, small, around(api))
-		await measure('task API, 10,000 tasks: first page', apiBase, big)
 		// Follow the cursor chain 100 pages deep (tasks 5,001–5,050).
 		let cursor: string | null = null
 		for (let page = 0; page < 100; page++) {
@@ -360,10 +436,21 @@ async function taskApi(databaseUrl: string) {
 			cursor = ((await response.json()) as { nextCursor: string | null }).nextCursor
 			if (!cursor) throw new Error(`the cursor chain ended at page ${page + 1}`)
 		}
-		await measure('task API, 10,000 tasks: page 101 (cursor)', `${apiBase}?cursor=${cursor}`, big)
-		await measure('task API, 10,000 tasks: search q=passport', `${apiBase}?q=passport`, big)
-		// A rare match (11 of 10,000): without an index, every row of the user is read.
-		await measure('task API, 10,000 tasks: search q=task 777', `${apiBase}?q=task%20777`, big)
+		await measureSideBySide([
+			{
+				name: 'hand-rolled API, 50 tasks, Postgres',
+				url: `http://127.0.0.1:${handPort}/v1/tasks`,
+				headers: small,
+				processes: { server: hand },
+				...around(hand),
+			},
+			{ name: 'task API GET /v1/tasks, 50 tasks, Postgres', url: apiBase, headers: small, processes: { server: api }, ...around(api) },
+			{ name: 'task API, 10,000 tasks: first page', url: apiBase, headers: big, processes: { server: api } },
+			{ name: 'task API, 10,000 tasks: page 101 (cursor)', url: `${apiBase}?cursor=${cursor}`, headers: big, processes: { server: api } },
+			{ name: 'task API, 10,000 tasks: search q=passport', url: `${apiBase}?q=passport`, headers: big, processes: { server: api } },
+			// A rare match (11 of 10,000): without an index, every row of the user is read.
+			{ name: 'task API, 10,000 tasks: search q=task 777', url: `${apiBase}?q=task%20777`, headers: big, processes: { server: api } },
+		])
 	} finally {
 		await Promise.all([stop(api), stop(hand)])
 	}
@@ -373,7 +460,7 @@ function print() {
 	const find = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))
 	const bare = find('bare')
 	const pad = (text: string, width: number) => text.padEnd(width)
-	console.log(`\n${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured per row\n`)
+	console.log(`\n${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured per row in ${ROUNDS} interleaved rounds\n`)
 	console.log(`| ${pad('what', 48)} | req/s | p50 ms | p99 ms |`)
 	console.log(`| ${'-'.repeat(48)} | ----- | ------ | ------ |`)
 	for (const row of rows) {
@@ -422,28 +509,37 @@ async function main() {
 	const only = process.env.BENCH_ONLY?.split(',')
 	const want = (part: string) => !only || only.includes(part)
 
-	if (want('bare')) {
-		const port = await freePort()
-		const bare = start('bare app', [path.join(ROOT, 'node_modules/@react-router/serve/bin.js'), path.join(BARE_BUILD, 'server/index.js')], {
-			...process.env,
-			NODE_ENV: 'production',
-			PORT: String(port),
-			HOST: '127.0.0.1',
-		})
-		try {
+	const pages: Target[] = []
+	const servers: ChildProcess[] = []
+	try {
+		if (want('bare')) {
+			const port = await freePort()
+			const bare = start(
+				'bare app',
+				[path.join(ROOT, 'node_modules/@react-router/serve/bin.js'), path.join(BARE_BUILD, 'server/index.js')],
+				{
+					...process.env,
+					NODE_ENV: 'production',
+					PORT: String(port),
+					HOST: '127.0.0.1',
+				},
+			)
+			servers.push(bare)
 			await waitFor(`http://127.0.0.1:${port}/tasks`)
-			await measure('bare React Router page, 50 items', `http://127.0.0.1:${port}/tasks`)
-		} finally {
-			await stop(bare)
+			pages.push({ name: 'bare React Router page, 50 items', url: `http://127.0.0.1:${port}/tasks`, processes: { server: bare } })
 		}
-	}
-	if (want('pglite')) await taskwellPage('PGlite', undefined)
-	if (want('postgres')) {
-		const appDb = `taskwell_bench_app_${stamp}`
-		const tasksDb = `taskwell_bench_tasks_${stamp}`
-		await createDatabase(appDb)
-		await createDatabase(tasksDb)
-		await taskwellPage('Postgres', BASE_DATABASE_URL, { app: appDb, tasks: tasksDb })
+		if (want('pglite')) pages.push(await taskwellPage('PGlite', undefined))
+		if (want('postgres')) {
+			const appDb = `taskwell_bench_app_${stamp}`
+			const tasksDb = `taskwell_bench_tasks_${stamp}`
+			await createDatabase(appDb)
+			await createDatabase(tasksDb)
+			pages.push(await taskwellPage('Postgres', BASE_DATABASE_URL, { app: appDb, tasks: tasksDb }))
+		}
+		for (const page of pages) servers.push(...Object.values(page.processes))
+		if (pages.length) await measureSideBySide(pages)
+	} finally {
+		await Promise.all([...new Set(servers)].map(stop))
 	}
 	if (want('api')) await taskApi(await createDatabase(`taskwell_bench_api_${stamp}`))
 	print()
