@@ -62,12 +62,15 @@ async function freePort(): Promise<number> {
 	})
 }
 
-function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
+function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; marks: () => string } {
 	let output = ''
 	const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
 	children.add(child)
+	let marks = ''
 	const keep = (chunk: Buffer) => {
-		output += chunk.toString()
+		const text = chunk.toString()
+		if (text.includes('BENCH_')) marks += text
+		output += text
 		if (output.length > 200_000) output = output.slice(-100_000)
 	}
 	child.stdout!.on('data', keep)
@@ -76,7 +79,7 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProce
 		children.delete(child)
 		if (code && code !== 0) console.error(`${name} exited with ${code ?? signal}:\n${output.slice(-3000)}`)
 	})
-	return Object.assign(child, { output: () => output })
+	return Object.assign(child, { output: () => output, marks: () => marks })
 }
 
 async function stop(child: ChildProcess) {
@@ -226,19 +229,19 @@ function countsOf(
 	app: ReturnType<typeof start>,
 	profileWritten = false,
 ): Promise<{ pgliteQueries: number; signings: number; hmacChecks: number }> {
-	const before = app.output().length
+	const before = app.marks().length
 	app.kill('SIGUSR2')
 	return new Promise((resolve, reject) => {
 		let tries = 0
 		const timer = setInterval(() => {
-			const output = app.output().slice(before)
+			const output = app.marks().slice(before)
 			const match = /BENCH_COUNTS (\{.*\})\n/.exec(output)
 			if (match && (!profileWritten || !process.env.BENCH_PROFILE || output.includes('BENCH_PROFILE_WRITTEN'))) {
 				clearInterval(timer)
 				resolve(JSON.parse(match[1]!))
-			} else if (++tries > 500) {
+			} else if (++tries > 3000) {
 				clearInterval(timer)
-				reject(new Error('no counts from the app'))
+				reject(new Error(`no counts from process ${app.pid}: ${app.output().slice(-500)}`))
 			}
 		}, 20)
 	})
@@ -514,11 +517,13 @@ async function main() {
 	try {
 		if (want('bare')) {
 			const port = await freePort()
+			const bareTools = instrumented('bare')
 			const bare = start(
 				'bare app',
-				[path.join(ROOT, 'node_modules/@react-router/serve/bin.js'), path.join(BARE_BUILD, 'server/index.js')],
+				[...bareTools.args, path.join(ROOT, 'node_modules/@react-router/serve/bin.js'), path.join(BARE_BUILD, 'server/index.js')],
 				{
 					...process.env,
+					...bareTools.env,
 					NODE_ENV: 'production',
 					PORT: String(port),
 					HOST: '127.0.0.1',
@@ -526,7 +531,13 @@ async function main() {
 			)
 			servers.push(bare)
 			await waitFor(`http://127.0.0.1:${port}/tasks`)
-			pages.push({ name: 'bare React Router page, 50 items', url: `http://127.0.0.1:${port}/tasks`, processes: { server: bare } })
+			pages.push({
+				name: 'bare React Router page, 50 items',
+				url: `http://127.0.0.1:${port}/tasks`,
+				processes: { server: bare },
+				before: () => countsOf(bare),
+				after: () => countsOf(bare, true),
+			})
 		}
 		if (want('pglite')) pages.push(await taskwellPage('PGlite', undefined))
 		if (want('postgres')) {
