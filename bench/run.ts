@@ -35,7 +35,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const BASE_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROOT = path.resolve(import.meta.dirname, '..')
-const BUILD = path.join(ROOT, 'bench/.build/taskwell')
+/** BENCH_BUILD_DIR: measure another build of Taskwell (e.g. an older commit's, for before/after profiles). */
+const BUILD = process.env.BENCH_BUILD_DIR ? path.resolve(process.env.BENCH_BUILD_DIR) : path.join(ROOT, 'bench/.build/taskwell')
 const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
 const ISSUER = 'http://localhost:3000'
 const AUDIENCE = 'taskwell-tasks-api'
@@ -165,7 +166,8 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 	}
 	if (WARMUP > 0) for (const target of targets) await load(target, WARMUP)
 	await Promise.all(targets.map((target) => target.before?.()))
-	const stats = targets.map(() => ({ latencies: [] as number[], requests: 0, seconds: 0, cpu: {} as Record<string, number> }))
+	// sent: what the servers handled (answered, or cut off at the end of a round): the divisor of per-request costs.
+	const stats = targets.map(() => ({ latencies: [] as number[], requests: 0, sent: 0, seconds: 0, cpu: {} as Record<string, number> }))
 	for (let round = 0; round < ROUNDS; round++) {
 		for (let k = 0; k < targets.length; k++) {
 			const index = (k + round) % targets.length
@@ -176,6 +178,7 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 			const result = await load(target, SECONDS / ROUNDS, stat.latencies)
 			stat.seconds += (performance.now() - started) / 1000
 			stat.requests += result.requests.total
+			stat.sent += (result.requests as { sent?: number }).sent ?? result.requests.total
 			for (const [label, child] of Object.entries(target.processes)) {
 				stat.cpu[label] = (stat.cpu[label] ?? 0) + cpuMs(child) - cpuBefore[label]!
 			}
@@ -187,14 +190,14 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 		const stat = stats[index]!
 		const sorted = stat.latencies.sort((x, y) => x - y)
 		const cpu = Object.entries(stat.cpu)
-			.map(([label, ms]) => `${label} ${(ms / stat.requests).toFixed(2)}`)
+			.map(([label, ms]) => `${label} ${(ms / stat.sent).toFixed(2)}`)
 			.join(', ')
-		const described = target.describe ? await target.describe(stat.requests) : ''
+		const described = target.describe ? await target.describe(stat.sent) : ''
 		const row: Row = {
 			name: target.name,
 			rps: stat.requests / stat.seconds,
-			p50: percentile(sorted, 0.5),
-			p99: percentile(sorted, 0.99),
+			p50: Math.round(percentile(sorted, 0.5) * 10) / 10,
+			p99: Math.round(percentile(sorted, 0.99) * 10) / 10,
 			requests: stat.requests,
 			extra: [`CPU ms/request: ${cpu}`, described].filter(Boolean).join('; '),
 		}
