@@ -16,6 +16,8 @@ export default tseslint.config(
 		ignores: [
 			'build/**',
 			'build-*/**',
+			'bench/.build/**',
+			'bench/bare-app/.react-router/**',
 			'.react-router/**',
 			'.data/**',
 			'node_modules/**',

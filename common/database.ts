@@ -184,7 +184,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 		mkdirSync(dataLocation, { recursive: true })
 		unlock = lockEmbeddedDatabase(dataLocation, options.dataDir)
 	}
-	const client = await PGlite.create(dataLocation).catch((error: unknown) => {
+	// pg_trgm: the task API's search indexes (drizzle/tasks creates the extension).
+	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
+	const client = await PGlite.create(dataLocation, { extensions: { pg_trgm } }).catch((error: unknown) => {
 		unlock()
 		throw error
 	})

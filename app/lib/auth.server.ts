@@ -38,6 +38,7 @@ import {
 	sendMailInBackground,
 	verificationMessage,
 } from './mail.server.ts'
+import { forgetCachedSessionsOf } from './session-cache.server.ts'
 
 const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g
 
@@ -251,9 +252,22 @@ export const auth = betterAuth({
 	// A failed provider round trip (denied, bad state, provider down) lands on
 	// /login?error=<code>, which shows a message for the code.
 	onAPIError: { errorURL: `${env.BETTER_AUTH_URL}/login` },
-	databaseHooks: securityEventHooks,
 	// Reset tokens are stored hashed: a database leak does not leak them.
 	verification: { storeIdentifier: 'hashed' },
+	// Session lookups are cached for under a second (session-cache.server.ts);
+	// whatever ends a session or changes a user here is seen at once by this
+	// instance (and by the others when their cache entry ages out).
+	// Security events of flows that end inside Better Auth (provider and
+	// sign-in-link callbacks) come from securityEventHooks.
+	databaseHooks: {
+		...securityEventHooks,
+		session: { ...securityEventHooks.session, delete: { after: async (session) => forgetCachedSessionsOf(session.userId) } },
+		user: {
+			...securityEventHooks.user,
+			update: { after: async (user) => forgetCachedSessionsOf(user.id) },
+			delete: { after: async (user) => forgetCachedSessionsOf(user.id) },
+		},
+	},
 	session: {
 		expiresIn: SESSION_EXPIRES_IN_SECONDS,
 		updateAge: SESSION_UPDATE_AGE_SECONDS,

@@ -18,6 +18,7 @@ import { auth } from './auth.server.ts'
 import { logger } from './logger.server.ts'
 import { loginRedirectUrl, DEFAULT_REDIRECT } from './redirect.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
+import { cachedSessionLookup, forgetAllCachedSessions, forgetCachedSessionsOf } from './session-cache.server.ts'
 
 /** timeZone: the browser's, remembered on the account (null until JavaScript has sent it). */
 export type SessionUser = { id: string; name: string; email: string; timeZone: string | null }
@@ -29,7 +30,12 @@ export type CurrentSession = {
 type SessionHolder = {
 	load: () => Promise<CurrentSession | null>
 	setCookies: string[]
+	/** Whether load() was called (its result may still be pending). */
+	loaded: boolean
 }
+
+/** What one Better Auth lookup found, shared by the requests that reuse it (session-cache.server.ts). */
+type Lookup = { current: CurrentSession | null; setCookies: string[] }
 
 const sessionHolderContext = createContext<SessionHolder | null>(null)
 
@@ -67,21 +73,33 @@ export const SESSION_UNAVAILABLE_MESSAGE = 'Taskwell is temporarily unavailable.
 
 function createHolder(request: Request, context: ContextReader): SessionHolder {
 	let pending: Promise<CurrentSession | null> | undefined
+	const lookup = async (): Promise<Lookup> => {
+		const { headers, response } = await auth.api.getSession({ headers: authHeaders(request, context), returnHeaders: true })
+		return {
+			setCookies: headers.getSetCookie(),
+			current: response
+				? {
+						user: { id: response.user.id, name: response.user.name, email: response.user.email, timeZone: response.user.timeZone ?? null },
+						session: { id: response.session.id, token: response.session.token, expiresAt: response.session.expiresAt },
+					}
+				: null,
+		}
+	}
 	const holder: SessionHolder = {
 		setCookies: [],
+		loaded: false,
 		load() {
+			holder.loaded = true
 			pending ??= (async () => {
-				if (!request.headers.get('cookie')) return null
-				const { headers, response } = await auth.api
-					.getSession({ headers: authHeaders(request, context), returnHeaders: true })
-					.catch((error: unknown) => sessionStoreUnavailable(error))
-				holder.setCookies.push(...headers.getSetCookie())
-				if (!response) return null
-				const { user, session } = response
-				return {
-					user: { id: user.id, name: user.name, email: user.email, timeZone: user.timeZone ?? null },
-					session: { id: session.id, token: session.token, expiresAt: session.expiresAt },
-				}
+				const cookie = request.headers.get('cookie')
+				if (!cookie) return null
+				// Pages (GET, HEAD) reuse a lookup younger than SESSION_CACHE_MS;
+				// a state change always asks Better Auth.
+				const found = await (isReadOnly(request) ? cachedSessionLookup(cookie, lookup, (value) => value.current?.user.id) : lookup()).catch(
+					(error: unknown) => sessionStoreUnavailable(error),
+				)
+				holder.setCookies.push(...found.setCookies)
+				return found.current
 			})()
 			return pending
 		},
@@ -89,10 +107,19 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 	return holder
 }
 
+const isReadOnly = (request: Request) => request.method === 'GET' || request.method === 'HEAD'
+
 export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
 	const holder = createHolder(request, context)
 	context.set(sessionHolderContext, holder)
-	const response = await next()
+	let response: Response
+	try {
+		response = await next()
+	} finally {
+		// A state change (sign-out, password change, a name change, …) is
+		// seen at once by this instance's next page.
+		if (!isReadOnly(request) && request.headers.get('cookie')) await forgetCachedSessionsAfter(holder)
+	}
 	// An action that signed in or out already set the session cookie: its
 	// word is final.
 	const alreadySetsSession = response.headers.getSetCookie().some((cookie) => /session_token=/.test(cookie))
@@ -100,6 +127,17 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
 		for (const cookie of holder.setCookies) response.headers.append('set-cookie', cookie)
 	}
 	return response
+}
+
+async function forgetCachedSessionsAfter(holder: SessionHolder): Promise<void> {
+	const userId = holder.loaded
+		? await holder.load().then(
+				(current) => current?.user.id,
+				() => undefined,
+			)
+		: undefined
+	if (userId) forgetCachedSessionsOf(userId)
+	else forgetAllCachedSessions()
 }
 
 function holderOf(request: Request, context: ContextReader): SessionHolder {

@@ -19,7 +19,13 @@
  *   with the next successful fetch).
  * - When the set cannot be fetched and no cached key matches, the caller
  *   learns "unavailable" (503), not "invalid" (401).
+ * - A token that passed every check is remembered (by its exact string)
+ *   until it expires, so the app's next calls with it cost no signature
+ *   check (the app reuses one token for minutes). Every key set applied
+ *   forgets them all: a removed key still stops working with the next
+ *   successful fetch.
  */
+import { LRUCache } from 'lru-cache'
 import { createLocalJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JSONWebKeySet, type JWTHeaderParameters } from 'jose'
 
 /** Tokens longer than this are refused before any parsing. */
@@ -32,6 +38,8 @@ const DEFAULT_MIN_FETCH_INTERVAL_MS = 1_000
 /** A cached set older than this is refetched (in the background). */
 const CACHE_MAX_AGE_MS = 10 * 60_000
 const MAX_SUBJECT_LENGTH = 255
+/** At most this many verified tokens are remembered (least recently used go). */
+const VERIFIED_TOKENS_MAX = 10_000
 
 export type VerifierOptions = {
 	jwksUrl: string
@@ -70,6 +78,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 	const isStale = (set: KeySet) => Date.now() - set.fetchedAt > maxAge
 
 	let cached: KeySet | null = null
+	/** Tokens that passed every check: their subject, and until when (ms) they may be taken as verified. */
+	const verified = new LRUCache<string, { userId: string; until: number }>({ max: VERIFIED_TOKENS_MAX })
 	/** Number of the newest fetch whose set was applied (older results are dropped). */
 	let applied = 0
 	let started = 0
@@ -107,6 +117,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 			if (set && number > applied) {
 				applied = number
 				cached = set
+				verified.clear()
 			}
 			return set
 		})
@@ -166,6 +177,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 	return {
 		async verify(token) {
 			if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' }
+			const known = verified.get(token)
+			if (known && Date.now() < known.until) return { ok: true, userId: known.userId }
 			try {
 				const { payload } = await jwtVerify(token, getKey(started), {
 					algorithms: ['EdDSA'],
@@ -179,6 +192,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 				if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) {
 					return { ok: false, reason: 'invalid' }
 				}
+				// Until it expires or reaches the maximum age, whichever is first (no clock tolerance).
+				verified.set(token, { userId: sub, until: Math.min(payload.exp!, payload.iat! + MAX_TOKEN_AGE_SECONDS) * 1000 })
 				return { ok: true, userId: sub }
 			} catch (error) {
 				if (error instanceof KeySetUnavailable) return { ok: false, reason: 'unavailable' }

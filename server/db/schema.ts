@@ -39,6 +39,14 @@ export const task = pgTable(
 		index('task_deleted_at_idx')
 			.on(table.deletedAt)
 			.where(sql`${table.deletedAt} is not null`),
+		// The counts on every list page (all, completed): read from this index alone.
+		index('task_user_completed_idx')
+			.on(table.userId, table.completed)
+			.where(sql`${table.deletedAt} is null`),
+		// The search (q: ILIKE '%…%' on title or notes) among many tasks: trigram
+		// indexes (pg_trgm, created by the migration; PGlite loads it too).
+		index('task_title_trgm_idx').using('gin', table.title.op('gin_trgm_ops')),
+		index('task_notes_trgm_idx').using('gin', table.notes.op('gin_trgm_ops')),
 		check('task_title_length', sql`char_length(${table.title}) between 1 and ${sql.raw(String(TASK_TITLE_MAX_LENGTH))}`),
 		check('task_notes_length', sql`char_length(${table.notes}) <= ${sql.raw(String(TASK_NOTES_MAX_LENGTH))}`),
 		check('task_completed_at', sql`${table.completed} = (${table.completedAt} is not null)`),

@@ -2,7 +2,7 @@
  * Task queries. Every one takes the caller's user id (the verified JWT's
  * `sub`) and filters by it: no function here can reach another user's row.
  */
-import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Database } from '#common/database.ts'
 import {
@@ -93,16 +93,17 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
 	}
 }
 
-async function countTasks(db: TasksDb, userId: string): Promise<TaskCounts> {
-	const [row] = await db
-		.select({
-			all: sql<number>`count(*)::int`,
-			completed: sql<number>`(count(*) filter (where ${task.completed}))::int`,
-		})
-		.from(task)
-		.where(liveTasksOf(userId))
-	const all = Number(row?.all ?? 0)
-	const completed = Number(row?.completed ?? 0)
+/** The caller's totals (deleted tasks left out): both counts read task_user_completed_idx (partial: live tasks) only. */
+function countsColumns(userId: string) {
+	return {
+		countAll: sql<number>`(select count(*)::int from ${task} as counted where counted.user_id = ${userId} and counted.deleted_at is null)`,
+		countCompleted: sql<number>`(select count(*)::int from ${task} as counted where counted.user_id = ${userId} and counted.deleted_at is null and counted.completed)`,
+	}
+}
+
+function toCounts(row: { countAll: number; countCompleted: number } | undefined): TaskCounts {
+	const all = Number(row?.countAll ?? 0)
+	const completed = Number(row?.countCompleted ?? 0)
 	return { all, active: all - completed, completed }
 }
 
@@ -130,15 +131,15 @@ export async function listTasks(
 		conditions.push(order === 'asc' ? sql`(${columns}) > (${values})` : sql`(${columns}) < (${values})`)
 	}
 	const direction = order === 'asc' ? asc : desc
-	const [rows, counts] = await Promise.all([
-		db
-			.select()
-			.from(task)
-			.where(and(...conditions))
-			.orderBy(...key.expressions.map((expression) => direction(expression)))
-			.limit(params.limit + 1),
-		countTasks(db, userId),
-	])
+	// One round trip: the page, each row carrying the counts (uncorrelated
+	// subqueries, evaluated once). Only an empty page needs a second query.
+	const rows = await db
+		.select({ ...getTableColumns(task), ...countsColumns(userId) })
+		.from(task)
+		.where(and(...conditions))
+		.orderBy(...key.expressions.map((expression) => direction(expression)))
+		.limit(params.limit + 1)
+	const counts = toCounts(rows[0] ?? (await db.select(countsColumns(userId)).from(sql`(select 1) as one`))[0])
 	const page = rows.slice(0, params.limit)
 	const last = page.at(-1)
 	const nextCursor = rows.length > params.limit && last ? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor) : null
