@@ -282,7 +282,7 @@ describe('settings', () => {
 			),
 		)
 		expect(changed.response.status).toBe(302)
-		expect(changed.response.headers.get('location')).toBe('/settings?saved=password')
+		expect(changed.response.headers.get('location')).toBe('/settings?saved=password#main')
 		expect(await isSignedIn(cookie)).toBe(true)
 		expect(await isSignedIn(other)).toBe(true)
 
@@ -301,7 +301,7 @@ describe('settings', () => {
 			),
 		)
 		expect(everywhere.response.status).toBe(302)
-		expect(everywhere.response.headers.get('location')).toBe('/settings?saved=password-everywhere')
+		expect(everywhere.response.headers.get('location')).toBe('/settings?saved=password-everywhere#main')
 		// This browser continues on a new session; the other one is out.
 		const renewed = cookieHeaderFrom(everywhere.response)
 		expect(renewed).toMatch(/session_token=/)
@@ -392,7 +392,7 @@ describe('settings', () => {
 
 		const deleted = await runRoute(settingsRoute.action, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
 		expect(deleted.response.status).toBe(302)
-		expect(deleted.response.headers.get('location')).toBe('/?deleted=1')
+		expect(deleted.response.headers.get('location')).toBe('/?deleted=1#main')
 		expect(deleted.response.headers.getSetCookie().join('\n')).toMatch(/session_token=;.*Max-Age=0/i)
 		const call = tasksApi.calls.at(-1)!
 		expect(call).toMatchObject({ method: 'DELETE', path: '/v1/me/tasks' })
