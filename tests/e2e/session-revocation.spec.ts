@@ -42,7 +42,7 @@ let dropDatabase = async () => {}
 
 test.beforeAll(async ({}, testInfo) => {
 	test.setTimeout(240_000)
-	const base = Number(process.env.E2E_PORT ?? 3100) + 70 + (testInfo.project.name === 'js' ? 10 : 0)
+	const base = Number(process.env.E2E_PORT ?? 3100) + 85 + (testInfo.project.name === 'js' ? 5 : 0)
 	const [portA, portB, pgPort] = [base, base + 1, base + 2]
 	workDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-revocation-'))
 	let databaseUrl: string
