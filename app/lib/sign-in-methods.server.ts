@@ -11,7 +11,10 @@ import { data, redirect } from 'react-router'
 import { APIError } from 'better-auth/api'
 import { decodeJwt } from 'jose'
 import { atLeast, checkCurrentPassword, NEUTRAL_RESPONSE_MS, verifyEmail } from './account.server.ts'
+import { asc, eq } from 'drizzle-orm'
 import { auth } from './auth.server.ts'
+import { db } from './db.server.ts'
+import { account as accountTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { emailChangeNoticeMessage, sendMailInBackground } from './mail.server.ts'
 import { configuredProviders, providerName } from './providers.server.ts'
@@ -131,16 +134,25 @@ export async function startProviderLink(request: Request, context: ContextReader
 export type LinkedAccount = { id: string; providerId: string; name: string }
 
 /** The account's sign-in methods: "Password" and each linked provider. */
-export async function listLinkedAccounts(request: Request, context: ContextReader): Promise<LinkedAccount[]> {
-	const accounts = await auth.api.listUserAccounts({ headers: authHeaders(request, context) })
-	return accounts.map((account) => ({ id: account.id, providerId: account.providerId, name: providerName(account.providerId) }))
+/**
+ * The account's sign-in methods, read by user id (like the session list): a
+ * page rendered after an action that replaced the session (two-factor
+ * enable) still has the old cookie in its request.
+ */
+export async function listLinkedAccounts(userId: string): Promise<LinkedAccount[]> {
+	const rows = await db
+		.select({ id: accountTable.id, providerId: accountTable.providerId })
+		.from(accountTable)
+		.where(eq(accountTable.userId, userId))
+		.orderBy(asc(accountTable.createdAt))
+	return rows.map((row) => ({ id: row.id, providerId: row.providerId, name: providerName(row.providerId) }))
 }
 
 export type UnlinkResult = { ok: true; provider: string } | { ok: false; reason: 'last-method' | 'not-found' | 'sign-in-again' }
 
 /** Removes one sign-in method, never the last one (a password counts as one). */
 export async function unlinkProvider(request: Request, context: ContextReader, userId: string, accountId: string): Promise<UnlinkResult> {
-	const linked = await listLinkedAccounts(request, context)
+	const linked = await listLinkedAccounts(userId)
 	const account = linked.find((candidate) => candidate.id === accountId)
 	if (!account) return { ok: false, reason: 'not-found' }
 	if (linked.length <= 1) return { ok: false, reason: 'last-method' }
@@ -263,8 +275,8 @@ export async function confirmEmailChange(request: Request, context: ContextReade
 // ------------------------------------------------------------------ settings
 
 /** What the Settings sections of issue 10 need: the linked sign-in methods and the providers one could add. */
-export async function signInMethodsSettingsData(request: Request, context: ContextReader) {
-	const linked = await listLinkedAccounts(request, context)
+export async function signInMethodsSettingsData(userId: string) {
+	const linked = await listLinkedAccounts(userId)
 	const linkable = configuredProviders().filter((provider) => !linked.some((account) => account.providerId === provider.id))
 	return { linkedAccounts: linked, linkableProviders: linkable }
 }

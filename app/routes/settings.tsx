@@ -68,7 +68,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		{
 			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
-			...(await signInMethodsSettingsData(request, context)),
+			...(await signInMethodsSettingsData(current.user.id)),
 			securityEvents,
 			twoFactorEnabled,
 			passkeys,

@@ -35,6 +35,7 @@ test.describe('forgot and reset password', () => {
 		await signUpDirectly(page, user)
 		const other = await signedInElsewhere(browser, user, baseURL!)
 		await page.getByRole('button', { name: 'Sign out' }).click()
+		await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0)
 
 		await page.goto('/login')
 		await page.getByRole('link', { name: 'Forgot password?' }).click()

@@ -218,7 +218,8 @@ export const test = base.extend<SessionFixtures>({
 					} catch (error) {
 						// The test moved on (a navigation destroyed the page's context):
 						// that URL is checked the next time a test loads it.
-						if (!/context was destroyed|Target .*closed|navigat|reading 'runPartial'|axe is not defined/i.test(String(error))) throw error
+						if (!/context was destroyed|Target .*closed|navigat|reading '(?:runPartial|utils)'|axe is not defined/i.test(String(error)))
+							throw error
 						checked.delete(url)
 					}
 				})

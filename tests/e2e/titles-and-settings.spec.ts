@@ -66,7 +66,7 @@ test('a form error puts "Error: " in the title and focuses the first invalid fie
 	await expect(page).toHaveTitle('Sign in · Taskwell')
 	await page.getByLabel('Email').fill('ada-nobody@example.com')
 	await page.getByLabel('Password', { exact: true }).fill('not the password')
-	await page.getByRole('button', { name: 'Sign in' }).click()
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click()
 	await expect(page.getByText('Invalid email or password')).toBeVisible()
 	await expect(page).toHaveTitle('Error: Sign in · Taskwell')
 	if (noJs()) await expect(page.getByLabel('Email')).not.toBeFocused()
