@@ -1,0 +1,46 @@
+/**
+ * Passkeys with Chromium's virtual authenticator (DevTools protocol
+ * WebAuthn domain): add one in Settings, sign out, sign in with it (no
+ * password, no code), rename and delete it. JavaScript only: without it the
+ * passkey buttons are not shown.
+ */
+import { expect, signOut, test } from './support.ts'
+
+// axe-core's automatic page checks make the virtual authenticator's ceremony
+// fail (the passkey is not created); Settings and /login are checked by axe in
+// pages.spec.ts and the other specs.
+test.use({ axeOnLoad: false })
+
+test('add a passkey, sign in with it, rename and delete it', async ({ page, user }) => {
+	const cdp = await page.context().newCDPSession(page)
+	await cdp.send('WebAuthn.enable')
+	await cdp.send('WebAuthn.addVirtualAuthenticator', {
+		options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+	})
+
+	await page.goto('/settings')
+	const section = page.getByRole('region', { name: 'Passkeys' })
+	await expect(section.getByText('You have no passkeys yet.')).toBeVisible()
+	await section.getByLabel('Passkey label').fill('Test laptop')
+	await section.getByRole('button', { name: 'Add a passkey' }).click()
+	await expect(section.getByText('Your passkey has been added.')).toBeVisible()
+	await expect(section.getByRole('list', { name: 'Your passkeys' }).getByText('Test laptop', { exact: true })).toBeVisible()
+	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Passkey added')).toBeVisible()
+
+	await page.goto('/tasks')
+	await signOut(page)
+	await page.goto('/login')
+	await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
+	await expect(page).toHaveURL(/\/tasks$/)
+	await page.goto('/settings')
+	await expect(page.getByText(user.email)).toBeVisible()
+	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Signed in with a passkey')).toBeVisible()
+
+	await section.getByLabel('New label for Test laptop').fill('Work laptop')
+	await section.getByRole('button', { name: 'Rename' }).click()
+	await expect(page.getByText('Your passkey has been renamed.')).toBeVisible()
+	await section.getByRole('button', { name: 'Delete passkey Work laptop' }).click()
+	await expect(page.getByText('Your passkey has been deleted.')).toBeVisible()
+	await expect(section.getByText('You have no passkeys yet.')).toBeVisible()
+	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Passkey removed')).toBeVisible()
+})
