@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { expect, linkFromOutbox, newUser, PASSWORD, signIn, test, uniqueEmail } from './support.ts'
+import { expect, linkFromOutbox, newUser, PASSWORD, signIn, signOut, test, uniqueEmail } from './support.ts'
 
 const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
 
@@ -30,7 +30,7 @@ test('"Email me a sign-in link": neutral answer, the link opens a page whose but
 }) => {
 	const user = newUser('Link Signer')
 	await signUpDirectly(page, user)
-	await page.getByRole('button', { name: 'Sign out' }).click()
+	await signOut(page)
 
 	await page.goto('/login')
 	await page.getByLabel('Email').fill(uniqueEmail('nobody'))
@@ -92,7 +92,7 @@ test('change email: link to the new address, notice to the old, the email change
 	await expect(section.getByRole('status')).toHaveText(`Your email address is now ${newEmail}.`)
 
 	// The session stayed; the new address signs in, the old one no longer does.
-	await page.getByRole('button', { name: 'Sign out' }).click()
+	await signOut(page)
 	await signIn(page, { email: user.email, password: PASSWORD })
 	await expect(page.getByText('Invalid email or password')).toBeVisible()
 	await signIn(page, { email: newEmail, password: PASSWORD })

@@ -145,7 +145,7 @@ test('tasks: add, validate, toggle, filter, search, edit, delete, clear, sign ou
 	await expect(taskItem(page, 'Write the Bernoulli program')).toBeInViewport()
 	expect(
 		await taskItem(page, 'Write the Bernoulli program').evaluate(
-			(row) => row.matches(':target') || row.classList.contains('is-just-edited'),
+			(row) => row.matches(':has(:target)') || row.classList.contains('is-just-edited'),
 		),
 	).toBe(true)
 	const taskUrl = new URL((await page.getByRole('link', { name: 'Write the Bernoulli program' }).getAttribute('href'))!, baseURL).pathname

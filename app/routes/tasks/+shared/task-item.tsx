@@ -71,11 +71,7 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 	}
 
 	return (
-		<li
-			id={taskAnchor(task.id)}
-			className={`task-item${completed ? ' is-completed' : ''}${justEdited ? ' is-just-edited' : ''}`}
-			data-task-id={task.id}
-		>
+		<li className={`task-item${completed ? ' is-completed' : ''}${justEdited ? ' is-just-edited' : ''}`} data-task-id={task.id}>
 			<Form method="post" className="task-toggle" onSubmit={(event) => submitWithJs(event, toggle)}>
 				<input type="hidden" name="intent" value="toggle" />
 				<input type="hidden" name="id" value={task.id} />
@@ -89,7 +85,7 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 			</Form>
 			<div className="task-main">
 				{/* Isolated: a right-to-left title cannot reorder what follows it. */}
-				<Link to={`/tasks/${task.id}${query}`} className="task-title" id={`task-${task.id}`}>
+				<Link to={`/tasks/${task.id}${query}`} className="task-title" id={taskAnchor(task.id)}>
 					<bdi>{task.title}</bdi>
 				</Link>
 				{task.due || task.priority !== 'normal' || task.notes ? (
