@@ -47,7 +47,7 @@ for (const scheme of SCHEMES) {
 
 		await page.goto('/login')
 		await check('sign in')
-		await page.getByLabel('Email').fill('nobody@example.com')
+		await page.getByLabel('Email').fill(`nobody-${scheme}-${testInfo.project.name}@example.com`)
 		await page.getByLabel('Password', { exact: true }).fill('not the password')
 		await page.getByRole('button', { name: 'Sign in', exact: true }).click()
 		await expect(page.getByText('Invalid email or password')).toBeVisible()
