@@ -167,11 +167,15 @@ async function main() {
 		app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }))
 	}
 	const handleWithReactRouter = createRequestHandler({
-		build: loadBuild,
+		// Production hands over the build itself: given a function, React
+		// Router rebuilds its route tables on every request (a profile of
+		// /tasks under load found that).
+		build: productionBuild ?? loadBuild,
 		mode: isDev ? 'development' : 'production',
 		async getLoadContext(req, res) {
 			// The same context keys the routes read (see app/entry.server.tsx).
-			const entry = entryOf(await loadBuild())
+			// (In development, from the build Vite has now.)
+			const entry = productionBuild ? entryOf(productionBuild) : entryOf(await loadBuild())
 			loadedEntry = entry
 			const context = new RouterContextProvider()
 			res.locals.routerContext = context

@@ -6,6 +6,8 @@
 // With BENCH_PROFILE_FILE set, the first SIGUSR2 also starts the CPU
 // profiler and the second stops it and writes the profile there: the
 // profile covers the measured run only (no start-up, no warm-up).
+// BENCH_PROFILE=heap samples allocations instead (what feeds the garbage
+// collector), written beside it as .heapprofile.
 // Benchmark instrumentation only; never loaded by the services themselves.
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -35,6 +37,8 @@ subtle.verify = function (algorithm, ...rest) {
 }
 
 const profileFile = process.env.BENCH_PROFILE_FILE
+/** BENCH_PROFILE=heap: a sampling allocation profile (.heapprofile) instead of a CPU profile. */
+const heap = process.env.BENCH_PROFILE === 'heap'
 let session
 process.on('SIGUSR2', async () => {
 	process.stderr.write(`BENCH_COUNTS ${JSON.stringify(counts)}\n`)
@@ -42,8 +46,21 @@ process.on('SIGUSR2', async () => {
 	if (!session) {
 		session = new Session()
 		session.connect()
-		await session.post('Profiler.enable')
-		await session.post('Profiler.start')
+		if (heap) {
+			await session.post('HeapProfiler.enable')
+			await session.post('HeapProfiler.startSampling', {
+				samplingInterval: 16384,
+				includeObjectsCollectedByMajorGC: true,
+				includeObjectsCollectedByMinorGC: true,
+			})
+		} else {
+			await session.post('Profiler.enable')
+			await session.post('Profiler.start')
+		}
+	} else if (heap) {
+		const { profile } = await session.post('HeapProfiler.stopSampling')
+		writeFileSync(profileFile.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(profile))
+		process.stderr.write('BENCH_PROFILE_WRITTEN\n')
 	} else {
 		const { profile } = await session.post('Profiler.stop')
 		writeFileSync(profileFile, JSON.stringify(profile))

@@ -93,12 +93,19 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
 	}
 }
 
-/** The caller's totals (deleted tasks left out): both counts read task_user_completed_idx (partial: live tasks) only. */
-function countsColumns(userId: string) {
-	return {
-		countAll: sql<number>`(select count(*)::int from ${task} as counted where counted.user_id = ${userId} and counted.deleted_at is null)`,
-		countCompleted: sql<number>`(select count(*)::int from ${task} as counted where counted.user_id = ${userId} and counted.deleted_at is null and counted.completed)`,
-	}
+/**
+ * The caller's totals (deleted tasks left out), both from one pass over
+ * task_user_completed_idx (partial: live tasks) alone: an index-only scan.
+ */
+function countsOf(db: TasksDb, userId: string) {
+	return db
+		.select({
+			countAll: sql<number>`count(*)::int`.as('count_all'),
+			countCompleted: sql<number>`(count(*) filter (where ${task.completed}))::int`.as('count_completed'),
+		})
+		.from(task)
+		.where(liveTasksOf(userId))
+		.as('counts')
 }
 
 function toCounts(row: { countAll: number; countCompleted: number } | undefined): TaskCounts {
@@ -131,15 +138,17 @@ export async function listTasks(
 		conditions.push(order === 'asc' ? sql`(${columns}) > (${values})` : sql`(${columns}) < (${values})`)
 	}
 	const direction = order === 'asc' ? asc : desc
-	// One round trip: the page, each row carrying the counts (uncorrelated
-	// subqueries, evaluated once). Only an empty page needs a second query.
+	// One round trip: the page, each row carrying the counts (one aggregate
+	// row, cross-joined). Only an empty page needs a second query.
+	const counted = countsOf(db, userId)
 	const rows = await db
-		.select({ ...getTableColumns(task), ...countsColumns(userId) })
+		.select({ ...getTableColumns(task), countAll: counted.countAll, countCompleted: counted.countCompleted })
 		.from(task)
+		.crossJoin(counted)
 		.where(and(...conditions))
 		.orderBy(...key.expressions.map((expression) => direction(expression)))
 		.limit(params.limit + 1)
-	const counts = toCounts(rows[0] ?? (await db.select(countsColumns(userId)).from(sql`(select 1) as one`))[0])
+	const counts = toCounts(rows[0] ?? (await db.select().from(counted))[0])
 	const page = rows.slice(0, params.limit)
 	const last = page.at(-1)
 	const nextCursor = rows.length > params.limit && last ? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor) : null
