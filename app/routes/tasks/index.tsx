@@ -51,7 +51,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	const today = todayIn(user.timeZone ?? DEFAULT_TIME_ZONE)
 	const locale = localeOf(request.headers.get('accept-language'))
 	const items: ListedTask[] = (list?.items ?? []).map((task) => ({
-		...task,
+		id: task.id,
+		title: task.title,
+		notes: task.notes,
+		completed: task.completed,
+		priority: task.priority,
 		due: task.dueDate ? dueOf(task.dueDate, today, locale) : null,
 	}))
 	return data(

@@ -1,12 +1,21 @@
 /** The bare baseline's document: the same shell as Taskwell's root layout (signed in). */
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
 
+export const links = () => [
+	{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+	{ rel: 'apple-touch-icon', href: '/icon-192.png' },
+	{ rel: 'manifest', href: '/site.webmanifest' },
+]
+
 export function Layout({ children }: { children: React.ReactNode }) {
 	return (
 		<html lang="en">
 			<head>
 				<meta charSet="utf-8" />
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<meta name="theme-color" media="(prefers-color-scheme: light)" content="#ffffff" />
+				<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#1a201d" />
+				<meta name="color-scheme" content="light dark" />
 				<Meta />
 				<Links />
 			</head>
@@ -28,7 +37,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
 						</Form>
 					</nav>
 				</header>
-				<main id="main">{children}</main>
+				<main id="main">
+					<div className="flash-region" aria-live="polite" />
+					{children}
+				</main>
 				<ScrollRestoration />
 				<Scripts />
 			</body>

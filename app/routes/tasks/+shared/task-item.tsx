@@ -18,7 +18,8 @@ import type { Task } from '#common/tasks-contract.ts'
 import type { Due } from './due.ts'
 import { PRIORITY_LABELS, taskAnchor } from './view.ts'
 
-export type ListedTask = Task & { due: Due | null }
+/** What a row shows, and no more: the page's data is serialized into the HTML (timestamps are left out). */
+export type ListedTask = Pick<Task, 'id' | 'title' | 'notes' | 'completed' | 'priority'> & { due: Due | null }
 
 type ActionResult = { ok: boolean; error?: string; completed?: boolean } | undefined
 

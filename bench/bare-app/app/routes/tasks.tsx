@@ -1,88 +1,102 @@
 /**
- * The bare baseline of `npm run bench`: Taskwell's task list markup (heading,
- * add form, tabs, search form, 50 items each with a toggle and a delete
- * form, footer) rendered from a loader that returns constant data. No auth,
- * no API, no database, no security middleware.
+ * The bare baseline of `npm run bench`: the markup of Taskwell's signed-in
+ * /tasks page, element for element (the quick add with "More options",
+ * the tabs, "Search and sort", 50 rows each with its done toggle and its
+ * delete form, the list footer), rendered from a loader that returns
+ * constant data: the 50 tasks the bench adds to Taskwell through its forms,
+ * their due labels worked out once. No auth, no API, no database, no
+ * security middleware, no form library. Kept in step with
+ * app/routes/tasks/index.tsx and its +shared/task-item.tsx: the bench
+ * prints both pages' sizes, which should stay within a few per cent.
  */
-import { Form, Link, useFetcher } from 'react-router'
+import { Form, Link, useFetcher, useLocation } from 'react-router'
 
 type Task = {
 	id: string
 	title: string
 	notes: string | null
 	completed: boolean
-	dueDate: string | null
 	priority: 'low' | 'normal' | 'high'
-	createdAt: string
-	updatedAt: string
-	completedAt: string | null
+	due: { state: 'overdue' | 'today' | 'tomorrow' | 'later'; label: string } | null
 }
 
 const PRIORITIES = ['low', 'normal', 'high'] as const
 const PRIORITY_LABELS = { low: 'Low', normal: 'Normal', high: 'High' } as const
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' })
 
+// What the bench adds to Taskwell (bench/run.ts), newest first, with the
+// fields Taskwell's loader sends for a row.
 const ITEMS: Task[] = Array.from({ length: 50 }, (_, i) => {
 	const n = 50 - i
-	const created = new Date(Date.UTC(2026, 0, 1, 12, 0, n)).toISOString()
+	const dueDate = n % 2 === 0 ? `2030-01-${String((n % 28) + 1).padStart(2, '0')}` : null
 	return {
 		id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
 		title: `Task number ${n}`,
 		notes: n % 3 === 0 ? `Some notes for task ${n}` : null,
-		completed: n % 5 === 0,
-		dueDate: n % 2 === 0 ? `2030-01-${String((n % 28) + 1).padStart(2, '0')}` : null,
+		completed: false,
 		priority: PRIORITIES[n % 3]!,
-		createdAt: created,
-		updatedAt: created,
-		completedAt: n % 5 === 0 ? created : null,
+		due: dueDate ? { state: 'later', label: `Due ${dateFormat.format(new Date(`${dueDate}T00:00:00Z`))}` } : null,
 	}
 })
-const LIST = {
-	items: ITEMS,
-	nextCursor: null,
-	counts: { all: 50, active: 40, completed: 10 },
-}
+const LIST = { items: ITEMS, nextCursor: null, counts: { all: 50, active: 50, completed: 0 } }
 
 export function meta() {
 	return [{ title: 'Your tasks · Taskwell' }]
 }
 
 export function loader() {
-	return { name: 'Bench User', list: LIST, addKey: crypto.randomUUID() }
+	return {
+		name: 'Bench User',
+		timeZone: null,
+		view: { status: 'all', sort: 'newest' },
+		cursor: null,
+		list: LIST,
+		invalid: null,
+		addKey: crypto.randomUUID(),
+	}
 }
 
 function TaskItem({ task }: { task: Task }) {
 	const toggle = useFetcher({ key: `toggle-${task.id}` })
 	const remove = useFetcher({ key: `delete-${task.id}` })
+	const justEdited = useLocation().hash === `#task-${task.id}`
 	void toggle
 	void remove
 	return (
-		<li className={`task-item${task.completed ? ' is-completed' : ''}`}>
+		<li className={`task-item${task.completed ? ' is-completed' : ''}${justEdited ? ' is-just-edited' : ''}`} data-task-id={task.id}>
+			<Form method="post" className="task-toggle">
+				<input type="hidden" name="intent" value="toggle" />
+				<input type="hidden" name="id" value={task.id} />
+				<input type="hidden" name="completed" value={String(!task.completed)} />
+				<button type="submit" className="task-check">
+					<span className="task-check-box" aria-hidden="true" />
+					<span className="sr-only">
+						{task.completed ? 'Mark not done' : 'Mark done'}: <bdi>{task.title}</bdi>
+					</span>
+				</button>
+			</Form>
 			<div className="task-main">
-				<Link to={`/tasks/${task.id}`} className="task-title">
+				<Link to={`/tasks/${task.id}`} className="task-title" id={`task-${task.id}`}>
 					<bdi>{task.title}</bdi>
 				</Link>
-				<p className="task-meta">
-					<span className={`badge priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]} priority</span>
-					{task.dueDate ? <span>Due {task.dueDate}</span> : null}
-					<span className="sr-only">{task.completed ? 'Done' : 'Not done'}</span>
-				</p>
-				{task.notes ? (
-					<p className="task-notes" dir="auto">
-						{task.notes}
+				{task.due || task.priority !== 'normal' || task.notes ? (
+					<p className="task-meta">
+						{task.due ? <span className={`due due-${task.due.state}`}>{task.due.label}</span> : null}
+						{task.priority !== 'normal' ? (
+							<span className={`badge priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]} priority</span>
+						) : null}
+						{task.notes ? (
+							<span className="task-notes" dir="auto">
+								{task.notes}
+							</span>
+						) : null}
 					</p>
 				) : null}
+				<span className="sr-only">{task.completed ? 'Done' : 'Not done'}</span>
 			</div>
 			<div className="task-actions">
-				<Form method="post" action="/tasks">
-					<input type="hidden" name="intent" value="toggle" />
-					<input type="hidden" name="id" value={task.id} />
-					<input type="hidden" name="completed" value={String(!task.completed)} />
-					<button type="submit" className="button-secondary">
-						{task.completed ? 'Mark not done' : 'Mark done'}
-					</button>
-				</Form>
 				<Form method="get" action={`/tasks/${task.id}/delete`}>
-					<button type="submit" className="button-secondary">
+					<button type="submit" className="button-secondary task-delete" aria-label={`Delete: ${task.title}`}>
 						Delete
 					</button>
 				</Form>
@@ -95,44 +109,58 @@ export default function Tasks({ loaderData }: { loaderData: ReturnType<typeof lo
 	const { name, list, addKey } = loaderData
 	return (
 		<div className="tasks-page">
-			<h1>
+			<h1 className="tasks-greeting">
 				Hello, <bdi>{name}</bdi>
 			</h1>
-			<section className="card" aria-labelledby="add-task-heading">
-				<h2 id="add-task-heading">Add a task</h2>
-				<Form method="post" id="add-task" noValidate className="task-form">
+			<section className="card quick-add" aria-labelledby="add-task-heading">
+				<h2 id="add-task-heading" className="sr-only">
+					Add a task
+				</h2>
+				<Form method="post" id="add-task" noValidate className="task-form task-form-quick">
 					<input type="hidden" name="intent" value="create" />
-					<input type="hidden" name="addKey" value={addKey} />
-					<div className="task-form-grid">
+					<input type="hidden" name="idempotencyKey" value={addKey} />
+					<div className="quick-add-line">
 						<div className="field task-form-title">
 							<label htmlFor="add-task-title">Title</label>
-							<input id="add-task-title" name="title" type="text" required maxLength={200} autoComplete="off" />
+							<input
+								required
+								id="add-task-title"
+								form="add-task"
+								type="text"
+								minLength={1}
+								maxLength={200}
+								autoComplete="off"
+								name="title"
+							/>
 						</div>
-						<div className="field task-form-notes">
-							<label htmlFor="add-task-notes">Notes</label>
-							<textarea id="add-task-notes" name="notes" maxLength={2000} rows={2} />
-						</div>
-						<div className="field">
-							<label htmlFor="add-task-dueDate">Due date</label>
-							<input id="add-task-dueDate" name="dueDate" type="date" />
-						</div>
-						<div className="field">
-							<label htmlFor="add-task-priority">Priority</label>
-							<select id="add-task-priority" name="priority" defaultValue="normal">
-								{PRIORITIES.map((priority) => (
-									<option key={priority} value={priority}>
-										{PRIORITY_LABELS[priority]}
-									</option>
-								))}
-							</select>
-						</div>
-					</div>
-					<div className="form-actions">
 						<button type="submit">Add task</button>
 					</div>
+					<details className="more-options">
+						<summary>More options</summary>
+						<div className="task-form-grid">
+							<div className="field task-form-notes">
+								<label htmlFor="add-task-notes">Notes</label>
+								<textarea id="add-task-notes" name="notes" form="add-task" maxLength={5000} rows={2} />
+							</div>
+							<div className="field">
+								<label htmlFor="add-task-dueDate">Due date</label>
+								<input id="add-task-dueDate" form="add-task" type="date" name="dueDate" />
+							</div>
+							<div className="field">
+								<label htmlFor="add-task-priority">Priority</label>
+								<select id="add-task-priority" name="priority" form="add-task" defaultValue="normal">
+									{PRIORITIES.map((priority) => (
+										<option key={priority} value={priority}>
+											{PRIORITY_LABELS[priority]}
+										</option>
+									))}
+								</select>
+							</div>
+						</div>
+					</details>
 				</Form>
 			</section>
-			<section className="card" aria-labelledby="tasks-heading">
+			<section className="card task-list-card" aria-labelledby="tasks-heading">
 				<h2 id="tasks-heading" tabIndex={-1}>
 					Your tasks
 				</h2>
@@ -147,43 +175,34 @@ export default function Tasks({ loaderData }: { loaderData: ReturnType<typeof lo
 						Completed <span className="count">({list.counts.completed})</span>
 					</Link>
 				</nav>
-				<Form method="get" action="/tasks" className="list-controls" role="search">
-					<div className="field">
-						<label htmlFor="task-search">Search</label>
-						<input id="task-search" type="search" name="q" defaultValue="" maxLength={200} />
-					</div>
-					<div className="field">
-						<label htmlFor="task-sort">Sort by</label>
-						<select id="task-sort" name="sort" defaultValue="created">
-							<option value="created">Newest first</option>
-							<option value="due">Due date</option>
-							<option value="priority">Priority</option>
-						</select>
-					</div>
-					<div className="field">
-						<label htmlFor="task-order">Order</label>
-						<select id="task-order" name="order" defaultValue="desc">
-							<option value="asc">Ascending</option>
-							<option value="desc">Descending</option>
-						</select>
-					</div>
-					<button type="submit" className="button-secondary">
-						Apply
-					</button>
-				</Form>
+				<details className="list-options">
+					<summary>Search and sort</summary>
+					<Form method="get" action="/tasks" className="list-controls" role="search">
+						<div className="field">
+							<label htmlFor="task-search">Search</label>
+							<input id="task-search" type="search" maxLength={200} name="q" defaultValue="" />
+						</div>
+						<div className="field">
+							<label htmlFor="task-sort">Sort</label>
+							<select id="task-sort" name="sort" defaultValue="newest">
+								<option value="newest">Newest first</option>
+								<option value="oldest">Oldest first</option>
+								<option value="due-soonest">Due soonest</option>
+								<option value="due-latest">Due latest</option>
+								<option value="priority">Highest priority</option>
+							</select>
+						</div>
+						<button type="submit" className="button-secondary">
+							Apply
+						</button>
+					</Form>
+				</details>
 				<ul className="task-list">
 					{list.items.map((task) => (
 						<TaskItem key={task.id} task={task} />
 					))}
 				</ul>
-				<div className="list-footer">
-					<Form method="post" action="/tasks">
-						<input type="hidden" name="intent" value="clear-completed" />
-						<button type="submit" className="button-secondary">
-							Clear completed
-						</button>
-					</Form>
-				</div>
+				<div className="list-footer" />
 			</section>
 		</div>
 	)
