@@ -3,37 +3,13 @@
  * 1, starts on its port, and on SIGTERM stops accepting, answers /readyz
  * with 503, finishes in-flight requests, closes its pool and exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
-import { afterAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
+import { freePort, startApiProcess } from './api-process.ts'
 
-const children: ChildProcess[] = []
-afterAll(() => {
-	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
-})
-
-function startProcess(env: Record<string, string | undefined>) {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-		env: { ...process.env, LOG_LEVEL: 'debug' /* health checks log at debug */, ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	})
-	children.push(child)
-	let stdout = ''
-	let stderr = ''
-	child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-	return { child, exited, output: () => ({ stdout, stderr }) }
-}
-
-async function freePort(): Promise<number> {
-	const server = createServer()
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-	const { port } = server.address() as AddressInfo
-	await new Promise<void>((resolve) => server.close(() => resolve()))
-	return port
-}
+/** Health checks log at debug: the shutdown test reads them. */
+const startProcess = (env: Record<string, string | undefined>) => startApiProcess({ LOG_LEVEL: 'debug', ...env })
 
 test('a bad variable: exit code 1 and a message naming it', async () => {
 	const started = startProcess({ TASKS_API_PORT: 'not-a-port' })

@@ -4,42 +4,19 @@
  * a missing database, a refused connection, and the embedded database of a
  * DATA_DIR that another Taskwell process holds.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, expect, test } from 'vitest'
+import { freePort, startApiProcess } from './api-process.ts'
 
-const children: ChildProcess[] = []
 const dirs: string[] = []
 afterAll(() => {
-	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
 	for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
-function startApi(env: Record<string, string | undefined>) {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-		env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', DATABASE_URL: undefined, ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	})
-	children.push(child)
-	let stdout = ''
-	let stderr = ''
-	child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-	return { child, exited, output: () => ({ stdout, stderr }) }
-}
-
-async function freePort(): Promise<number> {
-	const server = createServer()
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-	const { port } = server.address() as AddressInfo
-	await new Promise<void>((resolve) => server.close(() => resolve()))
-	return port
-}
+const startApi = (env: Record<string, string | undefined>) =>
+	startApiProcess({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', DATABASE_URL: undefined, ...env })
 
 /** The Postgres server the suite runs against (CI's, or this machine's). */
 const POSTGRES = process.env.DATABASE_URL ?? process.env.CI_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
