@@ -4,7 +4,7 @@ import type { Route } from './+types/index'
 import { TaskForm } from './+shared/task-form.tsx'
 import { TaskItem, type ListedTask } from './+shared/task-item.tsx'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
-import { LIST_SORTS, readListView } from '#app/lib/schemas/tasks.ts'
+import { LIST_SORTS, readListView } from '#app/lib/schemas/tasks-plain.ts'
 import {
 	INVALID_LIST_QUERY_MESSAGES,
 	pageHrefs,
@@ -227,15 +227,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 				<h2 id="add-task-heading" className="sr-only">
 					Add a task
 				</h2>
-				<TaskForm
-					id="add-task"
-					intent="create"
-					submitLabel="Add task"
-					pendingLabel="Adding…"
-					lastResult={navigation.state === 'idle' ? result : undefined}
-					addKey={addKey}
-					quick
-				/>
+				<TaskForm id="add-task" intent="create" submitLabel="Add task" pendingLabel="Adding…" lastResult={result} addKey={addKey} quick />
 			</section>
 
 			<section className="card task-list-card" aria-labelledby="tasks-heading">
