@@ -9,6 +9,7 @@ import {
 	INVALID_LIST_QUERY_MESSAGES,
 	pageHrefs,
 	SORT_LABELS,
+	taskAnchor,
 	UNAVAILABLE_MESSAGE,
 	viewParams,
 	type InvalidListQuery,
@@ -197,13 +198,19 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 	const items = allItems.filter((task) => !(clearing && task.completed))
 	const filtered = Boolean(view.q) || view.status !== 'all'
 
-	/** After a delete, focus the next task's title (or, after the last one, the list heading). */
+	/**
+	 * After a delete, focus the next task's title link (or, after the last
+	 * one, the list heading). Found by taskAnchor, the id TaskItem gives the
+	 * link; should the element found take no focus (another element with that
+	 * id before it once did: issue 14 item 8), the heading gets it.
+	 */
 	const focusAfterDelete = (id: string) => {
 		const index = items.findIndex((task) => task.id === id)
 		const neighbour = items[index + 1]
 		requestAnimationFrame(() => {
-			const target = neighbour ? document.getElementById(`task-${neighbour.id}`) : null
-			;(target ?? headingRef.current)?.focus()
+			const target = neighbour ? document.getElementById(taskAnchor(neighbour.id)) : null
+			target?.focus()
+			if (!target || document.activeElement !== target) headingRef.current?.focus()
 		})
 	}
 
