@@ -1,5 +1,4 @@
 import { data, isRouteErrorResponse, Link, Links, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from 'react-router'
-import { z } from 'zod'
 import type { Route } from './+types/root'
 import { FlashRegion } from './components/flash-region.tsx'
 import { FirstInvalidField } from './components/forms.tsx'
@@ -19,10 +18,6 @@ export const middleware: Route.MiddlewareFunction[] = [
 	}),
 	sessionMiddleware,
 ]
-
-// In the browser, zod must not probe for eval (new Function): under the CSP
-// that probe is a reported violation. It runs without JIT there.
-if (typeof document !== 'undefined') z.config({ jitless: true })
 
 export const links: Route.LinksFunction = () => [
 	{ rel: 'stylesheet', href: stylesUrl },

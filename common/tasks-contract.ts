@@ -9,35 +9,46 @@
  */
 import { z } from 'zod'
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from './text-safety.ts'
+import {
+	DEFAULT_SORT_ORDER,
+	SORT_ORDERS,
+	TASK_LIST_DEFAULT_LIMIT,
+	TASK_LIST_MAX_LIMIT,
+	TASK_NOTES_MAX_LENGTH,
+	TASK_PRIORITIES,
+	TASK_RESTORE_WINDOW_SECONDS,
+	TASK_SEARCH_MAX_LENGTH,
+	TASK_SORTS,
+	TASK_STATUSES,
+	TASK_TITLE_MAX_LENGTH,
+} from './tasks-limits.ts'
 
-export const TASK_TITLE_MAX_LENGTH = 200
-export const TASK_NOTES_MAX_LENGTH = 5000
-export const TASK_LIST_DEFAULT_LIMIT = 50
-export const TASK_LIST_MAX_LIMIT = 100
-export const TASK_SEARCH_MAX_LENGTH = 200
+// The plain values (no zod) live in tasks-limits.ts, for the browser.
+export {
+	DEFAULT_SORT_ORDER,
+	SORT_ORDERS,
+	TASK_LIST_DEFAULT_LIMIT,
+	TASK_LIST_MAX_LIMIT,
+	TASK_NOTES_MAX_LENGTH,
+	TASK_PRIORITIES,
+	TASK_RESTORE_WINDOW_SECONDS,
+	TASK_SEARCH_MAX_LENGTH,
+	TASK_SORTS,
+	TASK_STATUSES,
+	TASK_TITLE_MAX_LENGTH,
+}
 
-export const TASK_PRIORITIES = ['low', 'normal', 'high'] as const
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES, { error: 'must be one of low, normal, high' }).meta({ id: 'TaskPriority' })
 export type TaskPriority = z.infer<typeof taskPrioritySchema>
 
-export const TASK_STATUSES = ['all', 'active', 'completed'] as const
 export const taskStatusSchema = z.enum(TASK_STATUSES, { error: 'must be one of all, active, completed' })
 export type TaskStatus = z.infer<typeof taskStatusSchema>
 
-export const TASK_SORTS = ['created', 'due', 'priority'] as const
 export const taskSortSchema = z.enum(TASK_SORTS, { error: 'must be one of created, due, priority' })
 export type TaskSort = z.infer<typeof taskSortSchema>
 
-export const SORT_ORDERS = ['asc', 'desc'] as const
 export const sortOrderSchema = z.enum(SORT_ORDERS, { error: 'must be asc or desc' })
 export type SortOrder = z.infer<typeof sortOrderSchema>
-
-/** Default direction of each sort when `order` is absent. */
-export const DEFAULT_SORT_ORDER: Record<TaskSort, SortOrder> = {
-	created: 'desc', // newest first
-	due: 'asc', // soonest first (tasks without a due date last)
-	priority: 'desc', // high, normal, low
-}
 
 /** A calendar date, YYYY-MM-DD, that exists (no 2025-02-30, no year 0). */
 export const calendarDateSchema = z.iso
@@ -155,12 +166,6 @@ export const taskListSchema = z
 	})
 	.meta({ id: 'TaskList' })
 export type TaskList = z.infer<typeof taskListSchema>
-
-/**
- * How long a deleted task can be restored (POST /v1/tasks/:id/restore);
- * the cleanup purges it for good after that.
- */
-export const TASK_RESTORE_WINDOW_SECONDS = 30
 
 /** DELETE /v1/tasks?status=completed: how many tasks went, and which (to restore). (DELETE /v1/me/tasks answers 204.) */
 export const deletedCountSchema = z

@@ -3,7 +3,8 @@
  * rendered next to it and tied to it (aria-invalid, aria-describedby),
  * whether they came from the server or from the browser.
  *
- * Each field takes conform's metadata (`fields.x` from `useForm`) and gets its
+ * Each field takes conform's metadata (`fields.x` from `useForm`, or from
+ * useServerValidatedForm for a form the server alone validates) and gets its
  * name, id, default value, constraints (from `getFormConstraint(schema)`
  * passed to `useForm`) and aria attributes from conform's `getInputProps`,
  * `getTextareaProps` or `getSelectProps`. Extra element props (autoComplete,
@@ -27,11 +28,16 @@ import {
 	type TextareaHTMLAttributes,
 } from 'react'
 import { useIsPending } from '#app/lib/use-is-pending.ts'
+import type { ServerFieldMetadata } from '#app/lib/use-server-validated-form.ts'
 
 export type ListOfErrors = Array<string | null | undefined> | null | undefined
 
-/** Any one field's metadata (`fields.x` from conform's `useForm`). */
-type Meta = FieldMetadata<string | boolean | undefined, Record<string, unknown>, string[]>
+type ConformMeta = FieldMetadata<string | boolean | undefined, Record<string, unknown>, string[]>
+/**
+ * Any one field's metadata: `fields.x` from conform's `useForm`, or the same
+ * properties from useServerValidatedForm (all that conform's get*Props read).
+ */
+type Meta = ConformMeta | ServerFieldMetadata
 
 type InputType = Exclude<Parameters<typeof getInputProps>[1]['type'], 'checkbox' | 'radio' | 'hidden'>
 
@@ -127,7 +133,7 @@ export function Field({
 	type: InputType
 	inputProps?: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }
 }) {
-	const { key, ...props } = getInputProps(frame.meta, { type, ...ariaOptions(frame.meta, frame.hint) })
+	const { key, ...props } = getInputProps(frame.meta as ConformMeta, { type, ...ariaOptions(frame.meta, frame.hint) })
 	const autoFocus = useAutoFocusIfFirstInvalid(frame.meta)
 	return (
 		<FieldShell {...frame}>
@@ -137,7 +143,7 @@ export function Field({
 }
 
 export function TextareaField({ textareaProps, ...frame }: FieldFrame & { textareaProps?: TextareaHTMLAttributes<HTMLTextAreaElement> }) {
-	const { key, ...props } = getTextareaProps(frame.meta, ariaOptions(frame.meta, frame.hint))
+	const { key, ...props } = getTextareaProps(frame.meta as ConformMeta, ariaOptions(frame.meta, frame.hint))
 	const autoFocus = useAutoFocusIfFirstInvalid(frame.meta)
 	return (
 		<FieldShell {...frame}>
@@ -151,7 +157,7 @@ export function SelectField({
 	children,
 	...frame
 }: FieldFrame & { selectProps?: SelectHTMLAttributes<HTMLSelectElement>; children: ReactNode }) {
-	const { key, ...props } = getSelectProps(frame.meta, ariaOptions(frame.meta, frame.hint))
+	const { key, ...props } = getSelectProps(frame.meta as ConformMeta, ariaOptions(frame.meta, frame.hint))
 	const autoFocus = useAutoFocusIfFirstInvalid(frame.meta)
 	return (
 		<FieldShell {...frame}>
@@ -163,7 +169,7 @@ export function SelectField({
 }
 
 export function CheckboxField({ label, meta }: { label: ReactNode; meta: Meta }) {
-	const { key, ...props } = getInputProps(meta, { type: 'checkbox' })
+	const { key, ...props } = getInputProps(meta as ConformMeta, { type: 'checkbox' })
 	const autoFocus = useAutoFocusIfFirstInvalid(meta)
 	return (
 		<div className="checkbox-field">

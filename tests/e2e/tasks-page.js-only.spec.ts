@@ -62,3 +62,54 @@ test('typing the next task while the previous add is still saving: both tasks, n
 	await expect(page.getByLabel('Due date')).toHaveValue('')
 	await expect(title).toBeFocused()
 })
+
+test('focus: after a delete the next task (or the heading); Escape cancels the confirmation; a search keeps the search box', async ({
+	page,
+	user,
+}) => {
+	expect(user.name).toBeTruthy()
+	for (const title of ['Alpha errand', 'Bravo errand', 'Charlie errand']) {
+		await page.getByLabel('Title').fill(title)
+		await page.getByRole('button', { name: 'Add task' }).click()
+		await expect(taskLink(page, title)).toBeVisible()
+	}
+	// Newest first: Charlie, Bravo, Alpha.
+	// Each id once: focus after a delete finds the next title link by its id
+	// (when its row had the same id, the row was found and focus was lost).
+	const ids = await page.locator('[id]').evaluateAll((elements) => elements.map((element) => element.id))
+	expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([])
+
+	// Escape cancels an inline confirmation; focus returns to its Delete button.
+	await page.getByRole('button', { name: 'Delete: Charlie errand' }).click()
+	await expect(taskItem(page, 'Charlie errand')).toContainText('Delete this task?')
+	await expect(taskItem(page, 'Charlie errand').getByRole('button', { name: 'Delete', exact: true })).toBeFocused()
+	await page.keyboard.press('Escape')
+	await expect(taskItem(page, 'Charlie errand')).not.toContainText('Delete this task?')
+	await expect(page.getByRole('button', { name: 'Delete: Charlie errand' })).toBeFocused()
+
+	// Delete Bravo: focus moves to the next task, Alpha.
+	await page.getByRole('button', { name: 'Delete: Bravo errand' }).click()
+	await page.keyboard.press('Enter')
+	await expect(taskLink(page, 'Bravo errand')).toHaveCount(0)
+	await expect(taskLink(page, 'Alpha errand')).toBeFocused()
+	await expect(page.getByRole('status')).toHaveText('Task deleted.')
+
+	// Delete the last task: focus moves to the list heading.
+	await page.getByRole('button', { name: 'Delete: Alpha errand' }).click()
+	await page.keyboard.press('Enter')
+	await expect(taskLink(page, 'Alpha errand')).toHaveCount(0)
+	await expect(page.getByRole('heading', { name: 'Your tasks' })).toBeFocused()
+
+	// A search (Enter, or Apply) leaves focus in the search box.
+	await openDetails(page, 'Search and sort')
+	const search = page.getByRole('searchbox', { name: 'Search' })
+	await search.fill('Charlie')
+	await search.press('Enter')
+	await expect(page).toHaveURL(/q=Charlie/)
+	await expect(search).toBeFocused()
+	await search.fill('errand')
+	await page.getByRole('button', { name: 'Apply' }).click()
+	await expect(page).toHaveURL(/q=errand/)
+	await expect(search).toBeFocused()
+	await expect(page.locator('.task-item')).toHaveCount(1)
+})

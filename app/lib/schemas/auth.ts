@@ -2,7 +2,7 @@
  * Form schemas shared by the browser (conform's client validation) and the
  * server (the action, which is the authority). No server imports here.
  */
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { hasControlCharacters } from '#common/text-safety.ts'
 
 export const PASSWORD_MIN_LENGTH = 8

@@ -1,5 +1,5 @@
 /** Schemas of the passkey forms in Settings (rename, delete). No server imports here. */
-import { z } from 'zod'
+import { z } from './zod.ts'
 
 export const PASSKEY_INTENTS = ['passkey-rename', 'passkey-delete'] as const
 export type PasskeyIntent = (typeof PASSKEY_INTENTS)[number]

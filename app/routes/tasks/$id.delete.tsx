@@ -9,7 +9,7 @@ import type { Route } from './+types/$id.delete'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
 import { listHref, viewParams } from './+shared/view.ts'
 import { deleteTask } from './+shared/actions.server.ts'
-import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
+import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-limits.ts'
 import { loadOrUnavailable, tasksApiContext } from './+shared/tasks-api.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]

@@ -1,4 +1,4 @@
-import { data, Form, Link, useNavigation, useSearchParams } from 'react-router'
+import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/$id'
 import { TaskForm } from './+shared/task-form.tsx'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
@@ -29,7 +29,6 @@ export const ErrorBoundary = TasksErrorBoundary
 
 export default function TaskPage({ loaderData, actionData, params }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
-	const navigation = useNavigation()
 	const view = viewParams(searchParams)
 	const { task } = loaderData
 	const query = view.size ? `?${view}` : ''
@@ -54,7 +53,7 @@ export default function TaskPage({ loaderData, actionData, params }: Route.Compo
 				intent="update"
 				submitLabel="Save"
 				pendingLabel="Saving…"
-				lastResult={navigation.state === 'idle' && actionData ? actionData.result : undefined}
+				lastResult={actionData?.result}
 				defaultValue={
 					task ? { title: task.title, notes: task.notes ?? '', dueDate: task.dueDate ?? '', priority: task.priority } : undefined
 				}

@@ -4,11 +4,12 @@ import type { Route } from './+types/index'
 import { TaskForm } from './+shared/task-form.tsx'
 import { TaskItem, type ListedTask } from './+shared/task-item.tsx'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
-import { LIST_SORTS, readListView } from '#app/lib/schemas/tasks.ts'
+import { LIST_SORTS, readListView } from '#app/lib/schemas/tasks-plain.ts'
 import {
 	INVALID_LIST_QUERY_MESSAGES,
 	pageHrefs,
 	SORT_LABELS,
+	taskAnchor,
 	UNAVAILABLE_MESSAGE,
 	viewParams,
 	type InvalidListQuery,
@@ -201,13 +202,19 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 	const items = allItems.filter((task) => !(clearing && task.completed))
 	const filtered = Boolean(view.q) || view.status !== 'all'
 
-	/** After a delete, focus the next task's title (or, after the last one, the list heading). */
+	/**
+	 * After a delete, focus the next task's title link (or, after the last
+	 * one, the list heading). Found by taskAnchor, the id TaskItem gives the
+	 * link; should the element found take no focus (another element with that
+	 * id before it once did: issue 14 item 8), the heading gets it.
+	 */
 	const focusAfterDelete = (id: string) => {
 		const index = items.findIndex((task) => task.id === id)
 		const neighbour = items[index + 1]
 		requestAnimationFrame(() => {
-			const target = neighbour ? document.getElementById(`task-${neighbour.id}`) : null
-			;(target ?? headingRef.current)?.focus()
+			const target = neighbour ? document.getElementById(taskAnchor(neighbour.id)) : null
+			target?.focus()
+			if (!target || document.activeElement !== target) headingRef.current?.focus()
 		})
 	}
 
@@ -231,15 +238,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 				<h2 id="add-task-heading" className="sr-only">
 					Add a task
 				</h2>
-				<TaskForm
-					id="add-task"
-					intent="create"
-					submitLabel="Add task"
-					pendingLabel="Adding…"
-					lastResult={navigation.state === 'idle' ? result : undefined}
-					addKey={addKey}
-					quick
-				/>
+				<TaskForm id="add-task" intent="create" submitLabel="Add task" pendingLabel="Adding…" lastResult={result} addKey={addKey} quick />
 			</section>
 
 			<section className="card task-list-card" aria-labelledby="tasks-heading">

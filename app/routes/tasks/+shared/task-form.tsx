@@ -1,7 +1,8 @@
 /**
- * The add and edit form: Title, Notes, Due date, Priority. Server errors
- * (validation, 422 from the API, API unavailable) render the same with or
- * without JavaScript; the user's input is always kept.
+ * The add and edit form: Title, Notes, Due date, Priority. Validated by the
+ * server, with or without JavaScript (the browser loads no zod for it); its
+ * errors (validation, 422 from the API, API unavailable) render the same
+ * either way, and the user's input is always kept.
  *
  * The add form (`quick`) is one line, Title and "Add task", with the other
  * fields under "More options" (a <details>, so it works without JavaScript;
@@ -9,17 +10,16 @@
  * successful add clears only the fields that still hold what was submitted:
  * what the user typed while the add was saving stays.
  */
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import type { SubmissionResult } from '@conform-to/react'
 import { useEffect, useRef } from 'react'
 import { Form, useNavigation } from 'react-router'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
-import { ADD_KEY_FIELD, TASK_PRIORITIES, TaskFormSchema, type TaskFormValues } from '#app/lib/schemas/tasks.ts'
+import { ADD_KEY_FIELD, TASK_FORM_CONSTRAINT } from '#app/lib/schemas/tasks-plain.ts'
+import type { TaskFormValues } from '#app/lib/schemas/tasks.ts'
+import { TASK_PRIORITIES } from '#common/tasks-limits.ts'
 import { useIsPending } from '#app/lib/use-is-pending.ts'
+import { useServerValidatedForm } from '#app/lib/use-server-validated-form.ts'
 import { Field, FormErrors, SelectField, SubmitButton, TextareaField } from '#app/components/forms.tsx'
 import { PRIORITY_LABELS } from './view.ts'
-
-const constraint = getFormConstraint(TaskFormSchema)
 
 /** The add form's fields and what each is cleared to after a successful add. */
 const CLEARED_TO: Record<keyof TaskFormValues, string> = { title: '', notes: '', dueDate: '', priority: 'normal' }
@@ -39,16 +39,14 @@ type Props = {
 }
 
 export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, defaultValue, children, addKey, quick }: Props) {
-	const [form, fields] = useForm({
+	// Validated by the server only, with JavaScript too (neither zod nor
+	// conform's form runtime in the browser): the errors come back in lastResult.
+	const [form, fields, formRef] = useServerValidatedForm({
 		id,
 		lastResult,
 		defaultValue: { priority: 'normal', ...defaultValue },
-		constraint,
-		shouldValidate: 'onSubmit',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: TaskFormSchema }),
+		constraint: TASK_FORM_CONSTRAINT,
 	})
-	const formRef = useRef<HTMLFormElement>(null)
 	const titleRef = useRef<HTMLInputElement>(null)
 	const busy = useIsPending({ intent })
 	const navigation = useNavigation()
@@ -66,9 +64,8 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 			if (element.value === (sent.get(name) ?? '')) element.value = clearedTo
 		}
 		titleRef.current?.focus()
-	}, [navigation.state, lastResult, intent])
+	}, [navigation.state, lastResult, intent, formRef])
 
-	const formProps = getFormProps(form)
 	const optionErrors = Boolean(fields.notes.errors?.length || fields.dueDate.errors?.length || fields.priority.errors?.length)
 	const optionValues = Boolean(
 		fields.notes.initialValue || fields.dueDate.initialValue || (fields.priority.initialValue ?? 'normal') !== 'normal',
@@ -97,11 +94,10 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 	return (
 		<Form
 			method="post"
-			{...formProps}
+			{...form.props}
 			ref={formRef}
 			onSubmit={(event) => {
-				formProps.onSubmit(event)
-				if (!event.defaultPrevented) submitted.current = new FormData(event.currentTarget)
+				submitted.current = new FormData(event.currentTarget)
 			}}
 			noValidate
 			className={`task-form${quick ? ' task-form-quick' : ''}`}

@@ -3,7 +3,8 @@
  * (status, q, sort, page), notices, and the fixed UI text. Shared by the
  * browser and the server; no server imports here.
  */
-import { readListView, type ListSort, type TASK_PRIORITIES } from '#app/lib/schemas/tasks.ts'
+import { readListView, type ListSort } from '#app/lib/schemas/tasks-plain.ts'
+import type { TASK_PRIORITIES } from '#common/tasks-limits.ts'
 
 export const PRIORITY_LABELS: Record<(typeof TASK_PRIORITIES)[number], string> = {
 	low: 'Low',
