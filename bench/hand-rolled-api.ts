@@ -2,7 +2,8 @@
  * The task API's list work hand-rolled, the baseline of `npm run bench`:
  * node:http + postgres.js + jose, no framework. GET /v1/tasks verifies the
  * EdDSA bearer token against the app's key set (issuer, audience, EdDSA
- * only), selects one page of 51 rows (newest first) and the counts, and
+ * only), selects one page of 51 rows (newest first) and the counts (the
+ * task_count row the real API's triggers keep), and
  * answers JSON.stringify of the same shape as the real API.
  *
  *   DATABASE_URL=postgres://… AUTH_JWKS_URL=… AUTH_ISSUER=… PORT=… npx tsx bench/hand-rolled-api.ts
@@ -47,8 +48,8 @@ const server = createServer(async (req, res) => {
 		const [rows, [counts]] = await Promise.all([
 			sql<Row[]>`select id, title, notes, completed, due_date::text, priority, created_at, updated_at, completed_at
 				from task where user_id = ${userId} order by created_at desc, id desc limit ${LIMIT + 1}`,
-			sql<{ all: number; completed: number }[]>`select count(*)::int as all, (count(*) filter (where completed))::int as completed
-				from task where user_id = ${userId}`,
+			// The counts the triggers keep, as the real API reads them (migration 0004_task_counts).
+			sql<{ all: number; completed: number }[]>`select live as all, completed from task_count where user_id = ${userId}`,
 		])
 		const page = rows.slice(0, LIMIT)
 		const last = page.at(-1)

@@ -144,13 +144,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	// Who is calling comes first: an anonymous caller learns nothing more
 	// about its request than 401 (405 for a wrong method aside).
 	app.use('/v1/*', requireBearerToken(deps.verifier))
-	app.use(
-		'/v1/*',
-		bodyLimit({
-			maxSize: MAX_BODY_BYTES,
-			onError: (c) => problem(c, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
-		}),
-	)
+	const limitBody = bodyLimit({
+		maxSize: MAX_BODY_BYTES,
+		onError: (c) => problem(c, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
+	})
+	// GET and HEAD carry no body. Asking for one anyway (as bodyLimit does)
+	// makes the Node adapter build a full Request: a tenth of a list's cost.
+	app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
 
 	// Bodies are JSON or nothing (POST …/restore takes none: a body-less one needs no type).
 	app.use('/v1/*', async (c, next) => {

@@ -2,7 +2,7 @@
  * Task queries. Every one takes the caller's user id (the verified JWT's
  * `sub`) and filters by it: no function here can reach another user's row.
  */
-import { and, asc, desc, eq, getTableColumns, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Database } from '#common/database.ts'
 import {
@@ -16,7 +16,7 @@ import {
 	type TaskSort,
 	type UpdateTaskInput,
 } from '#common/tasks-contract.ts'
-import { task, type TaskRow, type TasksSchema } from '#server/db/schema.ts'
+import { task, taskCount, type TaskRow, type TasksSchema } from '#server/db/schema.ts'
 import { encodeCursor, type Cursor } from './cursor.ts'
 
 export type TasksDb = Database<TasksSchema>
@@ -35,7 +35,7 @@ function isTaskId(value: string): boolean {
 	return UUID.test(value)
 }
 
-function toTask(row: TaskRow): Task {
+function toTask(row: Omit<TaskRow, 'search'>): Task {
 	return {
 		id: row.id,
 		title: row.title,
@@ -54,12 +54,19 @@ function normalizeNotes(notes: string | null | undefined): string | null {
 	return notes === undefined || notes === null || notes.trim() === '' ? null : notes
 }
 
+/** Every column but the search text (read by the search, never sent). */
+const { search: _search, ...LISTED_COLUMNS } = getTableColumns(task)
+
 /** `%`, `_` and `\` match themselves in the search. */
 function likePattern(search: string): string {
 	return `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 }
 
-type SortKey = { expressions: Array<SQL | AnyPgColumn>; values: (cursor: Cursor) => SQL[]; keyOf: (row: TaskRow) => Cursor['k'] }
+type SortKey = {
+	expressions: Array<SQL | AnyPgColumn>
+	values: (cursor: Cursor) => SQL[]
+	keyOf: (row: Omit<TaskRow, 'search'>) => Cursor['k']
+}
 
 /** The ordering key of a sort: its own value, then created_at, then id. */
 function sortKey(sort: TaskSort, order: SortOrder): SortKey {
@@ -94,20 +101,18 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
 }
 
 /**
- * The caller's totals (deleted tasks left out) as [all, completed]: one
- * scalar subquery, one index-only pass over task_user_completed_idx
- * (partial: live tasks). A subquery, not a join: the embedded database
- * plans a cross join with the aggregate far more slowly.
+ * The caller's totals as [live, completed]: one primary-key lookup in
+ * task_count (kept by triggers on task), however many tasks there are.
  */
 function countsColumn(userId: string) {
 	return sql<
-		[number, number]
-	>`(select array[count(*), count(*) filter (where counted.completed)]::int[] from ${task} as counted where counted.user_id = ${userId} and counted.deleted_at is null)`
+		[number, number] | null
+	>`(select array[${taskCount.live}, ${taskCount.completed}] from ${taskCount} where ${taskCount.userId} = ${userId})`
 }
 
-function toCounts(row: { counts: [number, number] } | undefined): TaskCounts {
-	const all = Number(row?.counts[0] ?? 0)
-	const completed = Number(row?.counts[1] ?? 0)
+function toCounts(row: { counts: [number, number] | null } | undefined): TaskCounts {
+	const all = Number(row?.counts?.[0] ?? 0)
+	const completed = Number(row?.counts?.[1] ?? 0)
 	return { all, active: all - completed, completed }
 }
 
@@ -123,8 +128,8 @@ export async function listTasks(
 	if (params.status === 'active') conditions.push(eq(task.completed, false))
 	if (params.status === 'completed') conditions.push(eq(task.completed, true))
 	if (params.q) {
-		const pattern = likePattern(params.q)
-		conditions.push(or(ilike(task.title, pattern), ilike(task.notes, pattern))!)
+		// Case-insensitive: the column is lower-cased, so is the pattern (by the same function).
+		conditions.push(sql`${task.search} like lower(${likePattern(params.q)})`)
 	}
 	if (cursor) {
 		const columns = sql.join(
@@ -138,12 +143,18 @@ export async function listTasks(
 	// One round trip: the page, each row carrying the counts (an
 	// uncorrelated subquery, evaluated once). Only an empty page needs a
 	// second query.
-	const rows = await db
-		.select({ ...getTableColumns(task), counts: countsColumn(userId) })
+	const query = db
+		.select({ ...LISTED_COLUMNS, counts: countsColumn(userId) })
 		.from(task)
 		.where(and(...conditions))
 		.orderBy(...key.expressions.map((expression) => direction(expression)))
 		.limit(params.limit + 1)
+	// Without a search, a prepared statement on Postgres: postgres.js keeps
+	// one per connection and query text (a few dozen: sorts, filters,
+	// cursor), so Postgres parses and plans each once. Not with a search:
+	// after five runs Postgres would keep a generic plan, blind to whether
+	// the pattern is rare (the trigram index) or common (the sort order).
+	const rows = await (params.q ? query : query.prepare('list_tasks').execute())
 	const counts = toCounts(rows[0] ?? (await db.select({ counts: countsColumn(userId) }).from(sql`(select 1) as one`))[0])
 	const page = rows.slice(0, params.limit)
 	const last = page.at(-1)
@@ -231,6 +242,10 @@ export async function restoreTask(db: TasksDb, userId: string, id: string): Prom
 }
 
 export async function deleteAllTasks(db: TasksDb, userId: string): Promise<number> {
-	const rows = await db.delete(task).where(eq(task.userId, userId)).returning({ id: task.id })
-	return rows.length
+	return db.transaction(async (tx) => {
+		const rows = await tx.delete(task).where(eq(task.userId, userId)).returning({ id: task.id })
+		// Nothing of the user's stays behind, not even their zero counts.
+		await tx.delete(taskCount).where(eq(taskCount.userId, userId))
+		return rows.length
+	})
 }

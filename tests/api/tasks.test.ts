@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { TASK_RESTORE_WINDOW_SECONDS, type Task, type TaskList } from '#common/tasks-contract.ts'
 import { deleteExpiredRows } from '#server/cleanup.ts'
-import { task } from '#server/db/schema.ts'
+import { task, taskCount } from '#server/db/schema.ts'
 import {
 	call,
 	makeSigningKey,
@@ -237,6 +237,65 @@ describe('create, read, update, delete', () => {
 		expect(response.status).toBe(204)
 		expect(await response.text()).toBe('')
 		expect((await list(token)).counts).toEqual({ all: 0, active: 0, completed: 0 })
+	})
+})
+
+describe('counts (task_count, kept by triggers)', () => {
+	/** What the rows say, counted afresh: what the kept counts must equal. */
+	async function countedAfresh(sub: string) {
+		const { and, eq, isNull, sql } = await import('drizzle-orm')
+		const [row] = await api.database.db
+			.select({ all: sql<number>`count(*)::int`, completed: sql<number>`(count(*) filter (where ${task.completed}))::int` })
+			.from(task)
+			.where(and(eq(task.userId, sub), isNull(task.deletedAt)))
+		return { all: row!.all, active: row!.all - row!.completed, completed: row!.completed }
+	}
+
+	test('every kind of change keeps them equal to a fresh count, concurrent adds and toggles included', async () => {
+		const { sub, token } = await newUser()
+		const expectCounts = async (expected: { all: number; active: number; completed: number }) => {
+			expect((await list(token)).counts).toEqual(expected)
+			expect(await countedAfresh(sub)).toEqual(expected)
+		}
+		await expectCounts({ all: 0, active: 0, completed: 0 })
+		// 12 adds at once (4 of them done), then 6 toggles at once.
+		const added = await Promise.all(Array.from({ length: 12 }, (_, i) => create(token, { title: `t${i}`, completed: i % 3 === 0 })))
+		await expectCounts({ all: 12, active: 8, completed: 4 })
+		const open = added.filter((item) => !item.completed)
+		await Promise.all(open.slice(0, 6).map((item) => call(api, 'PATCH', `/v1/tasks/${item.id}`, { token, body: { completed: true } })))
+		await expectCounts({ all: 12, active: 2, completed: 10 })
+		// An edit that changes neither state, a toggle back, a delete, a restore.
+		expect((await call(api, 'PATCH', `/v1/tasks/${open[6]!.id}`, { token, body: { title: 'renamed' } })).status).toBe(200)
+		expect((await call(api, 'PATCH', `/v1/tasks/${open[0]!.id}`, { token, body: { completed: false } })).status).toBe(200)
+		await expectCounts({ all: 12, active: 3, completed: 9 })
+		expect((await call(api, 'DELETE', `/v1/tasks/${open[7]!.id}`, { token })).status).toBe(204)
+		await expectCounts({ all: 11, active: 2, completed: 9 })
+		// Deleted tasks are not counted, whatever happens to them.
+		expect((await call(api, 'DELETE', `/v1/tasks/${open[7]!.id}`, { token })).status).toBe(404)
+		await expectCounts({ all: 11, active: 2, completed: 9 })
+		expect((await call(api, 'POST', `/v1/tasks/${open[7]!.id}/restore`, { token })).status).toBe(200)
+		await expectCounts({ all: 12, active: 3, completed: 10 - 1 })
+		// Clear completed, restore one, then the purge of the others.
+		const { ids } = (await (await call(api, 'DELETE', '/v1/tasks?status=completed', { token })).json()) as { ids: string[] }
+		expect(ids).toHaveLength(9)
+		await expectCounts({ all: 3, active: 3, completed: 0 })
+		expect((await call(api, 'POST', `/v1/tasks/${ids[0]}/restore`, { token })).status).toBe(200)
+		await expectCounts({ all: 4, active: 3, completed: 1 })
+		const { sql } = await import('drizzle-orm')
+		await api.database.db.execute(
+			sql`update task set deleted_at = now() - interval '1 day' where user_id = ${sub} and deleted_at is not null`,
+		)
+		await deleteExpiredRows(api.database.db)
+		await expectCounts({ all: 4, active: 3, completed: 1 })
+		// Another user's changes never touch these.
+		const other = await newUser()
+		await create(other.token, { title: 'theirs', completed: true })
+		await expectCounts({ all: 4, active: 3, completed: 1 })
+		// Deleting all of the user's tasks leaves no row of theirs behind.
+		expect((await call(api, 'DELETE', '/v1/me/tasks', { token })).status).toBe(204)
+		await expectCounts({ all: 0, active: 0, completed: 0 })
+		const { eq } = await import('drizzle-orm')
+		expect(await api.database.db.select().from(taskCount).where(eq(taskCount.userId, sub))).toEqual([])
 	})
 })
 
