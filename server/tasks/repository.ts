@@ -35,7 +35,7 @@ function isTaskId(value: string): boolean {
 	return UUID.test(value)
 }
 
-function toTask(row: Omit<TaskRow, 'search'>): Task {
+function toTask(row: ListedRow): Task {
 	return {
 		id: row.id,
 		title: row.title,
@@ -54,8 +54,9 @@ function normalizeNotes(notes: string | null | undefined): string | null {
 	return notes === undefined || notes === null || notes.trim() === '' ? null : notes
 }
 
-/** Every column but the search text (read by the search, never sent). */
-const { search: _search, ...LISTED_COLUMNS } = getTableColumns(task)
+/** What a listed task needs: not its owner (the caller), deletion (never listed) or search text. */
+const { search: _search, userId: _userId, deletedAt: _deletedAt, ...LISTED_COLUMNS } = getTableColumns(task)
+type ListedRow = Omit<TaskRow, 'search' | 'userId' | 'deletedAt'>
 
 /** `%`, `_` and `\` match themselves in the search. */
 function likePattern(search: string): string {
@@ -65,7 +66,7 @@ function likePattern(search: string): string {
 type SortKey = {
 	expressions: Array<SQL | AnyPgColumn>
 	values: (cursor: Cursor) => SQL[]
-	keyOf: (row: Omit<TaskRow, 'search'>) => Cursor['k']
+	keyOf: (row: ListedRow) => Cursor['k']
 }
 
 /** The ordering key of a sort: its own value, then created_at, then id. */
