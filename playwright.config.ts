@@ -32,7 +32,8 @@ export default defineConfig({
 	workers: 2,
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
-	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+	// The HTML report (playwright-report/, CI included) holds every page's screenshots in both themes (pages.spec.ts).
+	reporter: [['list'], ['html', { open: 'never' }]],
 	use: {
 		baseURL,
 		trace: 'retain-on-failure',
