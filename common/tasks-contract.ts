@@ -10,7 +10,6 @@
 import { z } from 'zod'
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from './text-safety.ts'
 import {
-	DEFAULT_SORT_ORDER,
 	SORT_ORDERS,
 	TASK_LIST_DEFAULT_LIMIT,
 	TASK_LIST_MAX_LIMIT,
@@ -24,19 +23,7 @@ import {
 } from './tasks-limits.ts'
 
 // The plain values (no zod) live in tasks-limits.ts, for the browser.
-export {
-	DEFAULT_SORT_ORDER,
-	SORT_ORDERS,
-	TASK_LIST_DEFAULT_LIMIT,
-	TASK_LIST_MAX_LIMIT,
-	TASK_NOTES_MAX_LENGTH,
-	TASK_PRIORITIES,
-	TASK_RESTORE_WINDOW_SECONDS,
-	TASK_SEARCH_MAX_LENGTH,
-	TASK_SORTS,
-	TASK_STATUSES,
-	TASK_TITLE_MAX_LENGTH,
-}
+export * from './tasks-limits.ts'
 
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES, { error: 'must be one of low, normal, high' }).meta({ id: 'TaskPriority' })
 export type TaskPriority = z.infer<typeof taskPrioritySchema>
