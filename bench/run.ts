@@ -20,7 +20,7 @@
  * signature) checks in the app, per request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -41,6 +41,7 @@ const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
 const ISSUER = 'http://localhost:3000'
 const AUDIENCE = 'taskwell-tasks-api'
 /** BENCH_PROFILE=1: a CPU profile of each measured run (not start-up, not warm-up) of the app and the APIs, in bench/.build/profiles/ (read with bench/profile-summary.ts). */
+const LOG_DIR = path.join(ROOT, 'bench/.build/logs')
 const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
 /** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
 const instrumented = (name: string): { args: string[]; env: NodeJS.ProcessEnv } => ({
@@ -63,9 +64,21 @@ async function freePort(): Promise<number> {
 	})
 }
 
+/**
+ * A server process. Its standard output (the request log lines) goes to a
+ * file, bench/.build/logs/<name>.log, as a deployed service's would: read
+ * through a pipe by this process, which is also the load generator, the
+ * lines would cost the load generator time, and a full pipe would stall
+ * the server's synchronous log writes. Standard error (the counters, errors)
+ * is read here.
+ */
 function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; marks: () => string } {
 	let output = ''
-	const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+	mkdirSync(LOG_DIR, { recursive: true })
+	const logFile = path.join(LOG_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.log`)
+	const log = openSync(logFile, 'w')
+	const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, 'pipe'] })
+	closeSync(log)
 	children.add(child)
 	let marks = ''
 	const keep = (chunk: Buffer) => {
@@ -74,13 +87,13 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProce
 		output += text
 		if (output.length > 200_000) output = output.slice(-100_000)
 	}
-	child.stdout!.on('data', keep)
 	child.stderr!.on('data', keep)
+	const lastLines = () => `${readFileSync(logFile, 'utf8').slice(-3000)}${output.slice(-3000)}`
 	child.on('exit', (code, signal) => {
 		children.delete(child)
-		if (code && code !== 0) console.error(`${name} exited with ${code ?? signal}:\n${output.slice(-3000)}`)
+		if (code && code !== 0) console.error(`${name} exited with ${code ?? signal}:\n${lastLines()}`)
 	})
-	return Object.assign(child, { output: () => output, marks: () => marks })
+	return Object.assign(child, { output: lastLines, marks: () => marks })
 }
 
 async function stop(child: ChildProcess) {
