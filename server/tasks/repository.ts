@@ -2,7 +2,7 @@
  * Task queries. Every one takes the caller's user id (the verified JWT's
  * `sub`) and filters by it: no function here can reach another user's row.
  */
-import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Database } from '#common/database.ts'
 import {
@@ -65,21 +65,22 @@ function likePattern(search: string): string {
 
 type SortKey = {
 	expressions: Array<SQL | AnyPgColumn>
-	values: (cursor: Cursor) => SQL[]
+	/** The cursor's key values, typed (each a value or a placeholder). */
+	values: (k: readonly unknown[]) => SQL[]
 	keyOf: (row: ListedRow) => Cursor['k']
 }
 
 /** The ordering key of a sort: its own value, then created_at, then id. */
 function sortKey(sort: TaskSort, order: SortOrder): SortKey {
-	const tail = (k: Cursor['k']) => {
-		const [createdAt, id] = k.slice(-2) as [string, string]
+	const tail = (k: readonly unknown[]) => {
+		const [createdAt, id] = k.slice(-2)
 		return [sql`${createdAt}::timestamptz`, sql`${id}::uuid`]
 	}
 	switch (sort) {
 		case 'created':
 			return {
 				expressions: [task.createdAt, task.id],
-				values: (cursor) => tail(cursor.k),
+				values: (k) => tail(k),
 				keyOf: (row) => [row.createdAt.toISOString(), row.id],
 			}
 		case 'due': {
@@ -87,7 +88,7 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
 			const none = order === 'asc' ? 'infinity' : '-infinity'
 			return {
 				expressions: [sql`coalesce(${task.dueDate}, ${sql.raw(`'${none}'`)}::date)`, task.createdAt, task.id],
-				values: (cursor) => [sql`${cursor.k[0]}::date`, ...tail(cursor.k)],
+				values: (k) => [sql`${k[0]}::date`, ...tail(k)],
 				keyOf: (row) => [row.dueDate ?? none, row.createdAt.toISOString(), row.id],
 			}
 		}
@@ -95,7 +96,7 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
 			// The enum is declared low, normal, high: desc = high first.
 			return {
 				expressions: [task.priority, task.createdAt, task.id],
-				values: (cursor) => [sql`${cursor.k[0]}::task_priority`, ...tail(cursor.k)],
+				values: (k) => [sql`${k[0]}::task_priority`, ...tail(k)],
 				keyOf: (row) => [row.priority, row.createdAt.toISOString(), row.id],
 			}
 	}
@@ -105,7 +106,7 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
  * The caller's totals as [live, completed]: one primary-key lookup in
  * task_count (kept by triggers on task), however many tasks there are.
  */
-function countsColumn(userId: string) {
+function countsColumn(userId: unknown) {
 	return sql<
 		[number, number] | null
 	>`(select array[${taskCount.live}, ${taskCount.completed}] from ${taskCount} where ${taskCount.userId} = ${userId})`
@@ -117,6 +118,69 @@ function toCounts(row: { counts: [number, number] | null } | undefined): TaskCou
 	return { all, active: all - completed, completed }
 }
 
+/** One list query's values: real values, or placeholders of a prepared query. */
+type ListValues = { userId: string | SQLWrapper; limit: number | Placeholder; pattern?: string | SQLWrapper; k?: readonly unknown[] }
+
+function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, values: ListValues) {
+	const conditions: SQL[] = [eq(task.userId, values.userId), isNull(task.deletedAt)]
+	if (params.status === 'active') conditions.push(eq(task.completed, false))
+	if (params.status === 'completed') conditions.push(eq(task.completed, true))
+	// Case-insensitive: the column is lower-cased, so is the pattern (by the same function).
+	if (values.pattern !== undefined) conditions.push(sql`${task.search} like lower(${values.pattern})`)
+	if (values.k) {
+		const columns = sql.join(
+			key.expressions.map((expression) => sql`${expression}`),
+			sql`, `,
+		)
+		const after = sql.join(key.values(values.k), sql`, `)
+		conditions.push(order === 'asc' ? sql`(${columns}) > (${after})` : sql`(${columns}) < (${after})`)
+	}
+	const direction = order === 'asc' ? asc : desc
+	// One round trip: the page, each row carrying the counts (an
+	// uncorrelated subquery, evaluated once). Only an empty page needs a
+	// second query.
+	return db
+		.select({ ...LISTED_COLUMNS, counts: countsColumn(values.userId) })
+		.from(task)
+		.where(and(...conditions))
+		.orderBy(...key.expressions.map((expression) => direction(expression)))
+		.limit(values.limit)
+}
+
+type PreparedList = ReturnType<ReturnType<typeof listQuery>['prepare']>
+/**
+ * List queries built once per shape (sort, order, status, search or not,
+ * first page or not) and database: building a query with drizzle costs more
+ * CPU than Postgres takes to answer it. Without a search each is also a
+ * prepared statement on Postgres (postgres.js keeps one per connection and
+ * query text), parsed and planned once. A search is not: after five runs
+ * Postgres would keep a generic plan, blind to whether the pattern is rare
+ * (the trigram index) or common (the sort order). drizzle's public
+ * `prepare(name)` always prepares on the server, so searches use the
+ * unnamed form it uses itself (`_prepare()`), or are built each time should
+ * a drizzle version lack it.
+ */
+const preparedLists = new WeakMap<TasksDb, Map<string, PreparedList | null>>()
+
+type Unprepared = { _prepare?: () => PreparedList }
+
+function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, after: boolean): PreparedList | null {
+	let forDb = preparedLists.get(db)
+	if (!forDb) preparedLists.set(db, (forDb = new Map()))
+	const search = Boolean(params.q)
+	const shape = `${params.sort}:${order}:${params.status}:${search ? 'search' : 'all'}:${after ? 'after' : 'first'}`
+	let prepared = forDb.get(shape)
+	if (prepared === undefined) {
+		const k = after ? key.expressions.map((_, index) => sql.placeholder(`k${index}`)) : undefined
+		const pattern = search ? sql.placeholder('pattern') : undefined
+		const query = listQuery(db, params, order, key, { userId: sql.placeholder('userId'), limit: sql.placeholder('limit'), pattern, k })
+		const unprepared = query as unknown as Unprepared
+		prepared = !search ? query.prepare('list_tasks') : typeof unprepared._prepare === 'function' ? unprepared._prepare.call(query) : null
+		forDb.set(shape, prepared)
+	}
+	return prepared
+}
+
 export async function listTasks(
 	db: TasksDb,
 	userId: string,
@@ -125,37 +189,17 @@ export async function listTasks(
 ): Promise<{ items: Task[]; nextCursor: string | null; counts: TaskCounts }> {
 	const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
 	const key = sortKey(params.sort, order)
-	const conditions: SQL[] = [liveTasksOf(userId)]
-	if (params.status === 'active') conditions.push(eq(task.completed, false))
-	if (params.status === 'completed') conditions.push(eq(task.completed, true))
-	if (params.q) {
-		// Case-insensitive: the column is lower-cased, so is the pattern (by the same function).
-		conditions.push(sql`${task.search} like lower(${likePattern(params.q)})`)
-	}
-	if (cursor) {
-		const columns = sql.join(
-			key.expressions.map((expression) => sql`${expression}`),
-			sql`, `,
-		)
-		const values = sql.join(key.values(cursor), sql`, `)
-		conditions.push(order === 'asc' ? sql`(${columns}) > (${values})` : sql`(${columns}) < (${values})`)
-	}
-	const direction = order === 'asc' ? asc : desc
-	// One round trip: the page, each row carrying the counts (an
-	// uncorrelated subquery, evaluated once). Only an empty page needs a
-	// second query.
-	const query = db
-		.select({ ...LISTED_COLUMNS, counts: countsColumn(userId) })
-		.from(task)
-		.where(and(...conditions))
-		.orderBy(...key.expressions.map((expression) => direction(expression)))
-		.limit(params.limit + 1)
-	// Without a search, a prepared statement on Postgres: postgres.js keeps
-	// one per connection and query text (a few dozen: sorts, filters,
-	// cursor), so Postgres parses and plans each once. Not with a search:
-	// after five runs Postgres would keep a generic plan, blind to whether
-	// the pattern is rare (the trigram index) or common (the sort order).
-	const rows = await (params.q ? query : query.prepare('list_tasks').execute())
+	const limit = params.limit + 1
+	const pattern = params.q ? likePattern(params.q) : undefined
+	const prepared = preparedList(db, params, order, key, cursor !== undefined)
+	const rows = prepared
+		? await prepared.execute({
+				userId,
+				limit,
+				pattern,
+				...Object.fromEntries((cursor?.k ?? []).map((value, index) => [`k${index}`, value])),
+			})
+		: await listQuery(db, params, order, key, { userId, limit, pattern, k: cursor?.k })
 	const counts = toCounts(rows[0] ?? (await db.select({ counts: countsColumn(userId) }).from(sql`(select 1) as one`))[0])
 	const page = rows.slice(0, params.limit)
 	const last = page.at(-1)
