@@ -209,10 +209,18 @@ export const test = base.extend<SessionFixtures>({
 				// One at a time: each switches the colour scheme and back.
 				queue = queue.then(async () => {
 					try {
-						if (page.url() !== url || !(await isAppPage(page))) return
 						for (const scheme of ['light', 'dark'] as const) {
+							if (page.url() !== url || !(await isAppPage(page))) return
 							await page.emulateMedia({ colorScheme: scheme })
-							for (const line of await axeViolations(page, scheme, javaScriptEnabled)) found.push(`${url} (${scheme}): ${line}`)
+							const lines = await axeViolations(page, scheme, javaScriptEnabled)
+							// The test may have navigated away (to another site, too) while
+							// axe ran: what it found belongs to no page of this URL, and
+							// the URL is checked the next time a test loads it.
+							if (page.url() !== url || !(await isAppPage(page))) {
+								checked.delete(url)
+								return
+							}
+							for (const line of lines) found.push(`${url} (${scheme}): ${line}`)
 						}
 						await page.emulateMedia({ colorScheme: null })
 					} catch (error) {
