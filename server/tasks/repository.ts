@@ -23,7 +23,7 @@ export type TasksDb = Database<TasksSchema>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** A user's tasks that are not deleted: every read and write goes through this. */
-function liveTasksOf(userId: string): SQL {
+function liveTasksOf(userId: string | SQLWrapper): SQL {
 	return and(eq(task.userId, userId), isNull(task.deletedAt))!
 }
 
@@ -122,7 +122,7 @@ function toCounts(row: { counts: [number, number] | null } | undefined): TaskCou
 type ListValues = { userId: string | SQLWrapper; limit: number | Placeholder; pattern?: string | SQLWrapper; k?: readonly unknown[] }
 
 function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, values: ListValues) {
-	const conditions: SQL[] = [eq(task.userId, values.userId), isNull(task.deletedAt)]
+	const conditions: SQL[] = [liveTasksOf(values.userId)]
 	if (params.status === 'active') conditions.push(eq(task.completed, false))
 	if (params.status === 'completed') conditions.push(eq(task.completed, true))
 	// Case-insensitive: the column is lower-cased, so is the pattern (by the same function).
