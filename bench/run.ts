@@ -44,8 +44,10 @@ const AUDIENCE = 'taskwell-tasks-api'
 const LOG_DIR = path.join(ROOT, 'bench/.build/logs')
 const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
 /** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
+/** BENCH_NODE_ARGS: extra node flags for every measured server (e.g. --trace-gc, --max-semi-space-size=32), split on spaces. */
+const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
 const instrumented = (name: string): { args: string[]; env: NodeJS.ProcessEnv } => ({
-	args: ['--import', './bench/instrument.mjs'],
+	args: [...NODE_ARGS, '--import', './bench/instrument.mjs'],
 	env: process.env.BENCH_PROFILE ? { BENCH_PROFILE_FILE: path.join(PROFILE_DIR, `${name}.cpuprofile`) } : {},
 })
 
@@ -195,6 +197,7 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 			const result = await load(target, SECONDS / ROUNDS, stat.latencies)
 			stat.seconds += (performance.now() - started) / 1000
 			stat.requests += result.requests.total
+			if (process.env.BENCH_VERBOSE) console.log(`    round ${round + 1}: ${target.name}: ${(result.requests.total / (SECONDS / ROUNDS)).toFixed(0)} req/s`)
 			stat.sent += (result.requests as { sent?: number }).sent ?? result.requests.total
 			for (const [label, child] of Object.entries(target.processes)) {
 				stat.cpu[label] = (stat.cpu[label] ?? 0) + cpuMs(child) - cpuBefore[label]!
