@@ -2,8 +2,6 @@
  * Server rendering entry (React Router's Node default, plus: structured
  * error logging, and the request-context keys the Node server needs).
  */
-import { PassThrough } from 'node:stream'
-import { createReadableStreamFromReadable } from '@react-router/node'
 import { isbot } from 'isbot'
 import { renderToPipeableStream, type RenderToPipeableStreamOptions } from 'react-dom/server'
 import { isRouteErrorResponse, ServerRouter, type EntryContext, type HandleErrorFunction, type RouterContextProvider } from 'react-router'
@@ -11,6 +9,7 @@ import { NonceProvider } from './components/nonce.tsx'
 import { startCleanup, stopCleanup } from './lib/cleanup.server.ts'
 import { database } from './lib/db.server.ts'
 import { logger } from './lib/logger.server.ts'
+import { createPageStream } from './lib/page-stream.server.ts'
 import { createNonce, documentSecurityHeaders, nonceContext } from './lib/security-headers.server.ts'
 
 // The Node server (app-server.ts) fills these in; it must use the very same
@@ -59,21 +58,21 @@ export default function handleRequest(
 				nonce,
 				[readyOption]() {
 					shellRendered = true
-					const body = new PassThrough({
-						final(callback) {
+					const page = createPageStream({
+						onEnd() {
 							clearTimeout(timeoutId)
 							timeoutId = undefined
-							callback()
 						},
+						onCancel: () => abort(),
 					})
 					responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
 					for (const [name, value] of Object.entries(documentSecurityHeaders(nonce))) {
 						if (name === 'Referrer-Policy' && responseHeaders.has(name)) continue
 						responseHeaders.set(name, value)
 					}
-					pipe(body)
+					pipe(page.destination)
 					resolve(
-						new Response(createReadableStreamFromReadable(body), {
+						new Response(page.body, {
 							headers: responseHeaders,
 							status: responseStatusCode,
 						}),

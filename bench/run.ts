@@ -38,6 +38,13 @@ const ROOT = path.resolve(import.meta.dirname, '..')
 /** BENCH_BUILD_DIR: measure another build of Taskwell (e.g. an older commit's, for before/after profiles). */
 const BUILD = process.env.BENCH_BUILD_DIR ? path.resolve(process.env.BENCH_BUILD_DIR) : path.join(ROOT, 'bench/.build/taskwell')
 const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
+/**
+ * BENCH_BASELINE_DIR: another build of Taskwell (e.g. the previous commit's,
+ * built with BUILD_DIR=… npm run build) measured beside this one, on the
+ * embedded database, in the same interleaved rounds: a change's before/after
+ * figures side by side in one run.
+ */
+const BASELINE_BUILD = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : undefined
 const ISSUER = 'http://localhost:3000'
 const AUDIENCE = 'taskwell-tasks-api'
 /** BENCH_PROFILE=1: a CPU profile of each measured run (not start-up, not warm-up) of the app and the APIs, in bench/.build/profiles/ (read with bench/profile-summary.ts). */
@@ -271,7 +278,12 @@ function countsOf(
 }
 
 // --- Taskwell: app + API, one user with 50 tasks, GET /tasks ---------------
-async function taskwellPage(label: string, databaseUrl: string | undefined, databases?: { app: string; tasks: string }): Promise<Target> {
+async function taskwellPage(
+	label: string,
+	databaseUrl: string | undefined,
+	databases?: { app: string; tasks: string },
+	build = BUILD,
+): Promise<Target> {
 	const appPort = await freePort()
 	const apiPort = await freePort()
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-bench-'))
@@ -297,8 +309,8 @@ async function taskwellPage(label: string, databaseUrl: string | undefined, data
 	}
 	const appTools = instrumented(`app-${label}`)
 	const apiTools = instrumented(`api-${label}`)
-	const app = start(`app (${label})`, [...appTools.args, path.join(BUILD, 'app-server.js')], { ...appEnv, ...appTools.env })
-	const api = start(`API (${label})`, [...apiTools.args, path.join(BUILD, 'api/index.js')], { ...apiEnv, ...apiTools.env })
+	const app = start(`app (${label})`, [...appTools.args, path.join(build, 'app-server.js')], { ...appEnv, ...appTools.env })
+	const api = start(`API (${label})`, [...apiTools.args, path.join(build, 'api/index.js')], { ...apiEnv, ...apiTools.env })
 	try {
 		await waitFor(`${base}/healthz`)
 		await waitFor(`http://127.0.0.1:${apiPort}/readyz`)
@@ -508,6 +520,13 @@ function print() {
 			)
 		}
 	}
+	const current = find('Taskwell GET /tasks, 50 tasks, PGlite')
+	const baseline = find('Taskwell GET /tasks, 50 tasks, PGlite, baseline build')
+	if (current && baseline && current !== baseline) {
+		console.log(
+			`\nThis build vs the baseline build (PGlite): ${((current.rps / baseline.rps) * 100).toFixed(1)} % of its req/s, p99 ${(current.p99 / baseline.p99).toFixed(2)}×`,
+		)
+	}
 	const hand = find('hand-rolled')
 	const api = find('task API GET')
 	if (hand && api) {
@@ -564,6 +583,7 @@ async function main() {
 			})
 		}
 		if (want('pglite')) pages.push(await taskwellPage('PGlite', undefined))
+		if (BASELINE_BUILD) pages.push(await taskwellPage('PGlite, baseline build', undefined, undefined, BASELINE_BUILD))
 		if (want('postgres')) {
 			const appDb = `taskwell_bench_app_${stamp}`
 			const tasksDb = `taskwell_bench_tasks_${stamp}`
