@@ -77,7 +77,7 @@ export default tseslint.config(
 	// route modules may import *.server.ts because React Router strips loaders and actions.
 	{
 		files: ['app/**/*.ts', 'app/**/*.tsx'],
-		ignores: ['app/**/*.server.ts', 'app/**/*.test.ts', 'app/routes/**', 'app/root.tsx', 'app/entry.server.tsx'],
+		ignores: ['app/**/*.server.ts', 'app/**/*.test.ts', 'app/**/*.test.tsx', 'app/routes/**', 'app/root.tsx', 'app/entry.server.tsx'],
 		rules: {
 			'no-restricted-imports': [
 				'error',

@@ -204,7 +204,8 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 			const result = await load(target, SECONDS / ROUNDS, stat.latencies)
 			stat.seconds += (performance.now() - started) / 1000
 			stat.requests += result.requests.total
-			if (process.env.BENCH_VERBOSE) console.log(`    round ${round + 1}: ${target.name}: ${(result.requests.total / (SECONDS / ROUNDS)).toFixed(0)} req/s`)
+			if (process.env.BENCH_VERBOSE)
+				console.log(`    round ${round + 1}: ${target.name}: ${(result.requests.total / (SECONDS / ROUNDS)).toFixed(0)} req/s`)
 			stat.sent += (result.requests as { sent?: number }).sent ?? result.requests.total
 			for (const [label, child] of Object.entries(target.processes)) {
 				stat.cpu[label] = (stat.cpu[label] ?? 0) + cpuMs(child) - cpuBefore[label]!
