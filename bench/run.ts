@@ -201,11 +201,19 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 			const stat = stats[index]!
 			const cpuBefore = Object.fromEntries(Object.entries(target.processes).map(([label, child]) => [label, cpuMs(child)]))
 			const started = performance.now()
+			const seen = stat.latencies.length
 			const result = await load(target, SECONDS / ROUNDS, stat.latencies)
 			stat.seconds += (performance.now() - started) / 1000
 			stat.requests += result.requests.total
-			if (process.env.BENCH_VERBOSE)
-				console.log(`    round ${round + 1}: ${target.name}: ${(result.requests.total / (SECONDS / ROUNDS)).toFixed(0)} req/s`)
+			if (process.env.BENCH_VERBOSE) {
+				const round99 = percentile(
+					stat.latencies.slice(seen).sort((x, y) => x - y),
+					0.99,
+				)
+				console.log(
+					`    round ${round + 1}: ${target.name}: ${(result.requests.total / (SECONDS / ROUNDS)).toFixed(0)} req/s, p99 ${round99} ms`,
+				)
+			}
 			stat.sent += (result.requests as { sent?: number }).sent ?? result.requests.total
 			for (const [label, child] of Object.entries(target.processes)) {
 				stat.cpu[label] = (stat.cpu[label] ?? 0) + cpuMs(child) - cpuBefore[label]!
