@@ -27,7 +27,8 @@ function render(element: React.ReactNode) {
 		counts: () => ({ ended, cancelled }),
 		async read() {
 			const chunks: Uint8Array[] = []
-			for await (const chunk of page.body) chunks.push(chunk)
+			const reader = page.body.getReader()
+			for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(read.value)
 			return { chunks, html: Buffer.concat(chunks).toString('utf8') }
 		},
 	}
