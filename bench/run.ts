@@ -33,6 +33,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+/**
+ * Each round opens new connections to a server that sat idle while the
+ * others were measured: its first answers come out of that burst (all 16
+ * requests at once), hundreds of ms late on every server, the bare page's
+ * too. BENCH_ROUND_SETTLE (0.5) s of each round run on the same connections
+ * before its measured part, so that the figures are of the steady state, as
+ * one continuous run after its warm-up would measure.
+ */
+const SETTLE = Number(process.env.BENCH_ROUND_SETTLE ?? 0.5)
 const BASE_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROOT = path.resolve(import.meta.dirname, '..')
 /** BENCH_BUILD_DIR: measure another build of Taskwell (e.g. an older commit's, for before/after profiles). */
@@ -161,16 +170,31 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN
 }
 
-async function load(target: Target, seconds: number, latencies?: number[]) {
+/**
+ * `settle` seconds of load, then `seconds` measured, on the same connections:
+ * `measured` counts the answers (and `latencies` gets the times) of the
+ * measured part only, which lasted `window` seconds (autocannon stops at its
+ * next tick after the duration: ticks every 100 ms here).
+ */
+async function load(target: Target, seconds: number, latencies?: number[], settle = 0) {
+	let measured = 0
+	let from = 0
 	const result = await new Promise<autocannon.Result>((resolve, reject) => {
-		const options = { url: target.url, connections: CONNECTIONS, pipelining: 1, headers: target.headers ?? {}, duration: seconds }
+		const duration = settle + seconds
+		const options = { url: target.url, connections: CONNECTIONS, pipelining: 1, headers: target.headers ?? {}, duration, sampleInt: 100 }
 		const instance = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)))
-		if (latencies) instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+		from = performance.now() + settle * 1000
+		instance.on('response', (_client, _status, _bytes, responseTime) => {
+			if (performance.now() < from) return
+			measured += 1
+			latencies?.push(responseTime)
+		})
 	})
+	const window = (performance.now() - from) / 1000
 	if (result.non2xx || result.errors || result.timeouts) {
 		throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`)
 	}
-	return result
+	return { result, measured, window }
 }
 
 /**
@@ -192,7 +216,7 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 	}
 	if (WARMUP > 0) for (const target of targets) await load(target, WARMUP)
 	await Promise.all(targets.map((target) => target.before?.()))
-	// sent: what the servers handled (answered, or cut off at the end of a round): the divisor of per-request costs.
+	// sent: what the servers handled while their CPU time was counted (settling included; answered, or cut off at the end of a round): the divisor of per-request costs.
 	const stats = targets.map(() => ({ latencies: [] as number[], requests: 0, sent: 0, seconds: 0, cpu: {} as Record<string, number> }))
 	for (let round = 0; round < ROUNDS; round++) {
 		for (let k = 0; k < targets.length; k++) {
@@ -200,18 +224,17 @@ async function measureSideBySide(targets: Target[]): Promise<Row[]> {
 			const target = targets[index]!
 			const stat = stats[index]!
 			const cpuBefore = Object.fromEntries(Object.entries(target.processes).map(([label, child]) => [label, cpuMs(child)]))
-			const started = performance.now()
 			const seen = stat.latencies.length
-			const result = await load(target, SECONDS / ROUNDS, stat.latencies)
-			stat.seconds += (performance.now() - started) / 1000
-			stat.requests += result.requests.total
+			const { result, measured, window } = await load(target, SECONDS / ROUNDS, stat.latencies, SETTLE)
+			stat.seconds += window
+			stat.requests += measured
 			if (process.env.BENCH_VERBOSE) {
 				const round99 = percentile(
 					stat.latencies.slice(seen).sort((x, y) => x - y),
 					0.99,
 				)
 				console.log(
-					`    round ${round + 1}: ${target.name}: ${(result.requests.total / (SECONDS / ROUNDS)).toFixed(0)} req/s, p99 ${round99} ms`,
+					`    round ${round + 1}: ${target.name}: ${(measured / window).toFixed(0)} req/s over ${window.toFixed(2)} s, p99 ${round99.toFixed(0)} ms`,
 				)
 			}
 			stat.sent += (result.requests as { sent?: number }).sent ?? result.requests.total
@@ -508,7 +531,9 @@ function print() {
 	const find = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))
 	const bare = find('bare')
 	const pad = (text: string, width: number) => text.padEnd(width)
-	console.log(`\n${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured per row in ${ROUNDS} interleaved rounds\n`)
+	console.log(
+		`\n${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured per row in ${ROUNDS} interleaved rounds (each after ${SETTLE} s of settling)\n`,
+	)
 	console.log(`| ${pad('what', 48)} | req/s | p50 ms | p99 ms |`)
 	console.log(`| ${'-'.repeat(48)} | ----- | ------ | ------ |`)
 	for (const row of rows) {
