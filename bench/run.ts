@@ -32,16 +32,18 @@ import postgres from 'postgres'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10)
 /**
- * Each round opens new connections to a server that sat idle while the
- * others were measured: its first answers come out of that burst (all 16
- * requests at once), hundreds of ms late on every server, the bare page's
- * too. BENCH_ROUND_SETTLE (0.5) s of each round run on the same connections
- * before its measured part, so that the figures are of the steady state, as
- * one continuous run after its warm-up would measure.
+ * Each round starts on new connections: the previous round's were dropped
+ * with requests in flight (which the server still works through), and the
+ * 16 new ones all ask at once. The first answers of a round come out of
+ * that burst, hundreds of ms late on every server (up to 0.8 s on the
+ * embedded database), the bare page's too, and set the p99. So each round
+ * first runs BENCH_ROUND_SETTLE (1) s on its connections unmeasured: the
+ * figures are of the steady state, as one continuous run after its warm-up
+ * would measure.
  */
-const SETTLE = Number(process.env.BENCH_ROUND_SETTLE ?? 0.5)
+const SETTLE = Number(process.env.BENCH_ROUND_SETTLE ?? 1)
 const BASE_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROOT = path.resolve(import.meta.dirname, '..')
 /** BENCH_BUILD_DIR: measure another build of Taskwell (e.g. an older commit's, for before/after profiles). */
