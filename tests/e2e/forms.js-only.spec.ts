@@ -8,21 +8,27 @@
 import { type Page, type Route } from '@playwright/test'
 import { newUser, signUp, expect, test } from './support.ts'
 
-/** Holds the next POST to `path` until release() is called. */
-async function holdPost(page: Page, path: string) {
+/**
+ * Holds the next POST to `path` (with `intent`, when given) until release()
+ * is called. (Once hydrated, /tasks also gets the browser's time zone posted.)
+ */
+async function holdPost(page: Page, path: string, intent?: string) {
 	let release!: () => void
 	const released = new Promise<void>((resolve) => (release = resolve))
 	let seen!: () => void
 	const held = new Promise<void>((resolve) => (seen = resolve))
+	let holding = false
 	await page.route(
 		(url) => url.pathname === path || url.pathname === `${path}.data`,
 		async (route: Route) => {
-			if (route.request().method() !== 'POST') return route.continue()
+			const request = route.request()
+			if (holding || request.method() !== 'POST') return route.continue()
+			if (intent && !new RegExp(`(^|&)intent=${intent}(&|$)`).test(request.postData() ?? '')) return route.continue()
+			holding = true
 			seen()
 			await released
 			await route.continue()
 		},
-		{ times: 1 },
 	)
 	return { held, release }
 }
@@ -30,7 +36,7 @@ async function holdPost(page: Page, path: string) {
 test('the add form shows its pending label while it submits', async ({ page }) => {
 	await signUp(page, newUser('Pending Adder'))
 	await page.getByLabel('Title').fill('Held task')
-	const post = await holdPost(page, '/tasks')
+	const post = await holdPost(page, '/tasks', 'create')
 	await page.getByRole('button', { name: 'Add task' }).click()
 	await post.held
 	await expect(page.getByRole('button', { name: 'Adding…' })).toHaveAttribute('aria-disabled', 'true')
