@@ -58,12 +58,13 @@ const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
 const BASELINE_BUILD = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : undefined
 const ISSUER = 'http://localhost:3000'
 const AUDIENCE = 'taskwell-tasks-api'
-/** BENCH_PROFILE=1: a CPU profile of each measured run (not start-up, not warm-up) of the app and the APIs, in bench/.build/profiles/ (read with bench/profile-summary.ts). */
+/** The servers' standard output (their request logs): see start(). */
 const LOG_DIR = path.join(ROOT, 'bench/.build/logs')
+/** BENCH_PROFILE=1: a CPU profile of each measured run (not start-up, not warm-up) of the app and the APIs, in bench/.build/profiles/ (read with bench/profile-summary.ts). */
 const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
-/** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
 /** BENCH_NODE_ARGS: extra node flags for every measured server (e.g. --trace-gc, --max-semi-space-size=32), split on spaces. */
 const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+/** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
 const instrumented = (name: string): { args: string[]; env: NodeJS.ProcessEnv } => ({
 	args: [...NODE_ARGS, '--import', './bench/instrument.mjs'],
 	env: process.env.BENCH_PROFILE ? { BENCH_PROFILE_FILE: path.join(PROFILE_DIR, `${name}.cpuprofile`) } : {},

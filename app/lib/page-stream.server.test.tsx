@@ -16,6 +16,16 @@ function Rows({ count }: { count: number }) {
 	)
 }
 
+/** A part that suspends until `resolve(text)` is called. */
+function suspendedPart() {
+	let resolve!: (text: string) => void
+	const text = new Promise<string>((done) => (resolve = done))
+	function Part() {
+		return <p>{use(text)}</p>
+	}
+	return { Part, resolve }
+}
+
 /** Renders `element` into a page stream; resolves with the chunks read and what was reported. */
 function render(element: React.ReactNode) {
 	let ended = 0
@@ -61,11 +71,7 @@ describe('createPageStream', () => {
 	})
 
 	test('content streamed after the shell (a suspended part) follows in later chunks', async () => {
-		let resolve!: (value: string) => void
-		const later = new Promise<string>((done) => (resolve = done))
-		function Later() {
-			return <p>{use(later)}</p>
-		}
+		const { Part: Later, resolve } = suspendedPart()
 		const rendering = render(
 			<div>
 				<h1>Shell</h1>
@@ -85,11 +91,7 @@ describe('createPageStream', () => {
 	})
 
 	test('a reader that goes away stops the page: onCancel and onEnd once, nothing written after', async () => {
-		let resolve!: (value: string) => void
-		const never = new Promise<string>((done) => (resolve = done))
-		function Pending() {
-			return <p>{use(never)}</p>
-		}
+		const { Part: Pending, resolve } = suspendedPart()
 		const rendering = render(
 			<div>
 				<Suspense fallback={<p>Loading</p>}>

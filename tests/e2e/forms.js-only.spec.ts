@@ -5,33 +5,7 @@
  * assertion is made, so nothing depends on timing. Only the js project runs
  * this file: without scripts there is no pending state.
  */
-import { type Page, type Route } from '@playwright/test'
-import { newUser, signUp, expect, test } from './support.ts'
-
-/**
- * Holds the next POST to `path` (with `intent`, when given) until release()
- * is called. (Once hydrated, /tasks also gets the browser's time zone posted.)
- */
-async function holdPost(page: Page, path: string, intent?: string) {
-	let release!: () => void
-	const released = new Promise<void>((resolve) => (release = resolve))
-	let seen!: () => void
-	const held = new Promise<void>((resolve) => (seen = resolve))
-	let holding = false
-	await page.route(
-		(url) => url.pathname === path || url.pathname === `${path}.data`,
-		async (route: Route) => {
-			const request = route.request()
-			if (holding || request.method() !== 'POST') return route.continue()
-			if (intent && !new RegExp(`(^|&)intent=${intent}(&|$)`).test(request.postData() ?? '')) return route.continue()
-			holding = true
-			seen()
-			await released
-			await route.continue()
-		},
-	)
-	return { held, release }
-}
+import { expect, holdPost, newUser, signUp, test } from './support.ts'
 
 test('the add form shows its pending label while it submits', async ({ page }) => {
 	await signUp(page, newUser('Pending Adder'))

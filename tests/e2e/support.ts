@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type APIResponse, type Page, type TestInfo } from '@playwright/test'
+import { test as base, expect, type APIResponse, type Page, type Request, type TestInfo } from '@playwright/test'
 
 export const PASSWORD = 'correct horse battery'
 
@@ -48,6 +48,38 @@ export async function openDetails(page: Page, summary: 'More options' | 'Search 
 	const details = page.locator('details').filter({ has: page.locator('summary', { hasText: summary }) })
 	if ((await details.getAttribute('open')) === null) await details.locator('summary').click()
 	await expect(details).toHaveAttribute('open', '')
+}
+
+/**
+ * A form POST with this `intent` (the task forms post several to /tasks; once
+ * hydrated, the page also posts the browser's time zone there).
+ */
+export function isPostWithIntent(request: Request, intent: string): boolean {
+	return request.method() === 'POST' && new URLSearchParams(request.postData() ?? '').get('intent') === intent
+}
+
+/**
+ * Holds the next POST to `path` (or its `.data` request), with `intent` when
+ * given, until release() is called; `held` resolves once it is held.
+ */
+export async function holdPost(page: Page, path: string, intent?: string) {
+	let release!: () => void
+	const released = new Promise<void>((resolve) => (release = resolve))
+	let seen!: () => void
+	const held = new Promise<void>((resolve) => (seen = resolve))
+	let holding = false
+	await page.route(
+		(url) => url.pathname === path || url.pathname === `${path}.data`,
+		async (route) => {
+			const request = route.request()
+			if (holding || request.method() !== 'POST' || (intent !== undefined && !isPostWithIntent(request, intent))) return route.continue()
+			holding = true
+			seen()
+			await released
+			await route.continue()
+		},
+	)
+	return { held, release }
 }
 
 export async function signOut(page: Page) {

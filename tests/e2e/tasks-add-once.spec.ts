@@ -6,7 +6,7 @@ its way (both projects) and the same
  * does without JavaScript) leave one task.
  */
 import type { Page } from '@playwright/test'
-import { expect, newUser, test } from './support.ts'
+import { expect, isPostWithIntent, newUser, test } from './support.ts'
 
 async function expectOneTask(page: Page, title: string) {
 	await page.goto('/tasks')
@@ -27,7 +27,7 @@ test('a second click on "Add task" while the first is still on its way adds the 
 	await page.route(
 		(url) => url.pathname === '/tasks' || url.pathname === '/tasks.data',
 		async (route) => {
-			if (route.request().method() !== 'POST' || !/intent=create/.test(route.request().postData() ?? '')) return route.continue()
+			if (!isPostWithIntent(route.request(), 'create')) return route.continue()
 			posts += 1
 			if (posts > 1) {
 				secondSent()

@@ -5,7 +5,7 @@
  * load; tests/e2e/tasks-page.spec.ts covers both projects.)
  */
 import type { Page } from '@playwright/test'
-import { expect, openDetails, test } from './support.ts'
+import { expect, holdPost, openDetails, test } from './support.ts'
 
 function taskLink(page: Page, title: string) {
 	return page.getByRole('link', { name: title, exact: true })
@@ -15,32 +15,11 @@ function taskItem(page: Page, title: string) {
 	return page.getByRole('listitem').filter({ has: taskLink(page, title) })
 }
 
-/** Holds the next add (a POST to /tasks with intent=create: the save is slow) until release() is called. */
-async function holdNextSave(page: Page) {
-	let held = () => {}
-	let release = () => {}
-	const heldPromise = new Promise<void>((resolve) => (held = resolve))
-	const released = new Promise<void>((resolve) => (release = resolve))
-	let holding = false
-	await page.route(
-		(url) => url.pathname === '/tasks' || url.pathname === '/tasks.data',
-		async (route) => {
-			const request = route.request()
-			if (holding || request.method() !== 'POST' || !/intent=create/.test(request.postData() ?? '')) return route.continue()
-			holding = true
-			held()
-			await released
-			await route.continue()
-		},
-	)
-	return { held: heldPromise, release }
-}
-
 test('typing the next task while the previous add is still saving: both tasks, nothing lost', async ({ page, user }) => {
 	expect(user.name).toBeTruthy()
 	const title = page.getByLabel('Title')
 	await title.fill('Call the dentist')
-	const save = await holdNextSave(page)
+	const save = await holdPost(page, '/tasks', 'create')
 	await page.getByRole('button', { name: 'Add task' }).click()
 	await save.held
 	// The first add is on its way: the user types the next one (with a due date).
