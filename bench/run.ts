@@ -20,7 +20,7 @@
  * signature) checks in the app, per request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -147,19 +147,49 @@ type Target = Hooks & {
 	url: string
 	headers?: Record<string, string>
 	/** Server processes, by label (their CPU time per request is reported). */
-	processes: Record<string, ChildProcess>
+	processes: Record<string, CpuSource>
 	/** After the run: what the counters say per request. */
 	describe?: (requests: number) => Promise<string>
 }
 
+/** A server process, or a group of processes (Postgres) whose CPU time is read together. */
+type CpuSource = ChildProcess | { cpuMs: () => number }
+
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
-function cpuMs(child: ChildProcess): number {
+function processCpuMs(pid: number | string | undefined): number {
 	try {
-		const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
 		return (((process.env.BENCH_CPU === 'sys' ? 0 : Number(fields[11])) + Number(fields[12])) * 1000) / CLOCK_TICKS
 	} catch {
 		return Number.NaN
 	}
+}
+
+function cpuMs(source: CpuSource): number {
+	return 'cpuMs' in source ? source.cpuMs() : processCpuMs(source.pid)
+}
+
+/**
+ * The local Postgres server's processes (the postmaster, its backends and
+ * workers): their CPU time together, when this user may read them (Linux
+ * /proc; the server runs on this machine). A backend that exits takes its
+ * time with it, so this counts the servers' pooled connections, which stay.
+ */
+const postgresServer: CpuSource = {
+	cpuMs() {
+		let total = 0
+		for (const pid of readdirSync('/proc')) {
+			if (!/^\d+$/.test(pid)) continue
+			try {
+				if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue
+			} catch {
+				continue
+			}
+			const ms = processCpuMs(pid)
+			if (Number.isFinite(ms)) total += ms
+		}
+		return total
+	},
 }
 const CLOCK_TICKS = (() => {
 	try {
@@ -398,7 +428,7 @@ async function taskwellPage(
 			name: `Taskwell GET /tasks, 50 tasks, ${label}`,
 			url: `${base}/tasks`,
 			headers: { cookie },
-			processes: { app, API: api },
+			processes: databaseUrl ? { app, API: api, Postgres: postgresServer } : { app, API: api },
 			before: async () => (first = await snapshot(false)),
 			after: async () => (last = await snapshot(true)),
 			describe: async (requests) => {
@@ -490,6 +520,15 @@ async function taskApi(databaseUrl: string) {
 		...apiTools.env,
 		TASKS_API_PORT: String(apiPort),
 	})
+	// BENCH_BASELINE_DIR: the baseline build's API too, on the same database, for its 10,000-task rows.
+	const baselinePort = BASELINE_BUILD ? await freePort() : undefined
+	const baselineApi = BASELINE_BUILD
+		? start('API, baseline build', [...instrumented('api-baseline').args, path.join(BASELINE_BUILD, 'api/index.js')], {
+				...env,
+				...instrumented('api-baseline').env,
+				TASKS_API_PORT: String(baselinePort),
+			})
+		: undefined
 	const hand = start('hand-rolled API', [...handTools.args, '--import', 'tsx', 'bench/hand-rolled-api.ts'], {
 		...handTools.env,
 		...env,
@@ -497,6 +536,7 @@ async function taskApi(databaseUrl: string) {
 	})
 	try {
 		await waitFor(`http://127.0.0.1:${apiPort}/readyz`) // migrated
+		if (baselinePort) await waitFor(`http://127.0.0.1:${baselinePort}/readyz`)
 		await seedTasks(databaseUrl, 'bench-user-50', 50)
 		await seedTasks(databaseUrl, 'bench-user-10k', 10_000)
 		const small = { authorization: `Bearer ${await tokenFor('bench-user-50')}` }
@@ -510,28 +550,39 @@ async function taskApi(databaseUrl: string) {
 			cursor = ((await response.json()) as { nextCursor: string | null }).nextCursor
 			if (!cursor) throw new Error(`the cursor chain ended at page ${page + 1}`)
 		}
+		const pg = { Postgres: postgresServer }
+		const baselineBase = `http://127.0.0.1:${baselinePort}/v1/tasks`
+		const baselineRows: Target[] = baselineApi
+			? [
+					{ name: 'task API GET /v1/tasks, 50 tasks, Postgres, baseline build', url: baselineBase, headers: small, processes: { server: baselineApi, ...pg } },
+					{ name: 'task API, 10,000 tasks: search q=passport, baseline build', url: `${baselineBase}?q=passport`, headers: big, processes: { server: baselineApi, ...pg } },
+					{ name: 'task API, 10,000 tasks: search q=task 777, baseline build', url: `${baselineBase}?q=task%20777`, headers: big, processes: { server: baselineApi, ...pg } },
+				]
+			: []
 		await measureSideBySide([
+			...baselineRows,
 			{
 				name: 'hand-rolled API, 50 tasks, Postgres',
 				url: `http://127.0.0.1:${handPort}/v1/tasks`,
 				headers: small,
-				processes: { server: hand },
+				processes: { server: hand, ...pg },
 				...around(hand),
 			},
-			{ name: 'task API GET /v1/tasks, 50 tasks, Postgres', url: apiBase, headers: small, processes: { server: api }, ...around(api) },
-			{ name: 'task API, 10,000 tasks: first page', url: apiBase, headers: big, processes: { server: api } },
-			{ name: 'task API, 10,000 tasks: page 101 (cursor)', url: `${apiBase}?cursor=${cursor}`, headers: big, processes: { server: api } },
-			{ name: 'task API, 10,000 tasks: search q=passport', url: `${apiBase}?q=passport`, headers: big, processes: { server: api } },
+			{ name: 'task API GET /v1/tasks, 50 tasks, Postgres', url: apiBase, headers: small, processes: { server: api, ...pg }, ...around(api) },
+			{ name: 'task API, 10,000 tasks: first page', url: apiBase, headers: big, processes: { server: api, ...pg } },
+			{ name: 'task API, 10,000 tasks: page 101 (cursor)', url: `${apiBase}?cursor=${cursor}`, headers: big, processes: { server: api, ...pg } },
+			{ name: 'task API, 10,000 tasks: search q=passport', url: `${apiBase}?q=passport`, headers: big, processes: { server: api, ...pg } },
 			// A rare match (11 of 10,000): without an index, every row of the user is read.
-			{ name: 'task API, 10,000 tasks: search q=task 777', url: `${apiBase}?q=task%20777`, headers: big, processes: { server: api } },
+			{ name: 'task API, 10,000 tasks: search q=task 777', url: `${apiBase}?q=task%20777`, headers: big, processes: { server: api, ...pg } },
 		])
 	} finally {
-		await Promise.all([stop(api), stop(hand)])
+		await Promise.all([stop(api), stop(hand), ...(baselineApi ? [stop(baselineApi)] : [])])
 	}
 }
 
 function print() {
-	const find = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))
+	const isBaseline = (row: Row) => row.name.endsWith(', baseline build')
+	const find = (prefix: string) => rows.find((row) => row.name.startsWith(prefix) && !isBaseline(row))
 	const bare = find('bare')
 	const pad = (text: string, width: number) => text.padEnd(width)
 	console.log(
@@ -557,11 +608,11 @@ function print() {
 			)
 		}
 	}
-	const current = find('Taskwell GET /tasks, 50 tasks, PGlite')
-	const baseline = find('Taskwell GET /tasks, 50 tasks, PGlite, baseline build')
-	if (current && baseline && current !== baseline) {
+	for (const baseline of rows.filter(isBaseline)) {
+		const current = find(baseline.name.replace(/, baseline build$/, ''))
+		if (!current) continue
 		console.log(
-			`\nThis build vs the baseline build (PGlite): ${((current.rps / baseline.rps) * 100).toFixed(1)} % of its req/s, p99 ${(current.p99 / baseline.p99).toFixed(2)}×`,
+			`\nThis build vs the baseline build, ${current.name}: ${((current.rps / baseline.rps) * 100).toFixed(1)} % of its req/s, p99 ${(current.p99 / baseline.p99).toFixed(2)}×`,
 		)
 	}
 	const hand = find('hand-rolled')
@@ -570,7 +621,7 @@ function print() {
 		const share = api.rps / hand.rps
 		goals.push(`task API: ${(share * 100).toFixed(0)} % of hand-rolled req/s (goal ≥ 80 %: ${verdict(share >= 0.8)})`)
 	}
-	for (const row of rows.filter((r) => r.name.startsWith('task API, 10,000'))) {
+	for (const row of rows.filter((r) => r.name.startsWith('task API, 10,000') && !isBaseline(r))) {
 		if (!api) break
 		const ratio = row.p99 / api.p99
 		goals.push(`${row.name.replace('task API, ', '')}: p99 ${ratio.toFixed(2)}× the 50-task p99 (goal ≤ 1.5×: ${verdict(ratio <= 1.5)})`)
@@ -620,7 +671,7 @@ async function main() {
 			})
 		}
 		if (want('pglite')) pages.push(await taskwellPage('PGlite', undefined))
-		if (BASELINE_BUILD) pages.push(await taskwellPage('PGlite, baseline build', undefined, undefined, BASELINE_BUILD))
+		if (BASELINE_BUILD && want('pglite')) pages.push(await taskwellPage('PGlite, baseline build', undefined, undefined, BASELINE_BUILD))
 		if (want('postgres')) {
 			const appDb = `taskwell_bench_app_${stamp}`
 			const tasksDb = `taskwell_bench_tasks_${stamp}`
@@ -628,7 +679,7 @@ async function main() {
 			await createDatabase(tasksDb)
 			pages.push(await taskwellPage('Postgres', BASE_DATABASE_URL, { app: appDb, tasks: tasksDb }))
 		}
-		for (const page of pages) servers.push(...Object.values(page.processes))
+		for (const page of pages) servers.push(...Object.values(page.processes).filter((source): source is ChildProcess => !('cpuMs' in source)))
 		if (pages.length) await measureSideBySide(pages)
 	} finally {
 		await Promise.all([...new Set(servers)].map(stop))

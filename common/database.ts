@@ -27,10 +27,23 @@ export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
 	migrationsTable: string
 	/** Pool size for postgres.js. */
 	maxConnections?: number
+	/** Pool size of `customPlanDb` on Postgres (its connections open when first used). */
+	maxCustomPlanConnections?: number
 }
 
 export type OpenedDatabase<TSchema extends Record<string, unknown>> = {
 	db: Database<TSchema>
+	/**
+	 * The same database, for a query whose best plan depends on its values
+	 * (how common a search term is). On Postgres, `db` prepares each query
+	 * once per connection, and after five runs Postgres may keep one
+	 * generic plan for every value; these connections plan every run for
+	 * its values (`plan_cache_mode = force_custom_plan`), with the query
+	 * still prepared (one round trip; an unprepared query with parameters
+	 * takes two in postgres.js). On PGlite it is `db`, which plans every
+	 * run for its values already.
+	 */
+	customPlanDb: Database<TSchema>
 	kind: 'postgres' | 'pglite'
 	/** Runs pending migrations under a Postgres advisory lock (idempotent). */
 	migrate: () => Promise<void>
@@ -139,17 +152,26 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 			onnotice: () => {},
 		})
 		const db = drizzle(client, { schema: options.schema })
+		const customPlanClient = postgres(options.databaseUrl, {
+			max: options.maxCustomPlanConnections ?? options.maxConnections ?? 10,
+			idle_timeout: 30,
+			connect_timeout: 10,
+			onnotice: () => {},
+			connection: { plan_cache_mode: 'force_custom_plan' },
+		})
+		const customPlanDb = drizzle(customPlanClient, { schema: options.schema })
 		// Connect now, so a wrong DATABASE_URL is one clear line at start.
 		try {
 			await client`select 1`
 		} catch (error) {
 			const reason = describeConnectionError(error, options.databaseUrl)
-			await client.end({ timeout: 1 }).catch(() => {})
+			await Promise.all([client.end({ timeout: 1 }), customPlanClient.end({ timeout: 1 })]).catch(() => {})
 			if (reason) throw new DatabaseStartupError(reason, { cause: error })
 			throw error
 		}
 		return {
 			db: db as unknown as Database<TSchema>,
+			customPlanDb: customPlanDb as unknown as Database<TSchema>,
 			kind: 'postgres',
 			async migrate() {
 				// A reserved connection holds the session-level lock while the
@@ -167,7 +189,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 				await client`select 1`
 			},
 			async close() {
-				await client.end({ timeout: 5 })
+				await Promise.all([client.end({ timeout: 5 }), customPlanClient.end({ timeout: 5 })])
 			},
 		}
 	}
@@ -193,6 +215,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 	const db = drizzle(client, { schema: options.schema })
 	return {
 		db: db as unknown as Database<TSchema>,
+		customPlanDb: db as unknown as Database<TSchema>,
 		kind: 'pglite',
 		async migrate() {
 			// PGlite is single-process (it holds its directory), but the same

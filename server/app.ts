@@ -24,6 +24,8 @@ const READY_TIMEOUT_MS = 3_000
 
 export type AppDeps = {
 	db: TasksDb
+	/** For the search (OpenedDatabase.customPlanDb); `db` when absent. */
+	customPlanDb?: TasksDb
 	/** Answers when the database does (OpenedDatabase.ping). */
 	pingDatabase: () => Promise<void>
 	verifier: TokenVerifier
@@ -166,7 +168,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		await next()
 	})
 
-	registerTaskRoutes(app, deps.db, deps.limits)
+	registerTaskRoutes(app, deps.db, deps.limits, deps.customPlanDb)
 
 	app.notFound((c) => problem(c, 404, 'Nothing here.'))
 

@@ -58,6 +58,7 @@ try {
 
 const app = createApp({
 	db: database.db,
+	customPlanDb: database.customPlanDb,
 	pingDatabase: database.ping,
 	verifier: createTokenVerifier({
 		jwksUrl: env.AUTH_JWKS_URL,

@@ -118,8 +118,8 @@ function toCounts(row: { counts: [number, number] | null } | undefined): TaskCou
 	return { all, active: all - completed, completed }
 }
 
-/** One list query's values: real values, or placeholders of a prepared query. */
-type ListValues = { userId: string | SQLWrapper; limit: number | Placeholder; pattern?: string | SQLWrapper; k?: readonly unknown[] }
+/** A list query's placeholders (it is always prepared: see preparedList). */
+type ListValues = { userId: Placeholder; limit: Placeholder; pattern?: Placeholder; k?: readonly Placeholder[] }
 
 function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, values: ListValues) {
 	const conditions: SQL[] = [liveTasksOf(values.userId)]
@@ -151,20 +151,17 @@ type PreparedList = ReturnType<ReturnType<typeof listQuery>['prepare']>
 /**
  * List queries built once per shape (sort, order, status, search or not,
  * first page or not) and database: building a query with drizzle costs more
- * CPU than Postgres takes to answer it. Without a search each is also a
- * prepared statement on Postgres (postgres.js keeps one per connection and
- * query text), parsed and planned once. A search is not: after five runs
- * Postgres would keep a generic plan, blind to whether the pattern is rare
- * (the trigram index) or common (the sort order). drizzle's public
- * `prepare(name)` always prepares on the server, so searches use the
- * unnamed form it uses itself (`_prepare()`), or are built each time should
- * a drizzle version lack it.
+ * CPU than Postgres takes to answer it. Each is also a prepared statement
+ * on Postgres (postgres.js keeps one per connection and query text), parsed
+ * once. A search runs on the custom-plan connections (`customPlanDb`):
+ * whether the term is common (walk the sort order) or rare (the trigram
+ * index) decides its plan, and a generic plan, kept after five runs, would
+ * pick one for every term. Without a search the plan is the same for every
+ * user, and the generic one is kept: planned once per connection.
  */
-const preparedLists = new WeakMap<TasksDb, Map<string, PreparedList | null>>()
+const preparedLists = new WeakMap<TasksDb, Map<string, PreparedList>>()
 
-type Unprepared = { _prepare?: () => PreparedList }
-
-function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, after: boolean): PreparedList | null {
+function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, after: boolean): PreparedList {
 	let forDb = preparedLists.get(db)
 	if (!forDb) preparedLists.set(db, (forDb = new Map()))
 	const search = Boolean(params.q)
@@ -174,15 +171,17 @@ function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, ke
 		const k = after ? key.expressions.map((_, index) => sql.placeholder(`k${index}`)) : undefined
 		const pattern = search ? sql.placeholder('pattern') : undefined
 		const query = listQuery(db, params, order, key, { userId: sql.placeholder('userId'), limit: sql.placeholder('limit'), pattern, k })
-		const unprepared = query as unknown as Unprepared
-		prepared = !search ? query.prepare('list_tasks') : typeof unprepared._prepare === 'function' ? unprepared._prepare.call(query) : null
+		prepared = query.prepare('list_tasks')
 		forDb.set(shape, prepared)
 	}
 	return prepared
 }
 
+/** Where a list is read: `customPlanDb` (OpenedDatabase.customPlanDb) for a search. */
+export type ListDatabases = { db: TasksDb; customPlanDb: TasksDb }
+
 export async function listTasks(
-	db: TasksDb,
+	databases: ListDatabases,
 	userId: string,
 	params: ListTasksParams,
 	cursor: Cursor | undefined,
@@ -191,16 +190,14 @@ export async function listTasks(
 	const key = sortKey(params.sort, order)
 	const limit = params.limit + 1
 	const pattern = params.q ? likePattern(params.q) : undefined
-	const prepared = preparedList(db, params, order, key, cursor !== undefined)
-	const rows = prepared
-		? await prepared.execute({
-				userId,
-				limit,
-				pattern,
-				...Object.fromEntries((cursor?.k ?? []).map((value, index) => [`k${index}`, value])),
-			})
-		: await listQuery(db, params, order, key, { userId, limit, pattern, k: cursor?.k })
-	const counts = toCounts(rows[0] ?? (await db.select({ counts: countsColumn(userId) }).from(sql`(select 1) as one`))[0])
+	const db = pattern === undefined ? databases.db : databases.customPlanDb
+	const rows = await preparedList(db, params, order, key, cursor !== undefined).execute({
+		userId,
+		limit,
+		pattern,
+		...Object.fromEntries((cursor?.k ?? []).map((value, index) => [`k${index}`, value])),
+	})
+	const counts = toCounts(rows[0] ?? (await databases.db.select({ counts: countsColumn(userId) }).from(sql`(select 1) as one`))[0])
 	const page = rows.slice(0, params.limit)
 	const last = page.at(-1)
 	const nextCursor = rows.length > params.limit && last ? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor) : null

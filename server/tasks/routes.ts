@@ -179,7 +179,12 @@ const deleteMineRoute = createRoute({
 	},
 })
 
-export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.TasksDb, limits: TaskLimits = DEFAULT_TASK_LIMITS): void {
+export function registerTaskRoutes(
+	app: OpenAPIHono<ApiEnv>,
+	db: repository.TasksDb,
+	limits: TaskLimits = DEFAULT_TASK_LIMITS,
+	customPlanDb: repository.TasksDb = db,
+): void {
 	app.openapi(listRoute, async (c) => {
 		const params = c.req.valid('query')
 		const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
@@ -189,7 +194,7 @@ export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.Task
 			if (!decoded.ok) throw invalidFields([{ field: 'cursor', message: decoded.message }])
 			cursor = decoded.cursor
 		}
-		const list = await repository.listTasks(db, c.var.userId, params, cursor)
+		const list = await repository.listTasks({ db, customPlanDb }, c.var.userId, params, cursor)
 		return c.json(list, 200)
 	})
 

@@ -85,6 +85,19 @@ export function signToken(
 
 export type LogLine = Record<string, unknown>
 
+/** The task API's database for this test file (not yet migrated). */
+export function openTasksDatabase(pools: { maxConnections: number; maxCustomPlanConnections: number }): Promise<OpenedDatabase<TasksSchema>> {
+	return openDatabase({
+		databaseUrl: process.env.DATABASE_URL,
+		dataDir: process.env.DATA_DIR ?? '.data',
+		name: 'tasks',
+		schema,
+		migrationsFolder: path.resolve('drizzle/tasks'),
+		migrationsTable: '__drizzle_migrations_tasks',
+		...pools,
+	})
+}
+
 export type RunningApi = {
 	url: string
 	database: OpenedDatabase<TasksSchema>
@@ -107,17 +120,7 @@ export async function startApi(options: {
 	extend?: (app: ReturnType<typeof createApp>) => void
 }): Promise<RunningApi> {
 	const ownDatabase = !options.sharing
-	const database =
-		options.sharing?.database ??
-		(await openDatabase({
-			databaseUrl: process.env.DATABASE_URL,
-			dataDir: process.env.DATA_DIR ?? '.data',
-			name: 'tasks',
-			schema,
-			migrationsFolder: path.resolve('drizzle/tasks'),
-			migrationsTable: '__drizzle_migrations_tasks',
-			maxConnections: 4,
-		}))
+	const database = options.sharing?.database ?? (await openTasksDatabase({ maxConnections: 4, maxCustomPlanConnections: 2 }))
 	if (ownDatabase) await database.migrate()
 	const logs: LogLine[] = []
 	const logger = pino(
@@ -126,6 +129,7 @@ export async function startApi(options: {
 	)
 	const app = createApp({
 		db: database.db,
+		customPlanDb: database.customPlanDb,
 		pingDatabase: database.ping,
 		verifier: createTokenVerifier({
 			jwksUrl: options.jwksUrl,
