@@ -554,9 +554,24 @@ async function taskApi(databaseUrl: string) {
 		const baselineBase = `http://127.0.0.1:${baselinePort}/v1/tasks`
 		const baselineRows: Target[] = baselineApi
 			? [
-					{ name: 'task API GET /v1/tasks, 50 tasks, Postgres, baseline build', url: baselineBase, headers: small, processes: { server: baselineApi, ...pg } },
-					{ name: 'task API, 10,000 tasks: search q=passport, baseline build', url: `${baselineBase}?q=passport`, headers: big, processes: { server: baselineApi, ...pg } },
-					{ name: 'task API, 10,000 tasks: search q=task 777, baseline build', url: `${baselineBase}?q=task%20777`, headers: big, processes: { server: baselineApi, ...pg } },
+					{
+						name: 'task API GET /v1/tasks, 50 tasks, Postgres, baseline build',
+						url: baselineBase,
+						headers: small,
+						processes: { server: baselineApi, ...pg },
+					},
+					{
+						name: 'task API, 10,000 tasks: search q=passport, baseline build',
+						url: `${baselineBase}?q=passport`,
+						headers: big,
+						processes: { server: baselineApi, ...pg },
+					},
+					{
+						name: 'task API, 10,000 tasks: search q=task 777, baseline build',
+						url: `${baselineBase}?q=task%20777`,
+						headers: big,
+						processes: { server: baselineApi, ...pg },
+					},
 				]
 			: []
 		await measureSideBySide([
@@ -568,12 +583,28 @@ async function taskApi(databaseUrl: string) {
 				processes: { server: hand, ...pg },
 				...around(hand),
 			},
-			{ name: 'task API GET /v1/tasks, 50 tasks, Postgres', url: apiBase, headers: small, processes: { server: api, ...pg }, ...around(api) },
+			{
+				name: 'task API GET /v1/tasks, 50 tasks, Postgres',
+				url: apiBase,
+				headers: small,
+				processes: { server: api, ...pg },
+				...around(api),
+			},
 			{ name: 'task API, 10,000 tasks: first page', url: apiBase, headers: big, processes: { server: api, ...pg } },
-			{ name: 'task API, 10,000 tasks: page 101 (cursor)', url: `${apiBase}?cursor=${cursor}`, headers: big, processes: { server: api, ...pg } },
+			{
+				name: 'task API, 10,000 tasks: page 101 (cursor)',
+				url: `${apiBase}?cursor=${cursor}`,
+				headers: big,
+				processes: { server: api, ...pg },
+			},
 			{ name: 'task API, 10,000 tasks: search q=passport', url: `${apiBase}?q=passport`, headers: big, processes: { server: api, ...pg } },
 			// A rare match (11 of 10,000): without an index, every row of the user is read.
-			{ name: 'task API, 10,000 tasks: search q=task 777', url: `${apiBase}?q=task%20777`, headers: big, processes: { server: api, ...pg } },
+			{
+				name: 'task API, 10,000 tasks: search q=task 777',
+				url: `${apiBase}?q=task%20777`,
+				headers: big,
+				processes: { server: api, ...pg },
+			},
 		])
 	} finally {
 		await Promise.all([stop(api), stop(hand), ...(baselineApi ? [stop(baselineApi)] : [])])
@@ -679,7 +710,8 @@ async function main() {
 			await createDatabase(tasksDb)
 			pages.push(await taskwellPage('Postgres', BASE_DATABASE_URL, { app: appDb, tasks: tasksDb }))
 		}
-		for (const page of pages) servers.push(...Object.values(page.processes).filter((source): source is ChildProcess => !('cpuMs' in source)))
+		for (const page of pages)
+			servers.push(...Object.values(page.processes).filter((source): source is ChildProcess => !('cpuMs' in source)))
 		if (pages.length) await measureSideBySide(pages)
 	} finally {
 		await Promise.all([...new Set(servers)].map(stop))

@@ -86,7 +86,10 @@ export function signToken(
 export type LogLine = Record<string, unknown>
 
 /** The task API's database for this test file (not yet migrated). */
-export function openTasksDatabase(pools: { maxConnections: number; maxCustomPlanConnections: number }): Promise<OpenedDatabase<TasksSchema>> {
+export function openTasksDatabase(pools: {
+	maxConnections: number
+	maxCustomPlanConnections: number
+}): Promise<OpenedDatabase<TasksSchema>> {
 	return openDatabase({
 		databaseUrl: process.env.DATABASE_URL,
 		dataDir: process.env.DATA_DIR ?? '.data',
