@@ -30,13 +30,15 @@ export default defineConfig({
 	// In CI one retry, so a test that fails once under load is reported as flaky, not as a failure; a test that fails twice still fails the run.
 	retries: process.env.CI ? 1 : 0,
 	workers: 2,
-	timeout: 60_000,
+	// The longest flows take up to a minute on a slow 2-core machine under the suite's load.
+	timeout: 120_000,
 	expect: { timeout: 10_000 },
 	// The HTML report (playwright-report/, CI included) holds every page's screenshots in both themes (pages.spec.ts).
 	reporter: [['list'], ['html', { open: 'never' }]],
 	use: {
 		baseURL,
-		trace: 'retain-on-failure',
+		// A trace (DOM snapshots and a screencast of every step) costs the browser CPU on every test: recorded on the retry of a test that failed once.
+		trace: 'on-first-retry',
 		launchOptions,
 	},
 	projects: [

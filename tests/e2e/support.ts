@@ -208,9 +208,13 @@ export async function checkPage(page: Page, testInfo: TestInfo, name: string, sc
 type SessionFixtures = {
 	/**
 	 * Automatic: every app page a test's `page` loads (each URL once per test)
-	 * is checked with axe-core in the light and the dark colour scheme, and
-	 * the test fails on any violation. A test that checks pages itself
-	 * (checkPage) can turn it off with `test.use({ axeOnLoad: false })`.
+	 * is checked with axe-core, and the test fails on any violation: in the
+	 * light colour scheme in the no-js project and in the dark one in the js
+	 * project, so every page a spec reaches is checked in both schemes across
+	 * the suite at half the cost (axe is most of the suite's CPU time);
+	 * pages.spec.ts checks every page in both schemes in each project. A test
+	 * that checks pages itself (checkPage) can turn it off with
+	 * `test.use({ axeOnLoad: false })`.
 	 */
 	axeOnLoad: boolean
 	axeOnLoadRunner: void
@@ -231,6 +235,7 @@ export const test = base.extend<SessionFixtures>({
 	axeOnLoadRunner: [
 		async ({ page, axeOnLoad, javaScriptEnabled }, use) => {
 			if (!axeOnLoad) return use()
+			const scheme: ColorScheme = javaScriptEnabled ? 'dark' : 'light'
 			const checked = new Set<string>()
 			const found: string[] = []
 			let queue = Promise.resolve()
@@ -241,19 +246,17 @@ export const test = base.extend<SessionFixtures>({
 				// One at a time: each switches the colour scheme and back.
 				queue = queue.then(async () => {
 					try {
-						for (const scheme of ['light', 'dark'] as const) {
-							if (page.url() !== url || !(await isAppPage(page))) return
-							await page.emulateMedia({ colorScheme: scheme })
-							const lines = await axeViolations(page, scheme, javaScriptEnabled)
-							// The test may have navigated away (to another site, too) while
-							// axe ran: what it found belongs to no page of this URL, and
-							// the URL is checked the next time a test loads it.
-							if (page.url() !== url || !(await isAppPage(page))) {
-								checked.delete(url)
-								return
-							}
-							for (const line of lines) found.push(`${url} (${scheme}): ${line}`)
+						if (page.url() !== url || !(await isAppPage(page))) return
+						await page.emulateMedia({ colorScheme: scheme })
+						const lines = await axeViolations(page, scheme, javaScriptEnabled)
+						// The test may have navigated away (to another site, too) while
+						// axe ran: what it found belongs to no page of this URL, and
+						// the URL is checked the next time a test loads it.
+						if (page.url() !== url || !(await isAppPage(page))) {
+							checked.delete(url)
+							return
 						}
+						for (const line of lines) found.push(`${url} (${scheme}): ${line}`)
 						await page.emulateMedia({ colorScheme: null })
 					} catch (error) {
 						// The test moved on (a navigation destroyed the page's context):
