@@ -69,6 +69,8 @@ export default defineConfig({
 			// signing keys, i.e. once both services are up.
 			url: `http://127.0.0.1:${apiPort}/readyz`,
 			timeout: 120_000,
+			// SIGTERM, not Playwright's default SIGKILL: serve.mjs stops both services and drops its database.
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
 			reuseExistingServer: false,
 			stdout: 'ignore',
 			stderr: 'pipe',
