@@ -524,10 +524,11 @@ async function taskApi(databaseUrl: string) {
 	})
 	// BENCH_BASELINE_DIR: the baseline build's API too, on the same database, for its 10,000-task rows.
 	const baselinePort = BASELINE_BUILD ? await freePort() : undefined
+	const baselineTools = instrumented('api-baseline')
 	const baselineApi = BASELINE_BUILD
-		? start('API, baseline build', [...instrumented('api-baseline').args, path.join(BASELINE_BUILD, 'api/index.js')], {
+		? start('API, baseline build', [...baselineTools.args, path.join(BASELINE_BUILD, 'api/index.js')], {
 				...env,
-				...instrumented('api-baseline').env,
+				...baselineTools.env,
 				TASKS_API_PORT: String(baselinePort),
 			})
 		: undefined
@@ -554,26 +555,18 @@ async function taskApi(databaseUrl: string) {
 		}
 		const pg = { Postgres: postgresServer }
 		const baselineBase = `http://127.0.0.1:${baselinePort}/v1/tasks`
+		// The baseline build's rows: the 50-task list and both searches.
+		const baselineRow = (name: string, query: string, headers: Record<string, string>): Target => ({
+			name: `${name}, baseline build`,
+			url: `${baselineBase}${query}`,
+			headers,
+			processes: { server: baselineApi!, ...pg },
+		})
 		const baselineRows: Target[] = baselineApi
 			? [
-					{
-						name: 'task API GET /v1/tasks, 50 tasks, Postgres, baseline build',
-						url: baselineBase,
-						headers: small,
-						processes: { server: baselineApi, ...pg },
-					},
-					{
-						name: 'task API, 10,000 tasks: search q=passport, baseline build',
-						url: `${baselineBase}?q=passport`,
-						headers: big,
-						processes: { server: baselineApi, ...pg },
-					},
-					{
-						name: 'task API, 10,000 tasks: search q=task 777, baseline build',
-						url: `${baselineBase}?q=task%20777`,
-						headers: big,
-						processes: { server: baselineApi, ...pg },
-					},
+					baselineRow('task API GET /v1/tasks, 50 tasks, Postgres', '', small),
+					baselineRow('task API, 10,000 tasks: search q=passport', '?q=passport', big),
+					baselineRow('task API, 10,000 tasks: search q=task 777', '?q=task%20777', big),
 				]
 			: []
 		await measureSideBySide([

@@ -145,18 +145,12 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 		const { default: postgres } = await import('postgres')
 		const { drizzle } = await import('drizzle-orm/postgres-js')
 		const { migrate } = await import('drizzle-orm/postgres-js/migrator')
-		const client = postgres(options.databaseUrl, {
-			max: options.maxConnections ?? 10,
-			idle_timeout: 30,
-			connect_timeout: 10,
-			onnotice: () => {},
-		})
+		const pool = { idle_timeout: 30, connect_timeout: 10, onnotice: () => {} }
+		const client = postgres(options.databaseUrl, { ...pool, max: options.maxConnections ?? 10 })
 		const db = drizzle(client, { schema: options.schema })
 		const customPlanClient = postgres(options.databaseUrl, {
+			...pool,
 			max: options.maxCustomPlanConnections ?? options.maxConnections ?? 10,
-			idle_timeout: 30,
-			connect_timeout: 10,
-			onnotice: () => {},
 			connection: { plan_cache_mode: 'force_custom_plan' },
 		})
 		const customPlanDb = drizzle(customPlanClient, { schema: options.schema })
