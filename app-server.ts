@@ -32,7 +32,7 @@ import type { ViteDevServer } from 'vite'
 import { trackConnections } from '#common/graceful-stop.ts'
 import { createLogger } from '#common/logger.ts'
 import { allowedOrigins, CROSS_SITE_REFUSAL, isSafeMethod, isSameOriginRequest } from '#app/lib/csrf.server.ts'
-import { readAppEnv } from '#app/lib/env.server.ts'
+import { readAppEnv, startupWarnings } from '#app/lib/env.server.ts'
 import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from '#app/lib/http-methods.server.ts'
 import {
 	FIXED_SECURITY_HEADER_NAMES,
@@ -73,6 +73,7 @@ function firstSegmentOf(urlPath: string): string {
 async function main() {
 	// Fail fast, naming the variable, before anything is loaded.
 	const appEnv = readAppEnv()
+	for (const warning of startupWarnings(appEnv)) log.warn({ event: 'insecure-setting' }, warning)
 	const isDev = appEnv.NODE_ENV === 'development'
 	const app = express()
 	const server = createServer(app)

@@ -52,17 +52,12 @@ async function userIdOfEmail(email: string): Promise<string | null> {
 	return row?.id ?? null
 }
 
-/** Deletes a session row: its cookie, wherever it is, is worthless now. */
-async function endSession(token: string) {
-	const ctx = await auth.$context
-	await ctx.internalAdapter.deleteSession(token)
-}
-
 /**
  * Signs in with the given credentials. A session the browser already had
  * (its own, another user's on a shared computer, or one planted by someone
- * else) is ended once the new one exists: signing in always leaves the
- * browser in the account whose credentials were given, in a new session.
+ * else) is ended once the new one is set (sessionMiddleware, for every way
+ * in): signing in always leaves the browser in the account whose credentials
+ * were given, in a new session.
  */
 export async function signIn(
 	request: Request,
@@ -70,7 +65,6 @@ export async function signIn(
 	input: { email: string; password: string; rememberMe: boolean },
 ): Promise<SignInResult> {
 	await hitOrThrow(RULES.signInPerIp, clientIp(context))
-	const previous = await getCurrentSession(request, context)
 	// Counted before the password is checked, so that parallel attempts
 	// cannot all pass a check of the counter made before any of them failed.
 	await takeAttempt(RULES.signInFailuresPerEmail, input.email)
@@ -81,10 +75,6 @@ export async function signIn(
 			headers: authHeaders(request, context),
 			returnHeaders: true,
 		})
-		if (previous) {
-			await endSession(previous.session.token)
-			logger.info({ event: 'previous-session-ended', userId: previous.user.id }, 'signed in over another session; it was ended')
-		}
 		if ('twoFactorRedirect' in response && response.twoFactorRedirect) return { ok: true, headers, twoFactor: true }
 		if ('user' in response) {
 			await recordSecurityEvent(request, context, {

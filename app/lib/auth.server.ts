@@ -1,7 +1,7 @@
 /**
  * Better Auth, configured for the BFF pattern:
  * - email + password accounts, stored through the drizzle adapter;
- * - one HttpOnly session cookie (SameSite=Lax, Secure + __Secure- on https);
+ * - one HttpOnly session cookie (SameSite=Lax; on https Secure and __Host-);
  * - the jwt plugin signs short-lived EdDSA tokens for the task API. Only
  *   server code mints them (auth.api.getToken); the HTTP route /token is
  *   disabled and the set-auth-jwt header is off, so a browser never gets one.
@@ -23,6 +23,7 @@ import { configuredProviders, genericOAuthConfig, socialProvidersOption } from '
 import { twoFactor } from 'better-auth/plugins/two-factor'
 import { passkey } from '@better-auth/passkey'
 import { resolveAuthSecret } from './auth-secret.server.ts'
+import { authCookiePrefix } from './auth-cookies.server.ts'
 import { allowedOrigins } from './csrf.server.ts'
 import { db } from './db.server.ts'
 import { schema, verification } from './db/schema.ts'
@@ -276,9 +277,13 @@ export const auth = betterAuth({
 	// with counters in the database so every instance shares them.
 	rateLimit: { enabled: true, storage: 'database', window: 60, max: 60 },
 	advanced: {
-		cookiePrefix: 'taskwell',
-		useSecureCookies: env.isHttps,
-		defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/' },
+		// On https every auth cookie is __Host-taskwell.* (Secure, Path=/, no
+		// Domain): a sibling subdomain cannot plant one (auth-cookies.server.ts).
+		// Better Auth would put its own __Secure- prefix before any name, so its
+		// secure-cookie switch stays off and Secure is set here instead.
+		cookiePrefix: authCookiePrefix(env.isHttps),
+		useSecureCookies: false,
+		defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/', secure: env.isHttps },
 		ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
 		database: { generateId: () => crypto.randomUUID() },
 	},

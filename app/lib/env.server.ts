@@ -33,7 +33,8 @@ const envSchema = z
 		SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
 		/** The From of every message, e.g. "Taskwell <no-reply@example.com>". */
 		MAIL_FROM: optional(z.string().max(320)),
-		REQUIRE_EMAIL_VERIFICATION: z.preprocess(blankToUndefined, booleanFlag.default(false)),
+		/** Default: on when deployed (non-loopback BETTER_AUTH_URL), off locally (see the transform). */
+		REQUIRE_EMAIL_VERIFICATION: optional(booleanFlag),
 		/**
 		 * Versioned secrets for rotation, newest first: "2:new-secret,1:old-secret".
 		 * BETTER_AUTH_SECRET stays the legacy key for data encrypted before.
@@ -58,12 +59,16 @@ const envSchema = z
 	})
 	.transform((env) => {
 		const baseUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`
+		const isDeployed = !isLoopbackUrl(baseUrl)
 		return {
 			...env,
 			BETTER_AUTH_URL: baseUrl,
+			// Deployed, sign-up must not tell whether an address has an account
+			// (that needs verification on); locally `npm run dev` stays one step.
+			REQUIRE_EMAIL_VERIFICATION: env.REQUIRE_EMAIL_VERIFICATION ?? isDeployed,
 			TASKS_API_URL: env.TASKS_API_URL ?? `http://127.0.0.1:${env.TASKS_API_PORT}`,
 			/** Deployed = the public URL is not this machine. */
-			isDeployed: !isLoopbackUrl(baseUrl),
+			isDeployed,
 			isHttps: baseUrl.startsWith('https://'),
 			appOrigin: new URL(baseUrl).origin,
 			MAIL_FROM: env.MAIL_FROM ?? `Taskwell <no-reply@${new URL(baseUrl).hostname}>`,
@@ -114,6 +119,20 @@ const envSchema = z
 	})
 
 export type AppEnv = z.output<typeof envSchema>
+
+/**
+ * What the app logs as a warning once at start: settings that are allowed
+ * but weaken a deployed app, each naming its trade-off.
+ */
+export function startupWarnings(env: AppEnv): string[] {
+	const warnings: string[] = []
+	if (env.isDeployed && !env.REQUIRE_EMAIL_VERIFICATION) {
+		warnings.push(
+			'REQUIRE_EMAIL_VERIFICATION=false on a deployed app: sign-up tells anyone whether an address already has an account (account enumeration), and accounts can be made for addresses their owners never confirmed. Leave it unset (on by default when deployed) unless you accept that.',
+		)
+	}
+	return warnings
+}
 
 export function readAppEnv(source: Record<string, string | undefined> = process.env): AppEnv {
 	return parseEnv(envSchema, source, 'Taskwell app')

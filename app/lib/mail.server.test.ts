@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { readAppEnv } from './env.server.ts'
+import { readAppEnv, startupWarnings } from './env.server.ts'
 import { firstLink, isOutboxEnabled, listOutbox, passwordResetMessage, sendMail, verificationMessage } from './mail.server.ts'
 
 describe('local outbox', () => {
@@ -40,10 +40,33 @@ describe('mail settings', () => {
 		expect(() => readAppEnv({ SMTP_URL: 'http://mail.example.com' })).toThrowError(/SMTP_URL: must be an smtp/)
 	})
 
-	test('REQUIRE_EMAIL_VERIFICATION is off by default', () => {
+	test('REQUIRE_EMAIL_VERIFICATION is off by default on a loopback URL, on by default when deployed', () => {
+		const deployed = {
+			BETTER_AUTH_URL: 'https://tasks.example.com',
+			BETTER_AUTH_SECRET: 's'.repeat(32),
+			SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+		}
 		expect(readAppEnv({}).REQUIRE_EMAIL_VERIFICATION).toBe(false)
+		expect(readAppEnv({ BETTER_AUTH_URL: 'http://127.0.0.1:8080' }).REQUIRE_EMAIL_VERIFICATION).toBe(false)
 		expect(readAppEnv({ REQUIRE_EMAIL_VERIFICATION: 'true' }).REQUIRE_EMAIL_VERIFICATION).toBe(true)
+		expect(readAppEnv(deployed).REQUIRE_EMAIL_VERIFICATION).toBe(true)
+		expect(readAppEnv({ ...deployed, REQUIRE_EMAIL_VERIFICATION: '' }).REQUIRE_EMAIL_VERIFICATION).toBe(true)
+		expect(readAppEnv({ ...deployed, REQUIRE_EMAIL_VERIFICATION: 'false' }).REQUIRE_EMAIL_VERIFICATION).toBe(false)
 		expect(() => readAppEnv({ REQUIRE_EMAIL_VERIFICATION: 'sometimes' })).toThrowError(/REQUIRE_EMAIL_VERIFICATION/)
+	})
+
+	test('turning verification off when deployed is one start-up warning that names the trade-off; nothing to warn about otherwise', () => {
+		const deployed = {
+			BETTER_AUTH_URL: 'https://tasks.example.com',
+			BETTER_AUTH_SECRET: 's'.repeat(32),
+			SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+		}
+		const warnings = startupWarnings(readAppEnv({ ...deployed, REQUIRE_EMAIL_VERIFICATION: 'false' }))
+		expect(warnings).toHaveLength(1)
+		expect(warnings[0]).toMatch(/REQUIRE_EMAIL_VERIFICATION=false/)
+		expect(warnings[0]).toMatch(/whether an address already has an account/)
+		expect(startupWarnings(readAppEnv(deployed))).toEqual([])
+		expect(startupWarnings(readAppEnv({ REQUIRE_EMAIL_VERIFICATION: 'false' }))).toEqual([])
 	})
 
 	test('BETTER_AUTH_SECRETS: versioned, newest first, each at least 32 characters, never echoed', () => {

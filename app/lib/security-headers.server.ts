@@ -102,7 +102,7 @@ export const FIXED_SECURITY_HEADER_NAMES = [
 /** A strict policy for anything that is not an HTML page of the app. */
 export const NON_DOCUMENT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
-const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?taskwell\.session_token=/
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-|__Secure-)?taskwell\.session_token=/
 
 const PRIVATE_PATHS = [
 	'/api/auth/',

@@ -16,7 +16,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { AppEnv } from './env.server.ts'
 
-const SIGNED_COOKIE = /^(?:__Secure-)?taskwell\.(?:session_token|dont_remember)$/
+const SIGNED_COOKIE = /^(?:__Host-|__Secure-)?taskwell\.(?:session_token|dont_remember)$/
 
 function sign(value: string, secret: string): string {
 	return createHmac('sha256', secret).update(value).digest('base64')

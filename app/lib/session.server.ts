@@ -13,8 +13,20 @@
  * Auth produced while resolving the session (the daily refresh of a
  * remembered session, or the removal of a stale cookie).
  */
+import { eq } from 'drizzle-orm'
 import { createContext, redirect, type MiddlewareFunction } from 'react-router'
+import {
+	expiredLegacyCookies,
+	legacyAuthCookies,
+	movedAuthCookies,
+	sessionTokenSetBy,
+	startsTwoFactorChallenge,
+	type LegacyAuthCookies,
+} from './auth-cookies.server.ts'
 import { auth } from './auth.server.ts'
+import { db } from './db.server.ts'
+import { session as sessionTable } from './db/schema.ts'
+import { getEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
 import { loginRedirectUrl, DEFAULT_REDIRECT } from './redirect.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
@@ -32,6 +44,8 @@ type SessionHolder = {
 	setCookies: string[]
 	/** Whether load() was called (its result may still be pending). */
 	loaded: boolean
+	/** The Cookie header auth.api reads: the request's, with an accepted old-name session under its new name. */
+	cookieHeader: string | null
 }
 
 /** What one Better Auth lookup found, shared by the requests that reuse it (session-cache.server.ts). */
@@ -49,6 +63,8 @@ export const userContext = createContext<CurrentSession>()
  */
 export function authHeaders(request: Request, context: ContextReader): Headers {
 	const headers = new Headers(request.headers)
+	const cookie = context.get(sessionHolderContext)?.cookieHeader
+	if (cookie) headers.set('cookie', cookie)
 	headers.delete('x-forwarded-for')
 	const ip = context.get(clientIpContext)
 	if (ip) headers.set('x-forwarded-for', ip)
@@ -73,10 +89,17 @@ export const SESSION_UNAVAILABLE_MESSAGE = 'Taskwell is temporarily unavailable.
 
 function createHolder(request: Request, context: ContextReader): SessionHolder {
 	let pending: Promise<CurrentSession | null> | undefined
+	// A browser still holding the session cookie under its pre-__Host- name
+	// (auth-cookies.server.ts): looked up under the new name, kept only for a
+	// session made before the rename.
+	const legacy = legacyAuthCookies(request.headers.get('cookie'), getEnv().isHttps)
 	const lookup = async (): Promise<Lookup> => {
-		const { headers, response } = await auth.api.getSession({ headers: authHeaders(request, context), returnHeaders: true })
-		return {
-			setCookies: headers.getSetCookie(),
+		const headers = authHeaders(request, context)
+		if (legacy) headers.set('cookie', legacy.header)
+		const found = await auth.api.getSession({ headers, returnHeaders: true })
+		const { response } = found
+		const result: Lookup = {
+			setCookies: found.headers.getSetCookie(),
 			current: response
 				? {
 						user: { id: response.user.id, name: response.user.name, email: response.user.email, timeZone: response.user.timeZone ?? null },
@@ -84,10 +107,12 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 					}
 				: null,
 		}
+		return legacy ? movedFromLegacyName(result, legacy) : result
 	}
 	const holder: SessionHolder = {
 		setCookies: [],
 		loaded: false,
+		cookieHeader: null,
 		load() {
 			holder.loaded = true
 			pending ??= (async () => {
@@ -99,6 +124,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 					(error: unknown) => sessionStoreUnavailable(error),
 				)
 				holder.setCookies.push(...found.setCookies)
+				if (legacy && found.current) holder.cookieHeader = legacy.header
 				return found.current
 			})()
 			return pending
@@ -107,7 +133,53 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 	return holder
 }
 
+/**
+ * An old-name session cookie is a session only when its row says it was made
+ * before the rename (legacy_cookie_until, still in the future); the browser is
+ * then given the new name. Otherwise it is what a sibling subdomain could have
+ * set: no session, and the cookie is removed.
+ */
+async function movedFromLegacyName(found: Lookup, legacy: LegacyAuthCookies): Promise<Lookup> {
+	if (!found.current) return { current: null, setCookies: [...found.setCookies, ...expiredLegacyCookies(legacy)] }
+	const [row] = await db
+		.select({ until: sessionTable.legacyCookieUntil })
+		.from(sessionTable)
+		.where(eq(sessionTable.id, found.current.session.id))
+	if (!row?.until || row.until <= new Date()) {
+		logger.warn({ event: 'legacy-session-cookie-refused' }, 'an old-name session cookie for a session made since the rename: not a session')
+		return { current: null, setCookies: expiredLegacyCookies(legacy) }
+	}
+	// Better Auth's own refresh (under the new name) has the last word.
+	const refreshed = found.setCookies.some((cookie) => sessionTokenSetBy(cookie) !== null)
+	return {
+		current: found.current,
+		setCookies: refreshed
+			? [...found.setCookies, ...expiredLegacyCookies(legacy)]
+			: [...found.setCookies, ...movedAuthCookies(legacy, found.current.session.expiresAt)],
+	}
+}
+
 const isReadOnly = (request: Request) => request.method === 'GET' || request.method === 'HEAD'
+
+/**
+ * A response that starts a session (any way of signing in or up: password,
+ * second step, emailed link, provider callback, passkey) ends the session
+ * the browser had, whoever's it was: a session planted in the browser, or
+ * one left by someone else on a shared computer, never outlives a sign-in.
+ */
+async function endReplacedSession(holder: SessionHolder, request: Request, response: Response): Promise<void> {
+	const setCookies = response.headers.getSetCookie()
+	const newToken = setCookies.map(sessionTokenSetBy).find((token) => token !== null)
+	// The right password of an account with two-factor on: the browser is on
+	// its way into that account (its second step), so it already leaves the old one.
+	if (!newToken && !setCookies.some(startsTwoFactorChallenge)) return
+	if (!request.headers.get('cookie')) return
+	const previous = await holder.load().catch(() => null)
+	if (!previous || previous.session.token === newToken) return
+	const ctx = await auth.$context
+	await ctx.internalAdapter.deleteSession(previous.session.token)
+	logger.info({ event: 'previous-session-ended', userId: previous.user.id }, 'a new session replaced the one the browser had; it was ended')
+}
 
 export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
 	const holder = createHolder(request, context)
@@ -115,6 +187,7 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
 	let response: Response
 	try {
 		response = await next()
+		await endReplacedSession(holder, request, response)
 	} finally {
 		// A state change (sign-out, password change, a name change, …) is
 		// seen at once by this instance's next page.
@@ -167,13 +240,14 @@ export const requireUserMiddleware: MiddlewareFunction<Response> = async ({ requ
 	return next()
 }
 
-/** For /, /login and /signup: signed-in users go straight to their tasks. */
+/**
+ * For the loaders of /, /login, /signup and /login/two-factor: a signed-in
+ * browser that opens the page goes straight to its tasks. Not when the page
+ * is rendered after its own form's POST (the request as it came, with
+ * v8_passThroughRequests): a failed sign-in in a browser that holds another
+ * session shows its error, and changes nothing.
+ */
 export async function requireAnonymous(request: Request, context: ContextReader): Promise<void> {
+	if (!isReadOnly(request)) return
 	if (await getUser(request, context)) throw redirect(DEFAULT_REDIRECT)
-}
-
-/** requireAnonymous() as a route middleware (a page whose loader and action are both anonymous-only). */
-export const requireAnonymousMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
-	await requireAnonymous(request, context)
-	return next()
 }

@@ -35,8 +35,9 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	return null
 }
 
+// No requireAnonymous() here: the second step signs in the account whose
+// password was proven, replacing any session the browser holds (sessionMiddleware).
 export async function action({ request, context }: Route.ActionArgs) {
-	await requireAnonymous(request, context)
 	const formData = await request.formData()
 	const backup = formData.get('method') === 'backup'
 	const submission = backup

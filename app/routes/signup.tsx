@@ -11,7 +11,7 @@ import { redirectWithAuthCookies, signUp } from '#app/lib/auth-actions.server.ts
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
 import { SignupSchema } from '#app/lib/schemas/auth.ts'
-import { requireAnonymousMiddleware } from '#app/lib/session.server.ts'
+import { requireAnonymous } from '#app/lib/session.server.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
@@ -22,12 +22,14 @@ export const headers = routeHeaders()
 
 const HIDDEN_FIELDS = ['password', 'confirmPassword']
 
-/** Signed-in users go to their tasks, for the page and its action alike. */
-export const middleware: Route.MiddlewareFunction[] = [requireAnonymousMiddleware]
-
-export function loader() {
+/** Signed-in users go to their tasks. */
+export async function loader({ request, context }: Route.LoaderArgs) {
+	await requireAnonymous(request, context)
 	return { providers: configuredProviders() }
 }
+
+// No requireAnonymous() here: a POST makes and signs in the new account,
+// replacing any session the browser holds (sessionMiddleware).
 
 export async function action({ request, context }: Route.ActionArgs) {
 	const formData = await request.formData()

@@ -135,3 +135,71 @@ test('a cross-site POST is still refused, and pages are served for the public ht
 	const page = await viaProxy('GET', '/login', {})
 	expect(page.headers['strict-transport-security']).toBeTruthy()
 })
+
+test('deployed, email verification is on by default: sign-up answers a taken and a free address alike, with no session', async () => {
+	const signUp = async (email: string) => {
+		const body = new URLSearchParams({
+			name: 'Grace Hopper',
+			email,
+			password: 'a good long password',
+			confirmPassword: 'a good long password',
+		})
+		const response = await viaProxy(
+			'POST',
+			'/signup',
+			{ origin: PUBLIC_URL, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.toString().length) },
+			body.toString(),
+		)
+		expect(response.status, email).toBe(302)
+		expect(String(response.headers['set-cookie'] ?? '')).not.toMatch(/session_token=/)
+		return new URL(String(response.headers.location), PUBLIC_URL)
+	}
+	const taken = `taken-${Date.now()}@example.com`
+	const free = `free-${Date.now()}@example.com`
+	for (const email of [taken, taken, free]) {
+		const location = await signUp(email)
+		expect(location.pathname).toBe('/verify-email')
+		expect(location.searchParams.get('email')).toBe(email)
+	}
+	expect(output).not.toMatch(/REQUIRE_EMAIL_VERIFICATION/)
+})
+
+test('deployed with REQUIRE_EMAIL_VERIFICATION=false, the app says once at start what that costs', async ({}, testInfo) => {
+	const otherPort = port + 2 + (testInfo.project.name === 'js' ? 1 : 0)
+	const otherDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-noverify-'))
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		NODE_ENV: 'production',
+		PORT: String(otherPort),
+		HOST: '127.0.0.1',
+		BETTER_AUTH_URL: PUBLIC_URL,
+		BETTER_AUTH_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+		SMTP_URL: 'smtp://127.0.0.1:9',
+		REQUIRE_EMAIL_VERIFICATION: 'false',
+		DATA_DIR: otherDir,
+		LOG_LEVEL: 'info',
+	}
+	delete env.DATABASE_URL
+	delete env.BETTER_AUTH_SECRETS
+	const other = spawn(process.execPath, [`${buildDir}/app-server.js`], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+	let log = ''
+	try {
+		await new Promise<void>((resolve, reject) => {
+			const read = (chunk: Buffer) => {
+				log += chunk.toString('utf8')
+				if (log.includes('Taskwell app listening')) resolve()
+			}
+			other.stdout.on('data', read)
+			other.stderr.on('data', read)
+			other.once('exit', () => reject(new Error(`the app server exited:\n${log}`)))
+		})
+	} finally {
+		other.kill('SIGTERM')
+		await new Promise((resolve) => (other.exitCode !== null ? resolve(null) : other.once('exit', resolve)))
+		rmSync(otherDir, { recursive: true, force: true })
+	}
+	const warnings = log.split('\n').filter((line) => line.includes('REQUIRE_EMAIL_VERIFICATION=false'))
+	expect(warnings).toHaveLength(1)
+	expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, event: 'insecure-setting' })
+	expect(warnings[0]).toMatch(/whether an address already has an account/)
+})

@@ -164,3 +164,30 @@ test('links the provider from Settings, signs in with it, unlinks it (never the 
 	await signIn(page, user)
 	await expect(page).toHaveURL(/\/tasks$/)
 })
+
+test('a provider sign-in over a planted session of another account: the browser is the provider account’s, the planted session is gone', async ({
+	page,
+	browser,
+	signUpDirectly,
+	baseURL,
+}) => {
+	// A's session, made in a browser of its own, planted while the sign-in page is open.
+	const attacker = await browser.newContext()
+	const attackerPage = await attacker.newPage()
+	await signUpDirectly(attackerPage, newUser('Mallory Planter'))
+	const planted = (await attacker.cookies()).find((cookie) => cookie.name.endsWith('session_token'))!
+	await visit(page, '/login')
+	await page.context().addCookies([{ name: planted.name, value: planted.value, url: baseURL!, httpOnly: true, sameSite: 'Lax' }])
+
+	const email = ssoEmail('verified')
+	await continueWithSso(page, email)
+	await expect(page).toHaveURL(/\/tasks$/)
+	await page.goto('/settings')
+	await expect(page.getByRole('region', { name: 'Profile' }).getByText(email)).toBeVisible()
+	const now = (await page.context().cookies()).find((cookie) => cookie.name === planted.name)
+	expect(now?.value).not.toBe(planted.value)
+	// A's session no longer exists anywhere.
+	await attackerPage.goto('/tasks')
+	await expect(attackerPage).toHaveURL(/\/login\?redirectTo=%2Ftasks$/)
+	await attacker.close()
+})

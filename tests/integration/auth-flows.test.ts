@@ -334,6 +334,27 @@ describe('sessions and protected routes', () => {
 		expect((await runRoute(protectedLoader, get('/tasks', { cookie: after }))).response.status).toBe(200)
 	})
 
+	test('signing up while signed in ends the previous session and signs in the new account (the page and its action no longer answer as the old one)', async () => {
+		const alice = await signUp({ name: 'Alice Ball' })
+		const [aliceRow] = await db.select().from(user).where(eq(user.email, alice.email))
+		const carol = await runRoute(
+			signupRoute.action,
+			formPost(
+				'/signup',
+				{ name: 'Carol Shaw', email: freshEmail(), password: PASSWORD, confirmPassword: PASSWORD },
+				{ cookie: alice.cookie },
+			),
+		)
+		expect(carol.response.status).toBe(302)
+		expect(carol.response.headers.get('location')).toBe('/tasks')
+		expect(await db.select().from(session).where(eq(session.userId, aliceRow!.id))).toHaveLength(0)
+		const now = await runRoute(protectedLoader, get('/tasks', { cookie: cookieHeaderFrom(carol.response) }))
+		expect(now.data).toMatchObject({ name: 'Carol Shaw' })
+		// The sign-up page itself still sends a signed-in browser to its tasks.
+		const page = await runRoute(signupRoute.loader as never, get('/signup', { cookie: cookieHeaderFrom(carol.response) }))
+		expect(page.response.status).toBe(302)
+	})
+
 	test('a failed sign-in while signed in changes nothing', async () => {
 		const { email, cookie } = await signUp()
 		const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: 'not the password' }, { cookie }))

@@ -37,6 +37,15 @@ export const session = pgTable(
 		userId: text('user_id')
 			.notNull()
 			.references(() => user.id, { onDelete: 'cascade' }),
+		/**
+		 * Set only on sessions that existed before the session cookie was
+		 * renamed to __Host-taskwell.session_token (migration 0003): until this
+		 * time such a session is also accepted under its old name
+		 * (__Secure-taskwell.session_token), and moved to the new one. A session
+		 * made since has none, so an old-name cookie carrying it (which a
+		 * sibling subdomain could set) is never a session. See auth-cookies.server.ts.
+		 */
+		legacyCookieUntil: timestamp('legacy_cookie_until', { withTimezone: true }),
 		...timestamps,
 	},
 	(table) => [index('session_user_id_idx').on(table.userId), index('session_expires_at_idx').on(table.expiresAt)],
