@@ -46,6 +46,8 @@ type SessionHolder = {
 	loaded: boolean
 	/** The Cookie header auth.api reads: the request's, with an accepted old-name session under its new name. */
 	cookieHeader: string | null
+	/** Whether the HTTP request is a GET or HEAD (loaders rendering after an action get a GET of their own). */
+	readOnly: boolean
 }
 
 /** What one Better Auth lookup found, shared by the requests that reuse it (session-cache.server.ts). */
@@ -113,6 +115,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 		setCookies: [],
 		loaded: false,
 		cookieHeader: null,
+		readOnly: isReadOnly(request),
 		load() {
 			holder.loaded = true
 			pending ??= (async () => {
@@ -243,11 +246,12 @@ export const requireUserMiddleware: MiddlewareFunction<Response> = async ({ requ
 /**
  * For the loaders of /, /login, /signup and /login/two-factor: a signed-in
  * browser that opens the page goes straight to its tasks. Not when the page
- * is rendered after its own form's POST (the request as it came, with
- * v8_passThroughRequests): a failed sign-in in a browser that holds another
- * session shows its error, and changes nothing.
+ * is rendered after its own form's POST (React Router hands the loaders a
+ * GET of their own, so the HTTP request's method comes from the session
+ * holder): a failed sign-in in a browser that holds another session shows
+ * its error there, and changes nothing.
  */
 export async function requireAnonymous(request: Request, context: ContextReader): Promise<void> {
-	if (!isReadOnly(request)) return
+	if (!holderOf(request, context).readOnly) return
 	if (await getUser(request, context)) throw redirect(DEFAULT_REDIRECT)
 }
