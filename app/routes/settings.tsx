@@ -71,7 +71,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		{
 			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
-			...(await signInMethodsSettingsData(current.user.id)),
+			...(await signInMethodsSettingsData(current)),
 			securityEvents,
 			twoFactorEnabled,
 			twoFactorSetup: pendingSetup ? { secret: pendingSetup.secret, qrSvg: pendingSetup.qrSvg } : null,
@@ -215,7 +215,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				timeZone={loaderData.user.timeZone}
 				lastResult={resultFor('update-name')}
 			/>
-			<ChangeEmailSection email={loaderData.user.email} actionData={actionData} />
+			<ChangeEmailSection email={loaderData.user.email} proof={loaderData.emailChangeProof} actionData={actionData} />
 			{/* A new form after each visit: with JavaScript, a successful change
 			    (a redirect to this page) leaves no password in the fields. */}
 			<PasswordSection key={location.key} lastResult={resultFor('change-password')} />
