@@ -22,7 +22,12 @@ function useWebAuthn(): boolean {
 	)
 }
 
-export function SignInWithPasskey({ redirectTo }: { redirectTo: string }) {
+/**
+ * `rememberMeId`: the id of the sign-in form's "Remember me" checkbox, read
+ * when the button is pressed and sent with the verify request, so that the
+ * passkey sign-in is remembered (or not) like a password sign-in.
+ */
+export function SignInWithPasskey({ redirectTo, rememberMeId }: { redirectTo: string; rememberMeId: string }) {
 	const supported = useWebAuthn()
 	const [error, setError] = useState<string | null>(null)
 	const [pending, setPending] = useState(false)
@@ -41,7 +46,9 @@ export function SignInWithPasskey({ redirectTo }: { redirectTo: string }) {
 				onClick={async () => {
 					setPending(true)
 					setError(null)
-					const result = await authClient.signIn.passkey()
+					const checkbox = document.getElementById(rememberMeId)
+					const rememberMe = checkbox instanceof HTMLInputElement && checkbox.checked
+					const result = await authClient.signIn.passkey(undefined, { query: { rememberMe: String(rememberMe) } })
 					setPending(false)
 					if (result?.error) {
 						setError('Signing in with a passkey did not work. Try again, or sign in with your password.')

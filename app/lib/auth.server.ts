@@ -76,7 +76,8 @@ export const OPEN_AUTH_ROUTES: ReadonlyArray<{ method: string; path: string; why
 	// ceremony's four calls come from page scripts. Options are public; the
 	// verify routes check the signed challenge. POSTs still pass the app's
 	// cross-site check; the resource route strips the session from the
-	// sign-in answer (the cookie is HttpOnly) and records the events.
+	// sign-in answer (the cookie is HttpOnly), applies "Remember me"
+	// (passkey-remember-me.server.ts) and records the events.
 	// Listing, renaming and deleting passkeys stay server-side (Settings forms).
 	{
 		method: 'GET',

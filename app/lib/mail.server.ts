@@ -215,6 +215,25 @@ export function emailChangeNoticeMessage(to: string, newEmail: string): MailMess
 	)
 }
 
+/**
+ * To the current address of an account without a password that asked to
+ * change its email: the code that proves the owner asked. A credential, so
+ * nothing of it is ever logged.
+ */
+export function emailChangeCodeMessage(to: string, code: string): MailMessage {
+	const base = getEnv().BETTER_AUTH_URL
+	const intro =
+		'Someone signed in to your Taskwell account asked to change its email address. To confirm it is you, enter this code in Settings:'
+	const outro = `The code works once and expires in 10 minutes. If this was not you, give it to no one: your email stays as it is. Your account: ${base}/settings`
+	return {
+		to,
+		subject: 'Your Taskwell code to change your email',
+		text: `${intro}\n\n${code}\n\n${outro}\n`,
+		html: `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(code)}</strong></p><p>${escapeHtml(outro)}</p>`,
+		secretLink: true,
+	}
+}
+
 /** The first http(s) link in a message's text (tests and the outbox page). */
 export function firstLink(text: string): string | null {
 	return /https?:\/\/\S+/.exec(text)?.[0] ?? null

@@ -18,15 +18,20 @@ import { account as accountTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { emailChangeNoticeMessage, sendMailInBackground } from './mail.server.ts'
 import { configuredProviders, providerName } from './providers.server.ts'
+import { emailChangeProofOf, hasPassword, sendEmailChangeCode, spendEmailChangeCode } from './email-change-code.server.ts'
 import { safeRedirect } from './redirect.ts'
 import { clientIpOf, type ContextReader } from './request-context.server.ts'
 import { recordSecurityEvent } from './security-events.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
 import {
 	ChangeEmailSchema,
+	ChangeEmailWithCodeSchema,
+	EMAIL_CODE_REQUIRED_MESSAGE,
+	INVALID_EMAIL_CODE_MESSAGE,
 	LinkProviderSchema,
 	MagicLinkRequestSchema,
 	ProviderSignInSchema,
+	SendEmailChangeCodeSchema,
 	UnlinkProviderSchema,
 } from './schemas/sign-in-methods.ts'
 import { recordHit, RULES, takeAttempt, ThrottledError, throttledReply, throttleMessage, type ThrottleRule } from './throttle.server.ts'
@@ -221,22 +226,33 @@ export async function verifyMagicLink(request: Request, context: ContextReader, 
 
 // -------------------------------------------------------------- change email
 
-export type EmailChangeResult = { ok: true } | { ok: false; reason: 'incorrect-password' | 'same-email' }
+export type EmailChangeResult = { ok: true } | { ok: false; reason: 'incorrect-password' | 'same-email' | 'code-required' | 'wrong-code' }
 
 /**
- * After the current password: a link to the new address (the change
- * happens only when it is followed) and a notice to the current one. An
- * address that already has an account gets nothing, and the answer is the same.
+ * After the proof that the owner asks (the current password; for an account
+ * without one, a sign-in within 5 minutes or the code mailed to the current
+ * address — never nothing): a link to the new address (the change happens
+ * only when it is followed) and a notice to the current one. An address
+ * that already has an account gets nothing, and the answer is the same.
  */
 export async function requestEmailChange(
 	request: Request,
 	context: ContextReader,
 	current: CurrentSession,
-	input: { newEmail: string; currentPassword: string },
+	input: { newEmail: string; currentPassword?: string; code?: string },
 ): Promise<EmailChangeResult> {
 	const userId = current.user.id
 	if (input.newEmail === current.user.email.toLowerCase()) return { ok: false, reason: 'same-email' }
-	if (!(await checkCurrentPassword(request, context, userId, input.currentPassword))) return { ok: false, reason: 'incorrect-password' }
+	const proof = await emailChangeProofOf(current)
+	if (proof === 'password') {
+		if (!input.currentPassword || !(await checkCurrentPassword(request, context, userId, input.currentPassword)))
+			return { ok: false, reason: 'incorrect-password' }
+	} else if (input.code) {
+		// A code given is checked (and spent), however recent the sign-in.
+		if (!(await spendEmailChangeCode(userId, input.code))) return { ok: false, reason: 'wrong-code' }
+	} else if (proof !== 'recent-sign-in') {
+		return { ok: false, reason: 'code-required' }
+	}
 	await takeAttempt(SIGN_IN_METHOD_RULES.emailChangePerUser, userId)
 	await auth.api.changeEmail({ body: { newEmail: input.newEmail, callbackURL: '/settings' }, headers: authHeaders(request, context) })
 	void sendMailInBackground(emailChangeNoticeMessage(current.user.email, input.newEmail))
@@ -274,22 +290,32 @@ export async function confirmEmailChange(request: Request, context: ContextReade
 
 // ------------------------------------------------------------------ settings
 
-/** What the Settings sections of issue 10 need: the linked sign-in methods and the providers one could add. */
-export async function signInMethodsSettingsData(userId: string) {
-	const linked = await listLinkedAccounts(userId)
+/**
+ * What the Settings sections of issue 10 need: the linked sign-in methods,
+ * the providers one could add, and how an email change is proved.
+ */
+export async function signInMethodsSettingsData(current: CurrentSession) {
+	const linked = await listLinkedAccounts(current.user.id)
 	const linkable = configuredProviders().filter((provider) => !linked.some((account) => account.providerId === provider.id))
-	return { linkedAccounts: linked, linkableProviders: linkable }
+	return { linkedAccounts: linked, linkableProviders: linkable, emailChangeProof: await emailChangeProofOf(current) }
 }
 
-const SETTINGS_HIDDEN_FIELDS = ['currentPassword']
+const SETTINGS_HIDDEN_FIELDS = ['currentPassword', 'code']
+
+const EMAIL_CHANGE_FIELD_ERRORS: Record<Exclude<EmailChangeResult, { ok: true }>['reason'], Record<string, string[]>> = {
+	'same-email': { newEmail: ['That is already your email address.'] },
+	'incorrect-password': { currentPassword: ['Incorrect password'] },
+	'code-required': { code: [EMAIL_CODE_REQUIRED_MESSAGE] },
+	'wrong-code': { code: [INVALID_EMAIL_CODE_MESSAGE] },
+}
 
 function settingsReply(intent: string, result: unknown, status: number, headers: HeadersInit = {}) {
 	return data({ intent, result: result as SubmissionResult<string[]> }, { status, headers })
 }
 
 /**
- * The Settings intents of issue 10 (change-email, link-provider,
- * unlink-provider); null for any other intent. Throttled forms answer 429.
+ * The Settings intents of issue 10 (change-email, email-change-code,
+ * link-provider, unlink-provider); null for any other intent. Throttled forms answer 429.
  */
 export async function signInMethodsSettingsIntent(request: Request, context: ContextReader, current: CurrentSession, formData: FormData) {
 	const intent = formData.get('intent')
@@ -297,17 +323,25 @@ export async function signInMethodsSettingsIntent(request: Request, context: Con
 	try {
 		switch (intent) {
 			case 'change-email': {
-				const submission = parseWithZod(formData, { schema: ChangeEmailSchema })
+				// A password account gives its password; one without, a code (or a recent sign-in).
+				const schema = (await hasPassword(userId)) ? ChangeEmailSchema : ChangeEmailWithCodeSchema
+				const submission = parseWithZod(formData, { schema })
 				if (submission.status !== 'success') return settingsReply(intent, submission.reply({ hideFields: SETTINGS_HIDDEN_FIELDS }), 400)
 				const outcome = await requestEmailChange(request, context, current, submission.value)
 				if (!outcome.ok) {
-					const fieldErrors: Record<string, string[]> =
-						outcome.reason === 'same-email'
-							? { newEmail: ['That is already your email address.'] }
-							: { currentPassword: ['Incorrect password'] }
+					const fieldErrors = EMAIL_CHANGE_FIELD_ERRORS[outcome.reason]
 					return settingsReply(intent, submission.reply({ fieldErrors, hideFields: SETTINGS_HIDDEN_FIELDS }), 400)
 				}
 				return redirect(`/settings?${new URLSearchParams({ 'email-change': 'sent', to: submission.value.newEmail })}`)
+			}
+			case 'email-change-code': {
+				const submission = parseWithZod(formData, { schema: SendEmailChangeCodeSchema })
+				if (submission.status !== 'success') return settingsReply(intent, submission.reply(), 400)
+				if (await hasPassword(userId)) {
+					return settingsReply(intent, submission.reply({ formErrors: ['Your account has a password: use it to change your email.'] }), 400)
+				}
+				await sendEmailChangeCode(current)
+				return redirect('/settings?email-code=sent#change-email-heading')
 			}
 			case 'link-provider': {
 				const submission = parseWithZod(formData, { schema: LinkProviderSchema })

@@ -1,8 +1,11 @@
 /**
- * The two-factor forms of /settings (intents two-factor-*). Secrets — the
- * new TOTP secret and QR code, fresh backup codes — are only ever in the
- * answer to the POST that made them (status 200, no-store like every
- * signed-in response), never on a GET: reloading does not show them again.
+ * The two-factor forms of /settings (intents two-factor-*). Fresh backup
+ * codes are only ever in the answer to the POST that made them (status 200,
+ * no-store like every signed-in response), never on a GET: reloading does
+ * not show them again. A new TOTP secret and its QR code are shown by
+ * /settings itself (its loader, no-store) for as long as the setup waits
+ * for its first code, so that a reload shows the same one; "Cancel setup"
+ * discards it.
  */
 import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
@@ -11,6 +14,7 @@ import { redirectWithAuthCookies } from './auth-actions.server.ts'
 import type { ContextReader } from './request-context.server.ts'
 import { INCORRECT_PASSWORD_MESSAGE } from './schemas/account.ts'
 import {
+	CancelTwoFactorSetupSchema,
 	DisableTwoFactorSchema,
 	EnableTwoFactorSchema,
 	INVALID_CODE_MESSAGE,
@@ -19,14 +23,19 @@ import {
 	type TwoFactorIntent,
 } from './schemas/two-factor.ts'
 import type { CurrentSession } from './session.server.ts'
-import { confirmTwoFactorSetup, disableTwoFactor, regenerateBackupCodes, startTwoFactorSetup, type TotpSetup } from './two-factor.server.ts'
+import {
+	cancelTwoFactorSetup,
+	confirmTwoFactorSetup,
+	disableTwoFactor,
+	regenerateBackupCodes,
+	startTwoFactorSetup,
+} from './two-factor.server.ts'
 
 export const TWO_FACTOR_HIDDEN_FIELDS = ['password', 'code']
 
 export type TwoFactorActionData = {
 	intent: TwoFactorIntent
 	result: SubmissionResult<string[]>
-	setup?: TotpSetup
 	backupCodes?: string[]
 }
 
@@ -54,7 +63,14 @@ export async function twoFactorSettingsAction(
 			if (!outcome.ok) {
 				return reply({ intent, result: submission.reply({ fieldErrors: { password: [INCORRECT_PASSWORD_MESSAGE] }, hideFields }) }, 400)
 			}
-			return reply({ intent, result: submission.reply({ resetForm: true }), setup: outcome.setup }, 200)
+			// The page shows the new secret and QR code (a reload shows the same).
+			return redirect('/settings#two-factor-heading', { headers: NO_STORE })
+		}
+		case 'two-factor-cancel': {
+			const submission = parseWithZod(formData, { schema: CancelTwoFactorSetupSchema })
+			if (submission.status !== 'success') return reply({ intent, result: submission.reply() }, 400)
+			await cancelTwoFactorSetup(current.user.id)
+			return redirect('/settings?saved=two-factor-cancelled#two-factor-heading', { headers: NO_STORE })
 		}
 		case 'two-factor-verify': {
 			const submission = parseWithZod(formData, { schema: VerifyTwoFactorSetupSchema })
@@ -62,14 +78,7 @@ export async function twoFactorSettingsAction(
 			const outcome = await confirmTwoFactorSetup(request, context, current, submission.value.code)
 			if (!outcome.ok && outcome.reason === 'no-setup') return redirect('/settings')
 			if (!outcome.ok) {
-				return reply(
-					{
-						intent,
-						result: submission.reply({ fieldErrors: { code: [INVALID_CODE_MESSAGE] }, hideFields }),
-						setup: outcome.setup ?? undefined,
-					},
-					400,
-				)
+				return reply({ intent, result: submission.reply({ fieldErrors: { code: [INVALID_CODE_MESSAGE] }, hideFields }) }, 400)
 			}
 			return reply(
 				{ intent, result: submission.reply({ resetForm: true }), backupCodes: outcome.backupCodes },

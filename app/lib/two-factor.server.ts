@@ -7,7 +7,7 @@
  * shared by every instance). A TOTP code that worked once is refused for
  * the rest of its window (Better Auth alone would accept it again).
  */
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { APIError } from 'better-auth/api'
 import { symmetricDecrypt } from 'better-auth/crypto'
 import { createOTP } from '@better-auth/utils/otp'
@@ -16,7 +16,7 @@ import { sessionIdOfToken } from './auth-actions.server.ts'
 import { auth } from './auth.server.ts'
 import { db } from './db.server.ts'
 import { twoFactor as twoFactorTable } from './db/schema.ts'
-import { isInvalidPassword, withPasswordAttempt } from './account.server.ts'
+import { checkCurrentPassword, isInvalidPassword, withPasswordAttempt } from './account.server.ts'
 import type { ContextReader } from './request-context.server.ts'
 import { recordSecurityEvent } from './security-events.server.ts'
 import { authHeaders, type CurrentSession } from './session.server.ts'
@@ -44,10 +44,12 @@ export async function isTwoFactorEnabled(userId: string): Promise<boolean> {
 }
 
 /**
- * The setup not yet confirmed by a code (to show the QR code again after a
- * wrong code): the secret decrypted from the row Better Auth wrote.
+ * The setup not yet confirmed by a code, for as long as it waits (Settings
+ * shows it again after a reload or a wrong code, until it is verified or
+ * cancelled): the secret decrypted from the row Better Auth wrote, where
+ * user.twoFactorEnabled stays false and the row says verified: false.
  */
-async function pendingSetup(current: CurrentSession): Promise<TotpSetup | null> {
+export async function pendingTwoFactorSetup(current: CurrentSession): Promise<TotpSetup | null> {
 	const [row] = await db.select().from(twoFactorTable).where(eq(twoFactorTable.userId, current.user.id))
 	if (!row || row.verified !== false) return null
 	const ctx = await auth.$context
@@ -110,9 +112,13 @@ async function withPassword<T>(userId: string, call: () => Promise<T>): Promise<
 	)
 }
 
-export type EnableResult = { ok: true; setup: TotpSetup } | { ok: false; reason: 'incorrect-password' }
+export type EnableResult = { ok: true } | { ok: false; reason: 'incorrect-password' }
 
-/** Password checked: Better Auth stores a new (unconfirmed) secret; the QR code and secret to show. */
+/**
+ * Password checked: Better Auth stores a new (unconfirmed) secret, which
+ * Settings then shows with its QR code. A setup already pending (an enable
+ * form from another tab) is kept as it is: the same secret.
+ */
 export async function startTwoFactorSetup(
 	request: Request,
 	context: ContextReader,
@@ -120,19 +126,24 @@ export async function startTwoFactorSetup(
 	password: string,
 ): Promise<EnableResult> {
 	const userId = current.user.id
+	if (await pendingTwoFactorSetup(current)) {
+		return (await checkCurrentPassword(request, context, userId, password)) ? { ok: true } : { ok: false, reason: 'incorrect-password' }
+	}
 	const uri = await withPassword(userId, async () => {
 		const result = await auth.api.enableTwoFactor({ body: { password }, headers: authHeaders(request, context) })
 		if (!('totpURI' in result) || !result.totpURI) throw new Error('Better Auth returned no TOTP URI')
 		return result.totpURI
 	})
-	if (!uri) return { ok: false, reason: 'incorrect-password' }
-	return { ok: true, setup: await setupView(uri) }
+	return uri ? { ok: true } : { ok: false, reason: 'incorrect-password' }
+}
+
+/** "Cancel setup": the unconfirmed secret and its backup codes are deleted; a confirmed one is never touched. */
+export async function cancelTwoFactorSetup(userId: string): Promise<void> {
+	await db.delete(twoFactorTable).where(and(eq(twoFactorTable.userId, userId), eq(twoFactorTable.verified, false)))
 }
 
 export type ConfirmResult =
-	| { ok: true; headers: Headers; backupCodes: string[] }
-	| { ok: false; reason: 'wrong-code'; setup: TotpSetup | null }
-	| { ok: false; reason: 'no-setup' }
+	{ ok: true; headers: Headers; backupCodes: string[] } | { ok: false; reason: 'wrong-code' } | { ok: false; reason: 'no-setup' }
 
 /**
  * Turns 2FA on when the code matches the new secret. Better Auth replaces
@@ -147,8 +158,7 @@ export async function confirmTwoFactorSetup(
 	code: string,
 ): Promise<ConfirmResult> {
 	const userId = current.user.id
-	const setup = await pendingSetup(current)
-	if (!setup) return { ok: false, reason: 'no-setup' }
+	if (!(await pendingTwoFactorSetup(current))) return { ok: false, reason: 'no-setup' }
 	const headers = await withCodeAttempt(userId, async () => {
 		if (!(await claimTotpCode(userId, code))) return { wrong: true, value: null }
 		try {
@@ -159,7 +169,7 @@ export async function confirmTwoFactorSetup(
 			throw error
 		}
 	})
-	if (!headers) return { ok: false, reason: 'wrong-code', setup }
+	if (!headers) return { ok: false, reason: 'wrong-code' }
 	const backupCodes = newBackupCodes()
 	await db
 		.update(twoFactorTable)

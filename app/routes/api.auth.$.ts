@@ -8,6 +8,7 @@
  */
 import type { Route } from './+types/api.auth.$'
 import { auth, isOpenAuthRoute } from '#app/lib/auth.server.ts'
+import { finishPasskeySignIn, passkeySignInHeaders, rememberMeOf } from '#app/lib/passkey-remember-me.server.ts'
 import { recordSecurityEvent } from '#app/lib/security-events.server.ts'
 import { authHeaders, getCurrentSession } from '#app/lib/session.server.ts'
 
@@ -16,13 +17,19 @@ async function forward(request: Request, context: Route.LoaderArgs['context']) {
 		return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 	}
 	const path = new URL(request.url).pathname
-	const response = await auth.handler(new Request(request, { headers: authHeaders(request, context) }))
+	const isPasskeySignIn = path.endsWith('/passkey/verify-authentication')
+	// "Remember me" (the page sends the checkbox): see passkey-remember-me.server.ts.
+	const rememberMe = isPasskeySignIn && rememberMeOf(request)
+	const forwarded = isPasskeySignIn
+		? await passkeySignInHeaders(authHeaders(request, context), rememberMe)
+		: { headers: authHeaders(request, context), hadDontRemember: false }
+	const response = await auth.handler(new Request(request, { headers: forwarded.headers }))
 	if (path.endsWith('/passkey/verify-registration') && response.ok) {
 		const current = await getCurrentSession(request, context)
 		if (current)
 			await recordSecurityEvent(request, context, { type: 'passkey-added', userId: current.user.id, sessionId: current.session.id })
 	}
-	if (path.endsWith('/passkey/verify-authentication') && response.ok) {
+	if (isPasskeySignIn && response.ok) {
 		// Better Auth answers with the session (its token included): the
 		// browser gets only the HttpOnly cookie and a bare "ok".
 		const body = (await response.json()) as { session?: { id?: string; userId?: string } }
@@ -35,6 +42,7 @@ async function forward(request: Request, context: Route.LoaderArgs['context']) {
 			})
 		}
 		const headers = new Headers(response.headers)
+		await finishPasskeySignIn(headers, body.session?.id, { rememberMe, hadDontRemember: forwarded.hadDontRemember })
 		headers.delete('content-length')
 		headers.set('cache-control', 'no-store')
 		return new Response(JSON.stringify({ status: true }), { status: 200, headers })

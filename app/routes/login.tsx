@@ -134,7 +134,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
 				</SubmitButton>
 			</Form>
 			<ProviderButtons providers={loaderData?.providers ?? []} redirectTo={redirectTo} error={providerError} />
-			<SignInWithPasskey redirectTo={redirectTo || '/tasks'} />
+			<SignInWithPasskey redirectTo={redirectTo || '/tasks'} rememberMeId={fields.rememberMe.id} />
 			<p>
 				<Link to="/forgot-password">Forgot password?</Link>
 			</p>

@@ -12,7 +12,7 @@ import { listPasskeys, passkeySettingsAction } from '#app/lib/passkeys.server.ts
 import { PASSKEY_INTENTS, type PasskeyIntent } from '#app/lib/schemas/passkeys.ts'
 import { TWO_FACTOR_INTENTS, type TwoFactorIntent } from '#app/lib/schemas/two-factor.ts'
 import { TWO_FACTOR_HIDDEN_FIELDS, twoFactorSettingsAction } from '#app/lib/two-factor-settings.server.ts'
-import { isTwoFactorEnabled } from '#app/lib/two-factor.server.ts'
+import { isTwoFactorEnabled, pendingTwoFactorSetup } from '#app/lib/two-factor.server.ts'
 import { changePassword, deleteAccount, listSessions, revokeOtherSessions, revokeSession, updateName } from '#app/lib/account.server.ts'
 import { redirectWithAuthCookies } from '#app/lib/auth-actions.server.ts'
 import {
@@ -40,6 +40,7 @@ const SAVED: Record<string, string> = {
 	name: 'Your name has been saved.',
 	password: 'Your password has been changed.',
 	'two-factor-off': 'Two-factor authentication is off.',
+	'two-factor-cancelled': 'Two-factor setup was cancelled: nothing was turned on.',
 	'passkey-renamed': 'Your passkey has been renamed.',
 	'passkey-deleted': 'Your passkey has been deleted.',
 	'password-everywhere': 'Your password has been changed and your other devices have been signed out.',
@@ -60,6 +61,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		isTwoFactorEnabled(current.user.id),
 	])
 	const passkeys = await listPasskeys(current.user.id)
+	// A setup waiting for its first code: the same secret and QR code on every load.
+	const pendingSetup = twoFactorEnabled ? null : await pendingTwoFactorSetup(current)
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
 	const unknownSaved = saved !== null && !savedMessage(saved)
@@ -68,9 +71,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		{
 			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
-			...(await signInMethodsSettingsData(current.user.id)),
+			...(await signInMethodsSettingsData(current)),
 			securityEvents,
 			twoFactorEnabled,
+			twoFactorSetup: pendingSetup ? { secret: pendingSetup.secret, qrSvg: pendingSetup.qrSvg } : null,
 			passkeys,
 			now: Date.now(),
 		},
@@ -211,7 +215,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				timeZone={loaderData.user.timeZone}
 				lastResult={resultFor('update-name')}
 			/>
-			<ChangeEmailSection email={loaderData.user.email} actionData={actionData} />
+			<ChangeEmailSection email={loaderData.user.email} proof={loaderData.emailChangeProof} actionData={actionData} />
 			{/* A new form after each visit: with JavaScript, a successful change
 			    (a redirect to this page) leaves no password in the fields. */}
 			<PasswordSection key={location.key} lastResult={resultFor('change-password')} />
@@ -223,6 +227,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
 			<TwoFactorSection
 				enabled={loaderData.twoFactorEnabled}
+				setup={loaderData.twoFactorSetup}
 				action={
 					actionData && TWO_FACTOR_INTENTS.includes(actionData.intent as TwoFactorIntent) ? (actionData as TwoFactorActionView) : undefined
 				}

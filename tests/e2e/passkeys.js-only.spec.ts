@@ -1,9 +1,11 @@
 /**
  * Passkeys with Chromium's virtual authenticator (DevTools protocol
  * WebAuthn domain): add one in Settings, sign out, sign in with it (no
- * password, no code), rename and delete it. JavaScript only: without it the
- * passkey buttons are not shown.
+ * password, no code), rename and delete it; a passkey sign-in is remembered
+ * only with "Remember me" ticked. JavaScript only: without it the passkey
+ * buttons are not shown.
  */
+import type { Page } from '@playwright/test'
 import { expect, signOut, test } from './support.ts'
 
 // axe-core's automatic page checks make the virtual authenticator's ceremony
@@ -11,13 +13,13 @@ import { expect, signOut, test } from './support.ts'
 // pages.spec.ts and the other specs.
 test.use({ axeOnLoad: false })
 
-test('add a passkey, sign in with it, rename and delete it', async ({ page, user }) => {
+/** A virtual authenticator in the page's browser, and a passkey on it added in Settings. */
+async function addPasskey(page: Page) {
 	const cdp = await page.context().newCDPSession(page)
 	await cdp.send('WebAuthn.enable')
 	await cdp.send('WebAuthn.addVirtualAuthenticator', {
 		options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
 	})
-
 	await page.goto('/settings')
 	const section = page.getByRole('region', { name: 'Passkeys' })
 	await expect(section.getByText('You have no passkeys yet.')).toBeVisible()
@@ -25,6 +27,11 @@ test('add a passkey, sign in with it, rename and delete it', async ({ page, user
 	await section.getByRole('button', { name: 'Add a passkey' }).click()
 	await expect(section.getByText('Your passkey has been added.')).toBeVisible()
 	await expect(section.getByRole('list', { name: 'Your passkeys' }).getByText('Test laptop', { exact: true })).toBeVisible()
+	return section
+}
+
+test('add a passkey, sign in with it, rename and delete it', async ({ page, user }) => {
+	const section = await addPasskey(page)
 	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Passkey added')).toBeVisible()
 
 	await page.goto('/tasks')
@@ -43,4 +50,30 @@ test('add a passkey, sign in with it, rename and delete it', async ({ page, user
 	await expect(page.getByText('Your passkey has been deleted.')).toBeVisible()
 	await expect(section.getByText('You have no passkeys yet.')).toBeVisible()
 	await expect(page.getByRole('region', { name: 'Recent security activity' }).getByText('Passkey removed')).toBeVisible()
+})
+
+test('a passkey sign-in honours "Remember me" like a password sign-in', async ({ page, user: _signedIn }) => {
+	await addPasskey(page)
+	const cookie = async (name: string) => (await page.context().cookies()).find((candidate) => candidate.name === `taskwell.${name}`)
+	const signInWithPasskey = async (rememberMe: boolean) => {
+		await page.goto('/tasks')
+		await signOut(page)
+		await page.goto('/login')
+		await expect(page.getByLabel('Remember me')).not.toBeChecked()
+		if (rememberMe) await page.getByLabel('Remember me').check()
+		await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
+		await expect(page).toHaveURL(/\/tasks$/)
+	}
+
+	// Unticked: a cookie that ends with the browser, and Better Auth's dont_remember.
+	await signInWithPasskey(false)
+	expect((await cookie('session_token'))?.expires).toBe(-1)
+	expect((await cookie('dont_remember'))?.expires).toBe(-1)
+
+	// Ticked: kept for 7 days.
+	await signInWithPasskey(true)
+	const days = ((await cookie('session_token'))!.expires - Date.now() / 1000) / (24 * 60 * 60)
+	expect(days).toBeGreaterThan(6.9)
+	expect(days).toBeLessThanOrEqual(7)
+	expect(await cookie('dont_remember')).toBeUndefined()
 })

@@ -1,11 +1,12 @@
 /**
  * Issue 10's emailed sign-in link and email change in a real browser, in
- * both projects. Mail lands in the local outbox (no SMTP_URL here); the
+ * both projects; an account left without a password changes its email
+ * with a code mailed to its current address. Mail lands in the local outbox (no SMTP_URL here); the
  * SMTP path is covered by tests/integration/sign-in-link-smtp.test.ts.
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { expect, linkFromOutbox, newUser, PASSWORD, signIn, signOut, test, uniqueEmail } from './support.ts'
+import { codeFromOutbox, expect, linkFromOutbox, newUser, PASSWORD, signIn, signOut, test, uniqueEmail } from './support.ts'
 
 const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
 
@@ -98,4 +99,43 @@ test('change email: link to the new address, notice to the old, the email change
 	await signIn(page, { email: newEmail, password: PASSWORD })
 	await expect(page).toHaveURL(/\/tasks$/)
 	await expectNotLogged(link)
+})
+
+test('change email without a password: a code mailed to the current address, used once', async ({ page, signUpDirectly }) => {
+	const user = newUser('Code Changer')
+	await signUpDirectly(page, user)
+	await signOut(page)
+	// Signing in by link proves the address and drops the password set before (Better Auth).
+	await page.goto('/login')
+	await page.getByLabel('Email').fill(user.email)
+	await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+	await page.goto(await linkFromOutbox(page, user.email, /Your Taskwell sign-in link/))
+	await page.getByRole('button', { name: 'Sign in' }).click()
+	await expect(page).toHaveURL(/\/tasks$/)
+
+	await page.goto('/settings')
+	const section = page.getByRole('region', { name: 'Change email' })
+	await expect(section.getByLabel('Current password')).toHaveCount(0)
+	await section.getByRole('button', { name: 'Send a code' }).click()
+	await expect(section.getByRole('status')).toHaveText(`We have sent a 6-digit code to ${user.email}. It works once, within 10 minutes.`)
+	const code = await codeFromOutbox(page, user.email, /Your Taskwell code to change your email/)
+
+	const newEmail = uniqueEmail('coded')
+	await section.getByLabel('New email').fill(newEmail)
+	await section.getByLabel('Code from your email').fill(code === '000000' ? '000001' : '000000')
+	await section.getByRole('button', { name: 'Change email' }).click()
+	await expect(section.getByLabel('Code from your email')).toHaveAttribute('aria-invalid', 'true')
+	await expect(section.getByText('That code is not valid or has expired.')).toBeVisible()
+
+	await section.getByLabel('New email').fill(newEmail)
+	await section.getByLabel('Code from your email').fill(code)
+	await section.getByRole('button', { name: 'Change email' }).click()
+	await expect(section.getByRole('status')).toContainText(`We have sent a link to ${newEmail}`)
+	await linkFromOutbox(page, newEmail, /Confirm your new email for Taskwell/)
+
+	// Used once.
+	await section.getByLabel('New email').fill(uniqueEmail('again'))
+	await section.getByLabel('Code from your email').fill(code)
+	await section.getByRole('button', { name: 'Change email' }).click()
+	await expect(section.getByText('That code is not valid or has expired.')).toBeVisible()
 })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type APIResponse, type Page, type Request, type TestInfo } from '@playwright/test'
+import { test as base, expect, type APIResponse, type Locator, type Page, type Request, type TestInfo } from '@playwright/test'
 
 export const PASSWORD = 'correct horse battery'
 
@@ -125,24 +125,40 @@ async function expectSignedIn(page: Page, response: APIResponse, origin: string)
 	await expect(page).toHaveURL(new URL('/tasks', origin).href)
 }
 
-/** The link of the newest outbox message to `email` whose subject matches. */
-export async function linkFromOutbox(page: Page, email: string, subject: RegExp): Promise<string> {
+/** Reads the newest outbox message to `email` whose subject matches. */
+async function readFromOutbox<T>(page: Page, email: string, subject: RegExp, read: (message: Locator) => Promise<T>): Promise<T> {
 	// The outbox answers loopback clients only, as a developer on this
 	// machine; the user's own context carries its (proxied) client IP.
 	const developer = await page.context().browser()!.newContext()
-	const outbox = await developer.newPage()
-	const message = outbox
-		.getByRole('article')
-		.filter({ hasText: email })
-		.filter({ has: outbox.getByRole('heading', { name: subject }) })
-	await expect(async () => {
-		await outbox.goto('/dev/outbox')
-		await expect(message.first()).toBeVisible({ timeout: 500 })
-	}).toPass({ timeout: 15_000 })
-	const href = await message.first().getByRole('link').first().getAttribute('href')
-	await developer.close()
+	try {
+		const outbox = await developer.newPage()
+		const message = outbox
+			.getByRole('article')
+			.filter({ hasText: email })
+			.filter({ has: outbox.getByRole('heading', { name: subject }) })
+		await expect(async () => {
+			await outbox.goto('/dev/outbox')
+			await expect(message.first()).toBeVisible({ timeout: 500 })
+		}).toPass({ timeout: 15_000 })
+		return await read(message.first())
+	} finally {
+		await developer.close()
+	}
+}
+
+/** The link of the newest outbox message to `email` whose subject matches. */
+export async function linkFromOutbox(page: Page, email: string, subject: RegExp): Promise<string> {
+	const href = await readFromOutbox(page, email, subject, (message) => message.getByRole('link').first().getAttribute('href'))
 	expect(href).toBeTruthy()
 	return new URL(href!).pathname + new URL(href!).search
+}
+
+/** The 6-digit code (a line of its own) in the newest outbox message to `email` whose subject matches. */
+export async function codeFromOutbox(page: Page, email: string, subject: RegExp): Promise<string> {
+	const text = await readFromOutbox(page, email, subject, (message) => message.locator('pre').innerText())
+	const code = /^(\d{6})$/m.exec(text)?.[1]
+	expect(code, 'a 6-digit code in the message').toBeTruthy()
+	return code!
 }
 
 export type ColorScheme = 'light' | 'dark'

@@ -1,6 +1,7 @@
 /**
  * Two-factor authentication (TOTP) end to end, with and without JavaScript:
- * codes are computed here from the secret the page shows (otplib).
+ * codes are computed here from the secret the page shows (otplib). Until its
+ * first code a setup survives a reload, or is cancelled.
  */
 import { generateSync } from 'otplib'
 import type { Page } from '@playwright/test'
@@ -36,7 +37,8 @@ function codeSource(secret: string) {
 
 const twoFactorSection = (page: Page) => page.getByRole('region', { name: 'Two-factor authentication' })
 
-async function enableTwoFactor(page: Page, user: TestUser) {
+/** The password given: the page shows a new secret and its QR code (returned with the QR code's markup). */
+async function startSetup(page: Page, user: TestUser) {
 	await page.goto('/settings')
 	const section = twoFactorSection(page)
 	await section.getByLabel('Your password').fill(user.password)
@@ -44,6 +46,16 @@ async function enableTwoFactor(page: Page, user: TestUser) {
 	await expect(section.locator('.qr-code svg')).toBeVisible()
 	const secret = (await section.getByTestId('totp-secret').textContent())!.trim()
 	expect(secret).toMatch(/^[A-Z2-7]+=*$/)
+	return { secret, qr: await section.locator('.qr-code').innerHTML() }
+}
+
+async function enableTwoFactor(page: Page, user: TestUser) {
+	const { secret, qr } = await startSetup(page, user)
+	// A reload before the first code shows the same secret and QR code.
+	await page.reload()
+	const section = twoFactorSection(page)
+	await expect(section.getByTestId('totp-secret')).toHaveText(secret)
+	expect(await section.locator('.qr-code').innerHTML()).toBe(qr)
 	const codes = codeSource(secret)
 	await section.getByLabel('Authentication code').fill(codes.next())
 	await section.getByRole('button', { name: 'Verify' }).click()
@@ -142,6 +154,24 @@ test('enable, sign in with a code and with a backup code (used once), trust this
 	await signOutFromTasks(page)
 	await signIn(page, user)
 	await expect(page).toHaveURL(/\/tasks$/)
+})
+
+test('"Cancel setup" discards a setup waiting for its first code', async ({ page, user }) => {
+	const { secret } = await startSetup(page, user)
+	await page.reload()
+	const section = twoFactorSection(page)
+	await expect(section.getByTestId('totp-secret')).toHaveText(secret)
+	await section.getByRole('button', { name: 'Cancel setup' }).click()
+	await expect(page.getByText('Two-factor setup was cancelled: nothing was turned on.')).toBeVisible()
+	await expect(section.getByTestId('totp-secret')).toHaveCount(0)
+	await expect(section.getByRole('button', { name: 'Enable two-factor authentication' })).toBeVisible()
+	// Signing in still needs no code.
+	await signOutFromTasks(page)
+	await signIn(page, user)
+	await expect(page).toHaveURL(/\/tasks$/)
+	// Starting again: a new secret.
+	const again = await startSetup(page, user)
+	expect(again.secret).not.toBe(secret)
 })
 
 test('five wrong codes: the sign-in step says to wait', async ({ page, user }) => {

@@ -183,10 +183,12 @@ describe('two-factor authentication', () => {
 	test('enable, second step (wrong code, replay refused, right code), backup code once, disable: events and storage', async () => {
 		const { jar, email, userId } = await signUp()
 		const started = await post(jar, settingsRoute.action, '/settings', { intent: 'two-factor-enable', password: PASSWORD })
-		expect(started.response.status).toBe(200)
-		expect(started.response.headers.get('cache-control')).toBe('no-store')
-		const secret: string = started.data.setup.secret
-		expect(started.data.setup.qrSvg).toMatch(/^<svg/)
+		expect(started.response.status).toBe(302)
+		// The page shows the pending setup (no-store).
+		const page = await runRoute(settingsRoute.loader as never, get('/settings', { cookie: jar.header }))
+		expect(page.response.headers.get('cache-control')).toBe('no-store')
+		const secret: string = page.data.twoFactorSetup.secret
+		expect(page.data.twoFactorSetup.qrSvg).toMatch(/^<svg/)
 		const code = (offset = 0) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 })
 		const enableCode = code()
 		const verified = await post(jar, settingsRoute.action, '/settings', { intent: 'two-factor-verify', code: enableCode })

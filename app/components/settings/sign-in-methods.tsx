@@ -2,13 +2,15 @@
  * The Settings sections of issue 10: "Change email" and "Linked accounts".
  * Plain POST forms with an intent (they work without JavaScript); a link
  * form reloads the document, since its action answers 302 to the provider.
+ * An account without a password changes its email with a code mailed to its
+ * current address ("Send a code"), or without one just after signing in.
  */
 import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { Form, useSearchParams } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
-import { ChangeEmailSchema, providerErrorMessage } from '#app/lib/schemas/sign-in-methods.ts'
+import { ChangeEmailSchema, ChangeEmailWithCodeSchema, providerErrorMessage } from '#app/lib/schemas/sign-in-methods.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 type ActionData = { intent?: unknown; result?: LastResult } | undefined
@@ -19,20 +21,30 @@ export function resultOf(actionData: unknown, intent: string): LastResult {
 	return data?.intent === intent ? data.result : undefined
 }
 
-const changeEmailConstraint = getFormConstraint(ChangeEmailSchema)
+const changeEmailConstraints = {
+	password: getFormConstraint(ChangeEmailSchema),
+	code: getFormConstraint(ChangeEmailWithCodeSchema),
+}
 
-export function ChangeEmailSection({ email, actionData }: { email: string; actionData: unknown }) {
+/** How the account proves an email change (see app/lib/email-change-code.server.ts). */
+export type EmailChangeProofView = 'password' | 'recent-sign-in' | 'code'
+
+export function ChangeEmailSection({ email, proof, actionData }: { email: string; proof: EmailChangeProofView; actionData: unknown }) {
 	const [searchParams] = useSearchParams()
 	const state = searchParams.get('email-change')
 	const to = searchParams.get('to')?.slice(0, 254)
-	const [form, fields] = useForm({
+	const codeSent = searchParams.get('email-code') === 'sent'
+	const withPassword = proof === 'password'
+	const schema = withPassword ? ChangeEmailSchema : ChangeEmailWithCodeSchema
+	const [form, fields] = useForm<Record<string, string>>({
 		id: 'change-email',
 		lastResult: resultOf(actionData, 'change-email'),
-		constraint: changeEmailConstraint,
+		constraint: withPassword ? changeEmailConstraints.password : changeEmailConstraints.code,
 		shouldValidate: 'onBlur',
 		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangeEmailSchema }),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema }),
 	})
+	const codeErrors = resultOf(actionData, 'email-change-code')?.error?.['']
 	return (
 		<section aria-labelledby="change-email-heading" className="settings-section">
 			<h2 id="change-email-heading">Change email</h2>
@@ -44,11 +56,48 @@ export function ChangeEmailSection({ email, actionData }: { email: string; actio
 				<p role="status" className="flash flash-success">
 					Your email address is now <bdi>{email}</bdi>.
 				</p>
+			) : codeSent && !withPassword ? (
+				<p role="status" className="flash flash-success">
+					We have sent a 6-digit code to <bdi>{email}</bdi>. It works once, within 10 minutes.
+				</p>
 			) : null}
+			{withPassword ? null : (
+				<>
+					<p>
+						Your account has no password, so a code sent to <bdi>{email}</bdi> proves it is you.
+						{proof === 'recent-sign-in' ? ' You signed in a moment ago: for the next few minutes no code is needed.' : null}
+					</p>
+					<Form method="post" action="/settings#change-email-heading">
+						<FormErrors id="email-change-code-errors" errors={codeErrors} />
+						<SubmitButton name="intent" value="email-change-code" className="button-secondary" pendingText="Sending…">
+							Send a code
+						</SubmitButton>
+					</Form>
+				</>
+			)}
 			<Form method="post" {...getFormProps(form)} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
-				<Field label="New email" meta={fields.newEmail} type="email" inputProps={{ autoComplete: 'email' }} />
-				<Field label="Current password" meta={fields.currentPassword} type="password" inputProps={{ autoComplete: 'current-password' }} />
+				<Field label="New email" meta={fields.newEmail!} type="email" inputProps={{ autoComplete: 'email' }} />
+				{withPassword ? (
+					<Field
+						label="Current password"
+						meta={fields.currentPassword!}
+						type="password"
+						inputProps={{ autoComplete: 'current-password' }}
+					/>
+				) : (
+					<Field
+						label="Code from your email"
+						meta={fields.code!}
+						type="text"
+						hint={
+							proof === 'recent-sign-in'
+								? 'Not needed within 5 minutes of signing in.'
+								: 'The 6-digit code we sent to your current address.'
+						}
+						inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }}
+					/>
+				)}
 				<SubmitButton name="intent" value="change-email" pendingText="Sending…">
 					Change email
 				</SubmitButton>

@@ -1,7 +1,9 @@
 /**
  * "Two-factor authentication" in Settings: turn TOTP on (password, then the
  * QR code and secret, then a code), see the backup codes once, regenerate
- * them, turn it off (password and a code). Plain POST forms: no JavaScript
+ * them, turn it off (password and a code). Until its first code, a setup
+ * stays as it is across reloads (the page's loader shows the same secret),
+ * or is discarded with "Cancel setup". Plain POST forms: no JavaScript
  * needed; the QR code is an SVG the server drew.
  */
 import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
@@ -22,9 +24,11 @@ type LastResult = SubmissionResult<string[]> | null | undefined
 export type TwoFactorActionView = {
 	intent: TwoFactorIntent
 	result: SubmissionResult<string[]>
-	setup?: { secret: string; qrSvg: string }
 	backupCodes?: string[]
 }
+
+/** A setup waiting for its first code (from the page's loader). */
+export type TwoFactorSetupView = { secret: string; qrSvg: string }
 
 const constraints = {
 	enable: getFormConstraint(EnableTwoFactorSchema),
@@ -82,7 +86,7 @@ function PasswordForm({
 	)
 }
 
-function SetupForm({ setup, lastResult }: { setup: { secret: string; qrSvg: string }; lastResult: LastResult }) {
+function SetupForm({ setup, lastResult }: { setup: TwoFactorSetupView; lastResult: LastResult }) {
 	const [form, fields] = useForm({
 		id: 'two-factor-verify',
 		lastResult,
@@ -108,6 +112,11 @@ function SetupForm({ setup, lastResult }: { setup: { secret: string; qrSvg: stri
 				/>
 				<SubmitButton name="intent" value="two-factor-verify" pendingText="Verifying…">
 					Verify
+				</SubmitButton>
+			</Form>
+			<Form method="post">
+				<SubmitButton name="intent" value="two-factor-cancel" className="button-secondary" pendingText="Cancelling…">
+					Cancel setup
 				</SubmitButton>
 			</Form>
 		</div>
@@ -138,7 +147,15 @@ function BackupCodes({ codes }: { codes: string[] }) {
 	)
 }
 
-export function TwoFactorSection({ enabled, action }: { enabled: boolean; action: TwoFactorActionView | undefined }) {
+export function TwoFactorSection({
+	enabled,
+	setup,
+	action,
+}: {
+	enabled: boolean
+	setup: TwoFactorSetupView | null
+	action: TwoFactorActionView | undefined
+}) {
 	const resultFor = (intent: TwoFactorIntent) => (action?.intent === intent ? action.result : undefined)
 	return (
 		<section aria-labelledby="two-factor-heading" className="settings-section">
@@ -170,8 +187,8 @@ export function TwoFactorSection({ enabled, action }: { enabled: boolean; action
 						className="button-danger"
 					/>
 				</>
-			) : action?.setup ? (
-				<SetupForm setup={action.setup} lastResult={resultFor('two-factor-verify')} />
+			) : setup ? (
+				<SetupForm setup={setup} lastResult={resultFor('two-factor-verify')} />
 			) : (
 				<>
 					<p>Protect your account with a code from an authenticator app each time you sign in with your password.</p>

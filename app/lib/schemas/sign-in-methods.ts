@@ -32,6 +32,31 @@ export const ChangeEmailSchema = z.object({
 	currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(1024, 'Incorrect password'),
 })
 
+/** The 6-digit code mailed to the current address (spaces allowed, as people copy it). */
+const EMAIL_CODE_MESSAGE = 'Enter the 6-digit code from your email'
+const EmailCodeSchema = z
+	.string({ error: EMAIL_CODE_MESSAGE })
+	.trim()
+	.max(64, EMAIL_CODE_MESSAGE)
+	.transform((value) => value.replace(/\s+/g, ''))
+	.pipe(z.string().regex(/^\d{6}$/, EMAIL_CODE_MESSAGE))
+
+/**
+ * Change email for an account without a password: a code from the current
+ * address, which the server requires unless the session began moments ago.
+ */
+export const ChangeEmailWithCodeSchema = z.object({
+	intent: z.literal('change-email'),
+	newEmail: EmailSchema,
+	code: EmailCodeSchema.optional(),
+})
+
+/** "Send a code" to the current address (accounts without a password). */
+export const SendEmailChangeCodeSchema = z.object({ intent: z.literal('email-change-code') })
+
+export const EMAIL_CODE_REQUIRED_MESSAGE = 'Send a code to your current address, then enter it here.'
+export const INVALID_EMAIL_CODE_MESSAGE = 'That code is not valid or has expired. Send a new one if you need to.'
+
 export const LinkProviderSchema = z.object({ intent: z.literal('link-provider'), provider: ProviderIdSchema })
 
 export const UnlinkProviderSchema = z.object({

@@ -29,6 +29,9 @@ export const VerifyTwoFactorSetupSchema = z.object({
 	code: TotpCodeSchema,
 })
 
+/** Discards a setup not yet confirmed by a code (its secret and backup codes). */
+export const CancelTwoFactorSetupSchema = z.object({ intent: z.literal('two-factor-cancel') })
+
 export const RegenerateBackupCodesSchema = z.object({
 	intent: z.literal('two-factor-regenerate'),
 	password: password('Enter your password to continue'),
@@ -44,7 +47,13 @@ export const DisableTwoFactorSchema = z.object({
 		.max(64),
 })
 
-export const TWO_FACTOR_INTENTS = ['two-factor-enable', 'two-factor-verify', 'two-factor-regenerate', 'two-factor-disable'] as const
+export const TWO_FACTOR_INTENTS = [
+	'two-factor-enable',
+	'two-factor-verify',
+	'two-factor-cancel',
+	'two-factor-regenerate',
+	'two-factor-disable',
+] as const
 export type TwoFactorIntent = (typeof TWO_FACTOR_INTENTS)[number]
 
 /** The second step of a sign-in: a TOTP code, or (method=backup) a backup code. */
