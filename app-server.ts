@@ -17,6 +17,12 @@
  * SIGTERM/SIGINT it stops accepting connections, answers /readyz with 503
  * while in-flight requests finish (up to 10 s), closes the database pool and
  * exits 0.
+ *
+ * A browser that goes away before its answer is sent: React Router's
+ * Express adapter aborts the request's signal when the connection closes,
+ * which stops the task API call (app/routes/tasks/+shared/tasks-api.server.ts)
+ * and the page's render (app/entry.server.tsx). Its request log line is
+ * info, with status 499 (nginx's "client closed request") and `aborted`.
  */
 import { randomUUID } from 'node:crypto'
 import { readdirSync } from 'node:fs'
@@ -101,7 +107,7 @@ async function main() {
 		const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID()
 		res.locals.requestId = requestId
 		res.setHeader('x-request-id', requestId)
-		res.on('finish', () => {
+		const logRequest = (aborted: boolean) => {
 			const routerContext = res.locals.routerContext as RouterContextProvider | undefined
 			log[HEALTH_PATHS.has(req.path) ? 'debug' : 'info'](
 				{
@@ -109,12 +115,20 @@ async function main() {
 					method: req.method,
 					path: req.path,
 					route: req.path,
-					status: res.statusCode,
+					status: aborted ? 499 : res.statusCode,
+					...(aborted ? { aborted: true } : {}),
 					durationMs: Number(process.hrtime.bigint() - start) / 1e6,
 					userId: (loadedEntry && routerContext?.get(loadedEntry.userIdContext)) ?? undefined,
 				},
 				'request',
 			)
+		}
+		res.on('finish', () => logRequest(false))
+		// 'close' without 'finish' first: the connection closed before the
+		// answer was sent (the client went away, or a forced stop); no
+		// 'finish' ever comes.
+		res.on('close', () => {
+			if (!res.writableFinished) logRequest(true)
 		})
 		next()
 	})

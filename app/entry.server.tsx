@@ -1,6 +1,13 @@
 /**
  * Server rendering entry (React Router's Node default, plus: structured
  * error logging, and the request-context keys the Node server needs).
+ *
+ * Nothing is rendered for a browser that has gone away: the Node server
+ * aborts the request's signal when the connection closes (React Router's
+ * Express adapter), so a request already aborted gets no render at all, and
+ * an abort during a render stops React at once (not after streamTimeout).
+ * That is no error: the request log line (app-server.ts) says the client
+ * went away.
  */
 import { isbot } from 'isbot'
 import { renderToPipeableStream, type RenderToPipeableStreamOptions } from 'react-dom/server'
@@ -41,7 +48,7 @@ export default function handleRequest(
 	// Content-Security-Policy header; every inline script must carry it.
 	// (None in dev: Vite's own scripts run under 'unsafe-inline' there.)
 	const nonce = import.meta.env.DEV ? '' : (loadContext.get(nonceContext) ?? createNonce())
-	if (request.method.toUpperCase() === 'HEAD') {
+	if (request.method.toUpperCase() === 'HEAD' || request.signal.aborted) {
 		return new Response(null, { status: responseStatusCode, headers: responseHeaders })
 	}
 	return new Promise<Response>((resolve, reject) => {
@@ -50,6 +57,8 @@ export default function handleRequest(
 		const readyOption: keyof RenderToPipeableStreamOptions =
 			(userAgent && isbot(userAgent)) || routerContext.isSpaMode ? 'onAllReady' : 'onShellReady'
 		let timeoutId: ReturnType<typeof setTimeout> | undefined = setTimeout(() => abort(), streamTimeout + 1000)
+		const stopRendering = () => abort()
+		request.signal.addEventListener('abort', stopRendering, { once: true })
 		const { pipe, abort } = renderToPipeableStream(
 			<NonceProvider value={nonce}>
 				<ServerRouter context={routerContext} url={request.url} nonce={nonce} />
@@ -62,6 +71,7 @@ export default function handleRequest(
 						onEnd() {
 							clearTimeout(timeoutId)
 							timeoutId = undefined
+							request.signal.removeEventListener('abort', stopRendering)
 						},
 						onCancel: () => abort(),
 					})
@@ -79,9 +89,12 @@ export default function handleRequest(
 					)
 				},
 				onShellError(error: unknown) {
+					request.signal.removeEventListener('abort', stopRendering)
 					reject(error)
 				},
 				onError(error: unknown) {
+					// Stopped because the browser went away: not a failure.
+					if (request.signal.aborted) return
 					responseStatusCode = 500
 					if (shellRendered) logger.error({ err: error }, 'error while streaming a page')
 				},

@@ -6,8 +6,10 @@ import { useNonce } from './components/nonce.tsx'
 import { PageMeta } from './components/page-meta.tsx'
 import { readFlash } from './lib/flash.server.ts'
 import { SignOutForm } from './components/sign-out-form.tsx'
+import { TroublePage } from './components/trouble-page.tsx'
 import { createSecurityHeadersMiddleware } from './lib/security-headers.server.ts'
 import { getUser, sessionMiddleware } from './lib/session.server.ts'
+import { TROUBLE_MESSAGE, TROUBLE_TITLE } from './lib/trouble.ts'
 import stylesUrl from './styles.css?url'
 
 // Security headers first, so even a refused request gets them. Cross-site
@@ -103,6 +105,9 @@ export default function App() {
 function errorText(error: unknown): { title: string; message: string } {
 	if (isRouteErrorResponse(error)) {
 		if (error.status === 404) return { title: 'Page not found', message: 'The page you are looking for does not exist.' }
+		// The database behind sessions is down (lib/trouble.ts), or another 503.
+		if (error.status === 503)
+			return { title: TROUBLE_TITLE, message: typeof error.data === 'string' && error.data ? error.data : TROUBLE_MESSAGE }
 		return {
 			title: `${error.status} ${error.statusText || 'Error'}`,
 			message: typeof error.data === 'string' && error.data ? error.data : 'An unexpected error occurred. Please try again.',
@@ -113,6 +118,7 @@ function errorText(error: unknown): { title: string; message: string } {
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
 	const { title, message } = errorText(error)
+	if (isRouteErrorResponse(error) && error.status === 503) return <TroublePage message={message} />
 	return (
 		<section className="card narrow">
 			<h1>{title}</h1>

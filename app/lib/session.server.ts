@@ -12,6 +12,14 @@
  * holder and, after the response is ready, forwards any Set-Cookie Better
  * Auth produced while resolving the session (the daily refresh of a
  * remembered session, or the removal of a stale cookie).
+ *
+ * The database behind sessions failing (the session read here, or the reads
+ * and writes of minting a task API token: sessionStoreUnavailable) is a 503
+ * with Retry-After, "Taskwell is having trouble" (lib/trouble.ts), never a
+ * 500 and never a sign-out. The holder remembers it, and sessionMiddleware
+ * sets Retry-After on the response React Router makes of it: React Router
+ * keeps only the Set-Cookie headers of a thrown Response when it renders the
+ * error page (or the `.data` answer) for it.
  */
 import { eq } from 'drizzle-orm'
 import { createContext, redirect, type MiddlewareFunction } from 'react-router'
@@ -31,6 +39,7 @@ import { logger } from './logger.server.ts'
 import { loginRedirectUrl, DEFAULT_REDIRECT } from './redirect.ts'
 import { clientIpContext, type ContextReader } from './request-context.server.ts'
 import { cachedSessionLookup, forgetAllCachedSessions, forgetCachedSessionsOf } from './session-cache.server.ts'
+import { TROUBLE_MESSAGE, TROUBLE_RETRY_AFTER_SECONDS } from './trouble.ts'
 
 /** timeZone: the browser's, remembered on the account (null until JavaScript has sent it). */
 export type SessionUser = { id: string; name: string; email: string; timeZone: string | null }
@@ -48,6 +57,8 @@ type SessionHolder = {
 	cookieHeader: string | null
 	/** Whether the HTTP request is a GET or HEAD (loaders rendering after an action get a GET of their own). */
 	readOnly: boolean
+	/** Whether the database failed this request (sessionStoreUnavailable): its 503 gets Retry-After. */
+	storeFailed: boolean
 }
 
 /** What one Better Auth lookup found, shared by the requests that reuse it (session-cache.server.ts). */
@@ -74,20 +85,29 @@ export function authHeaders(request: Request, context: ContextReader): Headers {
 }
 
 /**
- * The session could not be looked up (the database is down or restarting):
- * a temporary server fault, answered 503 with Retry-After, never a 500 and
- * never a sign-out. The error is logged at warn, scrubbed of query values.
+ * The session could not be looked up, or a task API token not minted (the
+ * database is down or restarting): a temporary server fault, answered 503
+ * with Retry-After, never a 500 and never a sign-out. The error is logged at
+ * warn, scrubbed of query values.
  */
-function sessionStoreUnavailable(error: unknown): never {
-	logger.warn({ err: error }, 'session lookup failed: answering 503')
-	throw new Response(SESSION_UNAVAILABLE_MESSAGE, {
+function storeUnavailable(holder: SessionHolder, error: unknown, what: string): never {
+	holder.storeFailed = true
+	logger.warn({ err: error }, `${what} failed: answering 503`)
+	throw new Response(TROUBLE_MESSAGE, {
 		status: 503,
 		statusText: 'Service Unavailable',
-		headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' },
+		headers: { 'Retry-After': String(TROUBLE_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' },
 	})
 }
 
-export const SESSION_UNAVAILABLE_MESSAGE = 'Taskwell is temporarily unavailable. Please try again in a moment.'
+/**
+ * For the task API client (tasks-api.server.ts): minting this request's
+ * token failed on the database (the session Better Auth reads again, the
+ * signing keys it reads and may create). Thrown as the same 503.
+ */
+export function sessionStoreUnavailable(request: Request, context: ContextReader, error: unknown): never {
+	storeUnavailable(holderOf(request, context), error, 'minting a task API token')
+}
 
 function createHolder(request: Request, context: ContextReader): SessionHolder {
 	let pending: Promise<CurrentSession | null> | undefined
@@ -116,6 +136,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 		loaded: false,
 		cookieHeader: null,
 		readOnly: isReadOnly(request),
+		storeFailed: false,
 		load() {
 			holder.loaded = true
 			pending ??= (async () => {
@@ -124,7 +145,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 				// Pages (GET, HEAD) reuse a lookup younger than SESSION_CACHE_MS;
 				// a state change always asks Better Auth.
 				const found = await (isReadOnly(request) ? cachedSessionLookup(cookie, lookup, (value) => value.current?.user.id) : lookup()).catch(
-					(error: unknown) => sessionStoreUnavailable(error),
+					(error: unknown) => storeUnavailable(holder, error, 'session lookup'),
 				)
 				holder.setCookies.push(...found.setCookies)
 				if (legacy && found.current) holder.cookieHeader = legacy.header
@@ -195,6 +216,12 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
 		// A state change (sign-out, password change, a name change, …) is
 		// seen at once by this instance's next page.
 		if (!isReadOnly(request) && request.headers.get('cookie')) await forgetCachedSessionsAfter(holder)
+	}
+	// The error page (or `.data` answer) React Router made of the 503 thrown
+	// above has lost its Retry-After.
+	if (holder.storeFailed && response.status === 503) {
+		response.headers.set('Retry-After', String(TROUBLE_RETRY_AFTER_SECONDS))
+		response.headers.set('Cache-Control', 'no-store')
 	}
 	// An action that signed in or out already set the session cookie: its
 	// word is final.

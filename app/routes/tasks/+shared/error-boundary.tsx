@@ -2,9 +2,13 @@
  * The one error boundary of the task routes (index, $id, $id.delete): their
  * loaders throw a 503 when the task API is unavailable
  * (loadOrUnavailable), rendered here with a way to try again; the signed-in
- * header stays. A 404 (someone else's or an unknown task) says so.
+ * header stays. The app's own 503 (its database failed while minting the
+ * task API token: lib/trouble.ts) is the page the root shows for it. A 404
+ * (someone else's or an unknown task) says so.
  */
 import { isRouteErrorResponse, Link, useLocation, useRouteError, useRouteLoaderData } from 'react-router'
+import { TroublePage } from '#app/components/trouble-page.tsx'
+import { isTroubleError } from '#app/lib/trouble.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import { UNAVAILABLE_MESSAGE } from './view.ts'
 
@@ -12,6 +16,7 @@ export function TasksErrorBoundary() {
 	const error = useRouteError()
 	const location = useLocation()
 	const name = useRouteLoaderData<typeof rootLoader>('root')?.user?.name
+	if (isTroubleError(error)) return <TroublePage />
 	if (isRouteErrorResponse(error) && error.status === 503) {
 		return (
 			<div className="tasks-page">

@@ -16,6 +16,10 @@ type Mode = 'forward' | 'hang' | 'error-500' | 'reject-401' | 'reject-first-401'
 let mode: Mode = 'forward'
 const seen: { method: string; url: string; authorization?: string; requestId?: string; idempotencyKey?: string }[] = []
 let upstream = ''
+/** Each request held by 'hang': resolved when its connection closes. */
+const held: Promise<void>[] = []
+/** Called when 'hang' holds a request. */
+let onHold: (() => void) | undefined
 
 // The proxy listens first: its URL is the app's TASKS_API_URL, which the
 // app's environment reads once.
@@ -33,7 +37,11 @@ const proxy: Server = createServer((req, res) => {
 		res.writeHead(503, { 'content-type': 'application/problem+json' })
 		return res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }))
 	}
-	if (current === 'hang') return // never answers
+	if (current === 'hang') {
+		// Never answers.
+		held.push(new Promise<void>((resolve) => res.on('close', () => resolve())))
+		return onHold?.()
+	}
 	if (current === 'drop') return req.socket.destroy()
 	if (current === 'error-500') {
 		res.writeHead(500, { 'content-type': 'application/problem+json' })
@@ -266,6 +274,28 @@ describe('error mapping', () => {
 		expect((thrown as InstanceType<typeof TasksApiUnavailableError>).reason).toBe('timeout')
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1400)
 		expect(Date.now() - started).toBeLessThan(5000)
+	})
+
+	test('the browser gone (the request’s signal aborted): the call stops and its connection closes; no retry, no warning', async () => {
+		const browser = new AbortController()
+		const client = await clientFor(await signedInRequest('/tasks', { signal: browser.signal }))
+		mode = 'hang'
+		const arrived = new Promise<void>((resolve) => (onHold = resolve))
+		const warnings = vi.spyOn(logger, 'warn')
+		try {
+			// A create: the one call that is otherwise sent a second time.
+			const call = client.createTask({ title: 'Nobody is waiting' }).catch((error: unknown) => error)
+			await arrived
+			browser.abort()
+			expect(await call).toMatchObject({ name: 'AbortError' })
+			// The API sees its request's connection closed (not held until the timeout).
+			await held[held.length - 1]
+			expect(seen).toHaveLength(1)
+			expect(warnings).not.toHaveBeenCalled()
+		} finally {
+			warnings.mockRestore()
+			onHold = undefined
+		}
 	})
 
 	test('5xx and a dropped connection are unavailable', async () => {

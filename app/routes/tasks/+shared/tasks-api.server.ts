@@ -13,6 +13,10 @@
  *   loaders share one mint (the cache's fetchMethod). Sign-out drops the entry.
  * - undici's request() on a keep-alive Agent (not global fetch: its WHATWG
  *   Request/Response objects cost the BFF hop about 3 ms of CPU per page).
+ *   Each call ends at TASKS_API_TIMEOUT_MS or when the browser goes away
+ *   (the request's AbortSignal, aborted by the Node server when the
+ *   connection closes), whichever comes first: the API stops working for
+ *   nobody, and a gone browser's call is neither retried nor reported.
  * - 401 → one fresh token and one retry. A second 401 means the API refuses
  *   a token this app has just minted: a server fault (key set, issuer or
  *   audience out of step), never a reason to sign the user out. It is logged
@@ -20,6 +24,11 @@
  *   outage: TasksApiUnavailableError (the page says so, 503). Only Better
  *   Auth ends a session: when minting finds no session (it expired or was
  *   ended elsewhere), the user is redirected to /login?redirectTo=….
+ * - Minting reads the database (Better Auth reads the session again, then
+ *   the signing keys, and may create one). When that fails, the request is
+ *   answered like a failed session read (session.server.ts:
+ *   sessionStoreUnavailable): 503 "Taskwell is having trouble" with
+ *   Retry-After, never a 500 and never a sign-out.
  *   404 → a thrown 404 Response.
  *   422 → TasksApiValidationError (field errors for the form).
  *   429 → TasksApiRateLimitedError (with the API's Retry-After).
@@ -55,7 +64,7 @@ import { getEnv } from '#app/lib/env.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { loginRedirectUrl } from '#app/lib/redirect.ts'
 import { requestIdContext, type ContextReader } from '#app/lib/request-context.server.ts'
-import { authHeaders, userContext, type CurrentSession } from '#app/lib/session.server.ts'
+import { authHeaders, sessionStoreUnavailable, userContext, type CurrentSession } from '#app/lib/session.server.ts'
 
 /** Reuse a cached token only while at least this much of its life is left. */
 export const TOKEN_MIN_REMAINING_MS = 60_000
@@ -103,22 +112,47 @@ function expiryOf(token: string): number {
 	}
 }
 
+/** Minting failed on the database (or the signing key could not be used): tokenFor answers 503. */
+class MintFailedError extends Error {
+	constructor(cause: unknown) {
+		super('minting a task API token failed', { cause })
+		this.name = 'MintFailedError'
+	}
+}
+
 /**
- * Better Auth found no session while minting: it expired or was ended
- * elsewhere (the failed fetch leaves nothing in the cache).
+ * A token from Better Auth, or a redirect to sign in when it has no session
+ * (it expired or was ended elsewhere; the failed fetch leaves nothing in the
+ * cache). getToken answers 401 for a session read that failed on the
+ * database too (Better Auth turns that error into "no session"), so a 401
+ * is checked with a lookup that throws on a database error: only a session
+ * that is really gone signs the user out. Any other failure is a
+ * MintFailedError.
  */
 async function getTokenOrSignIn(request: Request, context: ContextReader): Promise<string> {
+	const headers = authHeaders(request, context)
 	try {
-		return (await auth.api.getToken({ headers: authHeaders(request, context) })).token
+		return (await auth.api.getToken({ headers })).token
 	} catch (error) {
-		if (error instanceof APIError && error.statusCode === 401) throw redirect(loginRedirectUrl(request))
-		throw error
+		if (!(error instanceof APIError && error.statusCode === 401)) throw new MintFailedError(error)
 	}
+	const current = await auth.api.getSession({ headers, query: { disableRefresh: true } }).catch((error: unknown) => {
+		throw new MintFailedError(error)
+	})
+	if (!current) throw redirect(loginRedirectUrl(request))
+	throw new MintFailedError(new Error('minting found no session, the lookup after it did'))
 }
 
 /** A cached token with enough life left, else a fresh one (one mint per session at a time). */
 async function tokenFor(request: Request, context: ContextReader, sessionId: string, fresh = false): Promise<string> {
-	const token = await tokenCache.fetch(sessionId, { context: { request, context }, forceRefresh: fresh })
+	let token: string | undefined
+	try {
+		token = await tokenCache.fetch(sessionId, { context: { request, context }, forceRefresh: fresh })
+	} catch (error) {
+		// A mint is shared by the requests waiting for it: each gets its own 503.
+		if (error instanceof MintFailedError) sessionStoreUnavailable(request, context, error.cause)
+		throw error
+	}
 	if (token === undefined) throw new TasksApiUnavailableError('server-error')
 	return token
 }
@@ -183,14 +217,16 @@ type ApiAnswer = {
 
 async function sendToApi(
 	url: string,
-	init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+	init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number; signal: AbortSignal },
 ): Promise<ApiAnswer> {
 	const { statusCode, headers, body } = await undiciRequest(url, {
 		method: init.method as 'GET',
 		headers: init.headers,
 		body: init.body,
 		dispatcher: apiAgent,
-		signal: AbortSignal.timeout(init.timeoutMs),
+		// The browser gone (the request's signal) or the timeout: undici
+		// closes the connection, so the API stops too.
+		signal: AbortSignal.any([init.signal, AbortSignal.timeout(init.timeoutMs)]),
 	})
 	return {
 		status: statusCode,
@@ -325,6 +361,7 @@ export function createTasksApi(request: Request, context: ContextReader, current
 					headers,
 					body,
 					timeoutMs: env.TASKS_API_TIMEOUT_MS,
+					signal: request.signal,
 				})
 				if (!retry || !RETRIED_STATUSES.has(response.status)) return response
 				await response.discard()
@@ -333,6 +370,8 @@ export function createTasksApi(request: Request, context: ContextReader, current
 					'task API error: retrying once with the same Idempotency-Key',
 				)
 			} catch (error) {
+				// The browser went away: nobody to answer, nothing to retry or report.
+				if (request.signal.aborted) throw error
 				const name = error instanceof Error ? error.name : ''
 				const reason: UnavailableReason = TIMEOUT_ERRORS.has(name) ? 'timeout' : 'unreachable'
 				if (!retry) {
