@@ -3,12 +3,11 @@
  * Plain POST forms with an intent (they work without JavaScript); a link
  * form reloads the document, since its action answers 302 to the provider.
  */
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import type { SubmissionResult } from '@conform-to/react'
 import { Form, useSearchParams } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
-import { ChangeEmailSchema, providerErrorMessage } from '#app/lib/schemas/sign-in-methods.ts'
+import { FORM_CONSTRAINTS, providerErrorMessage } from '#app/lib/schemas/auth-plain.ts'
+import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 type ActionData = { intent?: unknown; result?: LastResult } | undefined
@@ -19,19 +18,15 @@ export function resultOf(actionData: unknown, intent: string): LastResult {
 	return data?.intent === intent ? data.result : undefined
 }
 
-const changeEmailConstraint = getFormConstraint(ChangeEmailSchema)
-
 export function ChangeEmailSection({ email, actionData }: { email: string; actionData: unknown }) {
 	const [searchParams] = useSearchParams()
 	const state = searchParams.get('email-change')
 	const to = searchParams.get('to')?.slice(0, 254)
-	const [form, fields] = useForm({
+	const [form, fields] = useBrowserValidatedForm({
 		id: 'change-email',
 		lastResult: resultOf(actionData, 'change-email'),
-		constraint: changeEmailConstraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangeEmailSchema }),
+		constraint: FORM_CONSTRAINTS.changeEmail,
+		schema: () => import('#app/lib/schemas/sign-in-methods.ts').then((schemas) => schemas.ChangeEmailSchema),
 	})
 	return (
 		<section aria-labelledby="change-email-heading" className="settings-section">
@@ -45,7 +40,7 @@ export function ChangeEmailSection({ email, actionData }: { email: string; actio
 					Your email address is now <bdi>{email}</bdi>.
 				</p>
 			) : null}
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="New email" meta={fields.newEmail} type="email" inputProps={{ autoComplete: 'email' }} />
 				<Field label="Current password" meta={fields.currentPassword} type="password" inputProps={{ autoComplete: 'current-password' }} />
