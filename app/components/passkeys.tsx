@@ -3,13 +3,22 @@
  * client with its passkey plugin drives the ceremony against the four open
  * passkey routes. Nothing here renders before hydration, so without
  * JavaScript no passkey button is shown and the rest of the page works.
+ * The client loads when a passkey button is first used (passkey-client.ts).
  */
-import { passkeyClient } from '@better-auth/passkey/client'
-import { createAuthClient } from 'better-auth/react'
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { useRevalidator } from 'react-router'
 
-const authClient = createAuthClient({ basePath: '/api/auth', plugins: [passkeyClient()] })
+let authClient: Promise<(typeof import('./passkey-client.ts'))['authClient']> | undefined
+/** The Better Auth client, imported on first use (null when it could not be loaded). */
+async function loadAuthClient() {
+	authClient ??= import('./passkey-client.ts').then((module) => module.authClient)
+	try {
+		return await authClient
+	} catch {
+		authClient = undefined
+		return null
+	}
+}
 
 const noSubscription = () => () => {}
 
@@ -48,7 +57,10 @@ export function SignInWithPasskey({ redirectTo, rememberMeId }: { redirectTo: st
 					setError(null)
 					const checkbox = document.getElementById(rememberMeId)
 					const rememberMe = checkbox instanceof HTMLInputElement && checkbox.checked
-					const result = await authClient.signIn.passkey(undefined, { query: { rememberMe: String(rememberMe) } })
+					const client = await loadAuthClient()
+					const result = client
+						? await client.signIn.passkey(undefined, { query: { rememberMe: String(rememberMe) } })
+						: { error: 'not loaded' }
 					setPending(false)
 					if (result?.error) {
 						setError('Signing in with a passkey did not work. Try again, or sign in with your password.')
@@ -78,7 +90,8 @@ export function AddPasskeyForm() {
 			return
 		}
 		setError(null)
-		const result = await authClient.passkey.addPasskey({ name })
+		const client = await loadAuthClient()
+		const result = client ? await client.passkey.addPasskey({ name }) : { error: 'not loaded' }
 		if (result?.error) {
 			setError('The passkey could not be added. Try again.')
 			return

@@ -3,18 +3,22 @@
  * English dictionaries. The dictionaries are turned into lookup tables once,
  * when this module loads (at server start: the server build imports every
  * route module, and the routes that set passwords import this), never on a
- * request. One estimate then costs a few milliseconds (see
- * password-strength.server.test.ts, which prints the figure).
+ * request. One estimate then costs a few milliseconds (the "estimator cost"
+ * test in tests/integration/security-events.test.ts prints the figure).
  *
- * Refused, with the reason: a score below 3 ("safely unguessable: moderate
- * protection from offline slow-hash scenario"), or a password containing the
- * name part of the user's email or Taskwell's name (the shared schema checks
- * those two in the browser too: passwordNameProblem in schemas/auth.ts).
+ * Refused, with the reason: a password containing the name part of the
+ * user's email or Taskwell's name (the shared schema checks those two in the
+ * browser too: passwordNameProblem in schemas/auth.ts), one of the 100,000
+ * most common breached passwords (breached-passwords.server.ts: zxcvbn's own
+ * dictionaries are smaller, and it scores some of those as strong), or a
+ * score below 3 ("safely unguessable: moderate protection from offline
+ * slow-hash scenario").
  */
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import * as common from '@zxcvbn-ts/language-common'
 import * as english from '@zxcvbn-ts/language-en'
 import type { z } from 'zod'
+import { BREACHED_PASSWORD_MESSAGE, isBreachedPassword } from './breached-passwords.server.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordNameProblem } from './schemas/auth.ts'
 
 export const MIN_PASSWORD_SCORE = 3
@@ -41,6 +45,12 @@ export function weakPasswordReason(password: string, email?: string | null, { na
 	const named = nameChecked ? null : passwordNameProblem(password, email)
 	if (named) return named
 	if (password.length > PASSWORD_MAX_LENGTH) return null
+	if (isBreachedPassword(password)) return BREACHED_PASSWORD_MESSAGE
+	return guessableReason(password, email)
+}
+
+/** The estimator's verdict alone (no name or breach check), or null when it scores 3 or more. */
+export function guessableReason(password: string, email?: string | null): string | null {
 	const local = email?.split('@')[0]
 	const result = estimator.check(password.slice(0, ESTIMATED_LENGTH), ['taskwell', ...(local ? [local] : [])])
 	if (result.score >= MIN_PASSWORD_SCORE) return null

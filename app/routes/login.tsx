@@ -1,15 +1,14 @@
-import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/login'
 import { CheckboxField, Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { ProviderButtons } from '#app/components/sign-in-providers.tsx'
 import { configuredProviders } from '#app/lib/providers.server.ts'
-import { MAGIC_LINK_SENT_MESSAGE, MagicLinkRequestSchema, providerErrorMessage } from '#app/lib/schemas/sign-in-methods.ts'
+import { FORM_CONSTRAINTS, MAGIC_LINK_SENT_MESSAGE, providerErrorMessage } from '#app/lib/schemas/auth-plain.ts'
 import { magicLinkIntent, providerIntent } from '#app/lib/sign-in-methods.server.ts'
 import { SignInWithPasskey } from '#app/components/passkeys.tsx'
 import { redirectWithAuthCookies, signIn } from '#app/lib/auth-actions.server.ts'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
 import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from '#app/lib/schemas/auth.ts'
 import { requireAnonymous } from '#app/lib/session.server.ts'
@@ -91,8 +90,6 @@ export async function action({ request, context }: Route.ActionArgs) {
 	}
 }
 
-const constraint = getFormConstraint(LoginSchema)
-
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
@@ -100,14 +97,16 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
 	const providerError =
 		actionData && 'providerError' in actionData ? actionData.providerError : providerErrorMessage(searchParams.get('error'))
 	const unverifiedEmail = actionData && 'unverifiedEmail' in actionData ? String(actionData.unverifiedEmail) : undefined
-	const [form, fields] = useForm({
+	const [form, fields] = useBrowserValidatedForm({
 		id: 'login',
 		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
-		constraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) =>
-			parseWithZod(formData, { schema: formData.get('intent') === 'magic-link' ? MagicLinkRequestSchema : LoginSchema }),
+		constraint: FORM_CONSTRAINTS.login,
+		schema: () =>
+			Promise.all([import('#app/lib/schemas/auth.ts'), import('#app/lib/schemas/sign-in-methods.ts')]).then(
+				([auth, signInMethods]) =>
+					(formData: FormData) =>
+						formData.get('intent') === 'magic-link' ? signInMethods.MagicLinkRequestSchema : auth.LoginSchema,
+			),
 	})
 	return (
 		<section className="card narrow">
@@ -117,7 +116,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
 					{notice}
 				</p>
 			) : null}
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				{unverifiedEmail ? (
 					<p>

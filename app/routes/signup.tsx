@@ -1,4 +1,3 @@
-import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/signup'
@@ -8,7 +7,8 @@ import { ProviderButtons } from '#app/components/sign-in-providers.tsx'
 import { configuredProviders } from '#app/lib/providers.server.ts'
 import { providerIntent } from '#app/lib/sign-in-methods.server.ts'
 import { redirectWithAuthCookies, signUp } from '#app/lib/auth-actions.server.ts'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { FORM_CONSTRAINTS } from '#app/lib/schemas/auth-plain.ts'
+import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
 import { SignupSchema } from '#app/lib/schemas/auth.ts'
 import { requireAnonymous } from '#app/lib/session.server.ts'
@@ -64,23 +64,19 @@ export async function action({ request, context }: Route.ActionArgs) {
 	}
 }
 
-const constraint = getFormConstraint(SignupSchema)
-
 export default function Signup({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
-	const [form, fields] = useForm({
+	const [form, fields] = useBrowserValidatedForm({
 		id: 'signup',
 		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
-		constraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
+		constraint: FORM_CONSTRAINTS.signup,
+		schema: () => import('#app/lib/schemas/auth.ts').then((auth) => auth.SignupSchema),
 	})
 	return (
 		<section className="card narrow">
 			<h1>Create an account</h1>
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'name' }} />
 				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />

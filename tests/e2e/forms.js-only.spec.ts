@@ -29,3 +29,51 @@ test('signing out does not make the add form look busy', async ({ page }) => {
 	post.release()
 	await expect(page).toHaveURL(/\/$/)
 })
+
+// The sign-in and account forms load their schemas when first used
+// (use-browser-validated-form.ts), then check each field as it is left and
+// stop a submit the schema refuses, as conform did: no request is sent.
+test('sign-up checks a field when it is left and does not send a form the schema refuses', async ({ page }) => {
+	const posts: string[] = []
+	page.on('request', (request) => {
+		if (request.method() === 'POST') posts.push(request.url())
+	})
+	await page.goto('/signup')
+	const email = page.getByLabel('Email')
+	await email.fill('not an email')
+	await email.blur()
+	await expect(page.getByText('Enter a valid email address')).toBeVisible()
+	await expect(email).toHaveAttribute('aria-invalid', 'true')
+	// Checked again on each input once it has been checked.
+	await email.fill('ada@example.com')
+	await expect(email).not.toHaveAttribute('aria-invalid')
+	await expect(page.getByText('Enter a valid email address')).toHaveCount(0)
+
+	await page.getByLabel('Password', { exact: true }).fill('lantern orbit quietly fern')
+	await page.getByLabel('Confirm password').fill('lantern orbit quietly fen')
+	// Submitted with Enter from another field: refused here, the first invalid field takes focus.
+	await page.getByLabel('Name').fill('Ada')
+	await page.getByLabel('Name').press('Enter')
+	await expect(page.getByText('Passwords do not match')).toBeVisible()
+	await expect(page.getByLabel('Confirm password')).toBeFocused()
+	expect(posts).toEqual([])
+})
+
+test('a settings form checks its field in the browser too', async ({ page, user }) => {
+	await page.goto('/settings')
+	const posts: string[] = []
+	page.on('request', (request) => {
+		if (request.method() === 'POST') posts.push(request.url())
+	})
+	const name = page.getByLabel('Name')
+	await expect(name).toHaveValue(user.name)
+	await name.fill('')
+	await name.blur()
+	await expect(page.getByText('Name is required')).toBeVisible()
+	await page.getByRole('button', { name: 'Save name' }).click()
+	await expect(name).toBeFocused()
+	expect(posts).toEqual([])
+	await name.fill('Ada Renamed')
+	await page.getByRole('button', { name: 'Save name' }).click()
+	await expect(page.getByText('Your name has been saved.')).toBeVisible()
+})

@@ -1,20 +1,18 @@
 /**
  * The sections of /settings. Each is a plain POST form with an `intent`
- * (works without JavaScript); conform validates in the browser with the
- * same schema the action uses, and shows the server's errors otherwise.
+ * (works without JavaScript); with JavaScript it is also validated in the
+ * browser with the same schema the action uses (use-browser-validated-form.ts),
+ * and shows the server's errors otherwise.
  */
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
-import { ChangePasswordSchema, DeleteAccountSchema, UpdateNameSchema } from '#app/lib/schemas/account.ts'
+import { FORM_CONSTRAINTS } from '#app/lib/schemas/auth-plain.ts'
+import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 
-const updateNameConstraint = getFormConstraint(UpdateNameSchema)
-const changePasswordConstraint = getFormConstraint(ChangePasswordSchema)
-const deleteAccountConstraint = getFormConstraint(DeleteAccountSchema)
+const accountSchemas = () => import('#app/lib/schemas/account.ts')
 
 export type SessionView = {
 	id: string
@@ -42,14 +40,12 @@ export function ProfileSection({
 	timeZone: string | null
 	lastResult: LastResult
 }) {
-	const [form, fields] = useForm({
+	const [form, fields] = useBrowserValidatedForm({
 		id: 'update-name',
 		lastResult,
 		defaultValue: { name },
-		constraint: updateNameConstraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: UpdateNameSchema }),
+		constraint: FORM_CONSTRAINTS.updateName,
+		schema: () => accountSchemas().then((schemas) => schemas.UpdateNameSchema),
 	})
 	return (
 		<section aria-labelledby="profile-heading" className="settings-section">
@@ -63,7 +59,7 @@ export function ProfileSection({
 			<p className="hint time-zone-note">
 				{timeZone ? `Due dates use your time zone: ${timeZone}.` : 'Due dates use UTC until you open Taskwell with JavaScript on.'}
 			</p>
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'name' }} />
 				<SubmitButton name="intent" value="update-name" pendingText="Saving…">
@@ -75,19 +71,17 @@ export function ProfileSection({
 }
 
 export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
-	const [form, fields] = useForm({
+	const [form, fields] = useBrowserValidatedForm({
 		id: 'change-password',
 		lastResult,
-		constraint: changePasswordConstraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
+		constraint: FORM_CONSTRAINTS.changePassword,
+		schema: () => accountSchemas().then((schemas) => schemas.ChangePasswordSchema),
 	})
 	return (
 		<section aria-labelledby="password-heading" className="settings-section">
 			<h2 id="password-heading">Change password</h2>
 			{/* Posts to its own anchor: a page rendered with its error opens scrolled to it. */}
-			<Form method="post" action="/settings#change-password" {...getFormProps(form)} noValidate>
+			<Form method="post" action="/settings#change-password" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Current password" meta={fields.currentPassword} type="password" inputProps={{ autoComplete: 'current-password' }} />
 				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
@@ -144,19 +138,17 @@ export function SessionsSection({ sessions, formErrors }: { sessions: SessionVie
 }
 
 export function DeleteAccountSection({ lastResult }: { lastResult: LastResult }) {
-	const [form, fields] = useForm({
+	const [form, fields] = useBrowserValidatedForm({
 		id: 'delete-account',
 		lastResult,
-		constraint: deleteAccountConstraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: DeleteAccountSchema }),
+		constraint: FORM_CONSTRAINTS.deleteAccount,
+		schema: () => accountSchemas().then((schemas) => schemas.DeleteAccountSchema),
 	})
 	return (
 		<section aria-labelledby="delete-heading" className="settings-section danger-zone">
 			<h2 id="delete-heading">Delete account</h2>
 			<p>This deletes your account and all your tasks, and signs you out everywhere. It cannot be undone. Type your password to confirm.</p>
-			<Form method="post" action="/settings#delete-account" {...getFormProps(form)} noValidate>
+			<Form method="post" action="/settings#delete-account" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />
 				<SubmitButton name="intent" value="delete-account" className="button-danger" pendingText="Deleting…">

@@ -5,12 +5,11 @@
  * An account without a password changes its email with a code mailed to its
  * current address ("Send a code"), or without one just after signing in.
  */
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import type { SubmissionResult } from '@conform-to/react'
 import { Form, useSearchParams } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
-import { ChangeEmailSchema, ChangeEmailWithCodeSchema, providerErrorMessage } from '#app/lib/schemas/sign-in-methods.ts'
+import { FORM_CONSTRAINTS, providerErrorMessage } from '#app/lib/schemas/auth-plain.ts'
+import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 type ActionData = { intent?: unknown; result?: LastResult } | undefined
@@ -21,13 +20,11 @@ export function resultOf(actionData: unknown, intent: string): LastResult {
 	return data?.intent === intent ? data.result : undefined
 }
 
-const changeEmailConstraints = {
-	password: getFormConstraint(ChangeEmailSchema),
-	code: getFormConstraint(ChangeEmailWithCodeSchema),
-}
-
 /** How the account proves an email change (see app/lib/email-change-code.server.ts). */
 export type EmailChangeProofView = 'password' | 'recent-sign-in' | 'code'
+
+/** The schemas, imported when the form is first used (use-browser-validated-form.ts). */
+const signInMethodSchemas = () => import('#app/lib/schemas/sign-in-methods.ts')
 
 export function ChangeEmailSection({ email, proof, actionData }: { email: string; proof: EmailChangeProofView; actionData: unknown }) {
 	const [searchParams] = useSearchParams()
@@ -35,14 +32,11 @@ export function ChangeEmailSection({ email, proof, actionData }: { email: string
 	const to = searchParams.get('to')?.slice(0, 254)
 	const codeSent = searchParams.get('email-code') === 'sent'
 	const withPassword = proof === 'password'
-	const schema = withPassword ? ChangeEmailSchema : ChangeEmailWithCodeSchema
-	const [form, fields] = useForm<Record<string, string>>({
+	const [form, fields] = useBrowserValidatedForm<string>({
 		id: 'change-email',
 		lastResult: resultOf(actionData, 'change-email'),
-		constraint: withPassword ? changeEmailConstraints.password : changeEmailConstraints.code,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+		constraint: withPassword ? FORM_CONSTRAINTS.changeEmail : FORM_CONSTRAINTS.changeEmailWithCode,
+		schema: () => signInMethodSchemas().then((schemas) => (withPassword ? schemas.ChangeEmailSchema : schemas.ChangeEmailWithCodeSchema)),
 	})
 	const codeErrors = resultOf(actionData, 'email-change-code')?.error?.['']
 	return (
@@ -75,7 +69,7 @@ export function ChangeEmailSection({ email, proof, actionData }: { email: string
 					</Form>
 				</>
 			)}
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="New email" meta={fields.newEmail!} type="email" inputProps={{ autoComplete: 'email' }} />
 				{withPassword ? (

@@ -6,18 +6,11 @@
  * or is discarded with "Cancel setup". Plain POST forms: no JavaScript
  * needed; the QR code is an SVG the server drew.
  */
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
-import {
-	DisableTwoFactorSchema,
-	EnableTwoFactorSchema,
-	RegenerateBackupCodesSchema,
-	VerifyTwoFactorSetupSchema,
-	type TwoFactorIntent,
-} from '#app/lib/schemas/two-factor.ts'
+import { FORM_CONSTRAINTS, type TwoFactorIntent } from '#app/lib/schemas/auth-plain.ts'
+import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 
@@ -30,17 +23,12 @@ export type TwoFactorActionView = {
 /** A setup waiting for its first code (from the page's loader). */
 export type TwoFactorSetupView = { secret: string; qrSvg: string }
 
-const constraints = {
-	enable: getFormConstraint(EnableTwoFactorSchema),
-	verify: getFormConstraint(VerifyTwoFactorSetupSchema),
-	regenerate: getFormConstraint(RegenerateBackupCodesSchema),
-	disable: getFormConstraint(DisableTwoFactorSchema),
-}
+/** The schemas, imported when a form is first used (use-browser-validated-form.ts). */
+const twoFactorSchemas = () => import('#app/lib/schemas/two-factor.ts')
 
 function PasswordForm({
 	id,
 	intent,
-	schema,
 	constraint,
 	lastResult,
 	button,
@@ -49,25 +37,31 @@ function PasswordForm({
 	className,
 }: {
 	id: string
-	intent: TwoFactorIntent
-	schema: typeof EnableTwoFactorSchema | typeof RegenerateBackupCodesSchema | typeof DisableTwoFactorSchema
-	constraint: ReturnType<typeof getFormConstraint>
+	intent: Exclude<TwoFactorIntent, 'two-factor-cancel'>
+	constraint: (typeof FORM_CONSTRAINTS)['twoFactorEnable' | 'twoFactorRegenerate' | 'twoFactorDisable']
 	lastResult: LastResult
 	button: string
 	pendingText: string
 	withCode?: boolean
 	className?: string
 }) {
-	const [form, fields] = useForm<Record<string, string>>({
+	const [form, fields] = useBrowserValidatedForm<string>({
 		id,
 		lastResult,
 		constraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+		schema: () =>
+			twoFactorSchemas().then(
+				(schemas) =>
+					({
+						'two-factor-enable': schemas.EnableTwoFactorSchema,
+						'two-factor-regenerate': schemas.RegenerateBackupCodesSchema,
+						'two-factor-disable': schemas.DisableTwoFactorSchema,
+						'two-factor-verify': schemas.VerifyTwoFactorSetupSchema,
+					})[intent],
+			),
 	})
 	return (
-		<Form method="post" {...getFormProps(form)} noValidate>
+		<Form method="post" {...form.props} noValidate>
 			<FormErrors id={form.errorId} errors={form.errors} />
 			<Field label="Your password" meta={fields.password!} type="password" inputProps={{ autoComplete: 'current-password' }} />
 			{withCode ? (
@@ -87,13 +81,11 @@ function PasswordForm({
 }
 
 function SetupForm({ setup, lastResult }: { setup: TwoFactorSetupView; lastResult: LastResult }) {
-	const [form, fields] = useForm({
+	const [form, fields] = useBrowserValidatedForm({
 		id: 'two-factor-verify',
 		lastResult,
-		constraint: constraints.verify,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: VerifyTwoFactorSetupSchema }),
+		constraint: FORM_CONSTRAINTS.twoFactorVerify,
+		schema: () => twoFactorSchemas().then((schemas) => schemas.VerifyTwoFactorSetupSchema),
 	})
 	return (
 		<div className="two-factor-setup">
@@ -102,7 +94,7 @@ function SetupForm({ setup, lastResult }: { setup: TwoFactorSetupView; lastResul
 			<p>
 				Secret: <code data-testid="totp-secret">{setup.secret}</code>
 			</p>
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field
 					label="Authentication code"
@@ -168,8 +160,7 @@ export function TwoFactorSection({
 					<PasswordForm
 						id="two-factor-regenerate"
 						intent="two-factor-regenerate"
-						schema={RegenerateBackupCodesSchema}
-						constraint={constraints.regenerate}
+						constraint={FORM_CONSTRAINTS.twoFactorRegenerate}
 						lastResult={resultFor('two-factor-regenerate')}
 						button="Regenerate backup codes"
 						pendingText="Regenerating…"
@@ -178,8 +169,7 @@ export function TwoFactorSection({
 					<PasswordForm
 						id="two-factor-disable"
 						intent="two-factor-disable"
-						schema={DisableTwoFactorSchema}
-						constraint={constraints.disable}
+						constraint={FORM_CONSTRAINTS.twoFactorDisable}
 						lastResult={resultFor('two-factor-disable')}
 						button="Disable two-factor authentication"
 						pendingText="Disabling…"
@@ -195,8 +185,7 @@ export function TwoFactorSection({
 					<PasswordForm
 						id="two-factor-enable"
 						intent="two-factor-enable"
-						schema={EnableTwoFactorSchema}
-						constraint={constraints.enable}
+						constraint={FORM_CONSTRAINTS.twoFactorEnable}
 						lastResult={resultFor('two-factor-enable')}
 						button="Enable two-factor authentication"
 						pendingText="Starting…"

@@ -4,11 +4,9 @@
  */
 import { z } from './zod.ts'
 import { hasControlCharacters } from '#common/text-safety.ts'
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './auth-plain.ts'
 
-export const PASSWORD_MIN_LENGTH = 8
-export const PASSWORD_MAX_LENGTH = 128
-export const NAME_MAX_LENGTH = 100
-export const EMAIL_MAX_LENGTH = 254
+export { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH }
 
 /** Trimmed and lower-cased before it is checked or stored. */
 export const EmailSchema = z

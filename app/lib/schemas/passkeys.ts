@@ -1,8 +1,7 @@
 /** Schemas of the passkey forms in Settings (rename, delete). No server imports here. */
 import { z } from './zod.ts'
 
-export const PASSKEY_INTENTS = ['passkey-rename', 'passkey-delete'] as const
-export type PasskeyIntent = (typeof PASSKEY_INTENTS)[number]
+export { PASSKEY_INTENTS, type PasskeyIntent } from './auth-plain.ts'
 
 export const RenamePasskeySchema = z.object({
 	id: z.string().min(1).max(64),

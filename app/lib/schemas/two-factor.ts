@@ -47,14 +47,7 @@ export const DisableTwoFactorSchema = z.object({
 		.max(64),
 })
 
-export const TWO_FACTOR_INTENTS = [
-	'two-factor-enable',
-	'two-factor-verify',
-	'two-factor-cancel',
-	'two-factor-regenerate',
-	'two-factor-disable',
-] as const
-export type TwoFactorIntent = (typeof TWO_FACTOR_INTENTS)[number]
+export { TWO_FACTOR_INTENTS, type TwoFactorIntent } from './auth-plain.ts'
 
 /** The second step of a sign-in: a TOTP code, or (method=backup) a backup code. */
 export const SignInTotpSchema = z.object({
