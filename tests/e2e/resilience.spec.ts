@@ -26,8 +26,8 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
+import { ownDatabase, type OwnDatabase } from './own-database.ts'
 import postgres from 'postgres'
-import { createPostgres, type PostgresServer } from '../cluster/postgres-server.ts'
 import { PASSWORD, uniqueEmail } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
@@ -40,8 +40,7 @@ let origin = ''
 let app: ChildProcess | undefined
 let output = ''
 let sql: postgres.Sql | undefined
-let pgServer: PostgresServer | undefined
-let dropDatabase = async () => {}
+let database: OwnDatabase | undefined
 
 /** What the stand-in API does with a request: answer an empty list, or hold it. */
 let mode: 'answer' | 'hold' = 'answer'
@@ -67,23 +66,8 @@ test.beforeAll(async ({}, testInfo) => {
 	const base = Number(process.env.E2E_PORT ?? 3100) + 10 + (testInfo.project.name === 'js' ? 5 : 0)
 	const [appPort, apiPort, pgPort] = [base, base + 1, base + 2]
 	workDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-resilience-'))
-	let databaseUrl: string
-	if (process.env.DATABASE_URL) {
-		const name = `taskwell_e2e_resilience_${randomBytes(5).toString('hex')}`
-		const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} })
-		await admin.unsafe(`create database "${name}"`)
-		const url = new URL(process.env.DATABASE_URL)
-		url.pathname = `/${name}`
-		databaseUrl = url.toString()
-		dropDatabase = async () => {
-			await admin.unsafe(`drop database if exists "${name}" with (force)`)
-			await admin.end()
-		}
-	} else {
-		pgServer = createPostgres(workDir, pgPort)
-		await pgServer.start()
-		databaseUrl = pgServer.url
-	}
+	database = await ownDatabase('resilience', workDir, pgPort)
+	const databaseUrl = database.url
 	sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
 	api.listen(apiPort, '127.0.0.1')
 	await once(api, 'listening')
@@ -125,8 +109,7 @@ test.afterAll(async () => {
 	api.closeAllConnections()
 	api.close()
 	await sql?.end()
-	await dropDatabase()
-	pgServer?.stop()
+	await database?.close()
 	if (workDir) rmSync(workDir, { recursive: true, force: true })
 })
 

@@ -25,8 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
-import postgres from 'postgres'
-import { createPostgres, type PostgresServer } from '../cluster/postgres-server.ts'
+import { ownDatabase, type OwnDatabase } from './own-database.ts'
 import { newUser, uniqueClientIp, type TestUser } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
@@ -37,31 +36,15 @@ let workDir = ''
 let origin = ''
 const apps: Array<{ port: number; process: ChildProcess; output: () => string }> = []
 const processes: ChildProcess[] = []
-let pgServer: PostgresServer | undefined
-let dropDatabase = async () => {}
+let database: OwnDatabase | undefined
 
 test.beforeAll(async ({}, testInfo) => {
 	test.setTimeout(240_000)
 	const base = Number(process.env.E2E_PORT ?? 3100) + 85 + (testInfo.project.name === 'js' ? 5 : 0)
 	const [portA, portB, pgPort] = [base, base + 1, base + 2]
 	workDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-revocation-'))
-	let databaseUrl: string
-	if (process.env.DATABASE_URL) {
-		const name = `taskwell_e2e_revocation_${randomBytes(5).toString('hex')}`
-		const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} })
-		await admin.unsafe(`create database "${name}"`)
-		const url = new URL(process.env.DATABASE_URL)
-		url.pathname = `/${name}`
-		databaseUrl = url.toString()
-		dropDatabase = async () => {
-			await admin.unsafe(`drop database if exists "${name}" with (force)`)
-			await admin.end()
-		}
-	} else {
-		pgServer = createPostgres(workDir, pgPort)
-		await pgServer.start()
-		databaseUrl = pgServer.url
-	}
+	database = await ownDatabase('revocation', workDir, pgPort)
+	const databaseUrl = database.url
 	// One public origin for both (a load balancer's): the same BETTER_AUTH_URL and secret.
 	origin = `http://localhost:${portA}`
 	const env: NodeJS.ProcessEnv = {
@@ -121,8 +104,7 @@ test.afterAll(async () => {
 				}),
 		),
 	)
-	await dropDatabase()
-	pgServer?.stop()
+	await database?.close()
 	if (workDir) rmSync(workDir, { recursive: true, force: true })
 })
 

@@ -1,0 +1,32 @@
+/**
+ * A Postgres database of a spec's own, for specs that start the production
+ * servers themselves: a new database on DATABASE_URL's server when it is set
+ * (CI), otherwise a throwaway PostgreSQL server in `workDir` on `port`
+ * (tests/cluster/postgres-server.ts). close() drops or stops it.
+ */
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { createPostgres } from '../cluster/postgres-server.ts'
+
+export type OwnDatabase = { url: string; close: () => Promise<void> }
+
+export async function ownDatabase(label: string, workDir: string, port: number): Promise<OwnDatabase> {
+	const baseUrl = process.env.DATABASE_URL
+	if (!baseUrl) {
+		const server = createPostgres(workDir, port)
+		await server.start()
+		return { url: server.url, close: async () => server.stop() }
+	}
+	const name = `taskwell_e2e_${label}_${randomBytes(5).toString('hex')}`
+	const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
+	await admin.unsafe(`create database "${name}"`)
+	const url = new URL(baseUrl)
+	url.pathname = `/${name}`
+	return {
+		url: url.toString(),
+		close: async () => {
+			await admin.unsafe(`drop database if exists "${name}" with (force)`)
+			await admin.end()
+		},
+	}
+}
