@@ -1,5 +1,5 @@
 // ESLint: TypeScript, React hooks, no import cycles, and the boundaries the
-// architecture draws (see README "Layout"). Formatting is Prettier's job.
+// architecture draws (see docs/development.md "Layout"). Formatting is Prettier's job.
 import js from '@eslint/js'
 import importX from 'eslint-plugin-import-x'
 import reactHooks from 'eslint-plugin-react-hooks'

@@ -5,7 +5,7 @@ export default {
 	// BUILD_DIR lets parallel checkouts build side by side (default: build).
 	buildDirectory: process.env.BUILD_DIR ?? 'build',
 	// Every React Router v8 behaviour, opted into now (the app is ready for
-	// each; see README "React Router v8 flags").
+	// each; see docs/development.md "React Router v8 flags").
 	future: {
 		// Root middleware: CSRF guard and once-per-request session resolution.
 		v8_middleware: true,

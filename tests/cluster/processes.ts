@@ -126,7 +126,7 @@ export type HaproxyPorts = { app: number; api: number; stats: number }
 export type Backend = { name: string; port: number }
 
 /**
- * The configuration the README's "Behind a load balancer" section shows,
+ * The configuration docs/deployment.md shows ("HAProxy example"),
  * with the test's loopback ports: round robin, health checks on /readyz,
  * a retry on another instance when a connection cannot be made.
  */
