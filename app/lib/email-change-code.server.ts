@@ -16,7 +16,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { auth } from './auth.server.ts'
 import { db } from './db.server.ts'
-import { account as accountTable, session as sessionTable } from './db/schema.ts'
+import { account as accountTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { emailChangeCodeMessage, sendMailInBackground } from './mail.server.ts'
 import type { CurrentSession } from './session.server.ts'
@@ -49,10 +49,10 @@ export async function hasPassword(userId: string): Promise<boolean> {
 	return rows.length > 0
 }
 
-export async function emailChangeProofOf(current: CurrentSession): Promise<EmailChangeProof> {
-	if (await hasPassword(current.user.id)) return 'password'
-	const [row] = await db.select({ createdAt: sessionTable.createdAt }).from(sessionTable).where(eq(sessionTable.id, current.session.id))
-	const recent = row !== undefined && Date.now() - row.createdAt.getTime() < RECENT_SIGN_IN_SECONDS * 1000
+/** `withPassword`: whether the account has one, when the caller already knows (Settings lists the sign-in methods anyway). */
+export async function emailChangeProofOf(current: CurrentSession, withPassword?: boolean): Promise<EmailChangeProof> {
+	if (withPassword ?? (await hasPassword(current.user.id))) return 'password'
+	const recent = Date.now() - current.session.createdAt.getTime() < RECENT_SIGN_IN_SECONDS * 1000
 	return recent ? 'recent-sign-in' : 'code'
 }
 

@@ -18,11 +18,11 @@
  *   the answer, as signInEmail with rememberMe: true does.
  * The flag only ever shortens or lengthens the caller's own new session.
  */
-import { createHmac } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { auth } from './auth.server.ts'
 import { db } from './db.server.ts'
 import { session as sessionTable } from './db/schema.ts'
+import { cookieSignature } from './session-cookie-rotation.server.ts'
 
 /** Better Auth's lifetime of a session row that is not remembered (createSession with dontRememberMe). */
 export const NOT_REMEMBERED_SESSION_SECONDS = 60 * 60 * 24
@@ -34,7 +34,7 @@ export function rememberMeOf(request: Request): boolean {
 
 /** A cookie value signed the way Better Auth (better-call) signs and checks one: "<value>.<base64 HMAC-SHA256>". */
 function signedValue(value: string, secret: string): string {
-	return encodeURIComponent(`${value}.${createHmac('sha256', secret).update(value).digest('base64')}`)
+	return encodeURIComponent(`${value}.${cookieSignature(value, secret)}`)
 }
 
 async function dontRememberCookie() {

@@ -18,7 +18,8 @@ import type { AppEnv } from './env.server.ts'
 
 const SIGNED_COOKIE = /^(?:__Host-|__Secure-)?taskwell\.(?:session_token|dont_remember)$/
 
-function sign(value: string, secret: string): string {
+/** Better Auth's (better-call's) cookie signature of `value`: base64 HMAC-SHA256 with the secret. */
+export function cookieSignature(value: string, secret: string): string {
 	return createHmac('sha256', secret).update(value).digest('base64')
 }
 
@@ -65,10 +66,10 @@ export function resignAuthCookies(cookieHeader: string | undefined, current: str
 		if (dot < 1) return part
 		const value = raw.slice(0, dot)
 		const signature = raw.slice(dot + 1)
-		if (sameSignature(signature, sign(value, current))) return part
-		if (!previous.some((secret) => sameSignature(signature, sign(value, secret)))) return part
+		if (sameSignature(signature, cookieSignature(value, current))) return part
+		if (!previous.some((secret) => sameSignature(signature, cookieSignature(value, secret)))) return part
 		changed = true
-		return ` ${name}=${encodeURIComponent(`${value}.${sign(value, current)}`)}`
+		return ` ${name}=${encodeURIComponent(`${value}.${cookieSignature(value, current)}`)}`
 	})
 	return changed ? parts.join(';').trim() : null
 }

@@ -45,7 +45,8 @@ import { TROUBLE_MESSAGE, TROUBLE_RETRY_AFTER_SECONDS } from './trouble.ts'
 export type SessionUser = { id: string; name: string; email: string; timeZone: string | null }
 export type CurrentSession = {
 	user: SessionUser
-	session: { id: string; token: string; expiresAt: Date }
+	/** createdAt: when this session was signed in (a recent sign-in proves more; email-change-code.server.ts). */
+	session: { id: string; token: string; expiresAt: Date; createdAt: Date }
 }
 
 type SessionHolder = {
@@ -125,7 +126,12 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 			current: response
 				? {
 						user: { id: response.user.id, name: response.user.name, email: response.user.email, timeZone: response.user.timeZone ?? null },
-						session: { id: response.session.id, token: response.session.token, expiresAt: response.session.expiresAt },
+						session: {
+							id: response.session.id,
+							token: response.session.token,
+							expiresAt: response.session.expiresAt,
+							createdAt: response.session.createdAt,
+						},
 					}
 				: null,
 		}

@@ -297,7 +297,8 @@ export async function confirmEmailChange(request: Request, context: ContextReade
 export async function signInMethodsSettingsData(current: CurrentSession) {
 	const linked = await listLinkedAccounts(current.user.id)
 	const linkable = configuredProviders().filter((provider) => !linked.some((account) => account.providerId === provider.id))
-	return { linkedAccounts: linked, linkableProviders: linkable, emailChangeProof: await emailChangeProofOf(current) }
+	const withPassword = linked.some((account) => account.providerId === 'credential')
+	return { linkedAccounts: linked, linkableProviders: linkable, emailChangeProof: await emailChangeProofOf(current, withPassword) }
 }
 
 const SETTINGS_HIDDEN_FIELDS = ['currentPassword', 'code']
