@@ -20,7 +20,7 @@
  *
  * A browser that goes away before its answer is sent: React Router's
  * Express adapter aborts the request's signal when the connection closes,
- * which stops the task API call (app/routes/tasks/+shared/tasks-api.server.ts)
+ * which stops the task API call (app/lib/tasks-api/client.server.ts)
  * and the page's render (app/entry.server.tsx). Its request log line is
  * info, with status 499 (nginx's "client closed request") and `aborted`.
  */
@@ -37,7 +37,7 @@ import { RouterContextProvider, type RouterContext, type ServerBuild } from 'rea
 import type { ViteDevServer } from 'vite'
 import { trackConnections } from '#common/graceful-stop.ts'
 import { createLogger } from '#common/logger.ts'
-import { allowedOrigins, CROSS_SITE_REFUSAL, isSafeMethod, isSameOriginRequest } from '#app/lib/csrf.server.ts'
+import { allowedOrigins, CROSS_SITE_REFUSAL, isSafeMethod, isSameOriginRequest } from '#app/lib/http/request-guards.server.ts'
 import { readAppEnv, startupWarnings } from '#app/lib/env.server.ts'
 import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from '#app/lib/http-methods.server.ts'
 import {
@@ -46,8 +46,8 @@ import {
 	MAX_AUTH_BODY_BYTES,
 	MAX_BODY_BYTES,
 	NON_DOCUMENT_CSP,
-} from '#app/lib/security-headers.server.ts'
-import { cookieSecrets, resignAuthCookies } from '#app/lib/session-cookie-rotation.server.ts'
+} from '#app/lib/http/security-headers.server.ts'
+import { cookieSecrets, resignAuthCookies } from '#app/lib/auth/cookie-rotation.server.ts'
 
 const log = createLogger('taskwell-app')
 const SHUTDOWN_GRACE_MS = 10_000

@@ -16,14 +16,14 @@ import { NonceProvider } from './components/nonce.tsx'
 import { startCleanup, stopCleanup } from './lib/cleanup.server.ts'
 import { database } from './lib/db.server.ts'
 import { logger } from './lib/logger.server.ts'
-import { createPageStream } from './lib/page-stream.server.ts'
-import { createNonce, documentSecurityHeaders, nonceContext } from './lib/security-headers.server.ts'
+import { createPageStream } from '#app/lib/http/page-stream.server.ts'
+import { createNonce, documentSecurityHeaders, nonceContext } from '#app/lib/http/security-headers.server.ts'
 
 // The Node server (app-server.ts) fills these in; it must use the very same
 // context objects as the routes, so it takes them from this module.
-export { clientIpContext, requestIdContext } from './lib/request-context.server.ts'
+export { clientIpContext, requestIdContext } from './context.server.ts'
 // Read back by the Node server after the response, for its log line.
-export { userIdContext } from './lib/security-headers.server.ts'
+export { userIdContext } from '#app/lib/http/security-headers.server.ts'
 
 // Expired sessions, verification tokens and throttle counters: at start and
 // then periodically (the timer does not keep the process alive).

@@ -7,9 +7,9 @@ import { PageMeta } from './components/page-meta.tsx'
 import { readFlash } from './lib/flash.server.ts'
 import { SignOutForm } from './components/sign-out-form.tsx'
 import { TroublePage } from './components/trouble-page.tsx'
-import { createSecurityHeadersMiddleware } from './lib/security-headers.server.ts'
-import { getUser, sessionMiddleware } from './lib/session.server.ts'
-import { TROUBLE_MESSAGE, TROUBLE_TITLE } from './lib/trouble.ts'
+import { createSecurityHeadersMiddleware } from '#app/lib/http/security-headers.server.ts'
+import { getUser, sessionMiddleware } from '#app/lib/auth/session.server.ts'
+import { TROUBLE_MESSAGE, TROUBLE_TITLE } from '#app/lib/http/trouble.ts'
 import stylesUrl from './styles.css?url'
 
 // Security headers first, so even a refused request gets them. Cross-site

@@ -27,8 +27,8 @@ import {
 	type SelectHTMLAttributes,
 	type TextareaHTMLAttributes,
 } from 'react'
-import { useIsPending } from '#app/lib/use-is-pending.ts'
-import type { ServerFieldMetadata } from '#app/lib/use-server-validated-form.ts'
+import { useIsPending } from '#app/lib/forms/use-is-pending.ts'
+import type { ServerFieldMetadata } from '#app/lib/forms/use-server-validated-form.ts'
 
 export type ListOfErrors = Array<string | null | undefined> | null | undefined
 

@@ -1,7 +1,7 @@
 import { Link, useLocation } from 'react-router'
-import { TROUBLE_MESSAGE, TROUBLE_TITLE } from '#app/lib/trouble.ts'
+import { TROUBLE_MESSAGE, TROUBLE_TITLE } from '#app/lib/http/trouble.ts'
 
-/** A 503 of the app itself (app/lib/trouble.ts): what happened, and a way to try again. */
+/** A 503 of the app itself (app/lib/http/trouble.ts): what happened, and a way to try again. */
 export function TroublePage({ message = TROUBLE_MESSAGE }: { message?: string }) {
 	const location = useLocation()
 	return (

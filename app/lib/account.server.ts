@@ -7,15 +7,15 @@
  */
 import { and, desc, eq, gt } from 'drizzle-orm'
 import { APIError } from 'better-auth/api'
-import { auth, deleteOutstandingResetTokens } from './auth.server.ts'
+import { auth, deleteOutstandingResetTokens } from '#app/lib/auth/better-auth.server.ts'
 import { db } from './db.server.ts'
-import { describeDevice, displayIp } from './device.server.ts'
+import { describeDevice, displayIp } from '#app/lib/auth/device.server.ts'
 import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
-import { clientIpContext, type ContextReader } from './request-context.server.ts'
-import { recordSecurityEvent } from './security-events.server.ts'
-import { authHeaders, type CurrentSession } from './session.server.ts'
-import { tasksApiContext } from '#app/routes/tasks/+shared/tasks-api.server.ts'
+import { clientIpContext, type ContextReader } from '#app/context.server.ts'
+import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
+import { authHeaders, type CurrentSession } from '#app/lib/auth/session.server.ts'
+import { tasksApiContext } from '#app/lib/tasks-api/client.server.ts'
 import { clear, giveBack, recordHit, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 export { describeDevice, displayIp }

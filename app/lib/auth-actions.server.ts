@@ -6,13 +6,13 @@
 import { eq } from 'drizzle-orm'
 import { redirect } from 'react-router'
 import { APIError } from 'better-auth/api'
-import { auth } from './auth.server.ts'
+import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { db } from './db.server.ts'
 import { session as sessionTable, user as userTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
-import { clientIpContext, type ContextReader } from './request-context.server.ts'
-import { recordSecurityEvent } from './security-events.server.ts'
-import { authHeaders, getCurrentSession } from './session.server.ts'
+import { clientIpContext, type ContextReader } from '#app/context.server.ts'
+import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
+import { authHeaders, getCurrentSession } from '#app/lib/auth/session.server.ts'
 import { giveBack, recordHit, RULES, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 /** A redirect that carries every cookie Better Auth set. */

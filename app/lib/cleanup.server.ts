@@ -13,7 +13,7 @@ import { lt, sql } from 'drizzle-orm'
 import { db } from './db.server.ts'
 import { authEvent, authThrottle, rateLimit, session, verification } from './db/schema.ts'
 import { logger } from './logger.server.ts'
-import { SECURITY_EVENT_RETENTION_DAYS } from './security-events.server.ts'
+import { SECURITY_EVENT_RETENTION_DAYS } from '#app/lib/auth/security-events.server.ts'
 
 export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 const RATE_LIMIT_RETENTION_MS = 24 * 60 * 60 * 1000

@@ -14,12 +14,12 @@
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
-import { auth } from './auth.server.ts'
+import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { db } from './db.server.ts'
 import { account as accountTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { emailChangeCodeMessage, sendMailInBackground } from './mail.server.ts'
-import type { CurrentSession } from './session.server.ts'
+import type { CurrentSession } from '#app/lib/auth/session.server.ts'
 import { giveBack, takeAttempt, type ThrottleRule } from './throttle.server.ts'
 
 export const EMAIL_CHANGE_CODE_SECONDS = 10 * 60

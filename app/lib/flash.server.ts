@@ -7,8 +7,8 @@
  */
 import { createCookieSessionStorage } from 'react-router'
 import { z } from 'zod'
-import { resolveAuthSecret } from './auth-secret.server.ts'
-import { parseSecrets } from './auth.server.ts'
+import { resolveAuthSecret } from '#app/lib/auth/secret.server.ts'
+import { parseSecrets } from '#app/lib/auth/better-auth.server.ts'
 import { getEnv } from './env.server.ts'
 
 const FLASH_COOKIE = 'taskwell_flash'

@@ -9,7 +9,7 @@
  * not a hung health check. During a graceful stop the Node server answers
  * /readyz with 503 itself (app-server.ts).
  */
-import { auth } from './auth.server.ts'
+import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { database } from './db.server.ts'
 import { logger } from './logger.server.ts'
 import { withTimeout } from '#common/with-timeout.ts'

@@ -7,12 +7,12 @@ import { and, desc, eq } from 'drizzle-orm'
 import { data, redirect } from 'react-router'
 import { DeletePasskeySchema as DeleteSchema, RenamePasskeySchema as RenameSchema, type PasskeyIntent } from './schemas/passkeys.ts'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { auth } from './auth.server.ts'
+import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { db } from './db.server.ts'
 import { passkey } from './db/schema.ts'
-import type { ContextReader } from './request-context.server.ts'
-import { recordSecurityEvent } from './security-events.server.ts'
-import { authHeaders, type CurrentSession } from './session.server.ts'
+import type { ContextReader } from '#app/context.server.ts'
+import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
+import { authHeaders, type CurrentSession } from '#app/lib/auth/session.server.ts'
 
 export type PasskeyView = { id: string; name: string; createdAt: string | null }
 

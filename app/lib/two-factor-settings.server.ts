@@ -11,7 +11,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect } from 'react-router'
 import { redirectWithAuthCookies } from './auth-actions.server.ts'
-import type { ContextReader } from './request-context.server.ts'
+import type { ContextReader } from '#app/context.server.ts'
 import { INCORRECT_PASSWORD_MESSAGE } from './schemas/account.ts'
 import {
 	CancelTwoFactorSetupSchema,
@@ -22,7 +22,7 @@ import {
 	VerifyTwoFactorSetupSchema,
 	type TwoFactorIntent,
 } from './schemas/two-factor.ts'
-import type { CurrentSession } from './session.server.ts'
+import type { CurrentSession } from '#app/lib/auth/session.server.ts'
 import {
 	cancelTwoFactorSetup,
 	confirmTwoFactorSetup,

@@ -7,10 +7,10 @@
  * or a way around the app's throttled forms.
  */
 import type { Route } from './+types/api.auth.$'
-import { auth, isOpenAuthRoute } from '#app/lib/auth.server.ts'
-import { finishPasskeySignIn, passkeySignInHeaders, rememberMeOf } from '#app/lib/passkey-remember-me.server.ts'
-import { recordSecurityEvent } from '#app/lib/security-events.server.ts'
-import { authHeaders, getCurrentSession } from '#app/lib/session.server.ts'
+import { auth, isOpenAuthRoute } from '#app/lib/auth/better-auth.server.ts'
+import { finishPasskeySignIn, passkeySignInHeaders, rememberMeOf } from '#app/lib/auth/passkey-remember-me.server.ts'
+import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
+import { authHeaders, getCurrentSession } from '#app/lib/auth/session.server.ts'
 
 async function forward(request: Request, context: Route.LoaderArgs['context']) {
 	if (!isOpenAuthRoute(request)) {

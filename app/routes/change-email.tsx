@@ -1,7 +1,7 @@
 import { data, Link, redirect } from 'react-router'
 import type { Route } from './+types/change-email'
 import { TokenLinkPage } from '#app/components/token-link-page.tsx'
-import { routeHeaders } from '#app/lib/route-headers.ts'
+import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { TOKEN_PAGE_HEADERS, tokenPageLoader } from '#app/lib/token-link.server.ts'
 import { MagicLinkVerifySchema } from '#app/lib/schemas/sign-in-methods.ts'
 import { confirmEmailChange } from '#app/lib/sign-in-methods.server.ts'

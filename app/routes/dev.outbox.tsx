@@ -7,7 +7,7 @@ import { data } from 'react-router'
 import type { Route } from './+types/dev.outbox'
 import { isLoopbackUrl } from '#common/env.ts'
 import { firstLink, isOutboxEnabled, listOutbox } from '#app/lib/mail.server.ts'
-import { clientIpContext } from '#app/lib/request-context.server.ts'
+import { clientIpContext } from '#app/context.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Local outbox · Taskwell' }]
 

@@ -5,8 +5,8 @@ import type { Route } from './+types/forgot-password'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { requestPasswordReset } from '#app/lib/account.server.ts'
 import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from '#app/lib/schemas/account.ts'
-import { routeHeaders } from '#app/lib/route-headers.ts'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { routeHeaders } from '#app/lib/http/route-headers.ts'
+import { getFormConstraint } from '#app/lib/forms/constraint.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]

@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/home'
-import { requireAnonymous } from '#app/lib/session.server.ts'
+import { requireAnonymous } from '#app/lib/auth/session.server.ts'
 
 export const meta: Route.MetaFunction = () => [
 	{ title: 'Taskwell — a calm to-do list for everyday things' },

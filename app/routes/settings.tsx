@@ -24,11 +24,11 @@ import {
 	type SettingsIntent,
 } from '#app/lib/schemas/account.ts'
 import { logger } from '#app/lib/logger.server.ts'
-import { listRecentSecurityEvents } from '#app/lib/security-events.server.ts'
-import { withStrongPassword } from '#app/lib/password-strength.server.ts'
-import { userContext } from '#app/lib/session.server.ts'
+import { listRecentSecurityEvents } from '#app/lib/auth/security-events.server.ts'
+import { withStrongPassword } from '#app/lib/auth/password-strength.server.ts'
+import { userContext } from '#app/lib/auth/session.server.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
-import { routeHeaders } from '#app/lib/route-headers.ts'
+import { routeHeaders } from '#app/lib/http/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
 

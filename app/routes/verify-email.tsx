@@ -5,8 +5,8 @@ import type { Route } from './+types/verify-email'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { resendVerification, verifyEmail } from '#app/lib/account.server.ts'
 import { ResendVerificationSchema } from '#app/lib/schemas/account.ts'
-import { routeHeaders } from '#app/lib/route-headers.ts'
-import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { routeHeaders } from '#app/lib/http/route-headers.ts'
+import { getFormConstraint } from '#app/lib/forms/constraint.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]

@@ -15,7 +15,7 @@ const BETTER_AUTH_URL = 'http://localhost:3000'
 process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
 process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
 
-const { auth } = await import('#app/lib/auth.server.ts')
+const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 const { database: appDatabase } = await import('#app/lib/db.server.ts')
 onTestDatabaseTeardown(() => appDatabase.close())
 

@@ -2,7 +2,7 @@
  * Session revocation across instances: two app instances (the production
  * build, real processes) on one Postgres database, as behind a load
  * balancer. Each instance caches session lookups for under a second
- * (app/lib/session-cache.server.ts); a session ended on instance A —
+ * (app/lib/auth/session-cache.server.ts); a session ended on instance A —
  * sign-out, "sign out other sessions", a password change that signs out the
  * other devices, account deletion — must be refused by instance B once 1 s
  * has passed since A answered.

@@ -9,7 +9,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { jwt } from 'better-auth/plugins/jwt'
 import { decodeProtectedHeader } from 'jose'
 import { expect, test } from 'vitest'
-import { jwtPluginOptions, parseSecrets } from '#app/lib/auth.server.ts'
+import { jwtPluginOptions, parseSecrets } from '#app/lib/auth/better-auth.server.ts'
 import { database, db } from '#app/lib/db.server.ts'
 import { schema } from '#app/lib/db/schema.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
@@ -63,7 +63,7 @@ test('BETTER_AUTH_SECRETS parses newest first', () => {
 })
 
 test('sessions survive the rotation: the server re-signs cookies signed with an older secret', async () => {
-	const { cookieSecrets, resignAuthCookies } = await import('#app/lib/session-cookie-rotation.server.ts')
+	const { cookieSecrets, resignAuthCookies } = await import('#app/lib/auth/cookie-rotation.server.ts')
 	const before = authWith({ secret: OLD, emailAndPassword: { enabled: true } } as never)
 	const { headers } = await before.api.signUpEmail({
 		body: { name: 'Rota', email: `rota-${Date.now()}@example.com`, password: 'a long password here' },

@@ -7,7 +7,7 @@
  * server-side auth.api calls the app makes keep working.
  */
 import { afterAll, describe, expect, test } from 'vitest'
-import { auth, OPEN_AUTH_ROUTES } from '#app/lib/auth.server.ts'
+import { auth, OPEN_AUTH_ROUTES } from '#app/lib/auth/better-auth.server.ts'
 import { database } from '#app/lib/db.server.ts'
 import * as apiAuthRoute from '#app/routes/api.auth.$.ts'
 import * as loginRoute from '#app/routes/login.tsx'

@@ -36,7 +36,7 @@ process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
 process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
 process.env.TASKS_API_URL = api.url
 
-const { auth } = await import('#app/lib/auth.server.ts')
+const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 authHandler = (request) => auth.handler(request)
 const { database } = await import('#app/lib/db.server.ts')
 const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')

@@ -18,7 +18,7 @@ import { startApi, type RunningApi } from '#tests/api/test-support.ts'
 // The environment is read once, when the app's modules load: the API (and
 // the key-set server it verifies against, which answers through the app's
 // Better Auth once loaded) start first, so TASKS_API_URL can point at it.
-let appAuth: (typeof import('#app/lib/auth.server.ts'))['auth'] | undefined
+let appAuth: (typeof import('#app/lib/auth/better-auth.server.ts'))['auth'] | undefined
 const jwksServer: Server = createServer((_req, res) => {
 	void appAuth!.handler(new Request('http://localhost:3000/api/auth/jwks')).then(async (response) => {
 		res.statusCode = response.status
@@ -32,10 +32,10 @@ const savedEnv = { TASKS_API_URL: process.env.TASKS_API_URL }
 process.env.TASKS_API_URL = api.url
 
 const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
-const { auth } = await import('#app/lib/auth.server.ts')
+const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 appAuth = auth
 const { database, db } = await import('#app/lib/db.server.ts')
-const { TROUBLE_MESSAGE } = await import('#app/lib/trouble.ts')
+const { TROUBLE_MESSAGE } = await import('#app/lib/http/trouble.ts')
 const signupRoute = await import('#app/routes/signup.tsx')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const { sql } = await import('drizzle-orm')

@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { auth } from '#app/lib/auth.server.ts'
+import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { database, db } from '#app/lib/db.server.ts'
 import { session } from '#app/lib/db/schema.ts'
 import * as settingsRoute from '#app/routes/settings.tsx'

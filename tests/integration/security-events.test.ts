@@ -17,7 +17,7 @@ process.env.TASKS_API_URL = tasksApi.url
 const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { database, db } = await import('#app/lib/db.server.ts')
 const { authEvent, session, twoFactor, user } = await import('#app/lib/db/schema.ts')
-const { auth } = await import('#app/lib/auth.server.ts')
+const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 const { eq } = await import('drizzle-orm')
 const signupRoute = await import('#app/routes/signup.tsx')
 const loginRoute = await import('#app/routes/login.tsx')
@@ -300,7 +300,7 @@ describe('password strength', () => {
 		expect(reset.data.result.error.newPassword[0]).toMatch(/too easy to guess/)
 
 		// Long passphrases of any characters pass, up to 128 characters, not truncated.
-		const { weakPasswordReason } = await import('#app/lib/password-strength.server.ts')
+		const { weakPasswordReason } = await import('#app/lib/auth/password-strength.server.ts')
 		expect(weakPasswordReason('ünïcödé pässwörd with 🐙 inside', 'ada@example.com')).toBeNull()
 		expect(weakPasswordReason(`lantern orbit quietly ${'x'.repeat(100)}`, 'ada@example.com')).toBeNull()
 	})
@@ -343,7 +343,7 @@ describe('password strength', () => {
 	})
 
 	test('the estimator cost per call (printed, not asserted)', async () => {
-		const { weakPasswordReason } = await import('#app/lib/password-strength.server.ts')
+		const { weakPasswordReason } = await import('#app/lib/auth/password-strength.server.ts')
 		const samples = [
 			'correct horse battery',
 			// Not 'password123': the breach list refuses it before the estimator runs.

@@ -10,7 +10,7 @@ import { matchRoutes, RouterContextProvider, type MiddlewareFunction } from 'rea
 import type { RouteConfigEntry } from '@react-router/dev/routes'
 import routes from '#app/routes.ts'
 import { middleware as rootMiddleware } from '#app/root.tsx'
-import { clientIpContext } from '#app/lib/request-context.server.ts'
+import { clientIpContext } from '#app/context.server.ts'
 
 export const APP_ORIGIN = 'http://localhost:3000'
 

@@ -9,7 +9,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import { Form, useSearchParams } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { FORM_CONSTRAINTS, providerErrorMessage } from '#app/lib/schemas/auth-plain.ts'
-import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
+import { useBrowserValidatedForm } from '#app/lib/forms/use-browser-validated-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 type ActionData = { intent?: unknown; result?: LastResult } | undefined

@@ -10,7 +10,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { FORM_CONSTRAINTS, type TwoFactorIntent } from '#app/lib/schemas/auth-plain.ts'
-import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
+import { useBrowserValidatedForm } from '#app/lib/forms/use-browser-validated-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 

@@ -3,7 +3,7 @@
  * settings), shared by the browser (conform) and the server (the actions).
  * No server imports here.
  */
-import { z } from './zod.ts'
+import { z } from '#app/lib/forms/zod.ts'
 import { EmailSchema, NameSchema, PASSWORD_MAX_LENGTH, PasswordSchema } from './auth.ts'
 
 /** Reset and verification tokens are short; anything longer is forged. */

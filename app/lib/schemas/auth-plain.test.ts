@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { getFormConstraint } from '../form-constraint.ts'
+import { getFormConstraint } from '#app/lib/forms/constraint.ts'
 import { ChangePasswordSchema, DeleteAccountSchema, UpdateNameSchema } from './account.ts'
 import { LoginSchema, SignupSchema } from './auth.ts'
 import { FORM_CONSTRAINTS } from './auth-plain.ts'

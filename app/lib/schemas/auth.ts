@@ -2,7 +2,7 @@
  * Form schemas shared by the browser (conform's client validation) and the
  * server (the action, which is the authority). No server imports here.
  */
-import { z } from './zod.ts'
+import { z } from '#app/lib/forms/zod.ts'
 import { hasControlCharacters } from '#common/text-safety.ts'
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './auth-plain.ts'
 
@@ -38,7 +38,7 @@ const MIN_EMAIL_NAME_LENGTH = 3
 /**
  * A new password must not contain Taskwell's name or the name part of the
  * user's email (before the @, case-insensitive). The server also runs a
- * strength estimator (app/lib/password-strength.server.ts).
+ * strength estimator (app/lib/auth/password-strength.server.ts).
  */
 export function passwordNameProblem(password: string, email?: string | null): string | null {
 	const lower = password.toLowerCase()

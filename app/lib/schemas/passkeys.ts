@@ -1,5 +1,5 @@
 /** Schemas of the passkey forms in Settings (rename, delete). No server imports here. */
-import { z } from './zod.ts'
+import { z } from '#app/lib/forms/zod.ts'
 
 export { PASSKEY_INTENTS, type PasskeyIntent } from './auth-plain.ts'
 

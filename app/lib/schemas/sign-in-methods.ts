@@ -3,7 +3,7 @@
  * sign-in link, change email, linked accounts), shared by the browser
  * (conform) and the server. No server imports here.
  */
-import { z } from './zod.ts'
+import { z } from '#app/lib/forms/zod.ts'
 import { EmailSchema } from './auth.ts'
 import { TOKEN_MAX_LENGTH } from './account.ts'
 

@@ -2,7 +2,7 @@
  * Schemas of the two-factor forms (Settings and the second sign-in step),
  * shared by the browser (conform) and the server. No server imports here.
  */
-import { z } from './zod.ts'
+import { z } from '#app/lib/forms/zod.ts'
 
 const CODE_REQUIRED = 'Enter the 6-digit code from your authenticator app'
 const password = (required: string) => z.string({ error: required }).min(1, required).max(1024, 'Incorrect password')

@@ -10,7 +10,7 @@ import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
 import { listHref, viewParams } from './+shared/view.ts'
 import { deleteTask } from './+shared/actions.server.ts'
 import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-limits.ts'
-import { loadOrUnavailable, tasksApiContext } from './+shared/tasks-api.server.ts'
+import { loadOrUnavailable, tasksApiContext } from '#app/lib/tasks-api/client.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 

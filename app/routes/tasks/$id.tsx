@@ -4,7 +4,7 @@ import { TaskForm } from './+shared/task-form.tsx'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
 import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
 import { saveTask } from './+shared/actions.server.ts'
-import { loadOrUnavailable, tasksApiContext } from './+shared/tasks-api.server.ts'
+import { loadOrUnavailable, tasksApiContext } from '#app/lib/tasks-api/client.server.ts'
 
 // The title between first-strong isolate and pop directional isolate (the
 // plain-text <bdi>): a right-to-left title cannot reorder " · Taskwell".

@@ -4,7 +4,7 @@ import type { Route } from './+types/index'
 import { TaskForm } from './+shared/task-form.tsx'
 import { TaskItem, type ListedTask } from './+shared/task-item.tsx'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
-import { LIST_SORTS, readListView } from '#app/lib/schemas/tasks-plain.ts'
+import { LIST_SORTS, readListView } from '#app/routes/tasks/+shared/schemas-plain.ts'
 import {
 	INVALID_LIST_QUERY_MESSAGES,
 	pageHrefs,
@@ -17,10 +17,10 @@ import {
 import { DEFAULT_TIME_ZONE, dueOf, localeOf, todayIn } from './+shared/due.ts'
 import { clearCompleted, deleteTask, rememberTimeZone, saveTask, toggleTask, undoDelete } from './+shared/actions.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
-import { loadOrUnavailable, tasksApiContext, TasksApiValidationError } from './+shared/tasks-api.server.ts'
-import { userContext } from '#app/lib/session.server.ts'
+import { loadOrUnavailable, tasksApiContext, TasksApiValidationError } from '#app/lib/tasks-api/client.server.ts'
+import { userContext } from '#app/lib/auth/session.server.ts'
 import type { TaskStatus } from '#common/tasks-contract.ts'
-import { routeHeaders } from '#app/lib/route-headers.ts'
+import { routeHeaders } from '#app/lib/http/route-headers.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
 

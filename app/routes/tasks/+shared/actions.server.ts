@@ -7,19 +7,11 @@
  */
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect } from 'react-router'
-import {
-	ADD_KEY_FIELD,
-	AddKeySchema,
-	TaskFormSchema,
-	TaskIdSchema,
-	TimeZoneSchema,
-	ToggleSchema,
-	UndoSchema,
-} from '#app/lib/schemas/tasks.ts'
-import { auth } from '#app/lib/auth.server.ts'
+import { ADD_KEY_FIELD, AddKeySchema, TaskFormSchema, TaskIdSchema, TimeZoneSchema, ToggleSchema, UndoSchema } from './schemas.ts'
+import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { taskAnchor } from './view.ts'
 import { flashHeaders, type FlashInput } from '#app/lib/flash.server.ts'
-import { authHeaders } from '#app/lib/session.server.ts'
+import { authHeaders } from '#app/lib/auth/session.server.ts'
 import {
 	ADD_KEY_REUSED_MESSAGE,
 	addRateLimitedMessage,
@@ -35,9 +27,9 @@ import {
 	TasksApiUnavailableError,
 	TasksApiValidationError,
 	UNAVAILABLE_MESSAGE,
-} from './tasks-api.server.ts'
+} from '#app/lib/tasks-api/client.server.ts'
 import { IDEMPOTENCY_KEY_HEADER, TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
-import type { ContextReader } from '#app/lib/request-context.server.ts'
+import type { ContextReader } from '#app/context.server.ts'
 
 /** Empty strings are "no value": the API stores null. */
 function formToInput(value: { title: string; notes?: string; dueDate?: string; priority: 'low' | 'normal' | 'high' }) {

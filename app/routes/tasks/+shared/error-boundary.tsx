@@ -8,7 +8,7 @@
  */
 import { isRouteErrorResponse, Link, useLocation, useRouteError, useRouteLoaderData } from 'react-router'
 import { TroublePage } from '#app/components/trouble-page.tsx'
-import { isTroubleError } from '#app/lib/trouble.ts'
+import { isTroubleError } from '#app/lib/http/trouble.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import { UNAVAILABLE_MESSAGE } from './view.ts'
 

@@ -3,7 +3,7 @@
  * (status, q, sort, page), notices, and the fixed UI text. Shared by the
  * browser and the server; no server imports here.
  */
-import { readListView, type ListSort } from '#app/lib/schemas/tasks-plain.ts'
+import { readListView, type ListSort } from './schemas-plain.ts'
 import type { TASK_PRIORITIES } from '#common/tasks-limits.ts'
 
 export const PRIORITY_LABELS: Record<(typeof TASK_PRIORITIES)[number], string> = {

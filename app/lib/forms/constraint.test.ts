@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { getFormConstraint } from './form-constraint.ts'
-import { ChangePasswordSchema, DeleteAccountSchema, ResendVerificationSchema } from './schemas/account.ts'
-import { LoginSchema, SignupSchema } from './schemas/auth.ts'
-import { TaskFormSchema } from './schemas/tasks.ts'
+import { getFormConstraint } from './constraint.ts'
+import { ChangePasswordSchema, DeleteAccountSchema, ResendVerificationSchema } from '#app/lib/schemas/account.ts'
+import { LoginSchema, SignupSchema } from '#app/lib/schemas/auth.ts'
+import { TaskFormSchema } from '#app/routes/tasks/+shared/schemas.ts'
 
 describe('getFormConstraint', () => {
 	test('reads required and lengths from the schema, through trims and pipes', () => {

@@ -9,7 +9,7 @@
  */
 import type { SocialProviders } from 'better-auth/social-providers'
 import type { GenericOAuthConfig } from 'better-auth/plugins/generic-oauth'
-import { getEnv, type AppEnv } from './env.server.ts'
+import { getEnv, type AppEnv } from '#app/lib/env.server.ts'
 
 export const OIDC_PROVIDER_ID = 'oidc'
 

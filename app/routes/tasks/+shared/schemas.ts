@@ -6,12 +6,12 @@
  * (URL helpers and UI text: app/routes/tasks/+shared/view.ts. What the
  * browser needs without zod, re-exported here: ./tasks-plain.ts.)
  */
-import { z } from './zod.ts'
+import { z } from '#app/lib/forms/zod.ts'
 import { TASK_NOTES_MAX_LENGTH, TASK_PRIORITIES, TASK_TITLE_MAX_LENGTH } from '#common/tasks-limits.ts'
 import { hasControlCharacters } from '#common/text-safety.ts'
 
 export { TASK_PRIORITIES, TASK_NOTES_MAX_LENGTH, TASK_TITLE_MAX_LENGTH }
-export * from './tasks-plain.ts'
+export * from './schemas-plain.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 function isCalendarDate(value: string) {

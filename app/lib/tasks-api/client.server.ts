@@ -58,13 +58,13 @@ import {
 	type TaskList,
 	type UpdateTaskInput,
 } from '#common/tasks-contract.ts'
-import { auth } from '#app/lib/auth.server.ts'
-import { UNAVAILABLE_MESSAGE } from './view.ts'
+import { auth } from '#app/lib/auth/better-auth.server.ts'
+import { UNAVAILABLE_MESSAGE } from '#app/routes/tasks/+shared/view.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
-import { loginRedirectUrl } from '#app/lib/redirect.ts'
-import { requestIdContext, type ContextReader } from '#app/lib/request-context.server.ts'
-import { authHeaders, sessionStoreUnavailable, userContext, type CurrentSession } from '#app/lib/session.server.ts'
+import { loginRedirectUrl } from '#app/lib/http/redirect.ts'
+import { requestIdContext, type ContextReader } from '#app/context.server.ts'
+import { authHeaders, sessionStoreUnavailable, userContext, type CurrentSession } from '#app/lib/auth/session.server.ts'
 
 /** Reuse a cached token only while at least this much of its life is left. */
 export const TOKEN_MIN_REMAINING_MS = 60_000

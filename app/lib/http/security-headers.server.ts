@@ -21,8 +21,8 @@
 import { randomBytes } from 'node:crypto'
 import type { HelmetOptions } from 'helmet'
 import { createContext, type MiddlewareFunction } from 'react-router'
-import { getEnv } from './env.server.ts'
-import { providerFormActionOrigins } from './providers.server.ts'
+import { getEnv } from '#app/lib/env.server.ts'
+import { providerFormActionOrigins } from '#app/lib/auth/providers.server.ts'
 
 export const nonceContext = createContext<string | null>(null)
 /** Set once the session is known; app-server.ts puts it in the request log line. */

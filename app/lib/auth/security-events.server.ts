@@ -9,11 +9,11 @@
  * also when the action fails (a failed sign-in of an existing account).
  */
 import { desc, eq } from 'drizzle-orm'
-import { db } from './db.server.ts'
-import { authEvent } from './db/schema.ts'
+import { db } from '#app/lib/db.server.ts'
+import { authEvent } from '#app/lib/db/schema.ts'
 import { describeDevice } from './device.server.ts'
-import { logger } from './logger.server.ts'
-import { clientIpContext, type ContextReader } from './request-context.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
+import { clientIpContext, type ContextReader } from '#app/context.server.ts'
 
 /** How long events are kept (the hourly cleanup deletes older rows). */
 export const SECURITY_EVENT_RETENTION_DAYS = 90

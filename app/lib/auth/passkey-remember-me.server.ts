@@ -19,10 +19,10 @@
  * The flag only ever shortens or lengthens the caller's own new session.
  */
 import { eq } from 'drizzle-orm'
-import { auth } from './auth.server.ts'
-import { db } from './db.server.ts'
-import { session as sessionTable } from './db/schema.ts'
-import { cookieSignature } from './session-cookie-rotation.server.ts'
+import { auth } from './better-auth.server.ts'
+import { db } from '#app/lib/db.server.ts'
+import { session as sessionTable } from '#app/lib/db/schema.ts'
+import { cookieSignature } from './cookie-rotation.server.ts'
 
 /** Better Auth's lifetime of a session row that is not remembered (createSession with dontRememberMe). */
 export const NOT_REMEMBERED_SESSION_SECONDS = 60 * 60 * 24

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { AppEnv } from './env.server.ts'
-import { logger } from './logger.server.ts'
+import type { AppEnv } from '#app/lib/env.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
 
 export function resolveAuthSecret(env: AppEnv): string {
 	if (env.BETTER_AUTH_SECRET) return env.BETTER_AUTH_SECRET

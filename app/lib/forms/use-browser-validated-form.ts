@@ -16,7 +16,7 @@
  * without JavaScript, and the server's errors are shown.
  */
 import { useEffect, useRef, useState, type FormEvent, type FocusEvent } from 'react'
-import type { ValidationErrors, ValidationSchema } from './form-validation.ts'
+import type { ValidationErrors, ValidationSchema } from './validation.ts'
 import {
 	useServerValidatedForm,
 	type FieldConstraint,
@@ -81,7 +81,7 @@ export function useBrowserValidatedForm<Name extends string>({
 	}
 
 	function load() {
-		loading.current ??= Promise.all([schema(), import('./form-validation.ts')])
+		loading.current ??= Promise.all([schema(), import('./validation.ts')])
 			.then(([loaded, { validateForm }]) => {
 				validateRef.current = (formData) => validateForm(formData, loaded)
 				// Fields left before the schema arrived are validated now.

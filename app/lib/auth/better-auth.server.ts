@@ -18,19 +18,19 @@ import { jwt } from 'better-auth/plugins/jwt'
 import { genericOAuth } from 'better-auth/plugins/generic-oauth'
 import { magicLink } from 'better-auth/plugins/magic-link'
 import { decodeJwt } from 'jose'
-import { securityEventHooks } from './auth-events.server.ts'
+import { securityEventHooks } from './events.server.ts'
 import { configuredProviders, genericOAuthConfig, socialProvidersOption } from './providers.server.ts'
 import { twoFactor } from 'better-auth/plugins/two-factor'
 import { passkey } from '@better-auth/passkey'
-import { resolveAuthSecret } from './auth-secret.server.ts'
-import { authCookiePrefix } from './auth-cookies.server.ts'
-import { allowedOrigins } from './csrf.server.ts'
-import { db } from './db.server.ts'
-import { schema, verification } from './db/schema.ts'
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas/auth.ts'
-import { getEnv } from './env.server.ts'
+import { resolveAuthSecret } from './secret.server.ts'
+import { authCookiePrefix } from './cookies.server.ts'
+import { allowedOrigins } from '#app/lib/http/request-guards.server.ts'
+import { db } from '#app/lib/db.server.ts'
+import { schema, verification } from '#app/lib/db/schema.ts'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '#app/lib/schemas/auth.ts'
+import { getEnv } from '#app/lib/env.server.ts'
 import { hashBackupCodeList, newBackupCodes, storedBackupCodeList } from './two-factor-codes.server.ts'
-import { logger } from './logger.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
 import {
 	emailChangeVerificationMessage,
 	existingAccountSignUpMessage,
@@ -38,7 +38,7 @@ import {
 	passwordResetMessage,
 	sendMailInBackground,
 	verificationMessage,
-} from './mail.server.ts'
+} from '#app/lib/mail.server.ts'
 import { forgetCachedSessionsOf } from './session-cache.server.ts'
 
 const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g

@@ -2,7 +2,7 @@
  * The part of the task schemas the browser needs, as plain code (no zod):
  * the list's view state read from a URL, the task form's HTML constraints,
  * the add form's key field. The /tasks page then ships no schema library;
- * its forms are validated by the server (app/lib/schemas/tasks.ts, which
+ * its forms are validated by the server (app/routes/tasks/+shared/schemas.ts, which
  * re-exports all of this), with and without JavaScript.
  */
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { allowedOrigins, isSafeMethod, isSameOriginRequest } from './csrf.server.ts'
+import { allowedOrigins, isSafeMethod, isSameOriginRequest } from './request-guards.server.ts'
 
 const allowed = ['http://localhost:3000', 'http://127.0.0.1:3000']
 

@@ -14,7 +14,7 @@
  * No database or auth imports: app-server.ts bundles this file.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { AppEnv } from './env.server.ts'
+import type { AppEnv } from '#app/lib/env.server.ts'
 
 const SIGNED_COOKIE = /^(?:__Host-|__Secure-)?taskwell\.(?:session_token|dont_remember)$/
 

@@ -30,16 +30,16 @@ import {
 	sessionTokenSetBy,
 	startsTwoFactorChallenge,
 	type LegacyAuthCookies,
-} from './auth-cookies.server.ts'
-import { auth } from './auth.server.ts'
-import { db } from './db.server.ts'
-import { session as sessionTable } from './db/schema.ts'
-import { getEnv } from './env.server.ts'
-import { logger } from './logger.server.ts'
-import { loginRedirectUrl, DEFAULT_REDIRECT } from './redirect.ts'
-import { clientIpContext, type ContextReader } from './request-context.server.ts'
+} from './cookies.server.ts'
+import { auth } from './better-auth.server.ts'
+import { db } from '#app/lib/db.server.ts'
+import { session as sessionTable } from '#app/lib/db/schema.ts'
+import { getEnv } from '#app/lib/env.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
+import { loginRedirectUrl, DEFAULT_REDIRECT } from '#app/lib/http/redirect.ts'
+import { clientIpContext, type ContextReader } from '#app/context.server.ts'
 import { cachedSessionLookup, forgetAllCachedSessions, forgetCachedSessionsOf } from './session-cache.server.ts'
-import { TROUBLE_MESSAGE, TROUBLE_RETRY_AFTER_SECONDS } from './trouble.ts'
+import { TROUBLE_MESSAGE, TROUBLE_RETRY_AFTER_SECONDS } from '#app/lib/http/trouble.ts'
 
 /** timeZone: the browser's, remembered on the account (null until JavaScript has sent it). */
 export type SessionUser = { id: string; name: string; email: string; timeZone: string | null }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { getFormConstraint } from '../form-constraint.ts'
-import { TaskFormSchema } from './tasks.ts'
-import { readListView, TASK_FORM_CONSTRAINT } from './tasks-plain.ts'
+import { getFormConstraint } from '#app/lib/forms/constraint.ts'
+import { TaskFormSchema } from './schemas.ts'
+import { readListView, TASK_FORM_CONSTRAINT } from './schemas-plain.ts'
 
 describe('the browser side of the task schemas (no zod)', () => {
 	test('the task form constraints are the ones the schema gives', () => {

@@ -72,9 +72,9 @@ process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
 process.env.TASKS_API_URL = proxyUrl
 process.env.TASKS_API_TIMEOUT_MS = '1500'
 
-const { auth } = await import('#app/lib/auth.server.ts')
+const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 const { database } = await import('#app/lib/db.server.ts')
-const tasksApi = await import('./tasks-api.server.ts')
+const tasksApi = await import('./client.server.ts')
 const { logger } = await import('#app/lib/logger.server.ts')
 const { middleware: signedInMiddleware } = await import('#app/routes/_signed-in.tsx')
 const { routeArgs, runMiddleware } = await import('#tests/support/routes.ts')
@@ -134,7 +134,7 @@ async function signedInRequest(path = '/tasks', init: RequestInit = {}) {
  */
 async function clientFor(makeRequest: () => Request) {
 	const context = new RouterContextProvider()
-	let client: import('./tasks-api.server.ts').TasksApi | undefined
+	let client: import('./client.server.ts').TasksApi | undefined
 	const response = await runMiddleware(signedInMiddleware, routeArgs(makeRequest(), {}, context), async () => {
 		client = context.get(tasksApiContext)
 		return new Response()

@@ -7,7 +7,7 @@
  */
 import type { BetterAuthOptions } from 'better-auth'
 import { getOAuthState } from 'better-auth/api'
-import { clientIpContext, type ContextReader } from './request-context.server.ts'
+import { clientIpContext, type ContextReader } from '#app/context.server.ts'
 import { recordSecurityEvent } from './security-events.server.ts'
 
 type HookContext = {
