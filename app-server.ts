@@ -33,20 +33,24 @@ import { createRequestHandler } from '@react-router/express'
 import compression from 'compression'
 import express from 'express'
 import helmet from 'helmet'
-import { RouterContextProvider, type RouterContext, type ServerBuild } from 'react-router'
+import { RouterContextProvider, type ServerBuild } from 'react-router'
 import type { ViteDevServer } from 'vite'
 import { trackConnections } from '#common/graceful-stop.ts'
 import { createLogger } from '#common/logger.ts'
-import { allowedOrigins, CROSS_SITE_REFUSAL, isSafeMethod, isSameOriginRequest } from '#app/lib/http/request-guards.server.ts'
+import { clientIpContext, requestIdContext, userIdContext } from '#app/context.server.ts'
 import { readAppEnv, startupWarnings } from '#app/lib/env.server.ts'
-import { ALLOW_HEADER, isAllowedMethod, METHOD_NOT_ALLOWED_MESSAGE } from '#app/lib/http-methods.server.ts'
+import { NON_DOCUMENT_CSP } from '#app/lib/http/csp.server.ts'
 import {
-	FIXED_SECURITY_HEADER_NAMES,
-	fixedSecurityHeaders,
-	MAX_AUTH_BODY_BYTES,
-	MAX_BODY_BYTES,
-	NON_DOCUMENT_CSP,
-} from '#app/lib/http/security-headers.server.ts'
+	ALLOW_HEADER,
+	allowedOrigins,
+	bodySizeRefusal,
+	CROSS_SITE_REFUSAL,
+	isAllowedMethod,
+	isSafeMethod,
+	isSameOriginRequest,
+	METHOD_NOT_ALLOWED_MESSAGE,
+} from '#app/lib/http/request-guards.server.ts'
+import { FIXED_SECURITY_HEADER_NAMES, fixedSecurityHeaders } from '#app/lib/http/security-headers.server.ts'
 import { cookieSecrets, resignAuthCookies } from '#app/lib/auth/cookie-rotation.server.ts'
 
 const log = createLogger('taskwell-app')
@@ -57,14 +61,11 @@ const HEALTH_PATHS = new Set(['/healthz', '/readyz'])
 // Router's output.
 const buildDir = path.dirname(fileURLToPath(import.meta.url))
 
-/** What the server takes from the app's server entry (app/entry.server.tsx). */
-type EntryExports = {
-	clientIpContext: RouterContext<string | null>
-	requestIdContext: RouterContext<string | null>
-	userIdContext: RouterContext<string | null>
-	closeDatabase: () => Promise<void>
+/** The app's server entry (app/entry.server.tsx): React Router's, plus closeDatabase for the graceful stop. */
+type AppEntry = ServerBuild['entry']['module'] & { closeDatabase: () => Promise<void> }
+function isAppEntry(entry: ServerBuild['entry']['module']): entry is AppEntry {
+	return 'closeDatabase' in entry && typeof entry.closeDatabase === 'function'
 }
-const entryOf = (build: ServerBuild) => build.entry.module as unknown as EntryExports
 
 /** "/favicon.ico" → "favicon.ico", "/icons/a.png" → "icons" (percent-decoded, as express.static reads it). */
 function firstSegmentOf(urlPath: string): string {
@@ -92,9 +93,10 @@ async function main() {
 	/** React Router's build: from Vite in dev (fresh after a change), else the one built. */
 	const loadBuild = async (): Promise<ServerBuild> =>
 		productionBuild ?? ((await vite!.ssrLoadModule('virtual:react-router/server-build')) as ServerBuild)
-	// The request log reads the user id with the same context key the routes
-	// set (the build's own module instance; see app/entry.server.tsx).
-	let loadedEntry = productionBuild ? entryOf(productionBuild) : undefined
+	// Dev: the app's modules are loaded by the first request only. (The
+	// context keys are the routes' own: app/context.server.ts keeps one set
+	// per process, however many copies of it are loaded.)
+	let loadedEntry = productionBuild && isAppEntry(productionBuild.entry.module) ? productionBuild.entry.module : undefined
 	let stopping = false
 
 	// Behind a load balancer, X-Forwarded-For says who the client is; without
@@ -118,7 +120,7 @@ async function main() {
 					status: aborted ? 499 : res.statusCode,
 					...(aborted ? { aborted: true } : {}),
 					durationMs: Number(process.hrtime.bigint() - start) / 1e6,
-					userId: (loadedEntry && routerContext?.get(loadedEntry.userIdContext)) ?? undefined,
+					userId: routerContext?.get(userIdContext) ?? undefined,
 				},
 				'request',
 			)
@@ -170,20 +172,12 @@ async function main() {
 		res.status(403).set('cache-control', 'no-store').type('text/plain').send(CROSS_SITE_REFUSAL)
 	})
 	// React Router reads request bodies itself, unbounded: refuse big ones
-	// up front (forms are a few KiB; Better Auth's JSON a little more).
+	// up front (forms are a few KiB; Better Auth's JSON a little more). The
+	// one place the limit is checked.
 	app.use((req, res, next) => {
-		if (req.method === 'GET' || req.method === 'HEAD') return next()
-		const limit = req.path.startsWith('/api/auth/') ? MAX_AUTH_BODY_BYTES : MAX_BODY_BYTES
-		const length = req.get('content-length')
-		if (length === undefined && req.get('transfer-encoding')) {
-			res.status(411).set('cache-control', 'no-store').type('text/plain').send('Content-Length required.')
-			return
-		}
-		if (length !== undefined && !(Number(length) <= limit)) {
-			res.status(413).set('cache-control', 'no-store').type('text/plain').send('Request body too large.')
-			return
-		}
-		next()
+		const refusal = bodySizeRefusal(req.method, req.path, (name) => req.get(name))
+		if (!refusal) return next()
+		res.status(refusal.status).set('cache-control', 'no-store').type('text/plain').send(refusal.message)
 	})
 	app.use(compression())
 	if (vite) {
@@ -206,14 +200,14 @@ async function main() {
 		build: productionBuild ?? loadBuild,
 		mode: isDev ? 'development' : 'production',
 		async getLoadContext(req, res) {
-			// The same context keys the routes read (see app/entry.server.tsx).
-			// (In development, from the build Vite has now.)
-			const entry = productionBuild ? entryOf(productionBuild) : entryOf(await loadBuild())
-			loadedEntry = entry
+			if (!loadedEntry) {
+				const { entry } = await loadBuild()
+				if (isAppEntry(entry.module)) loadedEntry = entry.module
+			}
 			const context = new RouterContextProvider()
 			res.locals.routerContext = context
-			context.set(entry.clientIpContext, req.ip ?? null)
-			context.set(entry.requestIdContext, String(res.locals.requestId))
+			context.set(clientIpContext, req.ip ?? null)
+			context.set(requestIdContext, String(res.locals.requestId))
 			return context
 		},
 	})
@@ -261,7 +255,6 @@ async function main() {
 		const { forced } = await connections.stop(SHUTDOWN_GRACE_MS)
 		if (forced) log.warn('in-flight requests did not finish in time; their connections were closed')
 		await vite?.close().catch((error: unknown) => log.error({ err: error }, 'closing Vite failed'))
-		// Dev: the app's modules are loaded by the first request only.
 		if (loadedEntry) await loadedEntry.closeDatabase().catch((error: unknown) => log.error({ err: error }, 'closing the database failed'))
 		log.info('stopped')
 		process.exit(0)

@@ -1,6 +1,7 @@
 /**
  * Server rendering entry (React Router's Node default, plus: structured
- * error logging, and the request-context keys the Node server needs).
+ * error logging, the periodic clean-up, and closeDatabase for the Node
+ * server's graceful stop).
  *
  * Nothing is rendered for a browser that has gone away: the Node server
  * aborts the request's signal when the connection closes (React Router's
@@ -12,18 +13,13 @@
 import { isbot } from 'isbot'
 import { renderToPipeableStream, type RenderToPipeableStreamOptions } from 'react-dom/server'
 import { isRouteErrorResponse, ServerRouter, type EntryContext, type HandleErrorFunction, type RouterContextProvider } from 'react-router'
-import { NonceProvider } from './components/nonce.tsx'
-import { startCleanup, stopCleanup } from './lib/cleanup.server.ts'
-import { database } from './lib/db.server.ts'
-import { logger } from './lib/logger.server.ts'
+import { NonceProvider } from '#app/components/nonce.tsx'
+import { startCleanup, stopCleanup } from '#app/lib/cleanup.server.ts'
+import { database } from '#app/lib/db.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
 import { createPageStream } from '#app/lib/http/page-stream.server.ts'
-import { createNonce, documentSecurityHeaders, nonceContext } from '#app/lib/http/security-headers.server.ts'
-
-// The Node server (app-server.ts) fills these in; it must use the very same
-// context objects as the routes, so it takes them from this module.
-export { clientIpContext, requestIdContext } from './context.server.ts'
-// Read back by the Node server after the response, for its log line.
-export { userIdContext } from '#app/lib/http/security-headers.server.ts'
+import { createNonce, documentSecurityHeaders } from '#app/lib/http/csp.server.ts'
+import { nonceContext } from '#app/context.server.ts'
 
 // Expired sessions, verification tokens and throttle counters: at start and
 // then periodically (the timer does not keep the process alive).

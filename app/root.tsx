@@ -1,23 +1,30 @@
 import { data, isRouteErrorResponse, Link, Links, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from 'react-router'
 import type { Route } from './+types/root'
-import { FlashRegion } from './components/flash-region.tsx'
-import { FirstInvalidField } from './components/forms.tsx'
-import { useNonce } from './components/nonce.tsx'
-import { PageMeta } from './components/page-meta.tsx'
-import { readFlash } from './lib/flash.server.ts'
-import { SignOutForm } from './components/sign-out-form.tsx'
-import { TroublePage } from './components/trouble-page.tsx'
-import { createSecurityHeadersMiddleware } from '#app/lib/http/security-headers.server.ts'
+import { FlashRegion } from '#app/components/flash-region.tsx'
+import { FirstInvalidField } from '#app/components/forms.tsx'
+import { useNonce } from '#app/components/nonce.tsx'
+import { PageMeta } from '#app/components/page-meta.tsx'
+import { readFlash } from '#app/lib/flash.server.ts'
+import { SignOutForm } from '#app/components/sign-out-form.tsx'
+import { TroublePage } from '#app/components/trouble-page.tsx'
+import { formBodyMiddleware } from '#app/lib/http/request-guards.server.ts'
+import { createRequestLogUserMiddleware } from '#app/lib/http/request-log.server.ts'
+import { responseHeadersMiddleware } from '#app/lib/http/response-headers.server.ts'
 import { getUser, sessionMiddleware } from '#app/lib/auth/session.server.ts'
 import { TROUBLE_MESSAGE, TROUBLE_TITLE } from '#app/lib/http/trouble.ts'
 import stylesUrl from './styles.css?url'
 
-// Security headers first, so even a refused request gets them. Cross-site
-// POSTs never get here: the HTTP server (app-server.ts) refuses them.
+// The user id for the request log line, read once the response is made;
+// then the response headers (CSP, Cache-Control), so even a refused request
+// gets them; then the refusal of bodies that are not forms. Cross-site
+// POSTs, other methods and oversized bodies never get here: the HTTP server
+// (app-server.ts) refuses them.
 export const middleware: Route.MiddlewareFunction[] = [
-	createSecurityHeadersMiddleware({
+	createRequestLogUserMiddleware({
 		userIdOf: async (request, context) => (await getUser(request, context))?.id,
 	}),
+	responseHeadersMiddleware,
+	formBodyMiddleware,
 	sessionMiddleware,
 ]
 

@@ -12,10 +12,9 @@ import { db } from './db.server.ts'
 import { describeDevice, displayIp } from '#app/lib/auth/device.server.ts'
 import { session as sessionTable } from './db/schema.ts'
 import { logger } from './logger.server.ts'
-import { clientIpContext, type ContextReader } from '#app/context.server.ts'
+import { clientIpContext, tasksApiContext, type ContextReader } from '#app/context.server.ts'
 import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
 import { authHeaders, type CurrentSession } from '#app/lib/auth/session.server.ts'
-import { tasksApiContext } from '#app/lib/tasks-api/client.server.ts'
 import { clear, giveBack, recordHit, takeAttempt, ThrottledError, type ThrottleRule } from './throttle.server.ts'
 
 export { describeDevice, displayIp }

@@ -8,7 +8,7 @@
 import { Outlet } from 'react-router'
 import type { Route } from './+types/_signed-in'
 import { requireUserMiddleware } from '#app/lib/auth/session.server.ts'
-import { tasksApiMiddleware } from '#app/lib/tasks-api/client.server.ts'
+import { tasksApiMiddleware } from '#app/lib/tasks-api/middleware.server.ts'
 
 export const middleware: Route.MiddlewareFunction[] = [requireUserMiddleware, tasksApiMiddleware]
 

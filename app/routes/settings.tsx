@@ -26,7 +26,7 @@ import {
 import { logger } from '#app/lib/logger.server.ts'
 import { listRecentSecurityEvents } from '#app/lib/auth/security-events.server.ts'
 import { withStrongPassword } from '#app/lib/auth/password-strength.server.ts'
-import { userContext } from '#app/lib/auth/session.server.ts'
+import { userContext } from '#app/context.server.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 

@@ -28,7 +28,7 @@ Object.assign(process.env, DEPLOYED_ENV)
 delete process.env.REQUIRE_EMAIL_VERIFICATION
 
 const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
-const { userContext } = await import('#app/lib/auth/session.server.ts')
+const { userContext } = await import('#app/context.server.ts')
 const { database, db } = await import('#app/lib/db.server.ts')
 const { session, user } = await import('#app/lib/db/schema.ts')
 const { getEnv } = await import('#app/lib/env.server.ts')

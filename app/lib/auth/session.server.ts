@@ -22,7 +22,7 @@
  * error page (or the `.data` answer) for it.
  */
 import { eq } from 'drizzle-orm'
-import { createContext, redirect, type MiddlewareFunction } from 'react-router'
+import { redirect, type MiddlewareFunction } from 'react-router'
 import {
 	expiredLegacyCookies,
 	legacyAuthCookies,
@@ -37,7 +37,7 @@ import { session as sessionTable } from '#app/lib/db/schema.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { loginRedirectUrl, DEFAULT_REDIRECT } from '#app/lib/http/redirect.ts'
-import { clientIpContext, type ContextReader } from '#app/context.server.ts'
+import { clientIpContext, sessionHolderContext, userContext, type ContextReader } from '#app/context.server.ts'
 import { cachedSessionLookup, forgetAllCachedSessions, forgetCachedSessionsOf } from './session-cache.server.ts'
 import { TROUBLE_MESSAGE, TROUBLE_RETRY_AFTER_SECONDS } from '#app/lib/http/trouble.ts'
 
@@ -49,7 +49,7 @@ export type CurrentSession = {
 	session: { id: string; token: string; expiresAt: Date; createdAt: Date }
 }
 
-type SessionHolder = {
+export type SessionHolder = {
 	load: () => Promise<CurrentSession | null>
 	setCookies: string[]
 	/** Whether load() was called (its result may still be pending). */
@@ -65,10 +65,6 @@ type SessionHolder = {
 /** What one Better Auth lookup found, shared by the requests that reuse it (session-cache.server.ts). */
 type Lookup = { current: CurrentSession | null; setCookies: string[] }
 
-const sessionHolderContext = createContext<SessionHolder | null>(null)
-
-/** The signed-in user and session; set by requireUserMiddleware (no default: reading it elsewhere throws). */
-export const userContext = createContext<CurrentSession>()
 
 /**
  * Headers to hand to auth.api for this request: the browser's own headers,

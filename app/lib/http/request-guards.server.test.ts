@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { allowedOrigins, isSafeMethod, isSameOriginRequest } from './request-guards.server.ts'
+import {
+	allowedOrigins,
+	bodySizeRefusal,
+	isSafeMethod,
+	isSameOriginRequest,
+	malformedBody,
+	MAX_AUTH_BODY_BYTES,
+	MAX_BODY_BYTES,
+} from './request-guards.server.ts'
 
 const allowed = ['http://localhost:3000', 'http://127.0.0.1:3000']
 
@@ -52,5 +60,45 @@ describe('allowedOrigins', () => {
 
 	test('deployed, only the public origin', () => {
 		expect(allowedOrigins('https://tasks.example.com/')).toEqual(['https://tasks.example.com'])
+	})
+})
+
+describe('body size (the HTTP server refuses before anything reads the body)', () => {
+	const refusal = (method: string, path: string, headers: Record<string, string>) => bodySizeRefusal(method, path, (name) => headers[name])
+	test('413 above the limit, by Content-Length; Better Auth gets more room', () => {
+		expect(refusal('POST', '/login', { 'content-length': String(MAX_BODY_BYTES) })).toBeNull()
+		expect(refusal('POST', '/login', { 'content-length': String(MAX_BODY_BYTES + 1) })).toEqual({
+			status: 413,
+			message: 'Request body too large.',
+		})
+		expect(refusal('POST', '/api/auth/sign-out', { 'content-length': String(MAX_BODY_BYTES + 1) })).toBeNull()
+		expect(refusal('POST', '/api/auth/sign-out', { 'content-length': String(MAX_AUTH_BODY_BYTES + 1) })?.status).toBe(413)
+		expect(refusal('POST', '/login', { 'content-length': 'lots' })?.status).toBe(413)
+	})
+	test('411 for a chunked body without a length; GET and HEAD and empty posts pass', () => {
+		expect(refusal('POST', '/login', { 'transfer-encoding': 'chunked' })).toEqual({ status: 411, message: 'Content-Length required.' })
+		expect(refusal('POST', '/logout', {})).toBeNull()
+		expect(refusal('GET', '/login', { 'content-length': String(MAX_BODY_BYTES * 2) })).toBeNull()
+		expect(refusal('HEAD', '/login', { 'transfer-encoding': 'chunked' })).toBeNull()
+	})
+})
+
+const ORIGIN = 'http://localhost:3000'
+
+describe('malformed bodies', () => {
+	const post = (path: string, type: string | null, body: string) =>
+		new Request(`${ORIGIN}${path}`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body })
+	test.each([
+		['application/json', '{"email":1', 415],
+		['multipart/form-data; boundary=xyz', 'garbage', 400],
+		['text/plain', 'email=a', 415],
+		['application/xml', '<a/>', 415],
+	])('%s %j → %i', async (type, body, status) => {
+		expect((await malformedBody(post('/login', type, body)))?.status).toBe(status)
+	})
+	test('well-formed forms, empty bodies and auth routes pass', async () => {
+		expect(await malformedBody(post('/login', 'application/x-www-form-urlencoded', 'email=a%40b.c'))).toBeNull()
+		expect(await malformedBody(new Request(`${ORIGIN}/logout`, { method: 'POST' }))).toBeNull()
+		expect(await malformedBody(post('/api/auth/sign-out', 'text/plain', 'x'))).toBeNull()
 	})
 })

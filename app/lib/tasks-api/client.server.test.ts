@@ -74,12 +74,12 @@ process.env.TASKS_API_TIMEOUT_MS = '1500'
 
 const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 const { database } = await import('#app/lib/db.server.ts')
-const tasksApi = await import('./client.server.ts')
 const { logger } = await import('#app/lib/logger.server.ts')
 const { middleware: signedInMiddleware } = await import('#app/routes/_signed-in.tsx')
 const { routeArgs, runMiddleware } = await import('#tests/support/routes.ts')
-const { tasksApiContext, tasksApiStats, clearTokenCache, forgetTokensForSession, TasksApiUnavailableError, TasksApiValidationError } =
-	tasksApi
+const { tasksApiContext } = await import('#app/context.server.ts')
+const { tasksApiStats, clearTokenCache, forgetTokensForSession } = await import('./token-cache.server.ts')
+const { TasksApiUnavailableError, TasksApiValidationError } = await import('./errors.server.ts')
 onTestDatabaseTeardown(() => database.close())
 
 let jwksServer: Server

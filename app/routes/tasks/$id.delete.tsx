@@ -10,7 +10,8 @@ import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
 import { listHref, viewParams } from './+shared/view.ts'
 import { deleteTask } from './+shared/actions.server.ts'
 import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-limits.ts'
-import { loadOrUnavailable, tasksApiContext } from '#app/lib/tasks-api/client.server.ts'
+import { tasksApiContext } from '#app/context.server.ts'
+import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 

@@ -4,7 +4,8 @@ import { TaskForm } from './+shared/task-form.tsx'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
 import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
 import { saveTask } from './+shared/actions.server.ts'
-import { loadOrUnavailable, tasksApiContext } from '#app/lib/tasks-api/client.server.ts'
+import { tasksApiContext } from '#app/context.server.ts'
+import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
 
 // The title between first-strong isolate and pop directional isolate (the
 // plain-text <bdi>): a right-to-left title cannot reorder " · Taskwell".

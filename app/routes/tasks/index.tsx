@@ -17,8 +17,9 @@ import {
 import { DEFAULT_TIME_ZONE, dueOf, localeOf, todayIn } from './+shared/due.ts'
 import { clearCompleted, deleteTask, rememberTimeZone, saveTask, toggleTask, undoDelete } from './+shared/actions.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
-import { loadOrUnavailable, tasksApiContext, TasksApiValidationError } from '#app/lib/tasks-api/client.server.ts'
-import { userContext } from '#app/lib/auth/session.server.ts'
+import { tasksApiContext, userContext } from '#app/context.server.ts'
+import { TasksApiValidationError } from '#app/lib/tasks-api/errors.server.ts'
+import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
 import type { TaskStatus } from '#common/tasks-contract.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 

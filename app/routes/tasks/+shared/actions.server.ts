@@ -18,18 +18,13 @@ import {
 	clearedMessage,
 	listHref,
 	NOTICES,
+	UNAVAILABLE_MESSAGE,
 	UNDO_TOO_LATE_MESSAGE,
 	viewParams,
 } from './view.ts'
-import {
-	tasksApiContext,
-	TasksApiRateLimitedError,
-	TasksApiUnavailableError,
-	TasksApiValidationError,
-	UNAVAILABLE_MESSAGE,
-} from '#app/lib/tasks-api/client.server.ts'
+import { TasksApiRateLimitedError, TasksApiUnavailableError, TasksApiValidationError } from '#app/lib/tasks-api/errors.server.ts'
 import { IDEMPOTENCY_KEY_HEADER, TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
-import type { ContextReader } from '#app/context.server.ts'
+import { tasksApiContext, type ContextReader } from '#app/context.server.ts'
 
 /** Empty strings are "no value": the API stores null. */
 function formToInput(value: { title: string; notes?: string; dueDate?: string; priority: 'low' | 'normal' | 'high' }) {

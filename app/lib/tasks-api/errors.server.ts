@@ -1,0 +1,48 @@
+/**
+ * What a task API call can fail with, for the pages to answer: the API is
+ * down, slow or broken (TasksApiUnavailableError: the page says so, 503),
+ * refused the input (422: TasksApiValidationError, field errors for the
+ * form), or the account creates tasks too fast (429:
+ * TasksApiRateLimitedError, with the API's Retry-After). A 404 is a thrown
+ * 404 Response instead (client.server.ts).
+ */
+import type { FieldError } from '#common/tasks-contract.ts'
+
+export type UnavailableReason = 'timeout' | 'unreachable' | 'server-error' | 'token-refused'
+
+/** The task API is down, slow or broken: show a friendly message, keep input. */
+export class TasksApiUnavailableError extends Error {
+	constructor(
+		readonly reason: UnavailableReason,
+		readonly status?: number,
+	) {
+		super(`task API unavailable (${reason}${status ? ` ${status}` : ''})`)
+		this.name = 'TasksApiUnavailableError'
+	}
+}
+
+/** 422 from the API: per-field messages, keyed by the contract's field names. */
+export class TasksApiValidationError extends Error {
+	constructor(readonly errors: FieldError[]) {
+		super('task API rejected the input')
+		this.name = 'TasksApiValidationError'
+	}
+	/** { title: ['Title is required'] }, "" (whole body) becomes a form error. */
+	get fieldErrors(): Record<string, string[]> {
+		const result: Record<string, string[]> = {}
+		for (const { field, message } of this.errors) {
+			const key = field || ''
+			const label = key ? `${key.charAt(0).toUpperCase()}${key.slice(1)} ${message}` : message
+			;(result[key] ??= []).push(label)
+		}
+		return result
+	}
+}
+
+/** 429 from the API: this account creates tasks faster than it may. */
+export class TasksApiRateLimitedError extends Error {
+	constructor(readonly retryAfterSeconds: number) {
+		super(`task API rate limit (retry after ${retryAfterSeconds} s)`)
+		this.name = 'TasksApiRateLimitedError'
+	}
+}
