@@ -11,6 +11,13 @@ const serverOnly = {
 	message: 'Client code must not import *.server.ts modules: only loaders, actions and other server modules may.',
 }
 
+const noTests = { regex: '^(#tests/|(\\.\\./)+tests/)', message: 'Production code must not import tests/.' }
+
+const noRoutesInLib = {
+	regex: '^(#app/routes/|(\\.\\./)+routes/)',
+	message: 'app/lib must not import route modules (app/routes): move what both need into app/lib.',
+}
+
 export default tseslint.config(
 	{
 		ignores: [
@@ -100,6 +107,19 @@ export default tseslint.config(
 				},
 			],
 		},
+	},
+	// app/lib is what the routes build on: it never reaches up into a route module
+	// (a test may use a route's schema or middleware as its fixture). Its client
+	// modules keep the client rule above too (a later block replaces the options).
+	{
+		files: ['app/lib/**'],
+		ignores: ['**/*.test.ts', '**/*.test.tsx'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [noRoutesInLib, noTests] }] },
+	},
+	{
+		files: ['app/lib/**/*.ts', 'app/lib/**/*.tsx'],
+		ignores: ['app/**/*.server.ts', '**/*.test.ts', '**/*.test.tsx'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [noRoutesInLib, serverOnly, noTests] }] },
 	},
 	{
 		// Playwright fixtures are functions named `use`-something and take `{}` when they need no fixture.

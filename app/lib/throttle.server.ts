@@ -1,7 +1,8 @@
 /**
  * Fixed-window throttling of sign-in and sign-up, per IP and per email.
  * Counters live in Postgres (auth_throttle) and are updated atomically with
- * one upsert, so any number of app instances share them.
+ * one upsert (common/rate-counter.ts, shared with the task API), so any
+ * number of app instances share them.
  *
  * Why not a library: rate-limiter-flexible (the usual choice) has no store
  * for postgres.js or PGlite, and Better Auth's own limiter does not run for
@@ -9,6 +10,7 @@
  */
 import { eq, sql } from 'drizzle-orm'
 import { data } from 'react-router'
+import { fixedWindowHit, type RateCount } from '#common/rate-counter.ts'
 import { db } from './db.server.ts'
 import { authThrottle } from './db/schema.ts'
 
@@ -31,7 +33,7 @@ export const RULES = {
 	signUpPerEmail: { name: 'sign-up:email', limit: 5, windowSeconds: 60 * 60 },
 } satisfies Record<string, ThrottleRule>
 
-export type ThrottleState = { count: number; retryAfterSeconds: number }
+export type ThrottleState = RateCount
 
 function keyOf(rule: ThrottleRule, subject: string) {
 	return `${rule.name}:${subject}`
@@ -39,23 +41,13 @@ function keyOf(rule: ThrottleRule, subject: string) {
 
 /** Counts one event; returns the count in the current window. */
 export async function recordHit(rule: ThrottleRule, subject: string): Promise<ThrottleState> {
-	const windowEnd = sql`now() + make_interval(secs => ${rule.windowSeconds})`
-	const expired = sql`${authThrottle.windowEndsAt} <= now()`
+	const hit = fixedWindowHit(authThrottle, rule.windowSeconds)
 	const [row] = await db
 		.insert(authThrottle)
-		.values({ key: keyOf(rule, subject), count: 1, windowEndsAt: windowEnd })
-		.onConflictDoUpdate({
-			target: authThrottle.key,
-			set: {
-				count: sql`case when ${expired} then 1 else ${authThrottle.count} + 1 end`,
-				windowEndsAt: sql`case when ${expired} then ${windowEnd} else ${authThrottle.windowEndsAt} end`,
-			},
-		})
-		.returning({
-			count: authThrottle.count,
-			retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from ${authThrottle.windowEndsAt} - now())))::int`,
-		})
-	return row ?? { count: 1, retryAfterSeconds: rule.windowSeconds }
+		.values({ key: keyOf(rule, subject), ...hit.values })
+		.onConflictDoUpdate(hit.onConflict)
+		.returning(hit.returning)
+	return hit.countOf(row)
 }
 
 /**

@@ -4,12 +4,14 @@
  * creations in a fixed one-minute window (429 with Retry-After).
  *
  * Counted in the database (task_create_rate), so every API instance shares
- * them. countCreation() is one upsert that also row-locks the user's counter
+ * them. countCreation() is one upsert (common/rate-counter.ts, shared with the
+ * app's throttle) that also row-locks the user's counter
  * until the transaction ends: one user's creations run one at a time from
  * there on, so N parallel creates never pass the cap or the rate. A refused
  * create rolls its transaction back, which gives the count back.
  */
-import { and, count, eq, isNull, sql } from 'drizzle-orm'
+import { and, count, eq, isNull } from 'drizzle-orm'
+import { fixedWindowHit, type RateCount } from '#common/rate-counter.ts'
 import { ProblemError } from '#server/problem.ts'
 import { task, taskCreateRate } from '#server/db/schema.ts'
 import type { TasksDb } from './repository.ts'
@@ -29,24 +31,17 @@ const WINDOW_SECONDS = 60
 export type TasksTx = Parameters<Parameters<TasksDb['transaction']>[0]>[0]
 
 /** Counts one creation in the user's current window; locks the counter row for the rest of the transaction. */
-export async function countCreation(tx: TasksTx, userId: string): Promise<{ count: number; retryAfterSeconds: number }> {
-	const windowEnd = sql`now() + make_interval(secs => ${WINDOW_SECONDS})`
-	const expired = sql`${taskCreateRate.windowEndsAt} <= now()`
+export async function countCreation(tx: TasksTx, userId: string): Promise<RateCount> {
+	const hit = fixedWindowHit(
+		{ key: taskCreateRate.userId, count: taskCreateRate.count, windowEndsAt: taskCreateRate.windowEndsAt },
+		WINDOW_SECONDS,
+	)
 	const [row] = await tx
 		.insert(taskCreateRate)
-		.values({ userId, count: 1, windowEndsAt: windowEnd })
-		.onConflictDoUpdate({
-			target: taskCreateRate.userId,
-			set: {
-				count: sql`case when ${expired} then 1 else ${taskCreateRate.count} + 1 end`,
-				windowEndsAt: sql`case when ${expired} then ${windowEnd} else ${taskCreateRate.windowEndsAt} end`,
-			},
-		})
-		.returning({
-			count: taskCreateRate.count,
-			retryAfterSeconds: sql<number>`greatest(1, ceil(extract(epoch from ${taskCreateRate.windowEndsAt} - now())))::int`,
-		})
-	return { count: Number(row?.count ?? 1), retryAfterSeconds: Number(row?.retryAfterSeconds ?? WINDOW_SECONDS) }
+		.values({ userId, ...hit.values })
+		.onConflictDoUpdate(hit.onConflict)
+		.returning(hit.returning)
+	return hit.countOf(row)
 }
 
 export async function countTasksOf(tx: TasksTx, userId: string): Promise<number> {
