@@ -65,7 +65,6 @@ export type SessionHolder = {
 /** What one Better Auth lookup found, shared by the requests that reuse it (session-cache.server.ts). */
 type Lookup = { current: CurrentSession | null; setCookies: string[] }
 
-
 /**
  * Headers to hand to auth.api for this request: the browser's own headers,
  * with X-Forwarded-For replaced by the client IP the HTTP layer resolved
