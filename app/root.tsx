@@ -112,7 +112,7 @@ export default function App() {
 function errorText(error: unknown): { title: string; message: string } {
 	if (isRouteErrorResponse(error)) {
 		if (error.status === 404) return { title: 'Page not found', message: 'The page you are looking for does not exist.' }
-		// The database behind sessions is down (lib/trouble.ts), or another 503.
+		// The database behind sessions is down (lib/http/trouble.ts), or another 503.
 		if (error.status === 503)
 			return { title: TROUBLE_TITLE, message: typeof error.data === 'string' && error.data ? error.data : TROUBLE_MESSAGE }
 		return {

@@ -1,6 +1,6 @@
 /**
  * Which of Better Auth's HTTP routes answer from the browser (issue 13):
- * exactly the allowlist in app/lib/auth.server.ts. Every endpoint Better
+ * exactly the allowlist in app/lib/auth/better-auth.server.ts. Every endpoint Better
  * Auth (and its plugins) define is requested over HTTP, through the app's
  * resource route and through Better Auth's own handler, with a valid session
  * cookie and a same-origin Origin; all but the allowlist answer 404. The

@@ -279,7 +279,7 @@ export const auth = betterAuth({
 	rateLimit: { enabled: true, storage: 'database', window: 60, max: 60 },
 	advanced: {
 		// On https every auth cookie is __Host-taskwell.* (Secure, Path=/, no
-		// Domain): a sibling subdomain cannot plant one (auth-cookies.server.ts).
+		// Domain): a sibling subdomain cannot plant one (cookies.server.ts).
 		// Better Auth would put its own __Secure- prefix before any name, so its
 		// secure-cookie switch stays off and Secure is set here instead.
 		cookiePrefix: authCookiePrefix(env.isHttps),

@@ -15,7 +15,7 @@
  *
  * The database behind sessions failing (the session read here, or the reads
  * and writes of minting a task API token: sessionStoreUnavailable) is a 503
- * with Retry-After, "Taskwell is having trouble" (lib/trouble.ts), never a
+ * with Retry-After, "Taskwell is having trouble" (lib/http/trouble.ts), never a
  * 500 and never a sign-out. The holder remembers it, and sessionMiddleware
  * sets Retry-After on the response React Router makes of it: React Router
  * keeps only the Set-Cookie headers of a thrown Response when it renders the
@@ -97,7 +97,7 @@ function storeUnavailable(holder: SessionHolder, error: unknown, what: string): 
 }
 
 /**
- * For the task API client (tasks-api.server.ts): minting this request's
+ * For the task API client (tasks-api/token-cache.server.ts): minting this request's
  * token failed on the database (the session Better Auth reads again, the
  * signing keys it reads and may create). Thrown as the same 503.
  */
@@ -108,7 +108,7 @@ export function sessionStoreUnavailable(request: Request, context: ContextReader
 function createHolder(request: Request, context: ContextReader): SessionHolder {
 	let pending: Promise<CurrentSession | null> | undefined
 	// A browser still holding the session cookie under its pre-__Host- name
-	// (auth-cookies.server.ts): looked up under the new name, kept only for a
+	// (cookies.server.ts): looked up under the new name, kept only for a
 	// session made before the rename.
 	const legacy = legacyAuthCookies(request.headers.get('cookie'), getEnv().isHttps)
 	const lookup = async (): Promise<Lookup> => {

@@ -43,7 +43,7 @@ export const session = pgTable(
 		 * time such a session is also accepted under its old name
 		 * (__Secure-taskwell.session_token), and moved to the new one. A session
 		 * made since has none, so an old-name cookie carrying it (which a
-		 * sibling subdomain could set) is never a session. See auth-cookies.server.ts.
+		 * sibling subdomain could set) is never a session. See auth/cookies.server.ts.
 		 */
 		legacyCookieUntil: timestamp('legacy_cookie_until', { withTimezone: true }),
 		...timestamps,

@@ -5,7 +5,7 @@
  * (the JavaScript budget of /login, /signup and /settings:
  * scripts/bundle-size.mjs). The field metadata comes from
  * useServerValidatedForm (the action's `submission.reply()`); the schema and
- * the parser (form-validation.ts) are imported when the form first takes
+ * the parser (validation.ts) are imported when the form first takes
  * focus. Then, as with conform:
  * - a field is validated when it loses focus, and again on each input after
  *   that (after a refused submission, every field is);

@@ -3,7 +3,7 @@
  * loaders throw a 503 when the task API is unavailable
  * (loadOrUnavailable), rendered here with a way to try again; the signed-in
  * header stays. The app's own 503 (its database failed while minting the
- * task API token: lib/trouble.ts) is the page the root shows for it. A 404
+ * task API token: lib/http/trouble.ts) is the page the root shows for it. A 404
  * (someone else's or an unknown task) says so.
  */
 import { isRouteErrorResponse, Link, useLocation, useRouteError, useRouteLoaderData } from 'react-router'
