@@ -20,7 +20,7 @@
  *
  * A browser that goes away before its answer is sent: React Router's
  * Express adapter aborts the request's signal when the connection closes,
- * which stops the task API call (app/lib/tasks-api/client.server.ts)
+ * which stops the task API call (app/lib/tasks-api/transport.server.ts)
  * and the page's render (app/entry.server.tsx). Its request log line is
  * info, with status 499 (nginx's "client closed request") and `aborted`.
  */
