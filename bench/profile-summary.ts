@@ -22,7 +22,7 @@ const PARTS: Array<[string, (frame: Frame) => boolean]> = [
 		'security headers and CSP nonce',
 		(frame) =>
 			/\/helmet\//.test(frame.url) ||
-			/^(contentSecurityPolicy|documentSecurityHeaders|createNonce|applyHeaders|isPrivateResponse|malformedBody|bodyTooLarge)$/.test(
+			/^(contentSecurityPolicy|documentSecurityHeaders|createNonce|applyHeaders|isPrivateResponse|malformedBody|bodySizeRefusal)$/.test(
 				frame.functionName,
 			),
 	],
