@@ -20,12 +20,20 @@ import type { ValidationSchema } from '#app/lib/form-validation.ts'
 import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
 
 type Options<Name extends string> = Omit<Parameters<typeof useBrowserValidatedForm<Name>>[0], 'schema'>
+type ZodForm<Name extends string> = ReturnType<typeof useBrowserValidatedForm<Name>>
+
+/** The fields of a schema (of each, for a union of schemas). */
+type FieldsOf<Schema> = Schema extends z.ZodType ? Extract<keyof z.input<Schema>, string> : never
 
 /** The action's schema, or a function that imports it (a schema, or one per submission). */
 export type ZodFormSchema = z.ZodType | (() => Promise<ValidationSchema>)
 
-export function useZodForm<Name extends string>(schema: ZodFormSchema, options: Options<Name>) {
-	return useBrowserValidatedForm<Name>({
+/** With the schema itself: its fields are the form's (the constraint is `getFormConstraint(schema)`). */
+export function useZodForm<Schema extends z.ZodType>(schema: Schema, options: Options<string>): ZodForm<FieldsOf<Schema>>
+/** With a function that imports the schema: the fields are the constraint's. */
+export function useZodForm<Name extends string>(schema: () => Promise<ValidationSchema>, options: Options<Name>): ZodForm<Name>
+export function useZodForm(schema: ZodFormSchema, options: Options<string>) {
+	return useBrowserValidatedForm({
 		...options,
 		schema: typeof schema === 'function' ? schema : () => Promise.resolve(schema),
 	})

@@ -1,4 +1,3 @@
-import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/forgot-password'
@@ -7,6 +6,7 @@ import { requestPasswordReset } from './+shared/password-reset.server.ts'
 import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from './+shared/schemas.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]
@@ -35,13 +35,10 @@ const constraint = getFormConstraint(ForgotPasswordSchema)
 export default function ForgotPassword({ actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const sent = searchParams.get('sent') === '1'
-	const [form, fields] = useForm({
+	const [form, fields] = useZodForm(ForgotPasswordSchema, {
 		id: 'forgot-password',
 		lastResult: actionData?.result,
 		constraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
 	})
 	return (
 		<section className="card narrow">
@@ -53,7 +50,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
 			) : (
 				<p>Enter the email address of your account and we will send you a link to choose a new password.</p>
 			)}
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />
 				<SubmitButton pendingText="Sending…">Send reset link</SubmitButton>

@@ -11,7 +11,7 @@ import { providerIntent } from './+shared/provider-sign-in.server.ts'
 import { SignInWithPasskey } from '#app/components/passkeys.tsx'
 import { redirectWithAuthCookies } from '#app/lib/auth/redirect-with-cookies.server.ts'
 import { signIn } from './+shared/sign-in.server.ts'
-import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
 import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from './+shared/schemas.ts'
 import { requireAnonymous } from '#app/lib/session.server.ts'
@@ -100,16 +100,14 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
 	const providerError =
 		actionData && 'providerError' in actionData ? actionData.providerError : providerErrorMessage(searchParams.get('error'))
 	const unverifiedEmail = actionData && 'unverifiedEmail' in actionData ? String(actionData.unverifiedEmail) : undefined
-	const [form, fields] = useBrowserValidatedForm({
-		id: 'login',
-		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
-		constraint: FORM_CONSTRAINTS.login,
-		schema: () =>
+	const [form, fields] = useZodForm(
+		() =>
 			import('./+shared/schemas.ts').then(
 				(schemas) => (formData: FormData) =>
 					formData.get('intent') === 'magic-link' ? schemas.MagicLinkRequestSchema : schemas.LoginSchema,
 			),
-	})
+		{ id: 'login', lastResult: actionData && 'result' in actionData ? actionData.result : undefined, constraint: FORM_CONSTRAINTS.login },
+	)
 	return (
 		<section className="card narrow">
 			<h1>Sign in</h1>

@@ -4,13 +4,14 @@
  * Reached only with Better Auth's signed two_factor cookie, which the first
  * step set instead of a session; the session exists only after this step.
  */
-import { getFormProps, useForm } from '@conform-to/react'
+import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/login.two-factor'
 import { CheckboxField, Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { redirectWithAuthCookies } from '#app/lib/auth/redirect-with-cookies.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
 import { INVALID_BACKUP_CODE_MESSAGE, INVALID_CODE_MESSAGE, SignInBackupCodeSchema, SignInTotpSchema } from './+shared/schemas.ts'
@@ -81,15 +82,6 @@ export default function TwoFactorStep({ actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const backup = searchParams.get('method') === 'backup'
 	const redirectTo = searchParams.get('redirectTo') ?? ''
-	const schema = backup ? SignInBackupCodeSchema : SignInTotpSchema
-	const [form, fields] = useForm({
-		id: backup ? 'two-factor-backup' : 'two-factor-totp',
-		lastResult: actionData?.result,
-		constraint: backup ? backupConstraint : totpConstraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-	})
 	const other = new URLSearchParams(redirectTo ? { redirectTo } : {})
 	if (!backup) other.set('method', 'backup')
 	return (
@@ -100,25 +92,8 @@ export default function TwoFactorStep({ actionData }: Route.ComponentProps) {
 					? 'Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once.'
 					: 'Enter the 6-digit code from your authenticator app.'}
 			</p>
-			<Form method="post" {...getFormProps(form)} noValidate>
-				<FormErrors id={form.errorId} errors={form.errors} />
-				{backup ? (
-					<>
-						<input type="hidden" name="method" value="backup" />
-						<Field label="Backup code" meta={fields.backupCode} type="text" inputProps={{ autoComplete: 'off', spellCheck: false }} />
-					</>
-				) : (
-					<Field
-						label="Authentication code"
-						meta={fields.code}
-						type="text"
-						inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }}
-					/>
-				)}
-				<CheckboxField label="Trust this device for 30 days" meta={fields.trustDevice} />
-				<input type="hidden" name="redirectTo" value={redirectTo} />
-				<SubmitButton pendingText="Verifying…">Verify</SubmitButton>
-			</Form>
+			{/* One form per method (its own id and schema): switching starts it afresh. */}
+			<CodeForm key={backup ? 'backup' : 'totp'} backup={backup} redirectTo={redirectTo} lastResult={actionData?.result} />
 			<p>
 				<Link to={`/login/two-factor?${other}`}>{backup ? 'Use your authenticator app' : 'Use a backup code'}</Link>
 			</p>
@@ -126,5 +101,42 @@ export default function TwoFactorStep({ actionData }: Route.ComponentProps) {
 				<Link to="/login">Back to sign in</Link>
 			</p>
 		</section>
+	)
+}
+
+function CodeForm({
+	backup,
+	redirectTo,
+	lastResult,
+}: {
+	backup: boolean
+	redirectTo: string
+	lastResult: SubmissionResult<string[]> | undefined
+}) {
+	const [form, fields] = useZodForm(backup ? SignInBackupCodeSchema : SignInTotpSchema, {
+		id: backup ? 'two-factor-backup' : 'two-factor-totp',
+		lastResult,
+		constraint: backup ? backupConstraint : totpConstraint,
+	})
+	return (
+		<Form method="post" {...form.props} noValidate>
+			<FormErrors id={form.errorId} errors={form.errors} />
+			{backup ? (
+				<>
+					<input type="hidden" name="method" value="backup" />
+					<Field label="Backup code" meta={fields.backupCode} type="text" inputProps={{ autoComplete: 'off', spellCheck: false }} />
+				</>
+			) : (
+				<Field
+					label="Authentication code"
+					meta={fields.code}
+					type="text"
+					inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }}
+				/>
+			)}
+			<CheckboxField label="Trust this device for 30 days" meta={fields.trustDevice} />
+			<input type="hidden" name="redirectTo" value={redirectTo} />
+			<SubmitButton pendingText="Verifying…">Verify</SubmitButton>
+		</Form>
 	)
 }

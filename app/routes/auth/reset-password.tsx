@@ -1,4 +1,3 @@
-import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect } from 'react-router'
 import type { Route } from './+types/reset-password'
@@ -6,6 +5,7 @@ import { withStrongPassword } from '#app/lib/password-strength.server.ts'
 import { FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import { isResetTokenUsable, resetPassword, resetTokenAccount } from './+shared/password-reset.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from './+shared/schemas.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
 import { TOKEN_PAGE_HEADERS } from './+shared/token-link.server.ts'
@@ -53,13 +53,10 @@ export async function action({ request, context }: Route.ActionArgs) {
 const constraint = getFormConstraint(ResetPasswordSchema)
 
 export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {
-	const [form, fields] = useForm({
+	const [form, fields] = useZodForm(ResetPasswordSchema, {
 		id: 'reset-password',
 		lastResult: actionData?.result,
 		constraint,
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
 	})
 	if (!loaderData.valid || actionData?.invalidToken) {
 		return (
@@ -75,7 +72,7 @@ export default function ResetPassword({ loaderData, actionData }: Route.Componen
 	return (
 		<section className="card narrow">
 			<h1>Choose a new password</h1>
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<input type="hidden" name="token" value={loaderData.token} />
 				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />

@@ -9,7 +9,7 @@ import { providerIntent } from './+shared/provider-sign-in.server.ts'
 import { redirectWithAuthCookies } from '#app/lib/auth/redirect-with-cookies.server.ts'
 import { signUp } from './+shared/sign-in.server.ts'
 import { FORM_CONSTRAINTS } from './+shared/schemas-plain.ts'
-import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { safeRedirect } from '#app/lib/redirect.ts'
 import { SignupSchema } from './+shared/schemas.ts'
 import { requireAnonymous } from '#app/lib/session.server.ts'
@@ -68,11 +68,10 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function Signup({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const redirectTo = searchParams.get('redirectTo') ?? ''
-	const [form, fields] = useBrowserValidatedForm({
+	const [form, fields] = useZodForm(() => import('./+shared/schemas.ts').then((schemas) => schemas.SignupSchema), {
 		id: 'signup',
 		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
 		constraint: FORM_CONSTRAINTS.signup,
-		schema: () => import('./+shared/schemas.ts').then((schemas) => schemas.SignupSchema),
 	})
 	return (
 		<section className="card narrow">

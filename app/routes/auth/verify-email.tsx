@@ -1,4 +1,3 @@
-import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, Form, Link, redirect, useSearchParams } from 'react-router'
 import type { Route } from './+types/verify-email'
@@ -8,6 +7,7 @@ import { ResendVerificationSchema } from './+shared/schemas.ts'
 import { routeHeaders } from '#app/lib/route-headers.ts'
 import { emailedToken, TOKEN_PAGE_HEADERS } from './+shared/token-link.server.ts'
 import { getFormConstraint } from '#app/lib/form-constraint.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
@@ -57,14 +57,11 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 	const [searchParams] = useSearchParams()
 	const sent = searchParams.get('sent') === '1'
 	const email = searchParams.get('email')?.slice(0, 254) ?? ''
-	const [form, fields] = useForm({
+	const [form, fields] = useZodForm(ResendVerificationSchema, {
 		id: 'resend-verification',
 		lastResult: actionData && 'result' in actionData ? actionData.result : undefined,
 		constraint,
 		defaultValue: { email },
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: ResendVerificationSchema }),
 	})
 	return (
 		<section className="card narrow">
@@ -89,7 +86,7 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 			) : loaderData.token ? null : (
 				<p>Open the link we sent you to confirm your email address. No message? Send it again.</p>
 			)}
-			<Form method="post" {...getFormProps(form)} noValidate>
+			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'email' }} />
 				<SubmitButton pendingText="Sending…">Send again</SubmitButton>

@@ -8,7 +8,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import { FORM_CONSTRAINTS } from './schemas-plain.ts'
-import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 
@@ -41,12 +41,11 @@ export function ProfileSection({
 	timeZone: string | null
 	lastResult: LastResult
 }) {
-	const [form, fields] = useBrowserValidatedForm({
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.UpdateNameSchema), {
 		id: 'update-name',
 		lastResult,
 		defaultValue: { name },
 		constraint: FORM_CONSTRAINTS.updateName,
-		schema: () => settingsSchemas().then((schemas) => schemas.UpdateNameSchema),
 	})
 	return (
 		<section aria-labelledby="profile-heading" className="settings-section">
@@ -72,11 +71,10 @@ export function ProfileSection({
 }
 
 export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
-	const [form, fields] = useBrowserValidatedForm({
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.ChangePasswordSchema), {
 		id: 'change-password',
 		lastResult,
 		constraint: FORM_CONSTRAINTS.changePassword,
-		schema: () => settingsSchemas().then((schemas) => schemas.ChangePasswordSchema),
 	})
 	return (
 		<section aria-labelledby="password-heading" className="settings-section">
@@ -139,11 +137,10 @@ export function SessionsSection({ sessions, formErrors }: { sessions: SessionVie
 }
 
 export function DeleteAccountSection({ lastResult }: { lastResult: LastResult }) {
-	const [form, fields] = useBrowserValidatedForm({
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.DeleteAccountSchema), {
 		id: 'delete-account',
 		lastResult,
 		constraint: FORM_CONSTRAINTS.deleteAccount,
-		schema: () => settingsSchemas().then((schemas) => schemas.DeleteAccountSchema),
 	})
 	return (
 		<section aria-labelledby="delete-heading" className="settings-section danger-zone">

@@ -10,7 +10,7 @@ import { Form, useSearchParams } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { providerErrorMessage } from '#app/lib/auth/provider-errors.ts'
 import { FORM_CONSTRAINTS } from './schemas-plain.ts'
-import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 type ActionData = { intent?: unknown; result?: LastResult } | undefined
@@ -33,12 +33,14 @@ export function ChangeEmailSection({ email, proof, actionData }: { email: string
 	const to = searchParams.get('to')?.slice(0, 254)
 	const codeSent = searchParams.get('email-code') === 'sent'
 	const withPassword = proof === 'password'
-	const [form, fields] = useBrowserValidatedForm<string>({
-		id: 'change-email',
-		lastResult: resultOf(actionData, 'change-email'),
-		constraint: withPassword ? FORM_CONSTRAINTS.changeEmail : FORM_CONSTRAINTS.changeEmailWithCode,
-		schema: () => settingsSchemas().then((schemas) => (withPassword ? schemas.ChangeEmailSchema : schemas.ChangeEmailWithCodeSchema)),
-	})
+	const [form, fields] = useZodForm<string>(
+		() => settingsSchemas().then((schemas) => (withPassword ? schemas.ChangeEmailSchema : schemas.ChangeEmailWithCodeSchema)),
+		{
+			id: 'change-email',
+			lastResult: resultOf(actionData, 'change-email'),
+			constraint: withPassword ? FORM_CONSTRAINTS.changeEmail : FORM_CONSTRAINTS.changeEmailWithCode,
+		},
+	)
 	const codeErrors = resultOf(actionData, 'email-change-code')?.error?.['']
 	return (
 		<section aria-labelledby="change-email-heading" className="settings-section">

@@ -10,7 +10,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { FORM_CONSTRAINTS, type TwoFactorIntent } from './schemas-plain.ts'
-import { useBrowserValidatedForm } from '#app/lib/use-browser-validated-form.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 
@@ -45,11 +45,8 @@ function PasswordForm({
 	withCode?: boolean
 	className?: string
 }) {
-	const [form, fields] = useBrowserValidatedForm<string>({
-		id,
-		lastResult,
-		constraint,
-		schema: () =>
+	const [form, fields] = useZodForm<string>(
+		() =>
 			settingsSchemas().then(
 				(schemas) =>
 					({
@@ -59,7 +56,8 @@ function PasswordForm({
 						'two-factor-verify': schemas.VerifyTwoFactorSetupSchema,
 					})[intent],
 			),
-	})
+		{ id, lastResult, constraint },
+	)
 	return (
 		<Form method="post" {...form.props} noValidate>
 			<FormErrors id={form.errorId} errors={form.errors} />
@@ -81,11 +79,10 @@ function PasswordForm({
 }
 
 function SetupForm({ setup, lastResult }: { setup: TwoFactorSetupView; lastResult: LastResult }) {
-	const [form, fields] = useBrowserValidatedForm({
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.VerifyTwoFactorSetupSchema), {
 		id: 'two-factor-verify',
 		lastResult,
 		constraint: FORM_CONSTRAINTS.twoFactorVerify,
-		schema: () => settingsSchemas().then((schemas) => schemas.VerifyTwoFactorSetupSchema),
 	})
 	return (
 		<div className="two-factor-setup">
