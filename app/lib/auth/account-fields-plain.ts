@@ -4,7 +4,7 @@
  * (app/routes/auth/+shared/schemas-plain.ts,
  * app/routes/settings/+shared/schemas-plain.ts) are built from these, so
  * /login, /signup and /settings load no schema library up front (see
- * use-browser-validated-form.ts). The zod schemas (account-fields.ts) use
+ * useZodForm). The zod schemas (account-fields.ts) use
  * the same numbers.
  */
 

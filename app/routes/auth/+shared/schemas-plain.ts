@@ -3,7 +3,7 @@
  * load, as plain code (no zod): each form's HTML constraints and the
  * messages the pages render. Those pages then load no schema library up
  * front: their zod schemas (schemas.ts) load when a form is first focused,
- * for validation in the browser (see use-browser-validated-form.ts).
+ * for validation in the browser (see useZodForm, app/lib/forms/use-zod-form.ts).
  */
 import { CURRENT_PASSWORD_MAX_LENGTH, FIELD_CONSTRAINTS as field } from '#app/lib/auth/account-fields-plain.ts'
 

@@ -3,7 +3,7 @@
  * plain code (no zod): the intents its forms post and each form's HTML
  * constraints. The page then loads no schema library up front: the zod
  * schemas (schemas.ts) load when a form is first focused, for validation in
- * the browser (see use-browser-validated-form.ts).
+ * the browser (see useZodForm, app/lib/forms/use-zod-form.ts).
  */
 import { BACKUP_CODE_MAX_LENGTH, FIELD_CONSTRAINTS as field } from '#app/lib/auth/account-fields-plain.ts'
 

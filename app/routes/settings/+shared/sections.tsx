@@ -1,7 +1,7 @@
 /**
  * The sections of /settings. Each is a plain POST form with an `intent`
  * (works without JavaScript); with JavaScript it is also validated in the
- * browser with the same schema the action uses (use-browser-validated-form.ts),
+ * browser with the same schema the action uses (useZodForm),
  * and shows the server's errors otherwise.
  */
 import type { SubmissionResult } from '@conform-to/react'
@@ -12,7 +12,7 @@ import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 
-/** The schemas, imported when a form is first used (use-browser-validated-form.ts). */
+/** The schemas, imported when a form is first used (useZodForm). */
 const settingsSchemas = () => import('./schemas.ts')
 
 export type SessionView = {

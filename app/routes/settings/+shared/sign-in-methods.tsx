@@ -24,7 +24,7 @@ export function resultOf(actionData: unknown, intent: string): LastResult {
 /** How the account proves an email change (see email-change-code.server.ts). */
 export type EmailChangeProofView = 'password' | 'recent-sign-in' | 'code'
 
-/** The schemas, imported when the form is first used (use-browser-validated-form.ts). */
+/** The schemas, imported when the form is first used (useZodForm). */
 const settingsSchemas = () => import('./schemas.ts')
 
 export function ChangeEmailSection({ email, proof, actionData }: { email: string; proof: EmailChangeProofView; actionData: unknown }) {

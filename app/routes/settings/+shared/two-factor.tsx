@@ -23,7 +23,7 @@ export type TwoFactorActionView = {
 /** A setup waiting for its first code (from the page's loader). */
 export type TwoFactorSetupView = { secret: string; qrSvg: string }
 
-/** The schemas, imported when a form is first used (use-browser-validated-form.ts). */
+/** The schemas, imported when a form is first used (useZodForm). */
 const settingsSchemas = () => import('./schemas.ts')
 
 function PasswordForm({
