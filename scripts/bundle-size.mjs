@@ -9,8 +9,8 @@
  * schema) is not part of its cold load.
  *
  *   node scripts/bundle-size.mjs                               # /tasks
- *   node scripts/bundle-size.mjs routes/settings               # another route id
- *   node scripts/bundle-size.mjs routes/login routes/signup    # several, one after the other
+ *   node scripts/bundle-size.mjs routes/settings/index         # another route id
+ *   node scripts/bundle-size.mjs routes/auth/login routes/auth/signup  # several, one after the other
  *   node scripts/bundle-size.mjs --max-kb=130                  # exit 1 if a page is above the budget
  */
 import { readdirSync, readFileSync } from 'node:fs'

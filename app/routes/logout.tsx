@@ -1,6 +1,7 @@
 import { redirect } from 'react-router'
 import type { Route } from './+types/logout'
-import { redirectWithAuthCookies, signOut } from '#app/lib/auth-actions.server.ts'
+import { redirectWithAuthCookies } from '#app/lib/auth/redirect-with-cookies.server.ts'
+import { signOut } from '#app/lib/auth/sign-out.server.ts'
 import { getCurrentSession } from '#app/lib/auth/session.server.ts'
 import { forgetTokensForSession } from '#app/lib/tasks-api/token-cache.server.ts'
 

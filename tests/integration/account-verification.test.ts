@@ -17,9 +17,9 @@ process.env.REQUIRE_EMAIL_VERIFICATION = 'true'
 
 const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { database } = await import('#app/lib/db.server.ts')
-const signupRoute = await import('#app/routes/signup.tsx')
-const loginRoute = await import('#app/routes/login.tsx')
-const verifyRoute = await import('#app/routes/verify-email.tsx')
+const signupRoute = await import('#app/routes/auth/signup.tsx')
+const loginRoute = await import('#app/routes/auth/login.tsx')
+const verifyRoute = await import('#app/routes/auth/verify-email.tsx')
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(async () => {

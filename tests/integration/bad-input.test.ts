@@ -42,8 +42,8 @@ const { database } = await import('#app/lib/db.server.ts')
 const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const taskRoute = await import('#app/routes/tasks/$id.tsx')
-const settingsRoute = await import('#app/routes/settings.tsx')
-const signupRoute = await import('#app/routes/signup.tsx')
+const settingsRoute = await import('#app/routes/settings/index.tsx')
+const signupRoute = await import('#app/routes/auth/signup.tsx')
 onTestDatabaseTeardown(() => database.close())
 
 afterAll(async () => {

@@ -36,7 +36,7 @@ const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 appAuth = auth
 const { database, db } = await import('#app/lib/db.server.ts')
 const { TROUBLE_MESSAGE } = await import('#app/lib/http/trouble.ts')
-const signupRoute = await import('#app/routes/signup.tsx')
+const signupRoute = await import('#app/routes/auth/signup.tsx')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const { sql } = await import('drizzle-orm')
 

@@ -33,8 +33,8 @@ const { database, db } = await import('#app/lib/db.server.ts')
 const { session, user } = await import('#app/lib/db/schema.ts')
 const { getEnv } = await import('#app/lib/env.server.ts')
 const { flushMail } = await import('#app/lib/mail.server.ts')
-const signupRoute = await import('#app/routes/signup.tsx')
-const loginRoute = await import('#app/routes/login.tsx')
+const signupRoute = await import('#app/routes/auth/signup.tsx')
+const loginRoute = await import('#app/routes/auth/login.tsx')
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(async () => {

@@ -12,7 +12,7 @@ const { database, db } = await import('#app/lib/db.server.ts')
 const { jwks } = await import('#app/lib/db/schema.ts')
 const healthzRoute = await import('#app/routes/healthz.ts')
 const readyzRoute = await import('#app/routes/readyz.ts')
-const signupRoute = await import('#app/routes/signup.tsx')
+const signupRoute = await import('#app/routes/auth/signup.tsx')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const { cookieHeaderFrom, formPost } = await import('#tests/support/routes.ts')
 

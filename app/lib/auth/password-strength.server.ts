@@ -19,7 +19,7 @@ import * as common from '@zxcvbn-ts/language-common'
 import * as english from '@zxcvbn-ts/language-en'
 import type { z } from 'zod'
 import { BREACHED_PASSWORD_MESSAGE, isBreachedPassword } from './breached-passwords.server.ts'
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordNameProblem } from '#app/lib/schemas/auth.ts'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordNameProblem } from '#app/lib/auth/account-fields.ts'
 
 export const MIN_PASSWORD_SCORE = 3
 

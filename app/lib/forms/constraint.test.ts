@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { getFormConstraint } from './constraint.ts'
-import { ChangePasswordSchema, DeleteAccountSchema, ResendVerificationSchema } from '#app/lib/schemas/account.ts'
-import { LoginSchema, SignupSchema } from '#app/lib/schemas/auth.ts'
+import { ResendVerificationSchema } from '#app/routes/auth/+shared/schemas.ts'
+import { ChangePasswordSchema, DeleteAccountSchema } from '#app/routes/settings/+shared/schemas.ts'
+import { LoginSchema, SignupSchema } from '#app/routes/auth/+shared/schemas.ts'
 import { TaskFormSchema } from '#app/routes/tasks/+shared/schemas.ts'
 
 describe('getFormConstraint', () => {

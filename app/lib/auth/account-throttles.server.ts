@@ -1,0 +1,35 @@
+/**
+ * The throttles of the account pages, in one table: what the sign-in pages
+ * (password reset, verification mail, emailed sign-in links, the second
+ * step of two-factor) and Settings (wrong current passwords, email changes,
+ * provider links, two-factor codes) count, per IP, per address or per
+ * account. The sign-in and sign-up rules themselves are RULES in
+ * app/lib/throttle.server.ts. A rule's `name` is its key in auth_throttle:
+ * never rename one (counters in flight would restart).
+ */
+import type { ThrottleRule } from '#app/lib/throttle.server.ts'
+
+export const ACCOUNT_THROTTLES = {
+	forgotPasswordPerIp: { name: 'forgot-password:ip', limit: 20, windowSeconds: 15 * 60 },
+	/** Beyond this the answer stays the same, but no more mail goes out. */
+	forgotPasswordPerEmail: { name: 'forgot-password:email', limit: 3, windowSeconds: 60 * 60 },
+	resetPasswordPerIp: { name: 'reset-password:ip', limit: 30, windowSeconds: 15 * 60 },
+	resendVerificationPerIp: { name: 'verify-resend:ip', limit: 20, windowSeconds: 15 * 60 },
+	resendVerificationPerEmail: { name: 'verify-resend:email', limit: 3, windowSeconds: 60 * 60 },
+	magicLinkPerIp: { name: 'magic-link:ip', limit: 20, windowSeconds: 15 * 60 },
+	/** Beyond this the answer stays the same, but no more mail goes out. */
+	magicLinkPerEmail: { name: 'magic-link:email', limit: 3, windowSeconds: 60 * 60 },
+	magicLinkVerifyPerIp: { name: 'magic-link-verify:ip', limit: 30, windowSeconds: 15 * 60 },
+	/** Wrong current passwords in Settings (change password, delete account, email, two-factor). */
+	passwordFailuresPerUser: { name: 'account-password-failure:user', limit: 5, windowSeconds: 15 * 60 },
+	emailChangePerUser: { name: 'email-change:user', limit: 5, windowSeconds: 60 * 60 },
+	/** Codes mailed per account, like the other mail to one address (3 an hour). */
+	emailChangeCodeSendPerUser: { name: 'email-change-code:user', limit: 3, windowSeconds: 60 * 60 },
+	/** Wrong email-change codes per account: each is counted before its check, a right one handed back. */
+	emailChangeCodeFailuresPerUser: { name: 'email-change-code-failure:user', limit: 5, windowSeconds: 15 * 60 },
+	providerLinkPerUser: { name: 'provider-link:user', limit: 20, windowSeconds: 15 * 60 },
+	/** Wrong two-factor codes per account (sign-in second step, Settings). */
+	twoFactorCodeFailuresPerUser: { name: 'two-factor-failure:user', limit: 5, windowSeconds: 15 * 60 },
+	/** A used TOTP code: marked for 90 s (its step ± one, what the verifier accepts). */
+	totpCodeUsed: { name: 'totp-used', limit: 1, windowSeconds: 90 },
+} satisfies Record<string, ThrottleRule>

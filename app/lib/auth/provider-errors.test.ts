@@ -1,0 +1,17 @@
+import { describe, expect, test } from 'vitest'
+import { providerErrorMessage } from './provider-errors.ts'
+
+describe('providerErrorMessage', () => {
+	test('maps Better Auth’s callback codes to fixed messages, never echoing the code', () => {
+		expect(providerErrorMessage(null)).toBeUndefined()
+		expect(providerErrorMessage('access_denied')).toBe('Signing in with the provider was cancelled. Nothing has changed.')
+		expect(providerErrorMessage('account_not_linked')).toMatch(/Sign in with your password, then link the provider from Settings\.$/)
+		for (const code of ['state_mismatch', 'state_not_found', 'please_restart_the_process', 'invalid_callback_request']) {
+			expect(providerErrorMessage(code)).toBe('That sign-in attempt expired or was not started here. Please try again.')
+		}
+		for (const code of ['invalid_code', '__proto__', 'toString', '<script>alert(1)</script>']) {
+			const message = providerErrorMessage(code)
+			expect(message).toBe('Signing in with the provider did not work. Please try again, or sign in with your email.')
+		}
+	})
+})

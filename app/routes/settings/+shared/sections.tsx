@@ -1,0 +1,158 @@
+/**
+ * The sections of /settings. Each is a plain POST form with an `intent`
+ * (works without JavaScript); with JavaScript it is also validated in the
+ * browser with the same schema the action uses (useZodForm),
+ * and shows the server's errors otherwise.
+ */
+import type { SubmissionResult } from '@conform-to/react'
+import { Form } from 'react-router'
+import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
+import { FORM_CONSTRAINTS } from './schemas-plain.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
+
+type LastResult = SubmissionResult<string[]> | null | undefined
+
+/** The schemas, imported when a form is first used (useZodForm). */
+const settingsSchemas = () => import('./schemas.ts')
+
+export type SessionView = {
+	id: string
+	device: string
+	ipAddress: string | null
+	lastActiveAt: string
+	current: boolean
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+	dateStyle: 'medium',
+	timeStyle: 'short',
+	timeZone: 'UTC',
+})
+
+export function ProfileSection({
+	name,
+	email,
+	timeZone,
+	lastResult,
+}: {
+	name: string
+	email: string
+	/** The browser's, remembered by the tasks page when JavaScript runs; null: due dates count in UTC. */
+	timeZone: string | null
+	lastResult: LastResult
+}) {
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.UpdateNameSchema), {
+		id: 'update-name',
+		lastResult,
+		defaultValue: { name },
+		constraint: FORM_CONSTRAINTS.updateName,
+	})
+	return (
+		<section aria-labelledby="profile-heading" className="settings-section">
+			<h2 id="profile-heading">Profile</h2>
+			<p>
+				{'Signed in as '}
+				<strong>
+					<bdi>{email}</bdi>
+				</strong>
+			</p>
+			<p className="hint time-zone-note">
+				{timeZone ? `Due dates use your time zone: ${timeZone}.` : 'Due dates use UTC until you open Taskwell with JavaScript on.'}
+			</p>
+			<Form method="post" {...form.props} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'name' }} />
+				<SubmitButton name="intent" value="update-name" pendingText="Saving…">
+					Save name
+				</SubmitButton>
+			</Form>
+		</section>
+	)
+}
+
+export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.ChangePasswordSchema), {
+		id: 'change-password',
+		lastResult,
+		constraint: FORM_CONSTRAINTS.changePassword,
+	})
+	return (
+		<section aria-labelledby="password-heading" className="settings-section">
+			<h2 id="password-heading">Change password</h2>
+			{/* Posts to its own anchor: a page rendered with its error opens scrolled to it. */}
+			<Form method="post" action="/settings#change-password" {...form.props} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field label="Current password" meta={fields.currentPassword} type="password" inputProps={{ autoComplete: 'current-password' }} />
+				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
+				<CheckboxField label="Sign out other devices" meta={fields.revokeOtherSessions} />
+				<SubmitButton name="intent" value="change-password" pendingText="Changing…">
+					Change password
+				</SubmitButton>
+			</Form>
+		</section>
+	)
+}
+
+export function SessionsSection({ sessions, formErrors }: { sessions: SessionView[]; formErrors?: string[] }) {
+	const others = sessions.filter((session) => !session.current)
+	return (
+		<section aria-labelledby="sessions-heading" className="settings-section">
+			<h2 id="sessions-heading">Where you are signed in</h2>
+			<FormErrors errors={formErrors} />
+			<ul className="session-list">
+				{sessions.map((session) => (
+					<li key={session.id} className="session-item" aria-current={session.current || undefined}>
+						<p>
+							<strong>
+								<bdi>{session.device}</bdi>
+							</strong>
+							{session.current ? <span className="badge"> (This device)</span> : null}
+						</p>
+						<p className="hint">
+							IP address: {session.ipAddress ?? 'unknown'} · Last active:{' '}
+							<time dateTime={session.lastActiveAt}>{dateFormat.format(new Date(session.lastActiveAt))} UTC</time>
+						</p>
+						{session.current ? null : (
+							<Form method="post" className="inline-form">
+								<input type="hidden" name="sessionId" value={session.id} />
+								<SubmitButton name="intent" value="revoke-session" className="button-secondary">
+									Sign out
+								</SubmitButton>
+							</Form>
+						)}
+					</li>
+				))}
+			</ul>
+			{others.length > 0 ? (
+				<Form method="post">
+					<SubmitButton name="intent" value="revoke-other-sessions" pendingText="Signing out…">
+						Sign out of all other sessions
+					</SubmitButton>
+				</Form>
+			) : (
+				<p>You are not signed in anywhere else.</p>
+			)}
+		</section>
+	)
+}
+
+export function DeleteAccountSection({ lastResult }: { lastResult: LastResult }) {
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.DeleteAccountSchema), {
+		id: 'delete-account',
+		lastResult,
+		constraint: FORM_CONSTRAINTS.deleteAccount,
+	})
+	return (
+		<section aria-labelledby="delete-heading" className="settings-section danger-zone">
+			<h2 id="delete-heading">Delete account</h2>
+			<p>This deletes your account and all your tasks, and signs you out everywhere. It cannot be undone. Type your password to confirm.</p>
+			<Form method="post" action="/settings#delete-account" {...form.props} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />
+				<SubmitButton name="intent" value="delete-account" className="button-danger" pendingText="Deleting…">
+					Delete account
+				</SubmitButton>
+			</Form>
+		</section>
+	)
+}

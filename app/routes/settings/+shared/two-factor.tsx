@@ -1,0 +1,194 @@
+/**
+ * "Two-factor authentication" in Settings: turn TOTP on (password, then the
+ * QR code and secret, then a code), see the backup codes once, regenerate
+ * them, turn it off (password and a code). Until its first code, a setup
+ * stays as it is across reloads (the page's loader shows the same secret),
+ * or is discarded with "Cancel setup". Plain POST forms: no JavaScript
+ * needed; the QR code is an SVG the server drew.
+ */
+import type { SubmissionResult } from '@conform-to/react'
+import { Form } from 'react-router'
+import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
+import { FORM_CONSTRAINTS, type TwoFactorIntent } from './schemas-plain.ts'
+import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
+
+type LastResult = SubmissionResult<string[]> | null | undefined
+
+export type TwoFactorActionView = {
+	intent: TwoFactorIntent
+	result: SubmissionResult<string[]>
+	backupCodes?: string[]
+}
+
+/** A setup waiting for its first code (from the page's loader). */
+export type TwoFactorSetupView = { secret: string; qrSvg: string }
+
+/** The schemas, imported when a form is first used (useZodForm). */
+const settingsSchemas = () => import('./schemas.ts')
+
+function PasswordForm({
+	id,
+	intent,
+	constraint,
+	lastResult,
+	button,
+	pendingText,
+	withCode,
+	className,
+}: {
+	id: string
+	intent: Exclude<TwoFactorIntent, 'two-factor-cancel'>
+	constraint: (typeof FORM_CONSTRAINTS)['twoFactorEnable' | 'twoFactorRegenerate' | 'twoFactorDisable']
+	lastResult: LastResult
+	button: string
+	pendingText: string
+	withCode?: boolean
+	className?: string
+}) {
+	const [form, fields] = useZodForm<string>(
+		() =>
+			settingsSchemas().then(
+				(schemas) =>
+					({
+						'two-factor-enable': schemas.EnableTwoFactorSchema,
+						'two-factor-regenerate': schemas.RegenerateBackupCodesSchema,
+						'two-factor-disable': schemas.DisableTwoFactorSchema,
+						'two-factor-verify': schemas.VerifyTwoFactorSetupSchema,
+					})[intent],
+			),
+		{ id, lastResult, constraint },
+	)
+	return (
+		<Form method="post" {...form.props} noValidate>
+			<FormErrors id={form.errorId} errors={form.errors} />
+			<Field label="Your password" meta={fields.password!} type="password" inputProps={{ autoComplete: 'current-password' }} />
+			{withCode ? (
+				<Field
+					label="Authentication code"
+					meta={fields.code!}
+					type="text"
+					hint="From your authenticator app, or one of your backup codes."
+					inputProps={{ autoComplete: 'one-time-code' }}
+				/>
+			) : null}
+			<SubmitButton name="intent" value={intent} pendingText={pendingText} className={className}>
+				{button}
+			</SubmitButton>
+		</Form>
+	)
+}
+
+function SetupForm({ setup, lastResult }: { setup: TwoFactorSetupView; lastResult: LastResult }) {
+	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.VerifyTwoFactorSetupSchema), {
+		id: 'two-factor-verify',
+		lastResult,
+		constraint: FORM_CONSTRAINTS.twoFactorVerify,
+	})
+	return (
+		<div className="two-factor-setup">
+			<p>Scan this QR code with your authenticator app, or enter the secret by hand. Then type the code the app shows.</p>
+			<figure className="qr-code" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: setup.qrSvg }} />
+			<p>
+				Secret: <code data-testid="totp-secret">{setup.secret}</code>
+			</p>
+			<Form method="post" {...form.props} noValidate>
+				<FormErrors id={form.errorId} errors={form.errors} />
+				<Field
+					label="Authentication code"
+					meta={fields.code}
+					type="text"
+					inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }}
+				/>
+				<SubmitButton name="intent" value="two-factor-verify" pendingText="Verifying…">
+					Verify
+				</SubmitButton>
+			</Form>
+			<Form method="post">
+				<SubmitButton name="intent" value="two-factor-cancel" className="button-secondary" pendingText="Cancelling…">
+					Cancel setup
+				</SubmitButton>
+			</Form>
+		</div>
+	)
+}
+
+function BackupCodes({ codes }: { codes: string[] }) {
+	const text = `Taskwell backup codes\nEach code works once.\n\n${codes.join('\n')}\n`
+	return (
+		<div className="backup-codes" role="status">
+			<h3>Your backup codes</h3>
+			<p>
+				Save these codes somewhere safe now: they are shown only this once. Each one signs you in once if you lose your authenticator app.
+			</p>
+			<ul aria-label="Backup codes">
+				{codes.map((code) => (
+					<li key={code}>
+						<code>{code}</code>
+					</li>
+				))}
+			</ul>
+			<p>
+				<a href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`} download="taskwell-backup-codes.txt">
+					Download backup codes
+				</a>
+			</p>
+		</div>
+	)
+}
+
+export function TwoFactorSection({
+	enabled,
+	setup,
+	action,
+}: {
+	enabled: boolean
+	setup: TwoFactorSetupView | null
+	action: TwoFactorActionView | undefined
+}) {
+	const resultFor = (intent: TwoFactorIntent) => (action?.intent === intent ? action.result : undefined)
+	return (
+		<section aria-labelledby="two-factor-heading" className="settings-section">
+			<h2 id="two-factor-heading">Two-factor authentication</h2>
+			{action?.backupCodes ? <BackupCodes codes={action.backupCodes} /> : null}
+			{enabled ? (
+				<>
+					<p>Two-factor authentication is on: signing in with your password also asks for a code from your authenticator app.</p>
+					<h3>Backup codes</h3>
+					<PasswordForm
+						id="two-factor-regenerate"
+						intent="two-factor-regenerate"
+						constraint={FORM_CONSTRAINTS.twoFactorRegenerate}
+						lastResult={resultFor('two-factor-regenerate')}
+						button="Regenerate backup codes"
+						pendingText="Regenerating…"
+					/>
+					<h3>Turn off</h3>
+					<PasswordForm
+						id="two-factor-disable"
+						intent="two-factor-disable"
+						constraint={FORM_CONSTRAINTS.twoFactorDisable}
+						lastResult={resultFor('two-factor-disable')}
+						button="Disable two-factor authentication"
+						pendingText="Disabling…"
+						withCode
+						className="button-danger"
+					/>
+				</>
+			) : setup ? (
+				<SetupForm setup={setup} lastResult={resultFor('two-factor-verify')} />
+			) : (
+				<>
+					<p>Protect your account with a code from an authenticator app each time you sign in with your password.</p>
+					<PasswordForm
+						id="two-factor-enable"
+						intent="two-factor-enable"
+						constraint={FORM_CONSTRAINTS.twoFactorEnable}
+						lastResult={resultFor('two-factor-enable')}
+						button="Enable two-factor authentication"
+						pendingText="Starting…"
+					/>
+				</>
+			)}
+		</section>
+	)
+}
