@@ -96,10 +96,10 @@ export const UnlinkProviderSchema = z.object({
 
 const TwoFactorPasswordSchema = CurrentPasswordSchema('Enter your password to continue')
 
-export const EnableTwoFactorSchema = z.object({
-	intent: z.literal('two-factor-enable'),
-	password: TwoFactorPasswordSchema,
-})
+/** A two-factor form that only asks for the password. */
+const passwordOnly = <Intent extends string>(intent: Intent) => z.object({ intent: z.literal(intent), password: TwoFactorPasswordSchema })
+
+export const EnableTwoFactorSchema = passwordOnly('two-factor-enable')
 
 export const VerifyTwoFactorSetupSchema = z.object({
 	intent: z.literal('two-factor-verify'),
@@ -109,10 +109,7 @@ export const VerifyTwoFactorSetupSchema = z.object({
 /** Discards a setup not yet confirmed by a code (its secret and backup codes). */
 export const CancelTwoFactorSetupSchema = z.object({ intent: z.literal('two-factor-cancel') })
 
-export const RegenerateBackupCodesSchema = z.object({
-	intent: z.literal('two-factor-regenerate'),
-	password: TwoFactorPasswordSchema,
-})
+export const RegenerateBackupCodesSchema = passwordOnly('two-factor-regenerate')
 
 export const DisableTwoFactorSchema = z.object({
 	intent: z.literal('two-factor-disable'),
