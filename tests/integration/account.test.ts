@@ -3,16 +3,17 @@
  * the real Better Auth, a fresh database, mail received over real SMTP (an
  * in-process smtp-server) and a fake task API for account deletion.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { PASSWORD, signUp } from '#tests/support/accounts.ts'
+import { startFakeTasksApi } from '#tests/support/fake-tasks-api.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { linkIn, startFakeTasksApi, startSmtpServer } from './account-smtp.ts'
+import { linkIn, startSmtpServer } from '#tests/support/smtp.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 // The environment is read once, when the app's modules load: set it first.
 const smtp = await startSmtpServer()
 const tasksApi = await startFakeTasksApi()
-const savedEnv = { SMTP_URL: process.env.SMTP_URL, TASKS_API_URL: process.env.TASKS_API_URL }
-process.env.SMTP_URL = smtp.url
-process.env.TASKS_API_URL = tasksApi.url
+setEnvForThisFile({ SMTP_URL: smtp.url, TASKS_API_URL: tasksApi.url })
 
 // (Route helpers load app modules too, so they come after.)
 const { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
@@ -20,7 +21,6 @@ const { database, db } = await import('#app/lib/db.server.ts')
 const { session, user, verification } = await import('#app/lib/db/schema.ts')
 const { eq, sql } = await import('drizzle-orm')
 const { decodeJwt } = await import('jose')
-const signupRoute = await import('#app/routes/signup.tsx')
 const loginRoute = await import('#app/routes/login.tsx')
 const forgotRoute = await import('#app/routes/forgot-password.tsx')
 const resetRoute = await import('#app/routes/reset-password.tsx')
@@ -30,33 +30,13 @@ const { flushMail } = await import('#app/lib/mail.server.ts')
 const { NEUTRAL_RESPONSE_MS } = await import('#app/lib/account.server.ts')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(async () => {
-	await smtp.close()
-	await tasksApi.close()
-	for (const [key, value] of Object.entries(savedEnv)) {
-		if (value === undefined) delete process.env[key]
-		else process.env[key] = value
-	}
-})
 
-const PASSWORD = 'a good long password'
 const NEW_PASSWORD = 'an even better password'
-let counter = 0
-const freshEmail = () => `account${++counter}-${Date.now()}@example.com`
 
 function post(path: string, fields: Record<string, string>, { cookie, userAgent }: { cookie?: string; userAgent?: string } = {}) {
 	const request = formPost(path, fields, { cookie })
 	if (userAgent) request.headers.set('user-agent', userAgent)
 	return request
-}
-
-async function signUp(email = freshEmail()) {
-	const { response } = await runRoute(
-		signupRoute.action,
-		post('/signup', { name: 'Ada Lovelace', email, password: PASSWORD, confirmPassword: PASSWORD }),
-	)
-	expect(response.status).toBe(302)
-	return { email, cookie: cookieHeaderFrom(response) }
 }
 
 async function signIn(email: string, password = PASSWORD, userAgent?: string) {
