@@ -57,6 +57,12 @@ async function requestReset(email: string) {
 	return { ...result, since, elapsedMs: Date.now() - started }
 }
 
+/** The reset form posted with this token and new password (and its confirmation). */
+const resetPassword = (token: string, newPassword: string, confirmPassword = newPassword) =>
+	runRoute(resetRoute.action, post('/reset-password', { token, newPassword, confirmPassword }))
+/** The page a reset link opens. */
+const resetPage = (token: string) => runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
+
 async function resetLinkFor(email: string) {
 	const { since, response } = await requestReset(email)
 	expect(response.status).toBe(302)
@@ -112,23 +118,17 @@ describe('reset password', () => {
 		const link = await resetLinkFor(email)
 		const token = link.searchParams.get('token')!
 
-		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
+		const page = await resetPage(token)
 		expect(page.data).toEqual({ token, valid: true })
 		expect(page.response.headers.get('cache-control')).toBe('no-store')
 		expect(page.response.headers.get('referrer-policy')).toBe('same-origin')
 
-		const mismatch = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: 'something else' }),
-		)
+		const mismatch = await resetPassword(token, NEW_PASSWORD, 'something else')
 		expect(mismatch.response.status).toBe(400)
 		expect(mismatch.data.result.error.confirmPassword).toEqual(['Passwords do not match'])
 		expect(mismatch.data.result.initialValue.newPassword).toBeUndefined()
 
-		const done = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
-		)
+		const done = await resetPassword(token, NEW_PASSWORD)
 		expect(done.response.status).toBe(302)
 		expect(done.response.headers.get('location')).toBe('/login?reset=1')
 
@@ -137,10 +137,10 @@ describe('reset password', () => {
 		expect((await signIn(email, PASSWORD)).response.status).toBe(401)
 		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
 
-		const again = await runRoute(resetRoute.action, post('/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD }))
+		const again = await resetPassword(token, PASSWORD)
 		expect(again.response.status).toBe(400)
 		expect(again.data.invalidToken).toBe(true)
-		const reopened = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
+		const reopened = await resetPage(token)
 		expect(reopened.data.valid).toBe(false)
 	})
 
@@ -149,17 +149,11 @@ describe('reset password', () => {
 		const older = (await resetLinkFor(email)).searchParams.get('token')!
 		const newer = (await resetLinkFor(email)).searchParams.get('token')!
 		expect(older).not.toBe(newer)
-		const done = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token: newer, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
-		)
+		const done = await resetPassword(newer, NEW_PASSWORD)
 		expect(done.response.status).toBe(302)
-		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${older}`))
+		const page = await resetPage(older)
 		expect(page.data.valid).toBe(false)
-		const stale = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token: older, newPassword: PASSWORD, confirmPassword: PASSWORD }),
-		)
+		const stale = await resetPassword(older, PASSWORD)
 		expect(stale.response.status).toBe(400)
 		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
 	})
@@ -176,12 +170,9 @@ describe('reset password', () => {
 			),
 		)
 		expect(changed.response.status).toBe(302)
-		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
+		const page = await resetPage(token)
 		expect(page.data.valid).toBe(false)
-		const stale = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token, newPassword: 'a third password here', confirmPassword: 'a third password here' }),
-		)
+		const stale = await resetPassword(token, 'a third password here')
 		expect(stale.response.status).toBe(400)
 		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
 	})
@@ -192,12 +183,9 @@ describe('reset password', () => {
 		const token = link.searchParams.get('token')!
 		await db.update(verification).set({ expiresAt: sql`now() - interval '1 minute'` })
 		for (const candidate of [token, 'forged-token-value', '']) {
-			const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${candidate}`))
+			const page = await resetPage(candidate)
 			expect(page.data.valid, candidate).toBe(false)
-			const submit = await runRoute(
-				resetRoute.action,
-				post('/reset-password', { token: candidate, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
-			)
+			const submit = await resetPassword(candidate, NEW_PASSWORD)
 			expect(submit.response.status).toBe(400)
 		}
 		expect((await signIn(email, PASSWORD)).response.status).toBe(302)
