@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
 	test: {
 		include: ['app/**/*.test.{ts,tsx}', 'common/**/*.test.ts', 'tests/api/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		// One migrated template database for the run; each file gets a copy.
+		globalSetup: ['./tests/support/database-template.ts'],
 		setupFiles: ['./tests/support/fresh-database.ts'],
 		pool: 'forks',
 		testTimeout: 30_000,

@@ -5,36 +5,11 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportSPKI, SignJWT, UnsecuredJWT, base64url } from 'jose'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-	AUDIENCE,
-	call,
-	ISSUER,
-	makeSigningKey,
-	signToken,
-	startApi,
-	startJwksServer,
-	type JwksServer,
-	type RunningApi,
-	type SigningKey,
-	SLOW_START_MS,
-} from './test-support.ts'
+import { describe, expect, test } from 'vitest'
+import { AUDIENCE, call, ISSUER, makeSigningKey, signToken, startApi, startApiWithKey, startJwksServer } from './test-support.ts'
 
-let key: SigningKey
-let attacker: SigningKey
-let jwks: JwksServer
-let api: RunningApi
-
-beforeAll(async () => {
-	key = await makeSigningKey('key-1')
-	attacker = await makeSigningKey('attacker')
-	jwks = await startJwksServer([key])
-	api = await startApi({ jwksUrl: jwks.url })
-}, SLOW_START_MS)
-afterAll(async () => {
-	await api.close()
-	await jwks.close()
-})
+const { key, jwks, api } = await startApiWithKey()
+const attacker = await makeSigningKey('attacker')
 
 const now = () => Math.floor(Date.now() / 1000)
 

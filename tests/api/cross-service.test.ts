@@ -3,45 +3,21 @@
  * Auth (jwt plugin, EdDSA) for real signed-up users, verified by the running
  * task API against the key set the app serves at /api/auth/jwks.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { decodeProtectedHeader } from 'jose'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { Task, TaskList } from '#common/tasks-contract.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { call, SLOW_START_MS, startApi, type RunningApi } from './test-support.ts'
+import { startTasksApiForApp } from '#tests/support/tasks-api.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
+import { call, ISSUER, startApi } from './test-support.ts'
 
-const BETTER_AUTH_URL = 'http://localhost:3000'
-process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
-process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
+setEnvForThisFile({ BETTER_AUTH_URL: ISSUER, TASKS_API_AUDIENCE: 'taskwell-tasks-api' })
+// The API verifies against the app's key set, served the way the app serves it (auth.handler).
+const api = await startTasksApiForApp()
 
 const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 const { database: appDatabase } = await import('#app/lib/db.server.ts')
 onTestDatabaseTeardown(() => appDatabase.close())
-
-let jwksServer: Server
-let jwksRequests = 0
-let api: RunningApi & { jwksUrl: string }
-
-beforeAll(async () => {
-	// The app's key set, served the way the app serves it (auth.handler).
-	jwksServer = createServer((_req, res) => {
-		jwksRequests += 1
-		void auth.handler(new Request(`${BETTER_AUTH_URL}/api/auth/jwks`)).then(async (response) => {
-			res.statusCode = response.status
-			res.setHeader('content-type', response.headers.get('content-type') ?? 'application/json')
-			res.end(await response.text())
-		})
-	})
-	await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
-	const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks`
-	api = Object.assign(await startApi({ jwksUrl }), { jwksUrl })
-}, SLOW_START_MS)
-afterAll(async () => {
-	await api.close()
-	jwksServer.closeAllConnections()
-	await new Promise<void>((resolve) => jwksServer.close(() => resolve()))
-})
 
 let counter = 0
 async function signUpAndMint(name: string) {
@@ -84,7 +60,7 @@ describe('tokens minted by the app’s Better Auth', () => {
 		expect(((await patched.json()) as Task).completed).toBe(true)
 		expect((await call(api, 'GET', `/v1/tasks/${task.id}`, { token })).status).toBe(200)
 		expect((await call(api, 'DELETE', `/v1/tasks/${task.id}`, { token })).status).toBe(204)
-		expect(jwksRequests).toBeGreaterThan(0)
+		expect(api.jwksRequests).toBeGreaterThan(0)
 	})
 
 	test('the verified sub is the Better Auth user id; two users stay apart', async () => {
@@ -135,9 +111,9 @@ describe('tokens minted by the app’s Better Auth', () => {
 			expect(newKid).toBeTruthy()
 			expect(newKid).not.toBe(oldKid)
 
-			const requestsBefore = jwksRequests
+			const requestsBefore = api.jwksRequests
 			expect((await call(rotatingApi, 'GET', '/v1/tasks', { token: after.token })).status).toBe(200)
-			expect(jwksRequests).toBe(requestsBefore + 1)
+			expect(api.jwksRequests).toBe(requestsBefore + 1)
 			// Tokens signed with the previous key still verify.
 			expect((await call(rotatingApi, 'GET', '/v1/tasks', { token: before.token })).status).toBe(200)
 		} finally {

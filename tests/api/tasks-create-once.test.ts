@@ -6,50 +6,17 @@
  * creates never pass them; a replay counts for neither).
  */
 import { and, eq, sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { Task } from '#common/tasks-contract.ts'
 import { deleteExpiredRows } from '#server/cleanup.ts'
 import { task, taskCreateRate, taskIdempotencyKey } from '#server/db/schema.ts'
-import {
-	call,
-	makeSigningKey,
-	signToken,
-	startApi,
-	startJwksServer,
-	type JwksServer,
-	type RunningApi,
-	type SigningKey,
-	SLOW_START_MS,
-} from './test-support.ts'
+import { call, startApi, startApiWithKey, type RunningApi } from './test-support.ts'
 
-let key: SigningKey
-let jwks: JwksServer
-let api: RunningApi
+const { jwks, api, newUser } = await startApiWithKey()
 /** Same database, small cap (3 tasks), generous rate. */
-let cappedApi: RunningApi
+const cappedApi = await startApi({ jwksUrl: jwks.url, sharing: api, limits: { maxTasksPerUser: 3, createsPerMinute: 1000 } })
 /** Same database, generous cap, small rate (3 a minute). */
-let throttledApi: RunningApi
-let counter = 0
-
-beforeAll(async () => {
-	key = await makeSigningKey('key-1')
-	jwks = await startJwksServer([key])
-	api = await startApi({ jwksUrl: jwks.url })
-	cappedApi = await startApi({ jwksUrl: jwks.url, sharing: api, limits: { maxTasksPerUser: 3, createsPerMinute: 1000 } })
-	throttledApi = await startApi({ jwksUrl: jwks.url, sharing: api, limits: { maxTasksPerUser: 1000, createsPerMinute: 3 } })
-}, SLOW_START_MS)
-afterAll(async () => {
-	await throttledApi.close()
-	await cappedApi.close()
-	await api.close()
-	await jwks.close()
-})
-
-async function newUser() {
-	counter += 1
-	const sub = `user-${counter}-${crypto.randomUUID()}`
-	return { sub, token: await signToken(key, { sub }) }
-}
+const throttledApi = await startApi({ jwksUrl: jwks.url, sharing: api, limits: { maxTasksPerUser: 1000, createsPerMinute: 3 } })
 
 function post(token: string, body: unknown, idempotencyKey?: string, target: RunningApi = api) {
 	return call(target, 'POST', '/v1/tasks', {

@@ -3,43 +3,13 @@
  * listing (filters, search, sorts, cursor pagination), isolation between
  * users, and the problem+json answers.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { TASK_RESTORE_WINDOW_SECONDS, type Task, type TaskList } from '#common/tasks-contract.ts'
 import { deleteExpiredRows } from '#server/cleanup.ts'
 import { task, taskCount } from '#server/db/schema.ts'
-import {
-	call,
-	makeSigningKey,
-	signToken,
-	startApi,
-	startJwksServer,
-	type JwksServer,
-	type RunningApi,
-	type SigningKey,
-	SLOW_START_MS,
-} from './test-support.ts'
+import { call, startApi, startApiWithKey } from './test-support.ts'
 
-let key: SigningKey
-let jwks: JwksServer
-let api: RunningApi
-let counter = 0
-
-beforeAll(async () => {
-	key = await makeSigningKey('key-1')
-	jwks = await startJwksServer([key])
-	api = await startApi({ jwksUrl: jwks.url })
-}, SLOW_START_MS)
-afterAll(async () => {
-	await api.close()
-	await jwks.close()
-})
-
-/** A fresh user id per call: tests do not see each other's tasks. */
-async function newUser() {
-	counter += 1
-	const sub = `user-${counter}-${crypto.randomUUID()}`
-	return { sub, token: await signToken(key, { sub }) }
-}
+const { jwks, api, newUser } = await startApiWithKey()
 
 async function create(token: string, body: Record<string, unknown>): Promise<Task> {
 	const response = await call(api, 'POST', '/v1/tasks', { token, body })

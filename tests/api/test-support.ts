@@ -159,6 +159,25 @@ export async function startApi(options: {
 	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, database, logs, close }
 }
 
+/**
+ * For this test file: a signing key, a key-set server publishing it, and the
+ * API verifying against that server (both closed after the file).
+ */
+export async function startApiWithKey(options: Omit<Parameters<typeof startApi>[0], 'jwksUrl'> = {}) {
+	const key = await makeSigningKey('key-1')
+	const jwks = await startJwksServer([key])
+	onTestDatabaseTeardown(() => jwks.close())
+	const api = await startApi({ ...options, jwksUrl: jwks.url })
+	let users = 0
+	/** A user of its own (a fresh sub) and a token for it: tests do not see each other's tasks. */
+	const newUser = async () => {
+		users += 1
+		const sub = `user-${users}-${crypto.randomUUID()}`
+		return { sub, token: await signToken(key, { sub }) }
+	}
+	return { key, jwks, api, newUser }
+}
+
 /** fetch with a bearer token and a JSON body. */
 export function call(
 	api: { url: string },

@@ -3,43 +3,23 @@
  * received over real SMTP) before they can sign in, with a "send again"
  * form. Off by default (the other test files run without it).
  */
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
+import { freshEmail, PASSWORD, postSignUp } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { linkIn, startSmtpServer } from './account-smtp.ts'
+import { linkIn, startSmtpServer } from '#tests/support/smtp.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const smtp = await startSmtpServer()
-const savedEnv = {
-	SMTP_URL: process.env.SMTP_URL,
-	REQUIRE_EMAIL_VERIFICATION: process.env.REQUIRE_EMAIL_VERIFICATION,
-}
-process.env.SMTP_URL = smtp.url
-process.env.REQUIRE_EMAIL_VERIFICATION = 'true'
+setEnvForThisFile({ SMTP_URL: smtp.url, REQUIRE_EMAIL_VERIFICATION: 'true' })
 
 const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { database } = await import('#app/lib/db.server.ts')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const loginRoute = await import('#app/routes/auth/login.tsx')
 const verifyRoute = await import('#app/routes/auth/verify-email.tsx')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(async () => {
-	await smtp.close()
-	for (const [key, value] of Object.entries(savedEnv)) {
-		if (value === undefined) delete process.env[key]
-		else process.env[key] = value
-	}
-})
 
-const PASSWORD = 'a good long password'
-let counter = 0
-const freshEmail = () => `verify${++counter}-${Date.now()}@example.com`
-
-async function signUp(email: string) {
-	return runRoute(
-		signupRoute.action,
-		formPost('/signup', { name: 'Mary Somerville', email, password: PASSWORD, confirmPassword: PASSWORD }),
-	)
-}
+const signUp = (email: string) => postSignUp({ email, name: 'Mary Somerville' })
 
 const signIn = (email: string) => runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }))
 

@@ -3,16 +3,17 @@
  * the real Better Auth, a fresh database, mail received over real SMTP (an
  * in-process smtp-server) and a fake task API for account deletion.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { PASSWORD, signUp } from '#tests/support/accounts.ts'
+import { startFakeTasksApi } from '#tests/support/fake-tasks-api.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { linkIn, startFakeTasksApi, startSmtpServer } from './account-smtp.ts'
+import { linkIn, startSmtpServer } from '#tests/support/smtp.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 // The environment is read once, when the app's modules load: set it first.
 const smtp = await startSmtpServer()
 const tasksApi = await startFakeTasksApi()
-const savedEnv = { SMTP_URL: process.env.SMTP_URL, TASKS_API_URL: process.env.TASKS_API_URL }
-process.env.SMTP_URL = smtp.url
-process.env.TASKS_API_URL = tasksApi.url
+setEnvForThisFile({ SMTP_URL: smtp.url, TASKS_API_URL: tasksApi.url })
 
 // (Route helpers load app modules too, so they come after.)
 const { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
@@ -20,7 +21,6 @@ const { database, db } = await import('#app/lib/db.server.ts')
 const { session, user, verification } = await import('#app/lib/db/schema.ts')
 const { eq, sql } = await import('drizzle-orm')
 const { decodeJwt } = await import('jose')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const loginRoute = await import('#app/routes/auth/login.tsx')
 const forgotRoute = await import('#app/routes/auth/forgot-password.tsx')
 const resetRoute = await import('#app/routes/auth/reset-password.tsx')
@@ -30,33 +30,13 @@ const { flushMail } = await import('#app/lib/mail.server.ts')
 const { NEUTRAL_RESPONSE_MS } = await import('#app/routes/auth/+shared/neutral-answer.server.ts')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(async () => {
-	await smtp.close()
-	await tasksApi.close()
-	for (const [key, value] of Object.entries(savedEnv)) {
-		if (value === undefined) delete process.env[key]
-		else process.env[key] = value
-	}
-})
 
-const PASSWORD = 'a good long password'
 const NEW_PASSWORD = 'an even better password'
-let counter = 0
-const freshEmail = () => `account${++counter}-${Date.now()}@example.com`
 
 function post(path: string, fields: Record<string, string>, { cookie, userAgent }: { cookie?: string; userAgent?: string } = {}) {
 	const request = formPost(path, fields, { cookie })
 	if (userAgent) request.headers.set('user-agent', userAgent)
 	return request
-}
-
-async function signUp(email = freshEmail()) {
-	const { response } = await runRoute(
-		signupRoute.action,
-		post('/signup', { name: 'Ada Lovelace', email, password: PASSWORD, confirmPassword: PASSWORD }),
-	)
-	expect(response.status).toBe(302)
-	return { email, cookie: cookieHeaderFrom(response) }
 }
 
 async function signIn(email: string, password = PASSWORD, userAgent?: string) {
@@ -76,6 +56,12 @@ async function requestReset(email: string) {
 	const result = await runRoute(forgotRoute.action, post('/forgot-password', { email }))
 	return { ...result, since, elapsedMs: Date.now() - started }
 }
+
+/** The reset form posted with this token and new password (and its confirmation). */
+const resetPassword = (token: string, newPassword: string, confirmPassword = newPassword) =>
+	runRoute(resetRoute.action, post('/reset-password', { token, newPassword, confirmPassword }))
+/** The page a reset link opens. */
+const resetPage = (token: string) => runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
 
 async function resetLinkFor(email: string) {
 	const { since, response } = await requestReset(email)
@@ -132,23 +118,17 @@ describe('reset password', () => {
 		const link = await resetLinkFor(email)
 		const token = link.searchParams.get('token')!
 
-		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
+		const page = await resetPage(token)
 		expect(page.data).toEqual({ token, valid: true })
 		expect(page.response.headers.get('cache-control')).toBe('no-store')
 		expect(page.response.headers.get('referrer-policy')).toBe('same-origin')
 
-		const mismatch = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: 'something else' }),
-		)
+		const mismatch = await resetPassword(token, NEW_PASSWORD, 'something else')
 		expect(mismatch.response.status).toBe(400)
 		expect(mismatch.data.result.error.confirmPassword).toEqual(['Passwords do not match'])
 		expect(mismatch.data.result.initialValue.newPassword).toBeUndefined()
 
-		const done = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
-		)
+		const done = await resetPassword(token, NEW_PASSWORD)
 		expect(done.response.status).toBe(302)
 		expect(done.response.headers.get('location')).toBe('/login?reset=1')
 
@@ -157,10 +137,10 @@ describe('reset password', () => {
 		expect((await signIn(email, PASSWORD)).response.status).toBe(401)
 		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
 
-		const again = await runRoute(resetRoute.action, post('/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD }))
+		const again = await resetPassword(token, PASSWORD)
 		expect(again.response.status).toBe(400)
 		expect(again.data.invalidToken).toBe(true)
-		const reopened = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
+		const reopened = await resetPage(token)
 		expect(reopened.data.valid).toBe(false)
 	})
 
@@ -169,17 +149,11 @@ describe('reset password', () => {
 		const older = (await resetLinkFor(email)).searchParams.get('token')!
 		const newer = (await resetLinkFor(email)).searchParams.get('token')!
 		expect(older).not.toBe(newer)
-		const done = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token: newer, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
-		)
+		const done = await resetPassword(newer, NEW_PASSWORD)
 		expect(done.response.status).toBe(302)
-		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${older}`))
+		const page = await resetPage(older)
 		expect(page.data.valid).toBe(false)
-		const stale = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token: older, newPassword: PASSWORD, confirmPassword: PASSWORD }),
-		)
+		const stale = await resetPassword(older, PASSWORD)
 		expect(stale.response.status).toBe(400)
 		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
 	})
@@ -196,12 +170,9 @@ describe('reset password', () => {
 			),
 		)
 		expect(changed.response.status).toBe(302)
-		const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${token}`))
+		const page = await resetPage(token)
 		expect(page.data.valid).toBe(false)
-		const stale = await runRoute(
-			resetRoute.action,
-			post('/reset-password', { token, newPassword: 'a third password here', confirmPassword: 'a third password here' }),
-		)
+		const stale = await resetPassword(token, 'a third password here')
 		expect(stale.response.status).toBe(400)
 		expect((await signIn(email, NEW_PASSWORD)).response.status).toBe(302)
 	})
@@ -212,12 +183,9 @@ describe('reset password', () => {
 		const token = link.searchParams.get('token')!
 		await db.update(verification).set({ expiresAt: sql`now() - interval '1 minute'` })
 		for (const candidate of [token, 'forged-token-value', '']) {
-			const page = await runRoute(resetRoute.loader, get(`/reset-password?token=${candidate}`))
+			const page = await resetPage(candidate)
 			expect(page.data.valid, candidate).toBe(false)
-			const submit = await runRoute(
-				resetRoute.action,
-				post('/reset-password', { token: candidate, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
-			)
+			const submit = await resetPassword(candidate, NEW_PASSWORD)
 			expect(submit.response.status).toBe(400)
 		}
 		expect((await signIn(email, PASSWORD)).response.status).toBe(302)

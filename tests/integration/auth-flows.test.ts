@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { database, db } from '#app/lib/db.server.ts'
 import { session, user } from '#app/lib/db/schema.ts'
@@ -14,34 +14,15 @@ import * as logoutRoute from '#app/routes/logout.tsx'
 import * as signupRoute from '#app/routes/auth/signup.tsx'
 import { userContext } from '#app/context.server.ts'
 import * as homeRoute from '#app/routes/home.tsx'
+import { freshEmail, PASSWORD, postSignUp } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { cookieHeaderFrom, formPost, get, runRoute, type RouteArgs } from '#tests/support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(() => {})
 
-let counter = 0
-function freshEmail() {
-	counter += 1
-	return `person${counter}-${Date.now()}@example.com`
-}
-
-const PASSWORD = 'a good long password'
-
-async function signUp(fields: Partial<Record<string, string>> = {}) {
-	const email = fields.email ?? freshEmail()
-	const result = await runRoute(
-		signupRoute.action,
-		formPost('/signup', {
-			name: 'Grace Hopper',
-			email,
-			password: PASSWORD,
-			confirmPassword: PASSWORD,
-			...fields,
-		} as Record<string, string>),
-	)
-	return { ...result, email, cookie: cookieHeaderFrom(result.response) }
-}
+/** The sign-up form with these fields changed; the answer is not checked. */
+const signUp = (fields: Partial<Record<string, string>> = {}) =>
+	postSignUp({ email: fields.email, name: 'Grace Hopper', fields: fields as Record<string, string> })
 
 function fieldErrors(data: any): Record<string, string[]> {
 	return data?.result?.error ?? {}

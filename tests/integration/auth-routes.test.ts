@@ -6,19 +6,16 @@
  * cookie and a same-origin Origin; all but the allowlist answer 404. The
  * server-side auth.api calls the app makes keep working.
  */
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { auth, OPEN_AUTH_ROUTES } from '#app/lib/auth/better-auth.server.ts'
 import { database } from '#app/lib/db.server.ts'
 import * as apiAuthRoute from '#app/routes/api.auth.$.ts'
 import * as loginRoute from '#app/routes/auth/login.tsx'
-import * as signupRoute from '#app/routes/auth/signup.tsx'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { APP_ORIGIN, cookieHeaderFrom, formPost, runRoute } from '#tests/support/routes.ts'
+import { PASSWORD, signUp } from '#tests/support/accounts.ts'
+import { APP_ORIGIN, runRoute } from '#tests/support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(() => {})
-
-const PASSWORD = 'a good long password'
 
 type Endpoint = { path?: string; options?: { method?: string | string[] } }
 
@@ -34,15 +31,7 @@ function everyAuthRoute(): Array<{ method: string; path: string }> {
 	return routes
 }
 
-async function signedInCookie() {
-	const email = `routes-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
-	const { response } = await runRoute(
-		signupRoute.action,
-		formPost('/signup', { name: 'Route Walker', email, password: PASSWORD, confirmPassword: PASSWORD }),
-	)
-	expect(response.status).toBe(302)
-	return { email, cookie: cookieHeaderFrom(response) }
-}
+const signedInCookie = () => signUp({ name: 'Route Walker' })
 
 function authRequest(method: string, path: string, cookie: string) {
 	const concrete = path.replace(/:[a-zA-Z]+/g, 'some-value')

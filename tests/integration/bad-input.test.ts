@@ -6,73 +6,27 @@
  * notice code, or text with bidi controls gets a 4xx and a useful answer,
  * never a 500.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { postSignUp, signUp as signUpAccount } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { startApi, type RunningApi } from '#tests/api/test-support.ts'
+import { startTasksApiForApp } from '#tests/support/tasks-api.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
+import { ISSUER } from '#tests/api/test-support.ts'
 
-const BETTER_AUTH_URL = 'http://localhost:3000'
-// The app's key set, served the way the app serves it; the app's modules
-// (and so its environment) load only once the API's URL is known.
-let authHandler: ((request: Request) => Promise<Response>) | undefined
-const jwksServer: Server = createServer((_req, res) => {
-	void authHandler!(new Request(`${BETTER_AUTH_URL}/api/auth/jwks`)).then(async (response) => {
-		res.statusCode = response.status
-		res.setHeader('content-type', 'application/json')
-		res.end(await response.text())
-	})
-})
-await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
-const api: RunningApi = await startApi({
-	jwksUrl: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks`,
-})
-const savedEnv = {
-	BETTER_AUTH_URL: process.env.BETTER_AUTH_URL,
-	TASKS_API_AUDIENCE: process.env.TASKS_API_AUDIENCE,
-	TASKS_API_URL: process.env.TASKS_API_URL,
-}
-process.env.BETTER_AUTH_URL = BETTER_AUTH_URL
-process.env.TASKS_API_AUDIENCE = 'taskwell-tasks-api'
-process.env.TASKS_API_URL = api.url
+// The app's modules (and so its environment) load only once the API's URL is known.
+setEnvForThisFile({ BETTER_AUTH_URL: ISSUER, TASKS_API_AUDIENCE: 'taskwell-tasks-api' })
+const api = await startTasksApiForApp()
 
 const { auth } = await import('#app/lib/auth/better-auth.server.ts')
-authHandler = (request) => auth.handler(request)
+
 const { database } = await import('#app/lib/db.server.ts')
-const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
+const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const taskRoute = await import('#app/routes/tasks/$id.tsx')
 const settingsRoute = await import('#app/routes/settings/index.tsx')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 onTestDatabaseTeardown(() => database.close())
 
-afterAll(async () => {
-	await api.close()
-	jwksServer.closeAllConnections()
-	await new Promise<void>((resolve) => jwksServer.close(() => resolve()))
-	for (const [key, value] of Object.entries(savedEnv)) {
-		if (value === undefined) delete process.env[key]
-		else process.env[key] = value
-	}
-})
-
-const PASSWORD = 'a good long password'
-let counter = 0
-
-async function signUp(name = 'Ada Lovelace') {
-	counter += 1
-	const { response } = await runRoute(
-		signupRoute.action,
-		formPost('/signup', {
-			name,
-			email: `bad-input-${counter}-${Date.now()}@example.com`,
-			password: PASSWORD,
-			confirmPassword: PASSWORD,
-		}),
-	)
-	expect(response.status).toBe(302)
-	return cookieHeaderFrom(response)
-}
+const signUp = async () => (await signUpAccount()).cookie
 
 async function addTask(cookie: string, title: string) {
 	const { response } = await runRoute(tasksRoute.action, formPost('/tasks', { intent: 'create', title, priority: 'normal' }, { cookie }))
@@ -188,10 +142,7 @@ describe('text with bidi controls is refused with a field message', () => {
 	})
 
 	test('signing up and changing the name', async () => {
-		const signup = await runRoute<{ result: { error: Record<string, string[]> } }>(
-			signupRoute.action,
-			formPost('/signup', { name: `Ada${RLO}`, email: `rlo-${Date.now()}@example.com`, password: PASSWORD, confirmPassword: PASSWORD }),
-		)
+		const signup = await postSignUp({ name: `Ada${RLO}` })
 		expect(signup.response.status).toBe(400)
 		expect(signup.data?.result.error).toEqual({ name: ["Name can't contain control characters"] })
 

@@ -9,34 +9,18 @@
  * tests/e2e/resilience.spec.ts checks the page and `.data` answers the
  * production server makes of it.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
+import { signUp as signUpAccount } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { startApi, type RunningApi } from '#tests/api/test-support.ts'
+import { startTasksApiForApp } from '#tests/support/tasks-api.ts'
 
-// The environment is read once, when the app's modules load: the API (and
-// the key-set server it verifies against, which answers through the app's
-// Better Auth once loaded) start first, so TASKS_API_URL can point at it.
-let appAuth: (typeof import('#app/lib/auth/better-auth.server.ts'))['auth'] | undefined
-const jwksServer: Server = createServer((_req, res) => {
-	void appAuth!.handler(new Request('http://localhost:3000/api/auth/jwks')).then(async (response) => {
-		res.statusCode = response.status
-		res.setHeader('content-type', 'application/json')
-		res.end(await response.text())
-	})
-})
-await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
-const api: RunningApi = await startApi({ jwksUrl: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks` })
-const savedEnv = { TASKS_API_URL: process.env.TASKS_API_URL }
-process.env.TASKS_API_URL = api.url
+// The environment is read once, when the app's modules load: the API starts
+// first, so TASKS_API_URL can point at it.
+await startTasksApiForApp()
 
-const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
-const { auth } = await import('#app/lib/auth/better-auth.server.ts')
-appAuth = auth
+const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { database, db } = await import('#app/lib/db.server.ts')
 const { TROUBLE_MESSAGE } = await import('#app/lib/http/trouble.ts')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const { sql } = await import('drizzle-orm')
 
@@ -44,26 +28,9 @@ let closed = false
 onTestDatabaseTeardown(async () => {
 	if (!closed) await database.close()
 })
-afterAll(async () => {
-	await api.close()
-	jwksServer.closeAllConnections()
-	await new Promise<void>((resolve) => jwksServer.close(() => resolve()))
-	if (savedEnv.TASKS_API_URL === undefined) delete process.env.TASKS_API_URL
-	else process.env.TASKS_API_URL = savedEnv.TASKS_API_URL
-})
 
-let counter = 0
 /** A new account and its session cookie (a session no token was minted for yet). */
-async function signUp(): Promise<string> {
-	counter += 1
-	const password = 'a good long password'
-	const { response } = await runRoute(
-		signupRoute.action,
-		formPost('/signup', { name: 'Ada', email: `db-failure-${counter}-${Date.now()}@example.com`, password, confirmPassword: password }),
-	)
-	expect(response.status).toBe(302)
-	return cookieHeaderFrom(response)
-}
+const signUp = async () => (await signUpAccount()).cookie
 
 /** `run()` while `table` is renamed away (every query naming it fails), then renamed back. */
 async function withoutTable<T>(table: 'jwks' | 'session', run: () => Promise<T>): Promise<T> {

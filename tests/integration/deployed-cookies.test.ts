@@ -13,19 +13,19 @@
 import { readFileSync } from 'node:fs'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, describe, expect, test } from 'vitest'
+import { freshEmail, freshIp, PASSWORD, postSignUp } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import type { RouteArgs } from '#tests/support/routes.ts'
-import { startSmtpServer } from './account-smtp.ts'
+import { startSmtpServer } from '#tests/support/smtp.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const smtp = await startSmtpServer()
-const DEPLOYED_ENV = {
+setEnvForThisFile({
 	BETTER_AUTH_URL: 'https://taskwell.example',
 	BETTER_AUTH_SECRET: 'a-deployed-test-secret-that-is-long-enough',
 	SMTP_URL: smtp.url,
-}
-const saved = Object.fromEntries(['REQUIRE_EMAIL_VERIFICATION', ...Object.keys(DEPLOYED_ENV)].map((key) => [key, process.env[key]]))
-Object.assign(process.env, DEPLOYED_ENV)
-delete process.env.REQUIRE_EMAIL_VERIFICATION
+	REQUIRE_EMAIL_VERIFICATION: undefined,
+})
 
 const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { userContext } = await import('#app/context.server.ts')
@@ -33,31 +33,15 @@ const { database, db } = await import('#app/lib/db.server.ts')
 const { session, user } = await import('#app/lib/db/schema.ts')
 const { getEnv } = await import('#app/lib/env.server.ts')
 const { flushMail } = await import('#app/lib/mail.server.ts')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const loginRoute = await import('#app/routes/auth/login.tsx')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(async () => {
-	await flushMail()
-	await smtp.close()
-	for (const [key, value] of Object.entries(saved)) {
-		if (value === undefined) delete process.env[key]
-		else process.env[key] = value
-	}
-})
+// Mail still being sent goes out before the SMTP server closes.
+afterAll(() => flushMail())
 
 const ORIGIN = 'http://localhost:3000'
-const PASSWORD = 'a good long password'
-let counter = 0
-const freshEmail = () => `deployed${++counter}-${Date.now()}@example.com`
-const freshIp = () => `203.0.113.${100 + counter}`
 
-const signUp = (email: string) =>
-	runRoute(
-		signupRoute.action as never,
-		formPost('/signup', { name: 'Grace Hopper', email, password: PASSWORD, confirmPassword: PASSWORD }, { origin: ORIGIN }),
-		{ ip: freshIp() },
-	)
+const signUp = (email: string) => postSignUp({ email, name: 'Grace Hopper', origin: ORIGIN, ip: freshIp() })
 
 /** A verified account (as if its link was followed), signed in: the response's Set-Cookie lines. */
 async function signedIn({ rememberMe = true } = {}) {

@@ -7,37 +7,26 @@
  * password (sign-in-link-smtp.test.ts).
  */
 import { createHash } from 'node:crypto'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
+import { freshEmail, freshIp, signUp } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { linkIn, startSmtpServer, type ReceivedMail } from './account-smtp.ts'
+import { linkIn, startSmtpServer, type ReceivedMail } from '#tests/support/smtp.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const smtp = await startSmtpServer()
-const savedSmtp = process.env.SMTP_URL
-process.env.SMTP_URL = smtp.url
+setEnvForThisFile({ SMTP_URL: smtp.url })
 
 const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { and, eq } = await import('drizzle-orm')
 const { database, db } = await import('#app/lib/db.server.ts')
 const { account, authEvent, session, verification } = await import('#app/lib/db/schema.ts')
-const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 const { flushMail } = await import('#app/lib/mail.server.ts')
 const { EMAIL_CODE_REQUIRED_MESSAGE, INVALID_EMAIL_CODE_MESSAGE } = await import('#app/routes/settings/+shared/schemas.ts')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const loginRoute = await import('#app/routes/auth/login.tsx')
 const linkRoute = await import('#app/routes/auth/login.link.tsx')
 const settingsRoute = await import('#app/routes/settings/index.tsx')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(async () => {
-	await smtp.close()
-	if (savedSmtp === undefined) delete process.env.SMTP_URL
-	else process.env.SMTP_URL = savedSmtp
-})
-
-const PASSWORD = 'a good long password'
-let counter = 0
-const freshEmail = (prefix: string) => `${prefix}${++counter}-${Date.now()}@example.com`
-const freshIp = () => `203.0.113.${++counter}`
 
 /**
  * An account that signs in by emailed link only: signed up (email not yet
@@ -45,21 +34,13 @@ const freshIp = () => `203.0.113.${++counter}`
  * the password set before the proof (Better Auth). The link's session.
  */
 async function linkOnlyAccount() {
-	const email = freshEmail('nopassword')
-	const signedUp = await runRoute(
-		signupRoute.action as never,
-		formPost('/signup', { name: 'Link Only', email, password: PASSWORD, confirmPassword: PASSWORD }),
-		{ ip: freshIp() },
-	)
-	expect(signedUp.response.status).toBe(302)
+	const { email, userId } = await signUp({ email: freshEmail('nopassword'), name: 'Link Only', ip: freshIp() })
 	const since = smtp.received.length
 	await runRoute(loginRoute.action as never, formPost('/login', { intent: 'magic-link', email, password: '' }), { ip: freshIp() })
 	const token = new URL(linkIn(await smtp.waitFor(email, { since }), '/login/link?token=')).searchParams.get('token')!
 	const signedIn = await runRoute(linkRoute.action as never, formPost('/login/link', { token }))
 	expect(signedIn.response.status).toBe(302)
 	const cookie = cookieHeaderFrom(signedIn.response)
-	const ctx = await auth.$context
-	const userId = (await ctx.internalAdapter.findUserByEmail(email))!.user.id
 	expect(
 		await db
 			.select()
@@ -199,13 +180,7 @@ describe('Change email without a password', () => {
 	})
 
 	test('an account with a password still gives its password: no code instead, no code sent', async () => {
-		const email = freshEmail('haspassword')
-		const { response } = await runRoute(
-			signupRoute.action as never,
-			formPost('/signup', { name: 'Has Password', email, password: PASSWORD, confirmPassword: PASSWORD }),
-			{ ip: freshIp() },
-		)
-		const cookie = cookieHeaderFrom(response)
+		const { email, cookie } = await signUp({ email: freshEmail('haspassword'), name: 'Has Password', ip: freshIp() })
 		expect((await settings(cookie)).emailChangeProof).toBe('password')
 		const withCode = await changeEmail(cookie, freshEmail('other'), '123456')
 		expect(withCode.response.status).toBe(400)

@@ -5,6 +5,7 @@
  * on first use), and 503 — not an exception, not a hang — otherwise.
  */
 import { describe, expect, test } from 'vitest'
+import { signUp } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 
 const { get, runRoute } = await import('#tests/support/routes.ts')
@@ -12,9 +13,7 @@ const { database, db } = await import('#app/lib/db.server.ts')
 const { jwks } = await import('#app/lib/db/schema.ts')
 const healthzRoute = await import('#app/routes/healthz.ts')
 const readyzRoute = await import('#app/routes/readyz.ts')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
-const { cookieHeaderFrom, formPost } = await import('#tests/support/routes.ts')
 
 let closed = false
 onTestDatabaseTeardown(async () => {
@@ -65,17 +64,7 @@ describe('GET /readyz', () => {
 	})
 
 	test('the database gone: 503 naming it; /healthz still 200; a signed-in page is 503, not 500', async () => {
-		const { response: signedUp } = await runRoute(
-			signupRoute.action,
-			formPost('/signup', {
-				name: 'Ada',
-				email: `ada-${Date.now()}@example.com`,
-				password: 'correct horse battery',
-				confirmPassword: 'correct horse battery',
-			}),
-		)
-		expect(signedUp.status).toBe(302)
-		const cookie = cookieHeaderFrom(signedUp)
+		const { cookie } = await signUp()
 		await database.close()
 		closed = true
 		const { response } = await runRoute(readyzRoute.loader, get('/readyz'))

@@ -11,28 +11,13 @@ import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { database, db } from '#app/lib/db.server.ts'
 import { session } from '#app/lib/db/schema.ts'
 import * as settingsRoute from '#app/routes/settings/index.tsx'
-import * as signupRoute from '#app/routes/auth/signup.tsx'
+import { freshIp, signUp as signUpAccount } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { cookieHeaderFrom, formPost, get, runRoute } from '#tests/support/routes.ts'
+import { formPost, get, runRoute } from '#tests/support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
 
-const PASSWORD = 'a good long password'
-let counter = 0
-
-async function signUp() {
-	const email = `linked${++counter}-${Date.now()}@example.com`
-	const { response } = await runRoute(
-		signupRoute.action as never,
-		formPost('/signup', { name: 'Ada Byron', email, password: PASSWORD, confirmPassword: PASSWORD }),
-		{ ip: `192.0.2.${counter}` },
-	)
-	expect(response.status).toBe(302)
-	const cookie = cookieHeaderFrom(response)
-	const ctx = await auth.$context
-	const user = (await ctx.internalAdapter.findUserByEmail(email))!.user
-	return { cookie, user }
-}
+const signUp = () => signUpAccount({ name: 'Ada Byron', ip: freshIp() })
 
 const settings = (cookie: string) => runRoute(settingsRoute.loader as never, get('/settings', { cookie }))
 const unlink = (cookie: string, accountId: string) =>

@@ -10,22 +10,20 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { auth, SESSION_EXPIRES_IN_SECONDS } from '#app/lib/auth/better-auth.server.ts'
+import { SESSION_EXPIRES_IN_SECONDS } from '#app/lib/auth/better-auth.server.ts'
 import { database, db } from '#app/lib/db.server.ts'
 import { passkey, session } from '#app/lib/db/schema.ts'
 import { NOT_REMEMBERED_SESSION_SECONDS } from '#app/lib/auth/passkey-remember-me.server.ts'
 import * as apiAuthRoute from '#app/routes/api.auth.$.ts'
 import * as loginRoute from '#app/routes/auth/login.tsx'
 import * as settingsRoute from '#app/routes/settings/index.tsx'
-import * as signupRoute from '#app/routes/auth/signup.tsx'
+import { freshIp, PASSWORD, signUp } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute } from '#tests/support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
 
-const PASSWORD = 'a good long password'
 const RP_ID = new URL(APP_ORIGIN).hostname
-let counter = 0
 
 /** A passkey of `userId`: the private key stays here, the public key is stored as Better Auth stores one (COSE, base64). */
 async function softwarePasskey(userId: string) {
@@ -78,16 +76,8 @@ function assertion(key: Key & { privateKey: KeyObject }, challenge: string) {
 }
 
 async function newAccountWithPasskey() {
-	const email = `passkey${++counter}-${Date.now()}@example.com`
-	const { response } = await runRoute(
-		signupRoute.action as never,
-		formPost('/signup', { name: 'Key Holder', email, password: PASSWORD, confirmPassword: PASSWORD }),
-		{ ip: `192.0.2.${counter}` },
-	)
-	expect(response.status).toBe(302)
-	const ctx = await auth.$context
-	const user = (await ctx.internalAdapter.findUserByEmail(email))!.user
-	return { email, userId: user.id, key: await softwarePasskey(user.id) }
+	const { email, userId } = await signUp({ name: 'Key Holder', ip: freshIp() })
+	return { email, userId, key: await softwarePasskey(userId) }
 }
 
 /**

@@ -6,13 +6,15 @@
  * shows.
  */
 import { generateSync } from 'otplib'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
+import { freshEmail, PASSWORD, signUp as signUpAccount } from '#tests/support/accounts.ts'
+import { CookieJar } from '#tests/support/cookie-jar.ts'
+import { startFakeTasksApi } from '#tests/support/fake-tasks-api.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { startFakeTasksApi } from './account-smtp.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const tasksApi = await startFakeTasksApi()
-const savedTasksApiUrl = process.env.TASKS_API_URL
-process.env.TASKS_API_URL = tasksApi.url
+setEnvForThisFile({ TASKS_API_URL: tasksApi.url })
 
 const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { database, db } = await import('#app/lib/db.server.ts')
@@ -27,38 +29,10 @@ const resetRoute = await import('#app/routes/auth/reset-password.tsx')
 const settingsRoute = await import('#app/routes/settings/index.tsx')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(async () => {
-	await tasksApi.close()
-	if (savedTasksApiUrl === undefined) delete process.env.TASKS_API_URL
-	else process.env.TASKS_API_URL = savedTasksApiUrl
-})
-
-const PASSWORD = 'a good long password'
 const NEW_PASSWORD = 'an even better password'
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 const IP = '198.51.100.77'
-let counter = 0
-const freshEmail = () => `events${++counter}-${Date.now()}@example.com`
-
-/** A browser's cookie jar: what each response set (or expired) is sent next time. */
-class Jar {
-	cookies = new Map<string, string>()
-	take(response: Response) {
-		for (const cookie of response.headers.getSetCookie()) {
-			const [pair = ''] = cookie.split(';')
-			const name = pair.slice(0, pair.indexOf('='))
-			const value = pair.slice(pair.indexOf('=') + 1)
-			if (!value || /max-age=0/i.test(cookie)) this.cookies.delete(name)
-			else this.cookies.set(name, value)
-		}
-		return response
-	}
-	get header() {
-		return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-	}
-}
-
-async function post(jar: Jar, handler: unknown, path: string, fields: Record<string, string>) {
+async function post(jar: CookieJar, handler: unknown, path: string, fields: Record<string, string>) {
 	const request = formPost(path, fields, { cookie: jar.header })
 	request.headers.set('user-agent', UA)
 	const result = await runRoute(handler as never, request, { ip: IP })
@@ -70,11 +44,10 @@ async function eventsOf(userId: string) {
 	return db.select().from(authEvent).where(eq(authEvent.userId, userId))
 }
 
-async function signUp(jar = new Jar(), email = freshEmail()) {
-	const { response } = await post(jar, signupRoute.action, '/signup', { name: 'Ada', email, password: PASSWORD, confirmPassword: PASSWORD })
-	expect(response.status).toBe(302)
-	const [row] = await db.select().from(user).where(eq(user.email, email))
-	return { jar, email, userId: row!.id }
+async function signUp() {
+	const jar = new CookieJar()
+	const { email, userId } = await signUpAccount({ jar, name: 'Ada', userAgent: UA, ip: IP })
+	return { jar, email, userId }
 }
 
 /** A reset token for the account, stored the way Better Auth stores the one it mails. */
@@ -101,7 +74,7 @@ describe('security events', () => {
 		const [signUpSession] = await db.select().from(session).where(eq(session.userId, userId))
 
 		// A wrong password of an existing account, then the right one (a second session).
-		const other = new Jar()
+		const other = new CookieJar()
 		expect((await post(other, loginRoute.action, '/login', { email, password: 'not the password' })).response.status).toBe(401)
 		expect((await post(other, loginRoute.action, '/login', { email, password: PASSWORD })).response.status).toBe(302)
 		const sessions = await db.select().from(session).where(eq(session.userId, userId))
@@ -122,11 +95,15 @@ describe('security events', () => {
 
 		// A reset through the real page action (the token made as Better Auth makes it).
 		const token = await resetTokenFor(userId)
-		const reset = await post(new Jar(), resetRoute.action, '/reset-password', { token, newPassword: PASSWORD, confirmPassword: PASSWORD })
+		const reset = await post(new CookieJar(), resetRoute.action, '/reset-password', {
+			token,
+			newPassword: PASSWORD,
+			confirmPassword: PASSWORD,
+		})
 		expect(reset.response.status).toBe(302)
 
 		// Delete the account.
-		const last = new Jar()
+		const last = new CookieJar()
 		await post(last, loginRoute.action, '/login', { email, password: PASSWORD })
 		const deleted = await post(last, settingsRoute.action, '/settings', { intent: 'delete-account', password: PASSWORD })
 		expect(deleted.response.status).toBe(302)
@@ -203,7 +180,7 @@ describe('two-factor authentication', () => {
 		expect(JSON.parse(row!.backupCodes)).toHaveLength(10)
 
 		// Sign in: the password step gives no session, only the challenge.
-		const browser = new Jar()
+		const browser = new CookieJar()
 		const first = await post(browser, loginRoute.action, '/login', { email, password: PASSWORD })
 		expect(first.response.headers.get('location')).toBe('/login/two-factor')
 		expect([...browser.cookies.keys()].some((name) => name.endsWith('session_token'))).toBe(false)
@@ -220,7 +197,7 @@ describe('two-factor authentication', () => {
 
 		// A backup code works once.
 		const viaBackup = async () => {
-			const b = new Jar()
+			const b = new CookieJar()
 			await post(b, loginRoute.action, '/login', { email, password: PASSWORD })
 			return (await post(b, twoFactorRoute.action, '/login/two-factor', { method: 'backup', backupCode: backupCodes[0]! })).response.status
 		}
@@ -260,7 +237,7 @@ describe('two-factor authentication', () => {
 describe('password strength', () => {
 	test('weak passwords are refused with the reason on sign-up, change password and reset', async () => {
 		const refused = async (fields: Record<string, string>) => {
-			const { response, data } = await post(new Jar(), signupRoute.action, '/signup', {
+			const { response, data } = await post(new CookieJar(), signupRoute.action, '/signup', {
 				name: 'Ada',
 				confirmPassword: fields.password!,
 				...fields,
@@ -291,7 +268,7 @@ describe('password strength', () => {
 
 		const { userId } = await signUp()
 		const token = await resetTokenFor(userId)
-		const reset = await post(new Jar(), resetRoute.action, '/reset-password', {
+		const reset = await post(new CookieJar(), resetRoute.action, '/reset-password', {
 			token,
 			newPassword: 'aaaaaaaaaaaaa',
 			confirmPassword: 'aaaaaaaaaaaaa',
@@ -309,7 +286,7 @@ describe('password strength', () => {
 		// Rank ~71,000 of the breached list; zxcvbn alone scores it 3.
 		const breached = 'gunsnroses'
 		const email = freshEmail()
-		const signup = await post(new Jar(), signupRoute.action, '/signup', {
+		const signup = await post(new CookieJar(), signupRoute.action, '/signup', {
 			name: 'Ada',
 			email,
 			password: breached,
@@ -330,10 +307,10 @@ describe('password strength', () => {
 		expect(change.response.status).toBe(400)
 		expect(change.data.result.error.newPassword).toEqual(['This password appears in known data breaches'])
 		// The password is unchanged.
-		expect((await post(new Jar(), loginRoute.action, '/login', { email: changer, password: PASSWORD })).response.status).toBe(302)
+		expect((await post(new CookieJar(), loginRoute.action, '/login', { email: changer, password: PASSWORD })).response.status).toBe(302)
 
 		const { userId } = await signUp()
-		const reset = await post(new Jar(), resetRoute.action, '/reset-password', {
+		const reset = await post(new CookieJar(), resetRoute.action, '/reset-password', {
 			token: await resetTokenFor(userId),
 			newPassword: breached,
 			confirmPassword: breached,

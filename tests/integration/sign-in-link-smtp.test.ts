@@ -4,20 +4,19 @@
  * Auth and database.
  */
 import { desc } from 'drizzle-orm'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
+import { freshEmail, freshIp, PASSWORD, signUp as signUpAccount, userByEmail } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { linkIn, startSmtpServer } from './account-smtp.ts'
+import { linkIn, startSmtpServer } from '#tests/support/smtp.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const smtp = await startSmtpServer()
-const savedSmtp = process.env.SMTP_URL
-process.env.SMTP_URL = smtp.url
+setEnvForThisFile({ SMTP_URL: smtp.url })
 
 const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { database, db } = await import('#app/lib/db.server.ts')
 const { verification } = await import('#app/lib/db/schema.ts')
-const { auth } = await import('#app/lib/auth/better-auth.server.ts')
 const { flushMail } = await import('#app/lib/mail.server.ts')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const loginRoute = await import('#app/routes/auth/login.tsx')
 const linkRoute = await import('#app/routes/auth/login.link.tsx')
 const settingsRoute = await import('#app/routes/settings/index.tsx')
@@ -25,35 +24,11 @@ const changeEmailRoute = await import('#app/routes/auth/change-email.tsx')
 const forgotRoute = await import('#app/routes/auth/forgot-password.tsx')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(async () => {
-	await smtp.close()
-	if (savedSmtp === undefined) delete process.env.SMTP_URL
-	else process.env.SMTP_URL = savedSmtp
-})
-
-const PASSWORD = 'a good long password'
-let counter = 0
-const freshEmail = (prefix = 'link') => `${prefix}${++counter}-${Date.now()}@example.com`
-let ipCounter = 0
-const freshIp = () => `203.0.113.${++ipCounter}`
-
-async function signUp(email: string) {
-	const { response } = await runRoute(
-		signupRoute.action as never,
-		formPost('/signup', { name: 'Grace Hopper', email, password: PASSWORD, confirmPassword: PASSWORD }),
-		{ ip: freshIp() },
-	)
-	expect(response.status).toBe(302)
-	return cookieHeaderFrom(response)
-}
+/** A new account's session cookie. */
+const signUp = async (email: string) => (await signUpAccount({ email, name: 'Grace Hopper', ip: freshIp() })).cookie
 
 const askForLink = (email: string, ip = '198.51.100.1') =>
 	runRoute(loginRoute.action as never, formPost('/login', { intent: 'magic-link', email, password: '' }), { ip })
-
-async function userByEmail(email: string) {
-	const ctx = await auth.$context
-	return (await ctx.internalAdapter.findUserByEmail(email))?.user ?? null
-}
 
 describe('Email me a sign-in link', () => {
 	test('same answer for known and unknown addresses; only the account gets a link, valid 10 minutes, to the app page', async () => {

@@ -8,8 +8,9 @@
  * (OpenID Connect runs end to end against a real provider in
  * tests/e2e/sign-in-providers.spec.ts.)
  */
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
+import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const PROVIDER_ENV = {
 	GITHUB_CLIENT_ID: 'gh-client-id',
@@ -22,8 +23,7 @@ const PROVIDER_ENV = {
 	OIDC_CLIENT_SECRET: 'oidc-secret',
 	OIDC_PROVIDER_NAME: 'Corp SSO',
 }
-const saved = Object.fromEntries(Object.keys(PROVIDER_ENV).map((key) => [key, process.env[key]]))
-Object.assign(process.env, PROVIDER_ENV)
+setEnvForThisFile(PROVIDER_ENV)
 
 const { APP_ORIGIN, formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { database } = await import('#app/lib/db.server.ts')
@@ -35,12 +35,6 @@ const signupRoute = await import('#app/routes/auth/signup.tsx')
 const apiAuthRoute = await import('#app/routes/api.auth.$.ts')
 
 onTestDatabaseTeardown(() => database.close())
-afterAll(() => {
-	for (const [key, value] of Object.entries(saved)) {
-		if (value === undefined) delete process.env[key]
-		else process.env[key] = value
-	}
-})
 
 describe('which buttons appear', () => {
 	test('each provider only when all of its variables are set', () => {

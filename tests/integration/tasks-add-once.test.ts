@@ -5,62 +5,27 @@
  * add one task, and the API's limits come back as form errors with the
  * input kept (422 cap, 429 rate with Retry-After), never an "unavailable" page.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
+import { signUp as signUpAccount } from '#tests/support/accounts.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
-import { startApi, type RunningApi } from '#tests/api/test-support.ts'
+import { startTasksApiForApp } from '#tests/support/tasks-api.ts'
 
 const LIMITS = { maxTasksPerUser: 5, createsPerMinute: 3 }
 
-// The environment is read once, when the app's modules load: the API (and
-// the key-set server it verifies against, which answers through the app's
-// Better Auth once loaded) start first, so TASKS_API_URL can point at it.
-let appAuth: (typeof import('#app/lib/auth/better-auth.server.ts'))['auth'] | undefined
-const jwksServer: Server = createServer((_req, res) => {
-	void appAuth!.handler(new Request('http://localhost:3000/api/auth/jwks')).then(async (response) => {
-		res.statusCode = response.status
-		res.setHeader('content-type', 'application/json')
-		res.end(await response.text())
-	})
-})
-await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve))
-const api: RunningApi = await startApi({
-	jwksUrl: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks`,
-	limits: LIMITS,
-})
-const savedEnv = { TASKS_API_URL: process.env.TASKS_API_URL }
-process.env.TASKS_API_URL = api.url
+// The environment is read once, when the app's modules load: the API starts
+// first, so TASKS_API_URL can point at it.
+const api = await startTasksApiForApp({ limits: LIMITS })
 
-const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
+const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
 const { auth } = await import('#app/lib/auth/better-auth.server.ts')
-appAuth = auth
 const { database } = await import('#app/lib/db.server.ts')
 const { ADD_KEY_REUSED_MESSAGE } = await import('#app/routes/tasks/+shared/view.ts')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
 const tasksRoute = await import('#app/routes/tasks/index.tsx')
 const { sql } = await import('drizzle-orm')
 onTestDatabaseTeardown(() => database.close())
 
-afterAll(async () => {
-	await api.close()
-	jwksServer.closeAllConnections()
-	await new Promise<void>((resolve) => jwksServer.close(() => resolve()))
-	if (savedEnv.TASKS_API_URL === undefined) delete process.env.TASKS_API_URL
-	else process.env.TASKS_API_URL = savedEnv.TASKS_API_URL
-})
-
-let counter = 0
-async function signUp() {
-	counter += 1
-	const password = 'a good long password'
-	const { response } = await runRoute(
-		signupRoute.action,
-		formPost('/signup', { name: 'Ada', email: `add-once-${counter}-${Date.now()}@example.com`, password, confirmPassword: password }),
-	)
-	expect(response.status).toBe(302)
-	return cookieHeaderFrom(response)
-}
+/** A new account's session cookie. */
+const signUp = async () => (await signUpAccount()).cookie
 
 async function loadTasks(cookie: string) {
 	const { response, data } = await runRoute<{ addKey: string; list: { items: Array<{ id: string; title: string }> } }>(

@@ -9,55 +9,29 @@ import { eq } from 'drizzle-orm'
 import { generateSync } from 'otplib'
 import { describe, expect, test } from 'vitest'
 import { database, db } from '#app/lib/db.server.ts'
-import { twoFactor, user } from '#app/lib/db/schema.ts'
+import { twoFactor } from '#app/lib/db/schema.ts'
 import * as settingsRoute from '#app/routes/settings/index.tsx'
-import * as signupRoute from '#app/routes/auth/signup.tsx'
+import { freshIp, PASSWORD, signUp as signUpAccount } from '#tests/support/accounts.ts'
+import { CookieJar } from '#tests/support/cookie-jar.ts'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { formPost, get, runRoute } from '#tests/support/routes.ts'
 
 onTestDatabaseTeardown(() => database.close())
 
-const PASSWORD = 'a good long password'
-let counter = 0
-
-/** The browser's cookies: what each response set is sent next time (Better Auth replaces the session on verify). */
-class Jar {
-	cookies = new Map<string, string>()
-	take(response: Response) {
-		for (const cookie of response.headers.getSetCookie()) {
-			const [pair = ''] = cookie.split(';')
-			const name = pair.slice(0, pair.indexOf('='))
-			const value = pair.slice(pair.indexOf('=') + 1)
-			if (!value || /max-age=0/i.test(cookie)) this.cookies.delete(name)
-			else this.cookies.set(name, value)
-		}
-	}
-	get header() {
-		return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-	}
-}
-
+/** A new account and its browser's cookies (Better Auth replaces the session on verify). */
 async function signUp() {
-	const jar = new Jar()
-	const email = `setup${++counter}-${Date.now()}@example.com`
-	const { response } = await runRoute(
-		signupRoute.action as never,
-		formPost('/signup', { name: 'Setup Tester', email, password: PASSWORD, confirmPassword: PASSWORD }),
-		{ ip: `192.0.2.${counter}` },
-	)
-	expect(response.status).toBe(302)
-	jar.take(response)
-	const [row] = await db.select({ id: user.id }).from(user).where(eq(user.email, email))
-	return { jar, userId: row!.id }
+	const jar = new CookieJar()
+	const { userId } = await signUpAccount({ jar, name: 'Setup Tester', ip: freshIp() })
+	return { jar, userId }
 }
 
-async function post(jar: Jar, fields: Record<string, string>) {
+async function post(jar: CookieJar, fields: Record<string, string>) {
 	const result = await runRoute(settingsRoute.action as never, formPost('/settings', fields, { cookie: jar.header }))
 	jar.take(result.response)
 	return result
 }
 
-async function settings(jar: Jar) {
+async function settings(jar: CookieJar) {
 	const result = await runRoute(settingsRoute.loader as never, get('/settings', { cookie: jar.header }))
 	expect(result.response.status).toBe(200)
 	expect(result.response.headers.get('cache-control')).toBe('no-store')

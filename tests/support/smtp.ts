@@ -1,11 +1,12 @@
 /**
- * A real SMTP server in the test process (smtp-server, nodemailer's sibling)
- * and a fake task API: account tests receive mail over SMTP exactly as a
- * deployment would, and see what the app asks of the task API.
+ * A real SMTP server in the test process (smtp-server, nodemailer's sibling):
+ * account tests receive mail over SMTP exactly as a deployment would. It
+ * closes after the test file.
  */
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
+import { afterAll } from 'vitest'
 
 export type ReceivedMail = { to: string[]; raw: string; text: string }
 
@@ -38,6 +39,8 @@ export async function startSmtpServer() {
 	})
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 	const { port } = (server as unknown as { server: Server }).server.address() as AddressInfo
+	const close = () => new Promise<void>((resolve) => server.close(() => resolve()))
+	afterAll(close)
 	return {
 		url: `smtp://127.0.0.1:${port}`,
 		received,
@@ -64,7 +67,7 @@ export async function startSmtpServer() {
 		countTo(to: string) {
 			return received.filter((mail) => mail.to.includes(to.toLowerCase())).length
 		},
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+		close,
 	}
 }
 
@@ -73,29 +76,4 @@ export function linkIn(mail: ReceivedMail, path: string): string {
 	const match = new RegExp(`https?://[^\\s"<>]+${path.replace(/[?]/g, '\\?')}[^\\s"<>]*`).exec(mail.text)
 	if (!match) throw new Error(`no ${path} link in the message`)
 	return match[0]
-}
-
-export type FakeTasksApi = {
-	url: string
-	calls: Array<{ method: string; path: string; authorization: string | undefined }>
-	status: number
-	close(): Promise<void>
-}
-
-/** Answers DELETE /v1/me/tasks with `status` (204 unless changed). */
-export async function startFakeTasksApi(): Promise<FakeTasksApi> {
-	const api: FakeTasksApi = { url: '', calls: [], status: 204, close: async () => {} }
-	const server = createServer((req, res) => {
-		api.calls.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization })
-		res.statusCode = api.status
-		res.end()
-	})
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-	api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-	api.close = () =>
-		new Promise<void>((resolve) => {
-			server.closeAllConnections()
-			server.close(() => resolve())
-		})
-	return api
 }
