@@ -1,5 +1,5 @@
 /**
- * zod for the form schemas of app/lib/schemas: imported from here so that
+ * zod for the form schemas (each feature's +shared/schemas.ts): imported from here so that
  * wherever a schema reaches the browser, zod is configured there first.
  * In the browser zod must not probe for eval (new Function): under the CSP
  * that probe is a reported violation. It runs without JIT there.
