@@ -93,6 +93,14 @@ export async function holdPost(page: Page, path: string, intent?: string) {
 	return { held, release }
 }
 
+/** The task list (all tasks) holds one task, titled `title`. */
+export async function expectOneTask(page: Page, title: string) {
+	await page.goto('/tasks')
+	const tabs = page.getByRole('navigation', { name: 'Filter tasks' })
+	await expect(tabs.getByRole('link', { name: /^All/ })).toHaveText('All (1)')
+	await expect(page.getByRole('link', { name: title, exact: true })).toHaveCount(1)
+}
+
 export async function signOut(page: Page) {
 	await page.getByRole('button', { name: 'Sign out' }).click()
 	await expect(page).toHaveURL(/\/$/)

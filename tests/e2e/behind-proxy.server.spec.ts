@@ -41,9 +41,9 @@ function viaProxy(
 	})
 }
 
-test.beforeAll(async ({}, testInfo) => {
+test.beforeAll(async () => {
 	test.setTimeout(180_000)
-	port = Number(process.env.E2E_PORT ?? 3100) + 60 + (testInfo.project.name === 'js' ? 5 : 0)
+	port = Number(process.env.E2E_PORT ?? 3100) + 60
 	dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-proxy-'))
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
@@ -164,8 +164,8 @@ test('deployed, email verification is on by default: sign-up answers a taken and
 	expect(output).not.toMatch(/REQUIRE_EMAIL_VERIFICATION/)
 })
 
-test('deployed with REQUIRE_EMAIL_VERIFICATION=false, the app says once at start what that costs', async ({}, testInfo) => {
-	const otherPort = port + 2 + (testInfo.project.name === 'js' ? 1 : 0)
+test('deployed with REQUIRE_EMAIL_VERIFICATION=false, the app says once at start what that costs', async () => {
+	const otherPort = port + 2
 	const otherDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-noverify-'))
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
