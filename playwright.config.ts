@@ -25,6 +25,8 @@ const launchOptions = {
 
 export default defineConfig({
 	testDir: './tests/e2e',
+	// A directory for the run's axe claims (each page state is checked once per project).
+	globalSetup: './tests/e2e/global-setup.ts',
 	fullyParallel: true,
 	forbidOnly: !!process.env.CI,
 	// In CI one retry, so a test that fails once under load is reported as flaky, not as a failure; a test that fails twice still fails the run.
@@ -41,16 +43,21 @@ export default defineConfig({
 		trace: 'on-first-retry',
 		launchOptions,
 	},
+	// Which specs run where (docs/testing.md):
+	// - `*.spec.ts`: both projects; what a page does must work with and without JavaScript.
+	// - `*.js-only.spec.ts`: the js project only; they test what scripts do (CSP violations, pending states, passkeys).
+	// - `*.server.spec.ts`: the no-js project only; they test what the servers answer (headers, refusals,
+	//   logs, sessions, restarts), which no script in the browser changes, so a second run would test nothing new.
 	projects: [
 		{
 			name: 'no-js',
 			use: { ...devices['Desktop Chrome'], javaScriptEnabled: false, launchOptions },
-			// Specs about what scripts do (e.g. CSP violations) mean nothing here.
 			testIgnore: /\.js-only\.spec\.ts$/,
 		},
 		{
 			name: 'js',
 			use: { ...devices['Desktop Chrome'], javaScriptEnabled: true, launchOptions },
+			testIgnore: /\.server\.spec\.ts$/,
 		},
 	],
 	webServer: [

@@ -2,7 +2,8 @@
  * A Postgres database of a spec's own, for specs that start the production
  * servers themselves: a new database on DATABASE_URL's server when it is set
  * (CI), otherwise a throwaway PostgreSQL server in `workDir` on `port`
- * (tests/cluster/postgres-server.ts). close() drops or stops it.
+ * (tests/cluster/postgres-server.ts), or, with databaseOnServer(), the
+ * services' embedded databases. close() drops or stops it.
  */
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
@@ -11,12 +12,23 @@ import { createPostgres } from '../cluster/postgres-server.ts'
 export type OwnDatabase = { url: string; close: () => Promise<void> }
 
 export async function ownDatabase(label: string, workDir: string, port: number): Promise<OwnDatabase> {
+	const onServer = await databaseOnServer(label)
+	if (onServer) return onServer
+	const server = createPostgres(workDir, port)
+	await server.start()
+	return { url: server.url, close: async () => server.stop() }
+}
+
+/**
+ * A new database on DATABASE_URL's server when it is set (CI), else
+ * undefined: the spec's servers then open embedded databases of their own in
+ * their DATA_DIR. For specs whose point is not the database: a Postgres
+ * database is made in an instant, an embedded one takes seconds of CPU per
+ * service start.
+ */
+export async function databaseOnServer(label: string): Promise<OwnDatabase | undefined> {
 	const baseUrl = process.env.DATABASE_URL
-	if (!baseUrl) {
-		const server = createPostgres(workDir, port)
-		await server.start()
-		return { url: server.url, close: async () => server.stop() }
-	}
+	if (!baseUrl) return undefined
 	const name = `taskwell_e2e_${label}_${randomBytes(5).toString('hex')}`
 	const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
 	await admin.unsafe(`create database "${name}"`)

@@ -9,7 +9,7 @@ import type { Browser, Page } from '@playwright/test'
 import { checkPage, expect, test, uniqueClientIp, type ColorScheme } from './support.ts'
 
 test.use({ axeOnLoad: false })
-// Many pages, each checked twice over in the no-js project (see axeViolations).
+// Many pages, each checked with axe (in the no-js project on a copy of the page: axeViolations) and photographed.
 test.describe.configure({ timeout: 240_000 })
 
 const SCHEMES: ColorScheme[] = ['light', 'dark']

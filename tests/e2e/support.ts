@@ -1,6 +1,17 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type APIResponse, type Locator, type Page, type Request, type TestInfo } from '@playwright/test'
+import {
+	test as base,
+	expect,
+	type APIResponse,
+	type Browser,
+	type Locator,
+	type Page,
+	type Request,
+	type TestInfo,
+} from '@playwright/test'
 
 export const PASSWORD = 'correct horse battery'
 
@@ -80,6 +91,14 @@ export async function holdPost(page: Page, path: string, intent?: string) {
 		},
 	)
 	return { held, release }
+}
+
+/** The task list (all tasks) holds one task, titled `title`. */
+export async function expectOneTask(page: Page, title: string) {
+	await page.goto('/tasks')
+	const tabs = page.getByRole('navigation', { name: 'Filter tasks' })
+	await expect(tabs.getByRole('link', { name: /^All/ })).toHaveText('All (1)')
+	await expect(page.getByRole('link', { name: title, exact: true })).toHaveCount(1)
 }
 
 export async function signOut(page: Page) {
@@ -163,32 +182,68 @@ export async function codeFromOutbox(page: Page, email: string, subject: RegExp)
 
 export type ColorScheme = 'light' | 'dark'
 
+/** What axe checks of a page: its HTML as loaded, at its URL, in its viewport. */
+type PageSnapshot = { url: string; html: string; viewport: { width: number; height: number } | null }
+
+/**
+ * One page per worker (per browser) that runs axe-core on copies of pages:
+ * JavaScript on (axe runs in the page), reused for every check instead of a
+ * context and two pages per check. Checks on it run one at a time.
+ */
+const copyPages = new WeakMap<Browser, { page: Promise<Page>; queue: Promise<unknown> }>()
+
+/**
+ * axe-core's violations on a static copy of a page: the same HTML with its
+ * scripts removed, served at the same URL (so the same stylesheets load), in
+ * the worker's copy page, in `scheme`. The copy is needed with JavaScript
+ * disabled (axe runs in the page), and it lets a test's own page move on
+ * while its last load is checked.
+ */
+async function axeOnCopy(browser: Browser, snapshot: PageSnapshot, scheme: ColorScheme): Promise<string[]> {
+	let copier = copyPages.get(browser)
+	if (!copier) {
+		const page = browser.newContext({ javaScriptEnabled: true }).then((context) => context.newPage())
+		copier = { page, queue: Promise.resolve() }
+		copyPages.set(browser, copier)
+	}
+	const run = copier.queue.then(async () => {
+		const copy = await copier.page
+		const html = snapshot.html.replace(/<script\b[\s\S]*?<\/script>/gi, '')
+		const url = new URL(snapshot.url)
+		url.hash = ''
+		const isThePage = (requested: URL) => requested.href === url.href
+		await copy.route(isThePage, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }))
+		try {
+			if (snapshot.viewport) await copy.setViewportSize(snapshot.viewport)
+			await copy.emulateMedia({ colorScheme: scheme })
+			await copy.goto(url.href)
+			return formatViolations(await axeBuilder(copy).analyze())
+		} finally {
+			await copy.unroute(isThePage)
+		}
+	})
+	copier.queue = run.catch(() => {})
+	return run
+}
+
+/**
+ * axe-core with its default rules, run in the page itself ("legacy mode"):
+ * the default mode finishes every run in a new blank page of the context,
+ * which only matters for cross-origin iframes (the app has none).
+ */
+function axeBuilder(page: Page) {
+	return new AxeBuilder({ page }).setLegacyMode()
+}
+
 /**
  * axe-core's violations on the page as it is now, one readable line each.
- * axe runs in the page, so with JavaScript disabled (the no-js project) it
- * checks a copy: the same HTML, scripts removed, loaded at the same URL (with
- * the same stylesheets) in a page of its own that may run axe.
+ * With JavaScript disabled (the no-js project) axe checks a copy (see
+ * axeOnCopy).
  */
 export async function axeViolations(page: Page, scheme: ColorScheme, javaScriptEnabled = true): Promise<string[]> {
-	if (javaScriptEnabled) return formatViolations(await new AxeBuilder({ page }).analyze())
-	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '')
-	const url = new URL(page.url())
-	url.hash = ''
-	const context = await page
-		.context()
-		.browser()!
-		.newContext({ javaScriptEnabled: true, colorScheme: scheme, viewport: page.viewportSize() })
-	try {
-		const copy = await context.newPage()
-		await copy.route(
-			(requested) => requested.href === url.href,
-			(route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
-		)
-		await copy.goto(url.href)
-		return formatViolations(await new AxeBuilder({ page: copy }).analyze())
-	} finally {
-		await context.close()
-	}
+	if (javaScriptEnabled) return formatViolations(await axeBuilder(page).analyze())
+	const snapshot = { url: page.url(), html: await page.content(), viewport: page.viewportSize() }
+	return axeOnCopy(page.context().browser()!, snapshot, scheme)
 }
 
 function formatViolations(results: Awaited<ReturnType<AxeBuilder['analyze']>>): string[] {
@@ -200,13 +255,9 @@ function formatViolations(results: Awaited<ReturnType<AxeBuilder['analyze']>>): 
 	)
 }
 
-/** Whether the page is one of the app's HTML pages (not a JSON answer, a plain-text refusal, …). */
-async function isAppPage(page: Page): Promise<boolean> {
-	return page
-		.locator('html > body main#main')
-		.count()
-		.then((count) => count === 1)
-		.catch(() => false)
+/** Whether the HTML is one of the app's pages (not a JSON answer, a plain-text refusal, the OpenID provider's page, …). */
+function isAppPage(html: string): boolean {
+	return /<main\b[^>]*\bid="main"/.test(html)
 }
 
 /**
@@ -221,15 +272,88 @@ export async function checkPage(page: Page, testInfo: TestInfo, name: string, sc
 	expect(violations, `axe-core on ${name} (${scheme}), ${page.url()}`).toEqual([])
 }
 
+/** Attributes that make a page state look or read differently (axe's concern); text, ids, values and links do not. */
+const STATE_ATTRIBUTES = [
+	'class',
+	'role',
+	'type',
+	'hidden',
+	'open',
+	'disabled',
+	'dir',
+	'aria-hidden',
+	'aria-invalid',
+	'aria-current',
+	'aria-expanded',
+	'aria-disabled',
+	'aria-live',
+]
+
+/**
+ * The distinct page state a snapshot shows, as the axe-on-load check counts
+ * them: the project, the route (ids in the path as `:id`), the query's keys
+ * (not their values), and the set of kinds of element on the page (tag and
+ * the attributes above; how many of each, text, ids and values do not
+ * count). So /tasks with 3 tasks and with 7 is one state, /tasks with a
+ * form error or a "Task added." notice another.
+ */
+export function pageStateKey(project: string, snapshot: PageSnapshot): string {
+	const url = new URL(snapshot.url)
+	const route = url.pathname
+		.split('/')
+		.map((segment) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ? ':id' : segment))
+		.join('/')
+	const queryKeys = [...new Set(url.searchParams.keys())].sort().join('&')
+	const body = snapshot.html.replace(/<script\b[\s\S]*?<\/script>/gi, '').replace(/<!--[\s\S]*?-->/g, '')
+	const kinds = new Set<string>()
+	for (const [, tag, attributes = ''] of body.matchAll(/<([a-zA-Z][\w-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g)) {
+		const parts = [tag!.toLowerCase()]
+		for (const [, name, double, single, bare] of attributes.matchAll(/([\w-]+)(?:=(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)) {
+			const lower = name!.toLowerCase()
+			const value = double ?? single ?? bare ?? ''
+			if (STATE_ATTRIBUTES.includes(lower))
+				parts.push(`${lower}=${lower === 'class' ? value.split(/\s+/).filter(Boolean).sort().join('.') : value}`)
+		}
+		kinds.add(parts.sort().join(' '))
+	}
+	return `${project} ${route}?${queryKeys}\n${[...kinds].sort().join('\n')}`
+}
+
+/**
+ * Claims a page state for this run: true the first time any worker claims
+ * `key`, false after. The run's claims are directories in
+ * E2E_AXE_CLAIMS_DIR (made by tests/e2e/global-setup.ts); mkdir is atomic
+ * across the workers' processes. Without the directory (a spec run on its
+ * own with another config) every load is checked.
+ */
+function claimPageState(key: string): { claimed: boolean; release: () => void } {
+	const dir = process.env.E2E_AXE_CLAIMS_DIR
+	if (!dir) return { claimed: true, release: () => {} }
+	const claim = path.join(dir, createHash('sha256').update(key).digest('hex').slice(0, 32))
+	try {
+		mkdirSync(claim)
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { claimed: false, release: () => {} }
+		throw error
+	}
+	writeFileSync(path.join(claim, 'state.txt'), key)
+	return { claimed: true, release: () => rmSync(claim, { recursive: true, force: true }) }
+}
+
 type SessionFixtures = {
 	/**
-	 * Automatic: every app page a test's `page` loads (each URL once per test)
-	 * is checked with axe-core, and the test fails on any violation: in the
-	 * light colour scheme in the no-js project and in the dark one in the js
-	 * project, so every page a spec reaches is checked in both schemes across
-	 * the suite at half the cost (axe is most of the suite's CPU time);
-	 * pages.spec.ts checks every page in both schemes in each project. A test
-	 * that checks pages itself (checkPage) can turn it off with
+	 * Automatic: every distinct app page state the suite's `page`s load is
+	 * checked with axe-core once per project, and the test that loaded it
+	 * first fails on any violation: in the light colour scheme in the no-js
+	 * project and in the dark one in the js project, so every page state a
+	 * spec reaches is checked in both schemes across the suite (axe is most
+	 * of the suite's CPU time). What counts as a distinct state:
+	 * pageStateKey(). Each load is copied when it happens (its HTML, URL and
+	 * viewport) and checked in the worker's copy page (axeOnCopy) while the
+	 * test goes on; the test waits for its checks at its end. A state whose
+	 * check found violations is not remembered, so the next test (or the
+	 * retry) that reaches it fails too. pages.spec.ts checks every page in
+	 * both schemes in each project (checkPage). A test can turn this off with
 	 * `test.use({ axeOnLoad: false })`.
 	 */
 	axeOnLoad: boolean
@@ -249,45 +373,44 @@ type SessionFixtures = {
 export const test = base.extend<SessionFixtures>({
 	axeOnLoad: [true, { option: true }],
 	axeOnLoadRunner: [
-		async ({ page, axeOnLoad, javaScriptEnabled }, use) => {
+		async ({ page, axeOnLoad, javaScriptEnabled }, use, testInfo) => {
 			if (!axeOnLoad) return use()
 			const scheme: ColorScheme = javaScriptEnabled ? 'dark' : 'light'
-			const checked = new Set<string>()
+			const browser = page.context().browser()!
 			const found: string[] = []
-			let queue = Promise.resolve()
+			const checks: Promise<void>[] = []
 			const onLoad = () => {
 				const url = page.url()
-				if (checked.has(url)) return
-				checked.add(url)
-				// One at a time: each switches the colour scheme and back.
-				queue = queue.then(async () => {
-					try {
-						if (page.url() !== url || !(await isAppPage(page))) return
-						await page.emulateMedia({ colorScheme: scheme })
-						const lines = await axeViolations(page, scheme, javaScriptEnabled)
-						// The test may have navigated away (to another site, too) while
-						// axe ran: what it found belongs to no page of this URL, and
-						// the URL is checked the next time a test loads it.
-						if (page.url() !== url || !(await isAppPage(page))) {
-							checked.delete(url)
-							return
-						}
-						for (const line of lines) found.push(`${url} (${scheme}): ${line}`)
-						await page.emulateMedia({ colorScheme: null })
-					} catch (error) {
-						// The test moved on (a navigation destroyed the page's context):
-						// that URL is checked the next time a test loads it.
-						if (!/context was destroyed|Target .*closed|navigat|reading '(?:runPartial|utils)'|axe is not defined/i.test(String(error)))
+				checks.push(
+					(async () => {
+						let html: string
+						try {
+							html = await page.content()
+						} catch (error) {
+							// The page moved on before its HTML was read: its next load is checked.
+							if (/context was destroyed|Target .*closed|navigat/i.test(String(error))) return
 							throw error
-						checked.delete(url)
-					}
-				})
+						}
+						// Read after another navigation began: that one's load is checked.
+						if (page.url() !== url || !isAppPage(html)) return
+						const snapshot = { url, html, viewport: page.viewportSize() }
+						const { claimed, release } = claimPageState(pageStateKey(testInfo.project.name, snapshot))
+						if (!claimed) return
+						try {
+							const lines = await axeOnCopy(browser, snapshot, scheme)
+							for (const line of lines) found.push(`${url} (${scheme}): ${line}`)
+							if (lines.length > 0) release()
+						} catch (error) {
+							release()
+							throw error
+						}
+					})(),
+				)
 			}
 			page.on('load', onLoad)
 			await use()
 			page.off('load', onLoad)
-			onLoad()
-			await queue
+			await Promise.all(checks)
 			expect(found, 'axe-core violations on the pages this test loaded').toEqual([])
 		},
 		{ auto: true },

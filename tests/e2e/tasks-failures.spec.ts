@@ -1,7 +1,7 @@
 /**
  * Failures between the app and the task API, on a pair of services this file
- * starts for itself (the production build, its own embedded database and
- * ports), so stopping the API does not disturb the other specs running in
+ * starts for itself (the production build, its own database: a new one on
+ * DATABASE_URL's server, or embedded ones; its own ports), so stopping the API does not disturb the other specs running in
  * parallel against the shared server:
  * - the API stopped mid-session: the page says so, the app stays up, the
  *   user's input is kept, and everything recovers when the API is back;
@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { databaseOnServer, type OwnDatabase } from './own-database.ts'
 import { expect, newUser, openDetails, test } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
@@ -26,6 +27,7 @@ let api: ChildProcess | undefined
 let apiLog: string[] = []
 let appLog: string[] = []
 let logStream: WriteStream
+let database: OwnDatabase | undefined
 
 function baseEnv() {
 	const env: NodeJS.ProcessEnv = {
@@ -39,7 +41,9 @@ function baseEnv() {
 		TASKS_API_TIMEOUT_MS: '2000',
 	}
 	delete env.BETTER_AUTH_SECRET
-	delete env.DATABASE_URL // its own embedded databases
+	// Its own database: a new one on DATABASE_URL's server, or each service's embedded one.
+	if (database) env.DATABASE_URL = database.url
+	else delete env.DATABASE_URL
 	return env
 }
 
@@ -84,12 +88,13 @@ async function startApi(extraEnv: NodeJS.ProcessEnv = {}) {
 }
 
 test.beforeAll(async ({}, testInfo) => {
-	// A fresh embedded database per service: slow to create on a small machine.
+	// Without DATABASE_URL, a fresh embedded database per service: slow to create on a small machine.
 	test.setTimeout(180_000)
 	const base = Number(process.env.E2E_PORT ?? 3100)
 	appPort = base + 20 + (testInfo.project.name === 'js' ? 10 : 0)
 	apiPort = appPort + 1
 	dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-failures-'))
+	database = await databaseOnServer('failures')
 	logStream = createWriteStream(testInfo.outputPath('servers.log'))
 	app = start('app', `${buildDir}/app-server.js`, baseEnv())
 	await waitFor(`http://127.0.0.1:${appPort}/`)
@@ -99,6 +104,7 @@ test.beforeAll(async ({}, testInfo) => {
 test.afterAll(async () => {
 	await stop(api)
 	await stop(app)
+	await database?.close()
 	logStream?.end()
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })

@@ -4,6 +4,7 @@
  * cookie value and no JWT, and each request line is JSON with the user id
  * once it is known.
  */
+import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { newUser, PASSWORD, signIn, signOut, signUp, expect, test } from './support.ts'
@@ -45,8 +46,10 @@ test('a full flow leaves no password, cookie value or JWT in the logs', async ({
 	await page.goto('/settings')
 	await signOut(page)
 
-	// Let the servers flush their last lines.
-	await page.waitForTimeout(500)
+	// The servers have written the flow's lines once a request sent after it is logged.
+	const marker = `log-leak-end-${randomUUID()}`
+	expect((await page.request.get('/', { headers: { 'x-request-id': marker } })).status()).toBe(200)
+	await expect.poll(async () => (await readFile(LOG_FILE, 'utf8')).includes(`"requestId":"${marker}"`)).toBe(true)
 	const log = await readFile(LOG_FILE, 'utf8')
 	expect(log.length).toBeGreaterThan(0)
 	expect(log.includes(user.email), 'an e-mail address is in the log').toBe(false)

@@ -61,9 +61,9 @@ const logLines = () =>
 		.filter((line) => line.startsWith('{'))
 		.map((line) => JSON.parse(line) as Record<string, unknown>)
 
-test.beforeAll(async ({}, testInfo) => {
+test.beforeAll(async () => {
 	test.setTimeout(240_000)
-	const base = Number(process.env.E2E_PORT ?? 3100) + 10 + (testInfo.project.name === 'js' ? 5 : 0)
+	const base = Number(process.env.E2E_PORT ?? 3100) + 10
 	const [appPort, apiPort, pgPort] = [base, base + 1, base + 2]
 	workDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-resilience-'))
 	database = await ownDatabase('resilience', workDir, pgPort)

@@ -3,7 +3,8 @@
  * an https BETTER_AUTH_URL, TRUST_PROXY unset, receives plain-HTTP requests
  * as a proxy forwards them. A same-origin form POST (Origin = the public
  * https origin) reaches the action, instead of React Router's own 400; a
- * cross-site one is still refused. Its own app server, database and port.
+ * cross-site one is still refused. Its own app server, database (a new one
+ * on DATABASE_URL's server, or an embedded one) and port.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
+import { databaseOnServer, type OwnDatabase } from './own-database.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -20,6 +22,7 @@ let port = 0
 let dataDir = ''
 let app: ChildProcess | undefined
 let output = ''
+let database: OwnDatabase | undefined
 
 /** A request as the proxy sends it: plain HTTP, the public Host. */
 function viaProxy(
@@ -41,9 +44,9 @@ function viaProxy(
 	})
 }
 
-test.beforeAll(async ({}, testInfo) => {
+test.beforeAll(async () => {
 	test.setTimeout(180_000)
-	port = Number(process.env.E2E_PORT ?? 3100) + 60 + (testInfo.project.name === 'js' ? 5 : 0)
+	port = Number(process.env.E2E_PORT ?? 3100) + 60
 	dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-proxy-'))
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
@@ -57,7 +60,9 @@ test.beforeAll(async ({}, testInfo) => {
 		LOG_LEVEL: 'warn',
 	}
 	delete env.TRUST_PROXY
-	delete env.DATABASE_URL
+	database = await databaseOnServer('proxy')
+	if (database) env.DATABASE_URL = database.url
+	else delete env.DATABASE_URL
 	delete env.BETTER_AUTH_SECRETS
 	app = spawn(process.execPath, [`${buildDir}/app-server.js`], { env, stdio: ['ignore', 'pipe', 'pipe'] })
 	app.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
@@ -83,6 +88,7 @@ test.afterAll(async () => {
 			setTimeout(() => app?.kill('SIGKILL'), 5000).unref()
 		})
 	}
+	await database?.close()
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -164,8 +170,8 @@ test('deployed, email verification is on by default: sign-up answers a taken and
 	expect(output).not.toMatch(/REQUIRE_EMAIL_VERIFICATION/)
 })
 
-test('deployed with REQUIRE_EMAIL_VERIFICATION=false, the app says once at start what that costs', async ({}, testInfo) => {
-	const otherPort = port + 2 + (testInfo.project.name === 'js' ? 1 : 0)
+test('deployed with REQUIRE_EMAIL_VERIFICATION=false, the app says once at start what that costs', async () => {
+	const otherPort = port + 2
 	const otherDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-noverify-'))
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
@@ -179,7 +185,9 @@ test('deployed with REQUIRE_EMAIL_VERIFICATION=false, the app says once at start
 		DATA_DIR: otherDir,
 		LOG_LEVEL: 'info',
 	}
-	delete env.DATABASE_URL
+	// The same database (already migrated), or an embedded one of its own.
+	if (database) env.DATABASE_URL = database.url
+	else delete env.DATABASE_URL
 	delete env.BETTER_AUTH_SECRETS
 	const other = spawn(process.execPath, [`${buildDir}/app-server.js`], { env, stdio: ['ignore', 'pipe', 'pipe'] })
 	let log = ''
