@@ -8,7 +8,7 @@ import { exportSPKI, SignJWT, UnsecuredJWT, base64url } from 'jose'
 import { describe, expect, test } from 'vitest'
 import { AUDIENCE, call, ISSUER, makeSigningKey, signToken, startApi, startApiWithKey, startJwksServer } from './test-support.ts'
 
-const { key, jwks, api } = await startApiWithKey()
+const { key, api } = await startApiWithKey()
 const attacker = await makeSigningKey('attacker')
 
 const now = () => Math.floor(Date.now() / 1000)
