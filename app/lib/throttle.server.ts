@@ -21,17 +21,7 @@ export type ThrottleRule = {
 	windowSeconds: number
 }
 
-export const RULES = {
-	signInPerIp: { name: 'sign-in:ip', limit: 100, windowSeconds: 15 * 60 },
-	/**
-	 * Password checks per email: each attempt is counted before its check
-	 * (so parallel attempts cannot overtake the counter) and a successful
-	 * one hands its place back. What stays counted is the failures.
-	 */
-	signInFailuresPerEmail: { name: 'sign-in-failure:email', limit: 5, windowSeconds: 15 * 60 },
-	signUpPerIp: { name: 'sign-up:ip', limit: 50, windowSeconds: 60 * 60 },
-	signUpPerEmail: { name: 'sign-up:email', limit: 5, windowSeconds: 60 * 60 },
-} satisfies Record<string, ThrottleRule>
+// The rules themselves: THROTTLE_RULES in app/lib/throttle-rules.server.ts.
 
 export type ThrottleState = RateCount
 

@@ -8,7 +8,8 @@ import { describe, expect, test } from 'vitest'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { database, db } from '#app/lib/db.server.ts'
 import { session, user } from '#app/lib/db/schema.ts'
-import { recordHit, RULES } from '#app/lib/throttle.server.ts'
+import { recordHit } from '#app/lib/throttle.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import * as loginRoute from '#app/routes/auth/login.tsx'
 import * as logoutRoute from '#app/routes/logout.tsx'
 import * as signupRoute from '#app/routes/auth/signup.tsx'
@@ -165,7 +166,7 @@ describe('sign-in', () => {
 
 	test('parallel sign-ins never check more passwords than the limit (each attempt is counted before its check)', async () => {
 		const { email } = await signUp()
-		const limit = RULES.signInFailuresPerEmail.limit
+		const limit = THROTTLE_RULES.signInFailuresPerEmail.limit
 		// 30 wrong passwords at once, from 30 addresses: exactly `limit` are
 		// checked (401), the rest are refused unchecked (429).
 		const wrong = await Promise.all(
@@ -187,7 +188,7 @@ describe('sign-in', () => {
 
 	test('29 wrong passwords and the right one in parallel: at most the limit of wrong ones are checked', async () => {
 		const { email } = await signUp()
-		const limit = RULES.signInFailuresPerEmail.limit
+		const limit = THROTTLE_RULES.signInFailuresPerEmail.limit
 		const passwords = Array.from({ length: 30 }, (_, i) => (i === 29 ? PASSWORD : `wrong password ${i}`))
 		const results = await Promise.all(
 			passwords.map((password, i) => runRoute(loginRoute.action, formPost('/login', { email, password }), { ip: `203.0.113.${i + 1}` })),
@@ -209,7 +210,7 @@ describe('sign-in', () => {
 
 	test('a successful sign-in gives its attempt back: it does not count as a failure', async () => {
 		const { email } = await signUp()
-		for (let attempt = 0; attempt < RULES.signInFailuresPerEmail.limit + 2; attempt += 1) {
+		for (let attempt = 0; attempt < THROTTLE_RULES.signInFailuresPerEmail.limit + 2; attempt += 1) {
 			const { response } = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD }))
 			expect(response.status).toBe(302)
 		}
@@ -219,8 +220,8 @@ describe('sign-in', () => {
 		const ip = '192.0.2.200'
 		// 99 earlier attempts from this IP (counted as the action counts them;
 		// making 99 real ones would only spend time hashing passwords).
-		for (let attempt = 0; attempt < RULES.signInPerIp.limit - 1; attempt += 1) {
-			await recordHit(RULES.signInPerIp, ip)
+		for (let attempt = 0; attempt < THROTTLE_RULES.signInPerIp.limit - 1; attempt += 1) {
+			await recordHit(THROTTLE_RULES.signInPerIp, ip)
 		}
 		const hundredth = await runRoute(loginRoute.action, formPost('/login', { email: 'nobody@example.com', password: 'whatever1' }), { ip })
 		expect(hundredth.response.status).toBe(401)

@@ -12,7 +12,7 @@ import { db } from '#app/lib/db.server.ts'
 import { twoFactor as twoFactorTable } from '#app/lib/db/schema.ts'
 import { giveBack, recordHit, ThrottledError } from '#app/lib/throttle.server.ts'
 import { matchBackupCode, usedCodeKey } from '#app/lib/auth/two-factor-codes.server.ts'
-import { ACCOUNT_THROTTLES } from './account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 
 /**
  * Counts one code attempt of the account before the check; the check's
@@ -20,7 +20,7 @@ import { ACCOUNT_THROTTLES } from './account-throttles.server.ts'
  * with the wait (ThrottledError), as do attempts past it.
  */
 export async function withCodeAttempt<T>(userId: string, check: () => Promise<{ wrong: boolean; value: T }>): Promise<T> {
-	const rule = ACCOUNT_THROTTLES.twoFactorCodeFailuresPerUser
+	const rule = THROTTLE_RULES.twoFactorCodeFailuresPerUser
 	const state = await recordHit(rule, userId)
 	if (state.count > rule.limit) throw new ThrottledError(state.retryAfterSeconds)
 	let wrong = false
@@ -36,8 +36,8 @@ export async function withCodeAttempt<T>(userId: string, check: () => Promise<{ 
 
 /** False when this TOTP code was already used by the account within its window. */
 export async function claimTotpCode(userId: string, code: string): Promise<boolean> {
-	const state = await recordHit(ACCOUNT_THROTTLES.totpCodeUsed, usedCodeKey(userId, code))
-	return state.count <= ACCOUNT_THROTTLES.totpCodeUsed.limit
+	const state = await recordHit(THROTTLE_RULES.totpCodeUsed, usedCodeKey(userId, code))
+	return state.count <= THROTTLE_RULES.totpCodeUsed.limit
 }
 
 export function isWrongCode(error: unknown) {

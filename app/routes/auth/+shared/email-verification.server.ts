@@ -6,7 +6,7 @@
  */
 import { APIError } from 'better-auth/api'
 import { decodeJwt } from 'jose'
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { clientIpOf, type ContextReader } from '#app/context.server.ts'
@@ -16,10 +16,10 @@ import { recordHit, takeAttempt } from '#app/lib/throttle.server.ts'
 import { atLeast, NEUTRAL_RESPONSE_MS } from './neutral-answer.server.ts'
 
 export async function resendVerification(request: Request, context: ContextReader, email: string) {
-	await takeAttempt(ACCOUNT_THROTTLES.resendVerificationPerIp, clientIpOf(context))
-	const perEmail = await recordHit(ACCOUNT_THROTTLES.resendVerificationPerEmail, email)
+	await takeAttempt(THROTTLE_RULES.resendVerificationPerIp, clientIpOf(context))
+	const perEmail = await recordHit(THROTTLE_RULES.resendVerificationPerEmail, email)
 	await atLeast(NEUTRAL_RESPONSE_MS, async () => {
-		if (perEmail.count > ACCOUNT_THROTTLES.resendVerificationPerEmail.limit) return
+		if (perEmail.count > THROTTLE_RULES.resendVerificationPerEmail.limit) return
 		// Without a session Better Auth answers the same (after a time floor)
 		// whether the email is unknown, verified or waiting.
 		const headers = authHeaders(request, context)

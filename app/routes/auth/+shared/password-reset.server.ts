@@ -5,7 +5,7 @@
  * database-backed throttles.
  */
 import { APIError } from 'better-auth/api'
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { clientIpOf, type ContextReader } from '#app/context.server.ts'
@@ -20,10 +20,10 @@ import { atLeast, NEUTRAL_RESPONSE_MS } from './neutral-answer.server.ts'
  * email); the per-email limit silently stops sending.
  */
 export async function requestPasswordReset(context: ContextReader, request: Request, email: string) {
-	await takeAttempt(ACCOUNT_THROTTLES.forgotPasswordPerIp, clientIpOf(context))
+	await takeAttempt(THROTTLE_RULES.forgotPasswordPerIp, clientIpOf(context))
 	await atLeast(NEUTRAL_RESPONSE_MS, async () => {
-		const perEmail = await recordHit(ACCOUNT_THROTTLES.forgotPasswordPerEmail, email)
-		if (perEmail.count > ACCOUNT_THROTTLES.forgotPasswordPerEmail.limit) return
+		const perEmail = await recordHit(THROTTLE_RULES.forgotPasswordPerEmail, email)
+		if (perEmail.count > THROTTLE_RULES.forgotPasswordPerEmail.limit) return
 		await auth.api.requestPasswordReset({
 			body: { email },
 			headers: authHeaders(request, context),
@@ -57,7 +57,7 @@ export async function resetPassword(
 	context: ContextReader,
 	input: { token: string; newPassword: string },
 ): Promise<ResetResult> {
-	await takeAttempt(ACCOUNT_THROTTLES.resetPasswordPerIp, clientIpOf(context))
+	await takeAttempt(THROTTLE_RULES.resetPasswordPerIp, clientIpOf(context))
 	// Whose password this is (the token's row), read before the token is spent.
 	const userId = (await resetTokenAccount(input.token))?.userId
 	try {

@@ -17,7 +17,8 @@ import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { safeRedirect } from '#app/lib/http/redirect.ts'
 import { clientIpOf, type ContextReader } from '#app/context.server.ts'
 import { authHeaders } from '#app/lib/auth/session.server.ts'
-import { RULES, takeAttempt, ThrottledError, throttleMessage } from '#app/lib/throttle.server.ts'
+import { takeAttempt, ThrottledError, throttleMessage } from '#app/lib/throttle.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { ProviderSignInSchema } from './schemas.ts'
 
 /**
@@ -31,7 +32,7 @@ export async function startProviderSignIn(
 	provider: string,
 	redirectTo: string | undefined,
 ): Promise<Response> {
-	await takeAttempt(RULES.signInPerIp, clientIpOf(context))
+	await takeAttempt(THROTTLE_RULES.signInPerIp, clientIpOf(context))
 	const target = safeRedirect(redirectTo)
 	// A failure comes back to /login with its ?error= code, still holding redirectTo.
 	const errorTarget = redirectTo ? `/login?${new URLSearchParams({ redirectTo: target })}` : '/login'

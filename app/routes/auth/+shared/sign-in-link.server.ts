@@ -6,7 +6,7 @@
  */
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect } from 'react-router'
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { clientIpOf, type ContextReader } from '#app/context.server.ts'
@@ -21,10 +21,10 @@ import { MagicLinkRequestSchema } from './schemas.ts'
  * per-IP limit; beyond the per-address limit no more mail goes out.
  */
 export async function requestMagicLink(request: Request, context: ContextReader, email: string): Promise<void> {
-	await takeAttempt(ACCOUNT_THROTTLES.magicLinkPerIp, clientIpOf(context))
+	await takeAttempt(THROTTLE_RULES.magicLinkPerIp, clientIpOf(context))
 	await atLeast(NEUTRAL_RESPONSE_MS, async () => {
-		const perEmail = await recordHit(ACCOUNT_THROTTLES.magicLinkPerEmail, email)
-		if (perEmail.count > ACCOUNT_THROTTLES.magicLinkPerEmail.limit) return
+		const perEmail = await recordHit(THROTTLE_RULES.magicLinkPerEmail, email)
+		if (perEmail.count > THROTTLE_RULES.magicLinkPerEmail.limit) return
 		const headers = authHeaders(request, context)
 		headers.delete('cookie')
 		await auth.api.signInMagicLink({ body: { email, callbackURL: '/tasks' }, headers })
@@ -51,7 +51,7 @@ export type MagicLinkResult = { ok: true; headers: Headers } | { ok: false }
 
 /** Uses the link's token (once): a new session for its account. */
 export async function verifyMagicLink(request: Request, context: ContextReader, token: string): Promise<MagicLinkResult> {
-	await takeAttempt(ACCOUNT_THROTTLES.magicLinkVerifyPerIp, clientIpOf(context))
+	await takeAttempt(THROTTLE_RULES.magicLinkVerifyPerIp, clientIpOf(context))
 	const response = await auth.api.magicLinkVerify({
 		query: { token, callbackURL: '/tasks', errorCallbackURL: '/login/link' },
 		headers: authHeaders(request, context),

@@ -12,7 +12,8 @@ import { logger } from '#app/lib/logger.server.ts'
 import { clientIpOf, type ContextReader } from '#app/context.server.ts'
 import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
 import { authHeaders } from '#app/lib/auth/session.server.ts'
-import { giveBack, RULES, takeAttempt } from '#app/lib/throttle.server.ts'
+import { giveBack, takeAttempt } from '#app/lib/throttle.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 
 /**
  * twoFactor: the password was right but the account has two-factor
@@ -47,10 +48,10 @@ export async function signIn(
 	context: ContextReader,
 	input: { email: string; password: string; rememberMe: boolean },
 ): Promise<SignInResult> {
-	await takeAttempt(RULES.signInPerIp, clientIpOf(context))
+	await takeAttempt(THROTTLE_RULES.signInPerIp, clientIpOf(context))
 	// Counted before the password is checked, so that parallel attempts
 	// cannot all pass a check of the counter made before any of them failed.
-	await takeAttempt(RULES.signInFailuresPerEmail, input.email)
+	await takeAttempt(THROTTLE_RULES.signInFailuresPerEmail, input.email)
 	let wrongPassword = false
 	try {
 		const { headers, response } = await auth.api.signInEmail({
@@ -84,7 +85,7 @@ export async function signIn(
 		throw error
 	} finally {
 		// Only wrong passwords stay counted.
-		if (!wrongPassword) await giveBack(RULES.signInFailuresPerEmail, input.email)
+		if (!wrongPassword) await giveBack(THROTTLE_RULES.signInFailuresPerEmail, input.email)
 	}
 }
 
@@ -100,8 +101,8 @@ export async function signUp(
 	context: ContextReader,
 	input: { name: string; email: string; password: string },
 ): Promise<SignUpResult> {
-	await takeAttempt(RULES.signUpPerIp, clientIpOf(context))
-	await takeAttempt(RULES.signUpPerEmail, input.email)
+	await takeAttempt(THROTTLE_RULES.signUpPerIp, clientIpOf(context))
+	await takeAttempt(THROTTLE_RULES.signUpPerEmail, input.email)
 	try {
 		const { headers, response } = await auth.api.signUpEmail({
 			body: { ...input, rememberMe: false },

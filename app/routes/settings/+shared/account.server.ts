@@ -7,7 +7,7 @@
  * show a form error.
  */
 import { auth, deleteOutstandingResetTokens } from '#app/lib/auth/better-auth.server.ts'
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import type { ContextReader } from '#app/context.server.ts'
 import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
@@ -101,7 +101,7 @@ export async function deleteAccount(
 		return { ok: false, reason: 'tasks-unavailable' }
 	}
 	const result = await auth.api.deleteUser({ body: { password }, headers, returnHeaders: true })
-	await clear(ACCOUNT_THROTTLES.passwordFailuresPerUser, userId)
+	await clear(THROTTLE_RULES.passwordFailuresPerUser, userId)
 	logger.info({ event: 'account-deleted', userId }, 'account deleted')
 	await recordSecurityEvent(request, context, { type: 'account-deleted', userId })
 	return { ok: true, headers: result.headers }

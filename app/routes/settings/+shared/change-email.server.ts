@@ -4,7 +4,7 @@
  * (the change happens only when it is followed, on /change-email) and a
  * notice to the current one.
  */
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { emailChangeNoticeMessage, sendMailInBackground } from '#app/lib/mail.server.ts'
 import type { ContextReader } from '#app/context.server.ts'
@@ -41,7 +41,7 @@ export async function requestEmailChange(
 	} else if (proof !== 'recent-sign-in') {
 		return { ok: false, reason: 'code-required' }
 	}
-	await takeAttempt(ACCOUNT_THROTTLES.emailChangePerUser, userId)
+	await takeAttempt(THROTTLE_RULES.emailChangePerUser, userId)
 	await auth.api.changeEmail({ body: { newEmail: input.newEmail, callbackURL: '/settings' }, headers: authHeaders(request, context) })
 	void sendMailInBackground(emailChangeNoticeMessage(current.user.email, input.newEmail))
 	await recordSecurityEvent(request, context, { type: 'email-change-requested', userId, sessionId: current.session.id })

@@ -14,7 +14,7 @@
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { db } from '#app/lib/db.server.ts'
 import { account as accountTable } from '#app/lib/db/schema.ts'
@@ -60,7 +60,7 @@ async function digest(userId: string, code: string): Promise<string> {
 /** Mails a new code to the account's current address (the last one stops working). Throws ThrottledError past the limit. */
 export async function sendEmailChangeCode(current: CurrentSession): Promise<void> {
 	const userId = current.user.id
-	await takeAttempt(ACCOUNT_THROTTLES.emailChangeCodeSendPerUser, userId)
+	await takeAttempt(THROTTLE_RULES.emailChangeCodeSendPerUser, userId)
 	const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
 	const ctx = await auth.$context
 	await ctx.internalAdapter.deleteVerificationByIdentifier(identifierOf(userId))
@@ -78,7 +78,7 @@ export async function sendEmailChangeCode(current: CurrentSession): Promise<void
  * spent), false otherwise. Throws ThrottledError past the wrong-code limit.
  */
 export async function spendEmailChangeCode(userId: string, code: string): Promise<boolean> {
-	const rule = ACCOUNT_THROTTLES.emailChangeCodeFailuresPerUser
+	const rule = THROTTLE_RULES.emailChangeCodeFailuresPerUser
 	await takeAttempt(rule, userId)
 	const ctx = await auth.$context
 	const row = await ctx.internalAdapter.findVerificationValue(identifierOf(userId))

@@ -6,7 +6,7 @@
  */
 import { asc, eq } from 'drizzle-orm'
 import { APIError } from 'better-auth/api'
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { redirectToProvider } from '#app/lib/auth/provider-round-trip.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { db } from '#app/lib/db.server.ts'
@@ -19,7 +19,7 @@ import { takeAttempt } from '#app/lib/throttle.server.ts'
 
 /** "Link …": the provider round trip, which adds the provider to the signed-in account. */
 export async function startProviderLink(request: Request, context: ContextReader, userId: string, provider: string): Promise<Response> {
-	await takeAttempt(ACCOUNT_THROTTLES.providerLinkPerUser, userId)
+	await takeAttempt(THROTTLE_RULES.providerLinkPerUser, userId)
 	const { headers, response } = await auth.api.linkSocialAccount({
 		body: {
 			provider,

@@ -6,7 +6,7 @@
  * and handed back unless the password was wrong.
  */
 import { APIError } from 'better-auth/api'
-import { ACCOUNT_THROTTLES } from '#app/lib/auth/account-throttles.server.ts'
+import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import type { ContextReader } from '#app/context.server.ts'
@@ -19,7 +19,7 @@ export function failedPasswordCheck(userId: string) {
 
 /** Runs a check of the user's current password behind the per-user throttle; `isWrong` says which results stay counted. */
 export async function withPasswordAttempt<T>(userId: string, check: () => Promise<T>, isWrong: (result: T) => boolean): Promise<T> {
-	const rule = ACCOUNT_THROTTLES.passwordFailuresPerUser
+	const rule = THROTTLE_RULES.passwordFailuresPerUser
 	await takeAttempt(rule, userId)
 	let wrong = false
 	try {

@@ -1,15 +1,24 @@
 /**
- * The throttles of the account pages, in one table: what the sign-in pages
- * (password reset, verification mail, emailed sign-in links, the second
- * step of two-factor) and Settings (wrong current passwords, email changes,
- * provider links, two-factor codes) count, per IP, per address or per
- * account. The sign-in and sign-up rules themselves are RULES in
+ * Every throttle of the app, in one table: what sign-in and sign-up, the
+ * other sign-in pages (password reset, verification mail, emailed sign-in
+ * links, the second step of two-factor) and Settings (wrong current
+ * passwords, email changes, provider links, two-factor codes) count, per
+ * IP, per address or per account. The counting itself is
  * app/lib/throttle.server.ts. A rule's `name` is its key in auth_throttle:
  * never rename one (counters in flight would restart).
  */
 import type { ThrottleRule } from '#app/lib/throttle.server.ts'
 
-export const ACCOUNT_THROTTLES = {
+export const THROTTLE_RULES = {
+	signInPerIp: { name: 'sign-in:ip', limit: 100, windowSeconds: 15 * 60 },
+	/**
+	 * Password checks per email: each attempt is counted before its check
+	 * (so parallel attempts cannot overtake the counter) and a successful
+	 * one hands its place back. What stays counted is the failures.
+	 */
+	signInFailuresPerEmail: { name: 'sign-in-failure:email', limit: 5, windowSeconds: 15 * 60 },
+	signUpPerIp: { name: 'sign-up:ip', limit: 50, windowSeconds: 60 * 60 },
+	signUpPerEmail: { name: 'sign-up:email', limit: 5, windowSeconds: 60 * 60 },
 	forgotPasswordPerIp: { name: 'forgot-password:ip', limit: 20, windowSeconds: 15 * 60 },
 	/** Beyond this the answer stays the same, but no more mail goes out. */
 	forgotPasswordPerEmail: { name: 'forgot-password:email', limit: 3, windowSeconds: 60 * 60 },
