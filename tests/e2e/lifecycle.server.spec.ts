@@ -12,6 +12,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
+import { jsonLogLines } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -22,11 +23,7 @@ let app: ChildProcess | undefined
 let output = ''
 let exited: Promise<number | null>
 
-const logLines = () =>
-	output
-		.split('\n')
-		.filter((line) => line.startsWith('{'))
-		.map((line) => JSON.parse(line) as Record<string, unknown>)
+const logLines = () => jsonLogLines(output)
 
 test.beforeAll(async () => {
 	test.setTimeout(180_000)

@@ -28,7 +28,7 @@ import path from 'node:path'
 import { expect, test } from '@playwright/test'
 import { ownDatabase, type OwnDatabase } from './own-database.ts'
 import postgres from 'postgres'
-import { PASSWORD, uniqueEmail } from './support.ts'
+import { jsonLogLines, PASSWORD, uniqueEmail } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -55,11 +55,7 @@ const api: Server = createServer((req, res) => {
 	res.end(JSON.stringify({ items: [], nextCursor: null, counts: { all: 0, active: 0, completed: 0 } }))
 })
 
-const logLines = () =>
-	output
-		.split('\n')
-		.filter((line) => line.startsWith('{'))
-		.map((line) => JSON.parse(line) as Record<string, unknown>)
+const logLines = () => jsonLogLines(output)
 
 test.beforeAll(async () => {
 	test.setTimeout(240_000)

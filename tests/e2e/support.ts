@@ -180,6 +180,14 @@ export async function codeFromOutbox(page: Page, email: string, subject: RegExp)
 	return code!
 }
 
+/** The JSON lines of a server's output (pino's request and event lines), parsed. */
+export function jsonLogLines(output: string): Record<string, unknown>[] {
+	return output
+		.split('\n')
+		.filter((line) => line.startsWith('{'))
+		.map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
 export type ColorScheme = 'light' | 'dark'
 
 /** What axe checks of a page: its HTML as loaded, at its URL, in its viewport. */
