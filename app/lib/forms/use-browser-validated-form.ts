@@ -101,7 +101,14 @@ export function useBrowserValidatedForm<Name extends string>({
 		if (focusRequest) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
 	}, [focusRequest, formRef])
 
-	const check = (form: HTMLFormElement, name: string) => validate(form, new Set([...current.checked, name]))
+	const check = (form: HTMLFormElement, name: string) => {
+		const checked = new Set([...current.checked, name])
+		if (validateRef.current) return validate(form, checked)
+		// The schema is still loading: the field is remembered, and validated
+		// when it arrives (load()).
+		setState({ after: options.lastResult, checked, errors: current.errors })
+		return null
+	}
 
 	const fields = {} as Record<Name, ServerFieldMetadata>
 	for (const name of names) {
