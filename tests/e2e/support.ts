@@ -338,6 +338,9 @@ function claimPageState(key: string): { claimed: boolean; release: () => void } 
 	const dir = process.env.E2E_AXE_CLAIMS_DIR
 	if (!dir) return { claimed: true, release: () => {} }
 	const claim = path.join(dir, createHash('sha256').update(key).digest('hex').slice(0, 32))
+	// The run's directory again if something (a temp cleaner) removed it:
+	// the claims made so far are lost, so those states are checked again.
+	mkdirSync(dir, { recursive: true })
 	try {
 		mkdirSync(claim)
 	} catch (error) {
