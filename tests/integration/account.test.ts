@@ -416,7 +416,7 @@ describe('settings', () => {
 		expect((await signIn(email, PASSWORD)).response.status).toBe(302)
 	})
 
-	// A cross-site post is a 403 from the HTTP server (tests/e2e/hardening.spec.ts).
+	// A cross-site post is a 403 from the HTTP server (tests/e2e/hardening.server.spec.ts).
 	test('an unknown intent is a 400', async () => {
 		const { cookie } = await signUp()
 		const unknown = await runRoute(settingsRoute.action, post('/settings', { intent: 'make-admin' }, { cookie }))

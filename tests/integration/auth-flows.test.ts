@@ -354,7 +354,7 @@ describe('sessions and protected routes', () => {
 })
 
 // Cross-site request forgery: refused by the HTTP server before any route
-// runs, so tested through it (tests/e2e/hardening.spec.ts, auth.spec.ts).
+// runs, so tested through it (tests/e2e/hardening.server.spec.ts, auth.spec.ts).
 
 describe('tokens for the task API', () => {
 	test('server code mints a minimal EdDSA token; the browser cannot get one over HTTP', async () => {

@@ -6,7 +6,7 @@
  * Through the real /tasks loader and action (tests/support/routes.ts), the
  * real Better Auth, the real task API and a real database made to fail: a
  * table renamed away for a moment, then the pool closed (the last test).
- * tests/e2e/resilience.spec.ts checks the page and `.data` answers the
+ * tests/e2e/resilience.server.spec.ts checks the page and `.data` answers the
  * production server makes of it.
  */
 import { describe, expect, test } from 'vitest'

@@ -26,7 +26,7 @@ describe('the middleware', () => {
 		expect(seen).toBeTruthy()
 		expect(response.headers.get('content-security-policy')).toContain(`'nonce-${seen}'`)
 		// The fixed headers are the HTTP server's (tested above and in
-		// tests/e2e/hardening.spec.ts): set once, not here again.
+		// tests/e2e/hardening.server.spec.ts): set once, not here again.
 		expect(response.headers.get('x-content-type-options')).toBeNull()
 		expect(response.headers.get('cache-control')).toBe('no-store')
 		expect(context.get(userIdContext)).toBe('user-1')
