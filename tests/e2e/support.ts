@@ -93,6 +93,35 @@ export async function holdPost(page: Page, path: string, intent?: string) {
 	return { held, release }
 }
 
+/**
+ * The first add (a POST with intent=create to /tasks) reaches the app, but
+ * its answer reaches the browser only once a second add has been sent, as
+ * when the user clicks "Add task" again while the first is on its way.
+ * `count()` is how many adds were sent.
+ */
+export async function answerFirstAddAfterSecond(page: Page) {
+	let posts = 0
+	let secondSent = () => {}
+	const second = new Promise<void>((resolve) => (secondSent = resolve))
+	// Adds only: once hydrated, the page also posts the browser's time zone to /tasks.
+	await page.route(
+		(url) => url.pathname === '/tasks' || url.pathname === '/tasks.data',
+		async (route) => {
+			if (!isPostWithIntent(route.request(), 'create')) return route.fallback()
+			posts += 1
+			if (posts > 1) {
+				secondSent()
+				return route.continue()
+			}
+			const response = await route.fetch({ maxRedirects: 0 })
+			await second
+			// The browser has moved on to the second submission by now.
+			await route.fulfill({ response }).catch(() => {})
+		},
+	)
+	return { count: () => posts }
+}
+
 /** The task list (all tasks) holds one task, titled `title`. */
 export async function expectOneTask(page: Page, title: string) {
 	await page.goto('/tasks')

@@ -2,6 +2,7 @@ import { data, Form, Link, useFetcher, useLocation, useNavigation, useSearchPara
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { Route } from './+types/index'
 import { TaskForm } from './+shared/task-form.tsx'
+import { useAddKey } from './+shared/use-add-key.ts'
 import { TaskItem, type ListedTask } from './+shared/task-item.tsx'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
 import { LIST_SORTS, readListView } from '#app/routes/tasks/+shared/schemas-plain.ts'
@@ -22,6 +23,7 @@ import { TasksApiValidationError } from '#app/lib/tasks-api/errors.server.ts'
 import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
 import type { TaskStatus } from '#common/tasks-contract.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
 
@@ -69,7 +71,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			// null only when a form of this request met an outage (its message and input are on the page).
 			list: list ? { ...list, items } : null,
 			invalid: invalid as InvalidListQuery | null,
-			// addKey: the add form's one-time key, new on every render (so after every successful add).
+			// addKey: the add form's one-time key, new on every render (a hydrated page keeps its key until an add is over: useAddKey).
 			addKey: crypto.randomUUID(),
 		},
 		{ status: invalid ? 400 : 200 },
@@ -144,8 +146,8 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 	const searchRef = useRef<HTMLInputElement>(null)
 	const searching = useRef(false)
 	const result = actionData && 'result' in actionData ? actionData.result : undefined
-	// A failed add renders the key it used again (its outcome may be unknown).
-	const addKey = (actionData && 'addKey' in actionData ? actionData.addKey : undefined) ?? loaderData.addKey
+	// A failed add renders the key it used again (its outcome may be unknown); a key is kept until an add is over.
+	const addKey = useAddKey((actionData && 'addKey' in actionData ? actionData.addKey : undefined) ?? loaderData.addKey)
 	const actionError = actionData && 'error' in actionData && navigation.state === 'idle' ? actionData.error : undefined
 
 	// "Load more" (JavaScript): later pages appended below the first, until the view changes.
@@ -224,16 +226,8 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 			<h1 className="tasks-greeting">
 				Hello, <bdi>{name}</bdi>
 			</h1>
-			{invalid ? (
-				<p role="alert" className="flash flash-error">
-					{INVALID_LIST_QUERY_MESSAGES[invalid]}
-				</p>
-			) : null}
-			{actionError ? (
-				<p role="alert" className="flash flash-error">
-					{actionError}
-				</p>
-			) : null}
+			{invalid ? <Notice tone="error">{INVALID_LIST_QUERY_MESSAGES[invalid]}</Notice> : null}
+			<Notice tone="error">{actionError}</Notice>
 
 			<section className="card quick-add" aria-labelledby="add-task-heading">
 				<h2 id="add-task-heading" className="sr-only">
@@ -301,9 +295,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 							</Form>
 						</details>
 						{clearFetcher.data && !clearFetcher.data.ok && clearFetcher.state === 'idle' ? (
-							<p role="alert" className="flash flash-error">
-								{clearFetcher.data.error}
-							</p>
+							<Notice tone="error">{clearFetcher.data.error}</Notice>
 						) : null}
 						{items.length ? (
 							<ul className="task-list">
