@@ -7,6 +7,7 @@
  */
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { useRevalidator } from 'react-router'
+import { Notice } from '#app/components/notice.tsx'
 
 let authClient: Promise<(typeof import('./passkey-client.ts'))['authClient']> | undefined
 /** The Better Auth client, imported on first use (null when it could not be loaded). */
@@ -107,11 +108,7 @@ export function AddPasskeyForm() {
 					{error}
 				</p>
 			) : null}
-			{status ? (
-				<p role="status" className="flash flash-success">
-					{status}
-				</p>
-			) : null}
+			<Notice tone="success">{status}</Notice>
 			<div className="field">
 				<label htmlFor="passkey-name">Passkey label</label>
 				<input id="passkey-name" name="name" type="text" maxLength={64} required placeholder="e.g. My laptop" />

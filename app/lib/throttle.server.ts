@@ -97,3 +97,20 @@ export function throttledReply<Result, Extra extends Record<string, unknown> = R
 		{ status: 429, headers: { ...headers, 'Retry-After': String(error.retryAfterSeconds) } },
 	)
 }
+
+/**
+ * Runs a form's work; a ThrottledError from it becomes throttledReply()
+ * (the form again with the wait, 429), anything else is thrown on.
+ */
+export async function orThrottledReply<Work, Result, Extra extends Record<string, unknown> = Record<never, never>>(
+	submission: Parameters<typeof throttledReply<Result, Extra>>[0],
+	options: Parameters<typeof throttledReply<Result, Extra>>[2],
+	work: () => Promise<Work>,
+) {
+	try {
+		return await work()
+	} catch (error) {
+		if (!(error instanceof ThrottledError)) throw error
+		return throttledReply(submission, error, options)
+	}
+}

@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/home'
 import { requireAnonymous } from '#app/lib/auth/session.server.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 export const meta: Route.MetaFunction = () => [
 	{ title: 'Taskwell — a calm to-do list for everyday things' },
@@ -79,11 +80,7 @@ export default function Home() {
 	const notice = noticeOf(searchParams)
 	return (
 		<section className="hero">
-			{notice ? (
-				<p role="status" className="flash flash-success">
-					{NOTICES[notice]}
-				</p>
-			) : null}
+			{notice ? <Notice tone="success">{NOTICES[notice]}</Notice> : null}
 			<div className="hero-text">
 				<h1>Everything you need to do, in one calm list</h1>
 				<p className="lead">

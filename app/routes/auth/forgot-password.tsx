@@ -7,7 +7,8 @@ import { FORGOT_PASSWORD_SENT_MESSAGE, ForgotPasswordSchema } from './+shared/sc
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { getFormConstraint } from '#app/lib/forms/constraint.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
-import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { orThrottledReply } from '#app/lib/throttle.server.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Forgot password · Taskwell' }]
 
@@ -20,14 +21,11 @@ export async function action({ request, context }: Route.ActionArgs) {
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply() }, { status: 400, headers: { 'Cache-Control': 'no-store' } })
 	}
-	try {
+	return orThrottledReply(submission, { headers: { 'Cache-Control': 'no-store' } }, async () => {
 		await requestPasswordReset(context, request, submission.value.email)
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, { headers: { 'Cache-Control': 'no-store' } })
-	}
-	// The same answer whether or not the account exists.
-	return redirect('/forgot-password?sent=1', { headers: { 'Cache-Control': 'no-store' } })
+		// The same answer whether or not the account exists.
+		return redirect('/forgot-password?sent=1', { headers: { 'Cache-Control': 'no-store' } })
+	})
 }
 
 const constraint = getFormConstraint(ForgotPasswordSchema)
@@ -44,9 +42,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
 		<section className="card narrow">
 			<h1>Forgot your password?</h1>
 			{sent ? (
-				<p role="status" className="flash flash-success">
-					{FORGOT_PASSWORD_SENT_MESSAGE}
-				</p>
+				<Notice tone="success">{FORGOT_PASSWORD_SENT_MESSAGE}</Notice>
 			) : (
 				<p>Enter the email address of your account and we will send you a link to choose a new password.</p>
 			)}

@@ -3,20 +3,19 @@ import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/login'
 import { CheckboxField, Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { ProviderButtons } from './+shared/sign-in-providers.tsx'
-import { configuredProviders } from '#app/lib/auth/providers.server.ts'
 import { providerErrorMessage } from '#app/lib/auth/provider-errors.ts'
 import { FORM_CONSTRAINTS, MAGIC_LINK_SENT_MESSAGE } from './+shared/schemas-plain.ts'
 import { magicLinkIntent } from './+shared/sign-in-link.server.ts'
-import { providerIntent } from './+shared/provider-sign-in.server.ts'
+import { providerIntent, signInPageLoader } from './+shared/provider-sign-in.server.ts'
 import { SignInWithPasskey } from '#app/components/passkeys.tsx'
 import { redirectWithAuthCookies } from '#app/lib/auth/redirect-with-cookies.server.ts'
 import { signIn } from './+shared/sign-in.server.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
+import { Notice } from '#app/components/notice.tsx'
 import { safeRedirect } from '#app/lib/http/redirect.ts'
 import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from './+shared/schemas.ts'
-import { requireAnonymous } from '#app/lib/auth/session.server.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
-import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { orThrottledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Taskwell' }]
 
@@ -35,10 +34,7 @@ const NOTICES: Record<string, string> = {
 
 const HIDDEN_FIELDS = ['password']
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-	await requireAnonymous(request, context)
-	return { providers: configuredProviders() }
-}
+export const loader = signInPageLoader
 
 // No requireAnonymous() here: a POST signs in whoever's credentials are
 // given, and ends the session the browser had (see signIn()).
@@ -52,7 +48,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
 	}
 	const { email, password, rememberMe, redirectTo } = submission.value
-	try {
+	return orThrottledReply(submission, { hideFields: HIDDEN_FIELDS }, async () => {
 		const outcome = await signIn(request, context, {
 			email,
 			password,
@@ -87,10 +83,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 			return redirectWithAuthCookies(`/login/two-factor${next}`, outcome.headers)
 		}
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, { hideFields: HIDDEN_FIELDS })
-	}
+	})
 }
 
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {
@@ -111,11 +104,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
 	return (
 		<section className="card narrow">
 			<h1>Sign in</h1>
-			{notice ? (
-				<p role="status" className="flash flash-success">
-					{notice}
-				</p>
-			) : null}
+			<Notice tone="success">{notice}</Notice>
 			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				{unverifiedEmail ? (

@@ -16,7 +16,7 @@ import { safeRedirect } from '#app/lib/http/redirect.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { INVALID_BACKUP_CODE_MESSAGE, INVALID_CODE_MESSAGE, SignInBackupCodeSchema, SignInTotpSchema } from './+shared/schemas.ts'
 import { requireAnonymous } from '#app/lib/auth/session.server.ts'
-import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { orThrottledReply } from '#app/lib/throttle.server.ts'
 import { pendingTwoFactorUser, verifySignInCode } from './+shared/two-factor-step.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Two-factor authentication · Taskwell' }]
@@ -49,7 +49,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 	}
 	const value = submission.value
 	const code = 'backupCode' in value ? value.backupCode : value.code
-	try {
+	return orThrottledReply(submission, { hideFields: HIDDEN_FIELDS }, async () => {
 		const outcome = await verifySignInCode(request, context, {
 			kind: backup ? 'backup' : 'totp',
 			code,
@@ -69,10 +69,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 			)
 		}
 		return redirectWithAuthCookies(safeRedirect(value.redirectTo), outcome.headers)
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, { hideFields: HIDDEN_FIELDS })
-	}
+	})
 }
 
 const totpConstraint = getFormConstraint(SignInTotpSchema)

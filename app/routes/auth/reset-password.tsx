@@ -9,7 +9,7 @@ import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { INVALID_RESET_LINK_MESSAGE, ResetPasswordSchema } from './+shared/schemas.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { TOKEN_PAGE_HEADERS } from './+shared/token-link.server.ts'
-import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { orThrottledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Reset password · Taskwell' }]
 
@@ -33,21 +33,22 @@ export async function action({ request, context }: Route.ActionArgs) {
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: false }, { status: 400, headers: PRIVATE })
 	}
-	try {
-		const outcome = await resetPassword(request, context, submission.value)
-		if (!outcome.ok) {
-			return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: true }, { status: 400, headers: PRIVATE })
-		}
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, {
+	return orThrottledReply(
+		submission,
+		{
 			hideFields: HIDDEN_FIELDS,
 			headers: PRIVATE,
 			extra: { invalidToken: false },
-		})
-	}
-	// Every session of the account has ended; sign in with the new password.
-	return redirect('/login?reset=1', { headers: PRIVATE })
+		},
+		async () => {
+			const outcome = await resetPassword(request, context, submission.value)
+			if (!outcome.ok) {
+				return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }), invalidToken: true }, { status: 400, headers: PRIVATE })
+			}
+			// Every session of the account has ended; sign in with the new password.
+			return redirect('/login?reset=1', { headers: PRIVATE })
+		},
+	)
 }
 
 const constraint = getFormConstraint(ResetPasswordSchema)

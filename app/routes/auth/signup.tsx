@@ -4,17 +4,15 @@ import type { Route } from './+types/signup'
 import { withStrongPassword } from '#app/lib/auth/password-strength.server.ts'
 import { Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import { ProviderButtons } from './+shared/sign-in-providers.tsx'
-import { configuredProviders } from '#app/lib/auth/providers.server.ts'
-import { providerIntent } from './+shared/provider-sign-in.server.ts'
+import { providerIntent, signInPageLoader } from './+shared/provider-sign-in.server.ts'
 import { redirectWithAuthCookies } from '#app/lib/auth/redirect-with-cookies.server.ts'
 import { signUp } from './+shared/sign-in.server.ts'
 import { FORM_CONSTRAINTS } from './+shared/schemas-plain.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { safeRedirect } from '#app/lib/http/redirect.ts'
 import { SignupSchema } from './+shared/schemas.ts'
-import { requireAnonymous } from '#app/lib/auth/session.server.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
-import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { orThrottledReply } from '#app/lib/throttle.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Create an account · Taskwell' }]
 
@@ -23,11 +21,7 @@ export const headers = routeHeaders()
 
 const HIDDEN_FIELDS = ['password', 'confirmPassword']
 
-/** Signed-in users go to their tasks. */
-export async function loader({ request, context }: Route.LoaderArgs) {
-	await requireAnonymous(request, context)
-	return { providers: configuredProviders() }
-}
+export const loader = signInPageLoader
 
 // No requireAnonymous() here: a POST makes and signs in the new account,
 // replacing any session the browser holds (sessionMiddleware).
@@ -40,7 +34,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 		return data({ result: submission.reply({ hideFields: HIDDEN_FIELDS }) }, { status: 400 })
 	}
 	const { name, email, password, redirectTo } = submission.value
-	try {
+	return orThrottledReply(submission, { hideFields: HIDDEN_FIELDS }, async () => {
 		const outcome = await signUp(request, context, { name, email, password })
 		if (!outcome.ok) {
 			return data(
@@ -59,10 +53,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 			return redirectWithAuthCookies(`/verify-email?${new URLSearchParams({ email, sent: '1' })}`, outcome.headers)
 		}
 		return redirectWithAuthCookies(safeRedirect(redirectTo), outcome.headers)
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, { hideFields: HIDDEN_FIELDS })
-	}
+	})
 }
 
 export default function Signup({ loaderData, actionData }: Route.ComponentProps) {

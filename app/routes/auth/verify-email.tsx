@@ -8,7 +8,8 @@ import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { emailedToken, TOKEN_PAGE_HEADERS } from './+shared/token-link.server.ts'
 import { getFormConstraint } from '#app/lib/forms/constraint.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
-import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { orThrottledReply } from '#app/lib/throttle.server.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
 
@@ -39,14 +40,11 @@ export async function action({ request, context }: Route.ActionArgs) {
 	if (submission.status !== 'success') {
 		return data({ problem: null, result: submission.reply() }, { status: 400, headers: PRIVATE })
 	}
-	try {
+	return orThrottledReply(submission, { headers: PRIVATE }, async () => {
 		await resendVerification(request, context, submission.value.email)
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, { headers: PRIVATE })
-	}
-	return redirect(`/verify-email?${new URLSearchParams({ sent: '1', email: submission.value.email })}`, {
-		headers: PRIVATE,
+		return redirect(`/verify-email?${new URLSearchParams({ sent: '1', email: submission.value.email })}`, {
+			headers: PRIVATE,
+		})
 	})
 }
 
@@ -79,10 +77,10 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 					{problem === 'expired' ? 'This confirmation link has expired.' : 'This confirmation link is not valid.'} Ask for a new one below.
 				</p>
 			) : sent ? (
-				<p role="status" className="flash flash-success">
+				<Notice tone="success">
 					If that address belongs to an account still waiting for confirmation, we have sent it a link. Open it to confirm your email, then
 					sign in.
-				</p>
+				</Notice>
 			) : loaderData.token ? null : (
 				<p>Open the link we sent you to confirm your email address. No message? Send it again.</p>
 			)}

@@ -35,6 +35,7 @@ import { logger } from '#app/lib/logger.server.ts'
 import { listRecentSecurityEvents } from '#app/lib/auth/security-events.server.ts'
 import { userContext } from '#app/context.server.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Taskwell' }]
 
@@ -106,11 +107,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 	return (
 		<div className="settings">
 			<h1>Settings</h1>
-			{saved ? (
-				<p role="status" className="flash flash-success">
-					{saved}
-				</p>
-			) : null}
+			<Notice tone="success">{saved}</Notice>
 			<ProfileSection
 				key={loaderData.user.name}
 				name={loaderData.user.name}

@@ -12,6 +12,7 @@ import { deleteTask } from './+shared/actions.server.ts'
 import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-limits.ts'
 import { tasksApiContext } from '#app/context.server.ts'
 import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Delete task · Taskwell' }]
 
@@ -47,11 +48,7 @@ export default function DeleteTask({ loaderData, actionData }: Route.ComponentPr
 					” will be deleted. You can undo this for {TASK_RESTORE_WINDOW_SECONDS} seconds.
 				</p>
 			) : null}
-			{error ? (
-				<p role="alert" className="flash flash-error">
-					{error}
-				</p>
-			) : null}
+			<Notice tone="error">{error}</Notice>
 			<Form method="post" className="form-actions">
 				<input type="hidden" name="intent" value="delete" />
 				<button type="submit" className="button-danger">

@@ -6,6 +6,7 @@ import { listHref, UNAVAILABLE_MESSAGE, viewParams } from './+shared/view.ts'
 import { saveTask } from './+shared/actions.server.ts'
 import { tasksApiContext } from '#app/context.server.ts'
 import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 // The title between first-strong isolate and pop directional isolate (the
 // plain-text <bdi>): a right-to-left title cannot reorder " · Taskwell".
@@ -45,9 +46,7 @@ export default function TaskPage({ loaderData, actionData, params }: Route.Compo
 					{task.createdAt.slice(0, 10)}
 				</p>
 			) : (
-				<p role="alert" className="flash flash-error">
-					{UNAVAILABLE_MESSAGE}
-				</p>
+				<Notice tone="error">{UNAVAILABLE_MESSAGE}</Notice>
 			)}
 			<TaskForm
 				id={`edit-${params.id}`}

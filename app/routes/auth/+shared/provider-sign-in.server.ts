@@ -16,10 +16,21 @@ import {
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { safeRedirect } from '#app/lib/http/redirect.ts'
 import { clientIpOf, type ContextReader } from '#app/context.server.ts'
-import { authHeaders } from '#app/lib/auth/session.server.ts'
+import { authHeaders, requireAnonymous } from '#app/lib/auth/session.server.ts'
+import { configuredProviders } from '#app/lib/auth/providers.server.ts'
 import { takeAttempt, ThrottledError, throttleMessage } from '#app/lib/throttle.server.ts'
 import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { ProviderSignInSchema } from './schemas.ts'
+
+/**
+ * The loader of /login and /signup: a signed-in user goes to their tasks;
+ * anyone else gets the page with a "Continue with …" button per configured
+ * provider.
+ */
+export async function signInPageLoader({ request, context }: { request: Request; context: ContextReader }) {
+	await requireAnonymous(request, context)
+	return { providers: configuredProviders() }
+}
 
 /**
  * 302 to the provider's authorization URL. Back from the provider, Better

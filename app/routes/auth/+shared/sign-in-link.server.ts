@@ -11,7 +11,7 @@ import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { clientIpOf, type ContextReader } from '#app/context.server.ts'
 import { authHeaders } from '#app/lib/auth/session.server.ts'
-import { recordHit, takeAttempt, ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { recordHit, takeAttempt, orThrottledReply } from '#app/lib/throttle.server.ts'
 import { atLeast, NEUTRAL_RESPONSE_MS } from './neutral-answer.server.ts'
 import { MagicLinkRequestSchema } from './schemas.ts'
 
@@ -38,13 +38,10 @@ export async function magicLinkIntent(request: Request, context: ContextReader, 
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
 	}
-	try {
+	return orThrottledReply(submission, { hideFields: ['password'] }, async () => {
 		await requestMagicLink(request, context, submission.value.email)
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, { hideFields: ['password'] })
-	}
-	return redirect('/login?link-sent=1')
+		return redirect('/login?link-sent=1')
+	})
 }
 
 export type MagicLinkResult = { ok: true; headers: Headers } | { ok: false }

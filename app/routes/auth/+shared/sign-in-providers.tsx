@@ -6,6 +6,7 @@
  */
 import { Form } from 'react-router'
 import { SubmitButton } from '#app/components/forms.tsx'
+import { Notice } from '#app/components/notice.tsx'
 
 export type ProviderButtonInfo = { id: string; name: string }
 
@@ -21,11 +22,7 @@ export function ProviderButtons({
 	if (providers.length === 0) return null
 	return (
 		<div className="providers">
-			{error ? (
-				<p role="alert" className="flash flash-error">
-					{error}
-				</p>
-			) : null}
+			<Notice tone="error">{error}</Notice>
 			{providers.map((provider) => (
 				<Form key={provider.id} method="post" reloadDocument>
 					<input type="hidden" name="provider" value={provider.id} />

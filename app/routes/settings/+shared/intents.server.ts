@@ -28,7 +28,7 @@ import { authCookieHeaders, redirectWithAuthCookies } from '#app/lib/auth/redire
 import { withStrongPassword } from '#app/lib/auth/password-strength.server.ts'
 import type { ContextReader } from '#app/context.server.ts'
 import type { CurrentSession } from '#app/lib/auth/session.server.ts'
-import { ThrottledError, throttledReply } from '#app/lib/throttle.server.ts'
+import { orThrottledReply } from '#app/lib/throttle.server.ts'
 import { changePassword, deleteAccount, updateName } from './account.server.ts'
 import { requestEmailChange, type EmailChangeResult } from './change-email.server.ts'
 import { hasPassword, sendEmailChangeCode } from './email-change-code.server.ts'
@@ -307,16 +307,13 @@ export async function runSettingsIntent(request: Request, context: ContextReader
 		const formErrors = entry.refusedError ? { formErrors: [entry.refusedError] } : {}
 		return replyWith(intent, submission.reply({ ...formErrors, hideFields: SECRET_FIELDS }), 400)
 	}
-	try {
-		return await entry.run({
+	return orThrottledReply(submission, { hideFields: SECRET_FIELDS, extra: { intent } }, () =>
+		entry.run({
 			request,
 			context,
 			current,
 			value: submission.value,
 			reply: (options, status, extra) => replyWith(intent, submission.reply({ ...options, hideFields: SECRET_FIELDS }), status, extra),
-		})
-	} catch (error) {
-		if (!(error instanceof ThrottledError)) throw error
-		return throttledReply(submission, error, { hideFields: SECRET_FIELDS, extra: { intent } })
-	}
+		}),
+	)
 }

@@ -1,19 +1,16 @@
 /**
  * The sections of /settings. Each is a plain POST form with an `intent`
  * (works without JavaScript); with JavaScript it is also validated in the
- * browser with the same schema the action uses (useZodForm),
+ * browser with the same schema the action uses (useSettingsForm),
  * and shows the server's errors otherwise.
  */
 import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
-import { FORM_CONSTRAINTS } from './schemas-plain.ts'
-import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
+import { SettingsForm } from './settings-form.tsx'
+import { useSettingsForm } from './use-settings-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
-
-/** The schemas, imported when a form is first used (useZodForm). */
-const settingsSchemas = () => import('./schemas.ts')
 
 export type SessionView = {
 	id: string
@@ -41,12 +38,7 @@ export function ProfileSection({
 	timeZone: string | null
 	lastResult: LastResult
 }) {
-	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.UpdateNameSchema), {
-		id: 'update-name',
-		lastResult,
-		defaultValue: { name },
-		constraint: FORM_CONSTRAINTS.updateName,
-	})
+	const [form, fields] = useSettingsForm('update-name', lastResult, { name })
 	return (
 		<section aria-labelledby="profile-heading" className="settings-section">
 			<h2 id="profile-heading">Profile</h2>
@@ -59,36 +51,30 @@ export function ProfileSection({
 			<p className="hint time-zone-note">
 				{timeZone ? `Due dates use your time zone: ${timeZone}.` : 'Due dates use UTC until you open Taskwell with JavaScript on.'}
 			</p>
-			<Form method="post" {...form.props} noValidate>
-				<FormErrors id={form.errorId} errors={form.errors} />
+			<SettingsForm form={form} intent="update-name" submit="Save name" pendingText="Saving…">
 				<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'name' }} />
-				<SubmitButton name="intent" value="update-name" pendingText="Saving…">
-					Save name
-				</SubmitButton>
-			</Form>
+			</SettingsForm>
 		</section>
 	)
 }
 
 export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
-	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.ChangePasswordSchema), {
-		id: 'change-password',
-		lastResult,
-		constraint: FORM_CONSTRAINTS.changePassword,
-	})
+	const [form, fields] = useSettingsForm('change-password', lastResult)
 	return (
 		<section aria-labelledby="password-heading" className="settings-section">
 			<h2 id="password-heading">Change password</h2>
 			{/* Posts to its own anchor: a page rendered with its error opens scrolled to it. */}
-			<Form method="post" action="/settings#change-password" {...form.props} noValidate>
-				<FormErrors id={form.errorId} errors={form.errors} />
+			<SettingsForm
+				form={form}
+				intent="change-password"
+				submit="Change password"
+				pendingText="Changing…"
+				action="/settings#change-password"
+			>
 				<Field label="Current password" meta={fields.currentPassword} type="password" inputProps={{ autoComplete: 'current-password' }} />
 				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
 				<CheckboxField label="Sign out other devices" meta={fields.revokeOtherSessions} />
-				<SubmitButton name="intent" value="change-password" pendingText="Changing…">
-					Change password
-				</SubmitButton>
-			</Form>
+			</SettingsForm>
 		</section>
 	)
 }
@@ -137,22 +123,21 @@ export function SessionsSection({ sessions, formErrors }: { sessions: SessionVie
 }
 
 export function DeleteAccountSection({ lastResult }: { lastResult: LastResult }) {
-	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.DeleteAccountSchema), {
-		id: 'delete-account',
-		lastResult,
-		constraint: FORM_CONSTRAINTS.deleteAccount,
-	})
+	const [form, fields] = useSettingsForm('delete-account', lastResult)
 	return (
 		<section aria-labelledby="delete-heading" className="settings-section danger-zone">
 			<h2 id="delete-heading">Delete account</h2>
 			<p>This deletes your account and all your tasks, and signs you out everywhere. It cannot be undone. Type your password to confirm.</p>
-			<Form method="post" action="/settings#delete-account" {...form.props} noValidate>
-				<FormErrors id={form.errorId} errors={form.errors} />
+			<SettingsForm
+				form={form}
+				intent="delete-account"
+				submit="Delete account"
+				pendingText="Deleting…"
+				danger
+				action="/settings#delete-account"
+			>
 				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />
-				<SubmitButton name="intent" value="delete-account" className="button-danger" pendingText="Deleting…">
-					Delete account
-				</SubmitButton>
-			</Form>
+			</SettingsForm>
 		</section>
 	)
 }

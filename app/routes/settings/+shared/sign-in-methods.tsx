@@ -11,6 +11,7 @@ import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { providerErrorMessage } from '#app/lib/auth/provider-errors.ts'
 import { FORM_CONSTRAINTS } from './schemas-plain.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 type ActionData = { intent?: unknown; result?: LastResult } | undefined
@@ -46,17 +47,17 @@ export function ChangeEmailSection({ email, proof, actionData }: { email: string
 		<section aria-labelledby="change-email-heading" className="settings-section">
 			<h2 id="change-email-heading">Change email</h2>
 			{state === 'sent' ? (
-				<p role="status" className="flash flash-success">
+				<Notice tone="success">
 					We have sent a link to <bdi>{to}</bdi>. Your email changes when you open it; until then it stays <bdi>{email}</bdi>.
-				</p>
+				</Notice>
 			) : state === 'done' ? (
-				<p role="status" className="flash flash-success">
+				<Notice tone="success">
 					Your email address is now <bdi>{email}</bdi>.
-				</p>
+				</Notice>
 			) : codeSent && !withPassword ? (
-				<p role="status" className="flash flash-success">
+				<Notice tone="success">
 					We have sent a 6-digit code to <bdi>{email}</bdi>. It works once, within 10 minutes.
-				</p>
+				</Notice>
 			) : null}
 			{withPassword ? null : (
 				<>
@@ -128,19 +129,11 @@ export function LinkedAccountsSection({
 		<section aria-labelledby="linked-accounts-heading" className="settings-section">
 			<h2 id="linked-accounts-heading">Linked accounts</h2>
 			{linked ? (
-				<p role="status" className="flash flash-success">
-					{nameOf(linked)} is linked: you can sign in with it.
-				</p>
+				<Notice tone="success">{nameOf(linked)} is linked: you can sign in with it.</Notice>
 			) : unlinked ? (
-				<p role="status" className="flash flash-success">
-					{nameOf(unlinked)} is no longer linked.
-				</p>
+				<Notice tone="success">{nameOf(unlinked)} is no longer linked.</Notice>
 			) : null}
-			{error ? (
-				<p role="alert" className="flash flash-error">
-					{error}
-				</p>
-			) : null}
+			<Notice tone="error">{error}</Notice>
 			{formErrors?.length ? <FormErrors id="linked-accounts-errors" errors={formErrors} /> : null}
 			<p>The ways you can sign in to this account.</p>
 			<ul className="linked-accounts">

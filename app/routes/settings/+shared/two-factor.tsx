@@ -8,9 +8,10 @@
  */
 import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
-import { Field, FormErrors, SubmitButton } from '#app/components/forms.tsx'
-import { FORM_CONSTRAINTS, type TwoFactorIntent } from './schemas-plain.ts'
-import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
+import { Field, SubmitButton } from '#app/components/forms.tsx'
+import type { TwoFactorIntent } from './schemas-plain.ts'
+import { SettingsForm } from './settings-form.tsx'
+import { useSettingsForm } from './use-settings-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 
@@ -23,44 +24,39 @@ export type TwoFactorActionView = {
 /** A setup waiting for its first code (from the page's loader). */
 export type TwoFactorSetupView = { secret: string; qrSvg: string }
 
-/** The schemas, imported when a form is first used (useZodForm). */
-const settingsSchemas = () => import('./schemas.ts')
+type PasswordIntent = 'two-factor-enable' | 'two-factor-regenerate' | 'two-factor-disable'
 
-function PasswordForm({
-	id,
-	intent,
-	constraint,
-	lastResult,
-	button,
-	pendingText,
-	withCode,
-	className,
-}: {
-	id: string
-	intent: Exclude<TwoFactorIntent, 'two-factor-cancel'>
-	constraint: (typeof FORM_CONSTRAINTS)['twoFactorEnable' | 'twoFactorRegenerate' | 'twoFactorDisable']
-	lastResult: LastResult
-	button: string
-	pendingText: string
-	withCode?: boolean
-	className?: string
-}) {
-	const [form, fields] = useZodForm<string>(
-		() =>
-			settingsSchemas().then(
-				(schemas) =>
-					({
-						'two-factor-enable': schemas.EnableTwoFactorSchema,
-						'two-factor-regenerate': schemas.RegenerateBackupCodesSchema,
-						'two-factor-disable': schemas.DisableTwoFactorSchema,
-						'two-factor-verify': schemas.VerifyTwoFactorSetupSchema,
-					})[intent],
-			),
-		{ id, lastResult, constraint },
-	)
+/** The forms that start with the password: what each one asks for and says. */
+const PASSWORD_FORMS: Record<
+	PasswordIntent,
+	{
+		button: string
+		pendingText: string
+		withCode?: boolean
+		danger?: boolean
+	}
+> = {
+	'two-factor-enable': {
+		button: 'Enable two-factor authentication',
+		pendingText: 'Starting…',
+	},
+	'two-factor-regenerate': {
+		button: 'Regenerate backup codes',
+		pendingText: 'Regenerating…',
+	},
+	'two-factor-disable': {
+		button: 'Disable two-factor authentication',
+		pendingText: 'Disabling…',
+		withCode: true,
+		danger: true,
+	},
+}
+
+function PasswordForm({ intent, lastResult }: { intent: PasswordIntent; lastResult: LastResult }) {
+	const { button, pendingText, withCode, danger } = PASSWORD_FORMS[intent]
+	const [form, fields] = useSettingsForm(intent, lastResult)
 	return (
-		<Form method="post" {...form.props} noValidate>
-			<FormErrors id={form.errorId} errors={form.errors} />
+		<SettingsForm form={form} intent={intent} submit={button} pendingText={pendingText} danger={danger}>
 			<Field label="Your password" meta={fields.password!} type="password" inputProps={{ autoComplete: 'current-password' }} />
 			{withCode ? (
 				<Field
@@ -71,19 +67,12 @@ function PasswordForm({
 					inputProps={{ autoComplete: 'one-time-code' }}
 				/>
 			) : null}
-			<SubmitButton name="intent" value={intent} pendingText={pendingText} className={className}>
-				{button}
-			</SubmitButton>
-		</Form>
+		</SettingsForm>
 	)
 }
 
 function SetupForm({ setup, lastResult }: { setup: TwoFactorSetupView; lastResult: LastResult }) {
-	const [form, fields] = useZodForm(() => settingsSchemas().then((schemas) => schemas.VerifyTwoFactorSetupSchema), {
-		id: 'two-factor-verify',
-		lastResult,
-		constraint: FORM_CONSTRAINTS.twoFactorVerify,
-	})
+	const [form, fields] = useSettingsForm('two-factor-verify', lastResult)
 	return (
 		<div className="two-factor-setup">
 			<p>Scan this QR code with your authenticator app, or enter the secret by hand. Then type the code the app shows.</p>
@@ -91,18 +80,14 @@ function SetupForm({ setup, lastResult }: { setup: TwoFactorSetupView; lastResul
 			<p>
 				Secret: <code data-testid="totp-secret">{setup.secret}</code>
 			</p>
-			<Form method="post" {...form.props} noValidate>
-				<FormErrors id={form.errorId} errors={form.errors} />
+			<SettingsForm form={form} intent="two-factor-verify" submit="Verify" pendingText="Verifying…">
 				<Field
 					label="Authentication code"
 					meta={fields.code}
 					type="text"
 					inputProps={{ autoComplete: 'one-time-code', inputMode: 'numeric' }}
 				/>
-				<SubmitButton name="intent" value="two-factor-verify" pendingText="Verifying…">
-					Verify
-				</SubmitButton>
-			</Form>
+			</SettingsForm>
 			<Form method="post">
 				<SubmitButton name="intent" value="two-factor-cancel" className="button-secondary" pendingText="Cancelling…">
 					Cancel setup
@@ -154,39 +139,16 @@ export function TwoFactorSection({
 				<>
 					<p>Two-factor authentication is on: signing in with your password also asks for a code from your authenticator app.</p>
 					<h3>Backup codes</h3>
-					<PasswordForm
-						id="two-factor-regenerate"
-						intent="two-factor-regenerate"
-						constraint={FORM_CONSTRAINTS.twoFactorRegenerate}
-						lastResult={resultFor('two-factor-regenerate')}
-						button="Regenerate backup codes"
-						pendingText="Regenerating…"
-					/>
+					<PasswordForm intent="two-factor-regenerate" lastResult={resultFor('two-factor-regenerate')} />
 					<h3>Turn off</h3>
-					<PasswordForm
-						id="two-factor-disable"
-						intent="two-factor-disable"
-						constraint={FORM_CONSTRAINTS.twoFactorDisable}
-						lastResult={resultFor('two-factor-disable')}
-						button="Disable two-factor authentication"
-						pendingText="Disabling…"
-						withCode
-						className="button-danger"
-					/>
+					<PasswordForm intent="two-factor-disable" lastResult={resultFor('two-factor-disable')} />
 				</>
 			) : setup ? (
 				<SetupForm setup={setup} lastResult={resultFor('two-factor-verify')} />
 			) : (
 				<>
 					<p>Protect your account with a code from an authenticator app each time you sign in with your password.</p>
-					<PasswordForm
-						id="two-factor-enable"
-						intent="two-factor-enable"
-						constraint={FORM_CONSTRAINTS.twoFactorEnable}
-						lastResult={resultFor('two-factor-enable')}
-						button="Enable two-factor authentication"
-						pendingText="Starting…"
-					/>
+					<PasswordForm intent="two-factor-enable" lastResult={resultFor('two-factor-enable')} />
 				</>
 			)}
 		</section>

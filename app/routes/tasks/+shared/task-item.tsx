@@ -17,6 +17,7 @@ import { Form, Link, useFetcher, useLocation } from 'react-router'
 import type { Task } from '#common/tasks-contract.ts'
 import type { Due } from './due.ts'
 import { PRIORITY_LABELS, taskAnchor } from './view.ts'
+import { Notice } from '#app/components/notice.tsx'
 
 /** What a row shows, and no more: the page's data is serialized into the HTML (timestamps are left out). */
 export type ListedTask = Pick<Task, 'id' | 'title' | 'notes' | 'completed' | 'priority'> & { due: Due | null }
@@ -103,16 +104,8 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 					</p>
 				) : null}
 				<span className="sr-only">{completed ? 'Done' : 'Not done'}</span>
-				{toggleError ? (
-					<p role="alert" className="flash flash-error">
-						{toggleError}
-					</p>
-				) : null}
-				{deleteError ? (
-					<p role="alert" className="flash flash-error">
-						{deleteError}
-					</p>
-				) : null}
+				<Notice tone="error">{toggleError}</Notice>
+				<Notice tone="error">{deleteError}</Notice>
 			</div>
 			<div className="task-actions">
 				{confirming ? (
