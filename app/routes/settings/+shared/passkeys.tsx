@@ -5,13 +5,13 @@
 import { Form } from 'react-router'
 import { FormErrors, SubmitButton } from '#app/components/forms.tsx'
 import { AddPasskeyForm } from '#app/components/passkeys.tsx'
+import { SettingsSection } from './settings-kit.tsx'
 
 export type PasskeyItem = { id: string; name: string; createdAt: string | null }
 
 export function PasskeysSection({ passkeys, formErrors }: { passkeys: PasskeyItem[]; formErrors?: string[] }) {
 	return (
-		<section aria-labelledby="passkeys-heading" className="settings-section">
-			<h2 id="passkeys-heading">Passkeys</h2>
+		<SettingsSection id="passkeys" title="Passkeys">
 			<p>Sign in with your device’s screen lock or a security key instead of your password and code.</p>
 			<FormErrors errors={formErrors} />
 			{passkeys.length === 0 ? (
@@ -44,6 +44,6 @@ export function PasskeysSection({ passkeys, formErrors }: { passkeys: PasskeyIte
 				</ul>
 			)}
 			<AddPasskeyForm />
-		</section>
+		</SettingsSection>
 	)
 }

@@ -7,7 +7,7 @@
 import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
-import { SettingsForm } from './settings-form.tsx'
+import { SettingsForm, SettingsSection } from './settings-kit.tsx'
 import { useSettingsForm } from './use-settings-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
@@ -40,8 +40,7 @@ export function ProfileSection({
 }) {
 	const [form, fields] = useSettingsForm('update-name', lastResult, { name })
 	return (
-		<section aria-labelledby="profile-heading" className="settings-section">
-			<h2 id="profile-heading">Profile</h2>
+		<SettingsSection id="profile" title="Profile">
 			<p>
 				{'Signed in as '}
 				<strong>
@@ -54,15 +53,14 @@ export function ProfileSection({
 			<SettingsForm form={form} intent="update-name" submit="Save name" pendingText="Saving…">
 				<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'name' }} />
 			</SettingsForm>
-		</section>
+		</SettingsSection>
 	)
 }
 
 export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
 	const [form, fields] = useSettingsForm('change-password', lastResult)
 	return (
-		<section aria-labelledby="password-heading" className="settings-section">
-			<h2 id="password-heading">Change password</h2>
+		<SettingsSection id="password" title="Change password">
 			{/* Posts to its own anchor: a page rendered with its error opens scrolled to it. */}
 			<SettingsForm
 				form={form}
@@ -75,15 +73,14 @@ export function PasswordSection({ lastResult }: { lastResult: LastResult }) {
 				<NewPasswordFields password={fields.newPassword} confirm={fields.confirmPassword} />
 				<CheckboxField label="Sign out other devices" meta={fields.revokeOtherSessions} />
 			</SettingsForm>
-		</section>
+		</SettingsSection>
 	)
 }
 
 export function SessionsSection({ sessions, formErrors }: { sessions: SessionView[]; formErrors?: string[] }) {
 	const others = sessions.filter((session) => !session.current)
 	return (
-		<section aria-labelledby="sessions-heading" className="settings-section">
-			<h2 id="sessions-heading">Where you are signed in</h2>
+		<SettingsSection id="sessions" title="Where you are signed in">
 			<FormErrors errors={formErrors} />
 			<ul className="session-list">
 				{sessions.map((session) => (
@@ -118,15 +115,14 @@ export function SessionsSection({ sessions, formErrors }: { sessions: SessionVie
 			) : (
 				<p>You are not signed in anywhere else.</p>
 			)}
-		</section>
+		</SettingsSection>
 	)
 }
 
 export function DeleteAccountSection({ lastResult }: { lastResult: LastResult }) {
 	const [form, fields] = useSettingsForm('delete-account', lastResult)
 	return (
-		<section aria-labelledby="delete-heading" className="settings-section danger-zone">
-			<h2 id="delete-heading">Delete account</h2>
+		<SettingsSection id="delete" title="Delete account" danger>
 			<p>This deletes your account and all your tasks, and signs you out everywhere. It cannot be undone. Type your password to confirm.</p>
 			<SettingsForm
 				form={form}
@@ -138,6 +134,6 @@ export function DeleteAccountSection({ lastResult }: { lastResult: LastResult })
 			>
 				<Field label="Password" meta={fields.password} type="password" inputProps={{ autoComplete: 'current-password' }} />
 			</SettingsForm>
-		</section>
+		</SettingsSection>
 	)
 }

@@ -3,6 +3,7 @@
  * newest first, with relative times ("3 minutes ago") computed on the
  * server's clock at render time.
  */
+import { SettingsSection } from './settings-kit.tsx'
 
 /** One row of auth_event as the page gets it (listRecentSecurityEvents). */
 export type SecurityEventView = {
@@ -73,8 +74,7 @@ function describe(event: SecurityEventView): string {
 
 export function SecurityActivitySection({ events, now }: { events: SecurityEventView[]; now: number }) {
 	return (
-		<section aria-labelledby="activity-heading" className="settings-section">
-			<h2 id="activity-heading">Recent security activity</h2>
+		<SettingsSection id="activity" title="Recent security activity">
 			{events.length === 0 ? (
 				<p>No activity yet.</p>
 			) : (
@@ -94,6 +94,6 @@ export function SecurityActivitySection({ events, now }: { events: SecurityEvent
 					))}
 				</ol>
 			)}
-		</section>
+		</SettingsSection>
 	)
 }

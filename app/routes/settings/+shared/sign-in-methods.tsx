@@ -12,6 +12,7 @@ import { providerErrorMessage } from '#app/lib/auth/provider-errors.ts'
 import { FORM_CONSTRAINTS } from './schemas-plain.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { Notice } from '#app/components/notice.tsx'
+import { SettingsSection } from './settings-kit.tsx'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
 type ActionData = { intent?: unknown; result?: LastResult } | undefined
@@ -44,8 +45,7 @@ export function ChangeEmailSection({ email, proof, actionData }: { email: string
 	)
 	const codeErrors = resultOf(actionData, 'email-change-code')?.error?.['']
 	return (
-		<section aria-labelledby="change-email-heading" className="settings-section">
-			<h2 id="change-email-heading">Change email</h2>
+		<SettingsSection id="change-email" title="Change email">
 			{state === 'sent' ? (
 				<Notice tone="success">
 					We have sent a link to <bdi>{to}</bdi>. Your email changes when you open it; until then it stays <bdi>{email}</bdi>.
@@ -100,7 +100,7 @@ export function ChangeEmailSection({ email, proof, actionData }: { email: string
 					Change email
 				</SubmitButton>
 			</Form>
-		</section>
+		</SettingsSection>
 	)
 }
 
@@ -126,8 +126,7 @@ export function LinkedAccountsSection({
 		.find(Boolean)
 	const onlyOne = linkedAccounts.length <= 1
 	return (
-		<section aria-labelledby="linked-accounts-heading" className="settings-section">
-			<h2 id="linked-accounts-heading">Linked accounts</h2>
+		<SettingsSection id="linked-accounts" title="Linked accounts">
 			{linked ? (
 				<Notice tone="success">{nameOf(linked)} is linked: you can sign in with it.</Notice>
 			) : unlinked ? (
@@ -161,6 +160,6 @@ export function LinkedAccountsSection({
 					</SubmitButton>
 				</Form>
 			))}
-		</section>
+		</SettingsSection>
 	)
 }

@@ -10,7 +10,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import { Form } from 'react-router'
 import { Field, SubmitButton } from '#app/components/forms.tsx'
 import type { TwoFactorIntent } from './schemas-plain.ts'
-import { SettingsForm } from './settings-form.tsx'
+import { SettingsForm, SettingsSection } from './settings-kit.tsx'
 import { useSettingsForm } from './use-settings-form.ts'
 
 type LastResult = SubmissionResult<string[]> | null | undefined
@@ -132,8 +132,7 @@ export function TwoFactorSection({
 }) {
 	const resultFor = (intent: TwoFactorIntent) => (action?.intent === intent ? action.result : undefined)
 	return (
-		<section aria-labelledby="two-factor-heading" className="settings-section">
-			<h2 id="two-factor-heading">Two-factor authentication</h2>
+		<SettingsSection id="two-factor" title="Two-factor authentication">
 			{action?.backupCodes ? <BackupCodes codes={action.backupCodes} /> : null}
 			{enabled ? (
 				<>
@@ -151,6 +150,6 @@ export function TwoFactorSection({
 					<PasswordForm intent="two-factor-enable" lastResult={resultFor('two-factor-enable')} />
 				</>
 			)}
-		</section>
+		</SettingsSection>
 	)
 }

@@ -1,5 +1,10 @@
 /**
- * One settings form: a plain POST with its `intent` on the submit button,
+ * The parts every settings section is made of.
+ *
+ * SettingsSection: a region named by its heading (`<id>-heading`, the
+ * anchor a form posts to when its error should open scrolled to it).
+ *
+ * SettingsForm: one settings form: a plain POST with its `intent` on the submit button,
  * the form's own errors first, then its fields (children). `form` is
  * useSettingsForm's form state (validated in the browser when JavaScript
  * runs, the server's reply otherwise). `action` posts to an anchor, so a
@@ -36,5 +41,14 @@ export function SettingsForm({
 				{submit}
 			</SubmitButton>
 		</Form>
+	)
+}
+
+export function SettingsSection({ id, title, danger, children }: { id: string; title: string; danger?: boolean; children: ReactNode }) {
+	return (
+		<section aria-labelledby={`${id}-heading`} className={danger ? 'settings-section danger-zone' : 'settings-section'}>
+			<h2 id={`${id}-heading`}>{title}</h2>
+			{children}
+		</section>
 	)
 }
