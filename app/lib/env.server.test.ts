@@ -1,15 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { EnvError } from '#common/env.ts'
+import { SHARED_ENV_DEFAULTS } from '#tests/support/shared-env-defaults.ts'
 import { readAppEnv } from './env.server.ts'
 
 describe('app environment', () => {
 	test('a fresh clone needs nothing: local defaults', () => {
 		const env = readAppEnv({})
 		expect(env).toMatchObject({
-			PORT: 3000,
-			BETTER_AUTH_URL: 'http://localhost:3000',
-			DATA_DIR: '.data',
-			TASKS_API_AUDIENCE: 'taskwell-tasks-api',
+			...SHARED_ENV_DEFAULTS,
 			TASKS_API_URL: 'http://127.0.0.1:3001',
 			TRUST_PROXY: false,
 			isDeployed: false,

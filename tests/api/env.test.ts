@@ -1,21 +1,19 @@
 import { describe, expect, test } from 'vitest'
 import path from 'node:path'
 import { EnvError } from '#common/env.ts'
+import { SHARED_ENV_DEFAULTS } from '#tests/support/shared-env-defaults.ts'
 import { readTasksApiEnv } from '#server/env.ts'
 
 describe('task API environment', () => {
 	test('defaults: port 3001 on 127.0.0.1, the app’s key set on loopback, issuer = BETTER_AUTH_URL', () => {
 		const env = readTasksApiEnv({})
 		expect(env).toMatchObject({
+			...SHARED_ENV_DEFAULTS,
 			TASKS_API_PORT: 3001,
 			TASKS_API_HOST: '127.0.0.1',
-			PORT: 3000,
-			BETTER_AUTH_URL: 'http://localhost:3000',
 			AUTH_ISSUER: 'http://localhost:3000',
 			AUTH_JWKS_URL: 'http://127.0.0.1:3000/api/auth/jwks',
 			AUTH_JWKS_COOLDOWN_MS: 1_000,
-			TASKS_API_AUDIENCE: 'taskwell-tasks-api',
-			DATA_DIR: '.data',
 			LOG_LEVEL: 'info',
 			TASKS_MIGRATIONS_DIR: path.resolve('drizzle/tasks'),
 			TASKS_MAX_PER_USER: 10_000,

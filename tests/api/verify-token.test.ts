@@ -66,15 +66,20 @@ function verifierFor(server: { url: string }, options: Partial<VerifierOptions> 
 	return createTokenVerifier({ jwksUrl: server.url, issuer: ISSUER, audience: AUDIENCE, ...options })
 }
 
+/** A signing key, a key server publishing it, and a verifier of tokens against that server. */
+async function publishedKey(name: string, options: Partial<VerifierOptions> = {}) {
+	const key = await makeSigningKey(name)
+	const jwks = await startKeyServer([key])
+	return { key, jwks, verifier: verifierFor(jwks, options) }
+}
+
 const accepted = { ok: true, userId: 'user-1' }
 const invalid = { ok: false, reason: 'invalid' }
 const unavailable = { ok: false, reason: 'unavailable' }
 
 describe('a newly published key', () => {
 	test('is accepted on first sight right after a fetch (default settings)', async () => {
-		const oldKey = await makeSigningKey('old')
-		const jwks = await startKeyServer([oldKey])
-		const verifier = verifierFor(jwks)
+		const { key: oldKey, jwks, verifier } = await publishedKey('old')
 		expect(await verifier.verify(await signToken(oldKey))).toEqual(accepted)
 		expect(jwks.hits).toBe(1)
 
@@ -90,9 +95,7 @@ describe('a newly published key', () => {
 	})
 
 	test('concurrent tokens with unknown kids share one fetch', async () => {
-		const oldKey = await makeSigningKey('old')
-		const jwks = await startKeyServer([oldKey])
-		const verifier = verifierFor(jwks)
+		const { key: oldKey, jwks, verifier } = await publishedKey('old')
 		expect(await verifier.verify(await signToken(oldKey))).toEqual(accepted)
 		const [a, b] = [await makeSigningKey('new-a'), await makeSigningKey('new-b')]
 		jwks.keys = [a, b, oldKey]
@@ -103,9 +106,7 @@ describe('a newly published key', () => {
 	})
 
 	test('a token that arrives while an older fetch is in flight waits for a newer fetch', async () => {
-		const oldKey = await makeSigningKey('old')
-		const jwks = await startKeyServer([oldKey])
-		const verifier = verifierFor(jwks, { minFetchIntervalMs: 50 })
+		const { key: oldKey, jwks, verifier } = await publishedKey('old', { minFetchIntervalMs: 50 })
 		expect(await verifier.verify(await signToken(oldKey))).toEqual(accepted)
 
 		// A made-up kid starts a slow fetch; the set it will bring is the one
@@ -125,9 +126,7 @@ describe('a newly published key', () => {
 
 describe('unknown kids', () => {
 	test('a kid still unknown after a refetch is invalid', async () => {
-		const key = await makeSigningKey('key')
-		const jwks = await startKeyServer([key])
-		const verifier = verifierFor(jwks, { minFetchIntervalMs: 0 })
+		const { jwks, verifier } = await publishedKey('key', { minFetchIntervalMs: 0 })
 		expect(await verifier.verify(await signToken(await makeSigningKey('nobody')))).toEqual(invalid)
 		expect(jwks.hits).toBe(1)
 		expect(await verifier.verify(await signToken(await makeSigningKey('nobody-else')))).toEqual(invalid)
@@ -135,9 +134,7 @@ describe('unknown kids', () => {
 	})
 
 	test('a flood of 200 tokens with made-up kids causes at most 2 fetches', async () => {
-		const key = await makeSigningKey('key')
-		const jwks = await startKeyServer([key])
-		const verifier = verifierFor(jwks)
+		const { key, jwks, verifier } = await publishedKey('key')
 		expect(await verifier.verify(await signToken(key))).toEqual(accepted)
 		const before = jwks.hits
 		const forged = await Promise.all(Array.from({ length: 200 }, async () => signToken(await makeSigningKey(crypto.randomUUID()))))
@@ -151,10 +148,8 @@ describe('unknown kids', () => {
 
 describe('fetch failures', () => {
 	test('nothing cached and the set answers 500: unavailable; keysLoadable() false until it answers', async () => {
-		const key = await makeSigningKey('key')
-		const jwks = await startKeyServer([key])
+		const { key, jwks, verifier } = await publishedKey('key', { minFetchIntervalMs: 0 })
 		jwks.mode = 'error'
-		const verifier = verifierFor(jwks, { minFetchIntervalMs: 0 })
 		expect(await verifier.verify(await signToken(key))).toEqual(unavailable)
 		expect(await verifier.keysLoadable()).toBe(false)
 		jwks.mode = 'up'
@@ -163,9 +158,7 @@ describe('fetch failures', () => {
 	})
 
 	test('set unreachable: cached keys keep verifying, an unknown kid is unavailable (not invalid)', async () => {
-		const key = await makeSigningKey('key')
-		const jwks = await startKeyServer([key])
-		const verifier = verifierFor(jwks, { minFetchIntervalMs: 0 })
+		const { key, jwks, verifier } = await publishedKey('key', { minFetchIntervalMs: 0 })
 		expect(await verifier.verify(await signToken(key))).toEqual(accepted)
 		await jwks.close()
 		expect(await verifier.verify(await signToken(key))).toEqual(accepted)
@@ -194,9 +187,7 @@ describe('fetch failures', () => {
 
 describe('cache age', () => {
 	test('a stale set still serves its keys while a fresh one is fetched; a removed key then stops working', async () => {
-		const oldKey = await makeSigningKey('old')
-		const jwks = await startKeyServer([oldKey])
-		const verifier = verifierFor(jwks, { minFetchIntervalMs: 0, cacheMaxAgeMs: 100 })
+		const { key: oldKey, jwks, verifier } = await publishedKey('old', { minFetchIntervalMs: 0, cacheMaxAgeMs: 100 })
 		const stale = await signToken(oldKey)
 		expect(await verifier.verify(stale)).toEqual(accepted)
 		const newKey = await makeSigningKey('new')

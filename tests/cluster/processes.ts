@@ -132,6 +132,14 @@ export type Backend = { name: string; port: number }
  */
 export function haproxyConfig(ports: HaproxyPorts, apps: Backend[], apis: Backend[], appCheckPath = '/readyz'): string {
 	const servers = (list: Backend[]) => list.map((backend) => `\tserver ${backend.name} 127.0.0.1:${backend.port} check`).join('\n')
+	/** A round-robin backend of `list`, each checked with GET `checkPath` (Host: its frontend's address, port `port`). */
+	const backendSection = (name: string, port: number, checkPath: string, list: Backend[]) => `backend ${name}
+	balance roundrobin
+	option httpchk
+	http-check send meth GET uri ${checkPath} ver HTTP/1.1 hdr Host 127.0.0.1:${port}
+	http-check expect status 200
+	default-server inter 1s fall 2 rise 2
+${servers(list)}`
 	return `global
 	maxconn 1024
 	log stdout format raw local0 info
@@ -162,25 +170,13 @@ frontend taskwell_app
 	http-response del-header Keep-Alive
 	default_backend taskwell_app
 
-backend taskwell_app
-	balance roundrobin
-	option httpchk
-	http-check send meth GET uri ${appCheckPath} ver HTTP/1.1 hdr Host 127.0.0.1:${ports.app}
-	http-check expect status 200
-	default-server inter 1s fall 2 rise 2
-${servers(apps)}
+${backendSection('taskwell_app', ports.app, appCheckPath, apps)}
 
 frontend taskwell_api
 	bind 127.0.0.1:${ports.api}
 	default_backend taskwell_api
 
-backend taskwell_api
-	balance roundrobin
-	option httpchk
-	http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host 127.0.0.1:${ports.api}
-	http-check expect status 200
-	default-server inter 1s fall 2 rise 2
-${servers(apis)}
+${backendSection('taskwell_api', ports.api, '/readyz', apis)}
 
 listen stats
 	bind 127.0.0.1:${ports.stats}

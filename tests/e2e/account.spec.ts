@@ -6,6 +6,7 @@
  * is covered by the vitest integration tests with an in-process SMTP server.)
  */
 import type { Browser, Page } from '@playwright/test'
+import { expectFieldError, submitForm } from './form-steps.ts'
 import { createSignInSession, expect, linkFromOutbox, newUser, PASSWORD, signIn, test, type TestUser } from './support.ts'
 
 const NEW_PASSWORD = 'a brand new passphrase'
@@ -25,14 +26,14 @@ async function openSettings(page: Page) {
 }
 
 test.describe('forgot and reset password', () => {
+	test.use({ userName: 'Reset Me' })
+
 	test('neutral answer, link by mail, new password works, every old session ends, link is single-use', async ({
 		page,
 		browser,
 		baseURL,
-		signUpDirectly,
+		user,
 	}) => {
-		const user = newUser('Reset Me')
-		await signUpDirectly(page, user)
 		const other = await signedInElsewhere(browser, user, baseURL!)
 		await page.getByRole('button', { name: 'Sign out' }).click()
 		await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0)
@@ -53,15 +54,10 @@ test.describe('forgot and reset password', () => {
 		const link = await linkFromOutbox(page, user.email, /Reset your Taskwell password/)
 		expect(link).toMatch(/^\/reset-password\?token=/)
 		await page.goto(link)
-		await page.getByLabel('New password').fill(NEW_PASSWORD)
-		await page.getByLabel('Confirm password').fill('not the same')
-		await page.getByRole('button', { name: 'Reset password' }).click()
-		await expect(page.getByLabel('Confirm password')).toHaveAttribute('aria-invalid', 'true')
-		await expect(page.getByText('Passwords do not match')).toBeVisible()
+		await submitForm(page, { 'New password': NEW_PASSWORD, 'Confirm password': 'not the same' }, 'Reset password')
+		await expectFieldError(page, 'Confirm password', 'Passwords do not match')
 
-		await page.getByLabel('New password').fill(NEW_PASSWORD)
-		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
-		await page.getByRole('button', { name: 'Reset password' }).click()
+		await submitForm(page, { 'New password': NEW_PASSWORD, 'Confirm password': NEW_PASSWORD }, 'Reset password')
 		await expect(page).toHaveURL(/\/login\?reset=1$/)
 		await expect(page.getByText('Your password has been reset')).toBeVisible()
 
@@ -96,43 +92,25 @@ test.describe('settings', () => {
 		const user = newUser('Name Changer')
 		await signUpDirectly(page, user)
 		await openSettings(page)
-		const name = page.getByLabel('Name')
-		await name.fill('   ')
-		await page.getByRole('button', { name: 'Save name' }).click()
-		await expect(name).toHaveAttribute('aria-invalid', 'true')
-		await expect(page.getByText('Name is required')).toBeVisible()
-		await name.fill('Renamed Person')
-		await page.getByRole('button', { name: 'Save name' }).click()
+		await submitForm(page, { Name: '   ' }, 'Save name')
+		await expectFieldError(page, 'Name', 'Name is required')
+		await submitForm(page, { Name: 'Renamed Person' }, 'Save name')
 		await expect(page.getByText('Your name has been saved.')).toBeVisible()
 		await expect(page.getByRole('navigation', { name: 'Account' })).toContainText('Renamed Person')
 		await expect(page.getByLabel('Name')).toHaveValue('Renamed Person')
 	})
 
-	test('changes the password; "Sign out other devices" ends the other sessions only', async ({
-		page,
-		browser,
-		baseURL,
-		signUpDirectly,
-	}) => {
-		const user = newUser('Password Changer')
-		await signUpDirectly(page, user)
+	test('changes the password; "Sign out other devices" ends the other sessions only', async ({ page, browser, baseURL, user }) => {
 		const other = await signedInElsewhere(browser, user, baseURL!)
 		await openSettings(page)
 		// "Current password" is also asked by "Change email": this is the password form's.
 		const passwordForm = page.getByRole('region', { name: 'Change password' })
+		const newPassword = { 'New password': NEW_PASSWORD, 'Confirm password': NEW_PASSWORD }
 
-		await passwordForm.getByLabel('Current password').fill('definitely wrong')
-		await page.getByLabel('New password').fill(NEW_PASSWORD)
-		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
-		await page.getByRole('button', { name: 'Change password' }).click()
-		await expect(passwordForm.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true')
-		await expect(page.getByText('Incorrect password')).toBeVisible()
+		await submitForm(passwordForm, { 'Current password': 'definitely wrong', ...newPassword }, 'Change password')
+		await expectFieldError(passwordForm, 'Current password', 'Incorrect password')
 
-		await passwordForm.getByLabel('Current password').fill(PASSWORD)
-		await page.getByLabel('New password').fill(NEW_PASSWORD)
-		await page.getByLabel('Confirm password').fill(NEW_PASSWORD)
-		await page.getByLabel('Sign out other devices').check()
-		await page.getByRole('button', { name: 'Change password' }).click()
+		await submitForm(passwordForm, { 'Current password': PASSWORD, ...newPassword, 'Sign out other devices': true }, 'Change password')
 		await expect(page.getByText('other devices have been signed out')).toBeVisible()
 
 		await page.goto('/tasks')
@@ -176,12 +154,10 @@ test.describe('settings', () => {
 	test('deletes the account after the password is typed, then signs out', async ({ page, user }) => {
 		await openSettings(page)
 		const region = page.getByRole('region', { name: 'Delete account' })
-		await region.getByLabel('Password').fill('wrong password')
-		await region.getByRole('button', { name: 'Delete account' }).click()
+		await submitForm(region, { Password: 'wrong password' }, 'Delete account')
 		await expect(region.getByText('Incorrect password')).toBeVisible()
 
-		await region.getByLabel('Password').fill(user.password)
-		await region.getByRole('button', { name: 'Delete account' }).click()
+		await submitForm(region, { Password: user.password }, 'Delete account')
 		await expect(page).toHaveURL(/\/(\?deleted=1)?(#main)?$/)
 		await expect(page.getByRole('status')).toHaveText('Your account was deleted.')
 		await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in', exact: true })).toBeVisible()

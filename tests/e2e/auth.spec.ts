@@ -3,7 +3,7 @@
  * build; runs in both projects (JavaScript off and on).
  */
 import { type Page } from '@playwright/test'
-import { newUser, PASSWORD, signIn, signOut, signUp, uniqueEmail, expect, test } from './support.ts'
+import { accountMadeElsewhere, newUser, PASSWORD, signIn, signOut, signUp, uniqueEmail, expect, test } from './support.ts'
 
 async function fillSignup(page: Page, fields: { name?: string; email?: string; password?: string; confirm?: string }) {
 	await page.goto('/signup')
@@ -74,10 +74,7 @@ test.describe('sign-up validation', () => {
 	}
 
 	test('a taken email gets a clear form error', async ({ page, browser }) => {
-		const user = newUser('Taken Email')
-		const other = await browser.newContext()
-		await signUp(await other.newPage(), user)
-		await other.close()
+		const user = await accountMadeElsewhere(browser, 'Taken Email')
 		await fillSignup(page, { name: 'Someone', email: user.email, password: PASSWORD, confirm: PASSWORD })
 		await expect(page.getByText('An account with this email already exists. Sign in instead.')).toBeVisible()
 		await expect(page.getByLabel('Email')).toHaveValue(user.email)
@@ -104,10 +101,7 @@ test('sign-up signs in, greets by name, sets an HttpOnly SameSite=Lax cookie; si
 })
 
 test('sign-in with a wrong password or an unknown email shows one generic message', async ({ page, browser }) => {
-	const user = newUser('Wrong Password')
-	const other = await browser.newContext()
-	await signUp(await other.newPage(), user)
-	await other.close()
+	const user = await accountMadeElsewhere(browser, 'Wrong Password')
 	for (const attempt of [
 		{ email: user.email, password: 'not the password' },
 		{ email: uniqueEmail('nobody'), password: 'not the password' },
@@ -122,10 +116,7 @@ test('sign-in with a wrong password or an unknown email shows one generic messag
 })
 
 test('a protected page sends you to sign in and back, with the query kept', async ({ page, browser }) => {
-	const user = newUser('Redirect Back')
-	const other = await browser.newContext()
-	await signUp(await other.newPage(), user)
-	await other.close()
+	const user = await accountMadeElsewhere(browser, 'Redirect Back')
 	await page.goto('/tasks?status=active')
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftasks%3Fstatus%3Dactive$/)
 	await page.getByLabel('Email').fill(user.email)
@@ -135,10 +126,7 @@ test('a protected page sends you to sign in and back, with the query kept', asyn
 })
 
 test('an unsafe redirectTo is ignored', async ({ page, browser }) => {
-	const user = newUser('Unsafe Redirect')
-	const other = await browser.newContext()
-	await signUp(await other.newPage(), user)
-	await other.close()
+	const user = await accountMadeElsewhere(browser, 'Unsafe Redirect')
 	for (const unsafe of ['//evil.example', 'https://evil.example/', '/\\evil.example']) {
 		await signIn(page, user, `/login?redirectTo=${encodeURIComponent(unsafe)}`)
 		await expect(page).toHaveURL(/localhost:\d+\/tasks$/)
@@ -151,10 +139,7 @@ test('"Remember me" keeps the session cookie for 7 days; without it the cookie e
 	context,
 	browser,
 }) => {
-	const user = newUser('Remember Me')
-	const other = await browser.newContext()
-	await signUp(await other.newPage(), user)
-	await other.close()
+	const user = await accountMadeElsewhere(browser, 'Remember Me')
 
 	await signIn(page, user)
 	await expect(page).toHaveURL(/\/tasks$/)

@@ -2,8 +2,8 @@
  * Security headers, caching and input bounds on the production build (the
  * walk with zero CSP violations is in csp.js-only.spec.ts).
  */
-import type { APIResponse } from '@playwright/test'
-import { expect, newUser, test } from './support.ts'
+import type { APIRequestContext, APIResponse } from '@playwright/test'
+import { cookieHeader, expect, newUser, test } from './support.ts'
 
 function expectBaseHeaders(response: APIResponse, what: string) {
 	const headers = response.headers()
@@ -13,6 +13,30 @@ function expectBaseHeaders(response: APIResponse, what: string) {
 	expect(headers['content-security-policy'], what).toContain("frame-ancestors 'none'")
 	// Served over http here: no HSTS (it is sent when BETTER_AUTH_URL is https).
 	expect(headers['strict-transport-security'], what).toBeUndefined()
+}
+
+/** A form POST of `form` from `origin` with `request` (its cookies), to whichever path it is given; redirects not followed. */
+function formPoster(request: APIRequestContext, origin: string, form: Record<string, string>) {
+	return (path: string) => request.post(path, { headers: { origin }, form, maxRedirects: 0 })
+}
+
+/**
+ * Five posts that fail (`status`), then the page (`path`) and its `.data`
+ * request are throttled: 429 with Retry-After (and `more` of each answer).
+ */
+async function expectThrottledAfterFive(
+	post: (path: string) => Promise<APIResponse>,
+	path: string,
+	status: number,
+	more: (throttled: APIResponse, path: string) => void = () => {},
+) {
+	for (let attempt = 0; attempt < 5; attempt++) expect((await post(path)).status()).toBe(status)
+	for (const each of [path, `${path}.data`]) {
+		const throttled = await post(each)
+		expect(throttled.status(), each).toBe(429)
+		expect(Number(throttled.headers()['retry-after']), each).toBeGreaterThan(0)
+		more(throttled, each)
+	}
 }
 
 test('pages carry an enforced CSP with a fresh nonce that matches their scripts', async ({ request }) => {
@@ -129,33 +153,14 @@ test('throttled form posts answer 429 with Retry-After, as a page and as data (i
 }) => {
 	const origin = new URL(baseURL!).origin
 	const email = `throttled-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
-	const wrongSignIn = (path: string) =>
-		request.post(path, {
-			headers: { origin },
-			form: { email, password: 'not the password' },
-			maxRedirects: 0,
-		})
-	for (let attempt = 0; attempt < 5; attempt++) expect((await wrongSignIn('/login')).status()).toBe(401)
-	for (const path of ['/login', '/login.data']) {
-		const throttled = await wrongSignIn(path)
-		expect(throttled.status(), path).toBe(429)
-		expect(Number(throttled.headers()['retry-after']), path).toBeGreaterThan(0)
-	}
+	const wrongSignIn = formPoster(request, origin, { email, password: 'not the password' })
+	await expectThrottledAfterFive(wrongSignIn, '/login', 401)
 
 	await signUpDirectly(page, newUser('Retry After'))
-	const wrongPassword = (path: string) =>
-		page.request.post(path, {
-			headers: { origin },
-			form: { intent: 'delete-account', password: 'not my password' },
-			maxRedirects: 0,
-		})
-	for (let attempt = 0; attempt < 5; attempt++) expect((await wrongPassword('/settings')).status()).toBe(400)
-	for (const path of ['/settings', '/settings.data']) {
-		const throttled = await wrongPassword(path)
-		expect(throttled.status(), path).toBe(429)
-		expect(Number(throttled.headers()['retry-after']), path).toBeGreaterThan(0)
-		expect(throttled.headers()['cache-control'], path).toBe('no-store')
-	}
+	const wrongPassword = formPoster(page.request, origin, { intent: 'delete-account', password: 'not my password' })
+	await expectThrottledAfterFive(wrongPassword, '/settings', 400, (throttled, path) =>
+		expect(throttled.headers()['cache-control'], path).toBe('no-store'),
+	)
 })
 
 // The one cross-site check is the HTTP server's (app-server.ts), before
@@ -170,7 +175,7 @@ test('forged POSTs carrying a valid session cookie are refused with 403 by the s
 }) => {
 	const origin = new URL(baseURL!).origin
 	expect(user.email).toBeTruthy() // signed in by the fixture
-	const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+	const cookie = await cookieHeader(context)
 	const form = { 'content-type': 'application/x-www-form-urlencoded', cookie }
 	const forgeries: Array<[string, Record<string, string>]> = [
 		['evil Origin', { origin: 'https://evil.example' }],

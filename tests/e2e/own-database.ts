@@ -3,9 +3,13 @@
  * servers themselves: a new database on DATABASE_URL's server when it is set
  * (CI), otherwise a throwaway PostgreSQL server in `workDir` on `port`
  * (tests/cluster/postgres-server.ts), or, with databaseOnServer(), the
- * services' embedded databases. close() drops or stops it.
+ * services' embedded databases. close() drops or stops it. ownWorkDir()
+ * makes the work directory too.
  */
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import postgres from 'postgres'
 import { createPostgres } from '../cluster/postgres-server.ts'
 
@@ -17,6 +21,33 @@ export async function ownDatabase(label: string, workDir: string, port: number):
 	const server = createPostgres(workDir, port)
 	await server.start()
 	return { url: server.url, close: async () => server.stop() }
+}
+
+export type OwnWorkDir = { dir: string; database: OwnDatabase; remove: () => Promise<void> }
+
+/**
+ * A new temporary directory for a spec's servers (their DATA_DIR), and the
+ * spec's own database (ownDatabase(), its throwaway server's files in that
+ * directory) on `port`. remove() closes the database and deletes the
+ * directory; if the database cannot be made, the directory is deleted at once.
+ */
+export async function ownWorkDir(label: string, port: number): Promise<OwnWorkDir> {
+	const dir = mkdtempSync(path.join(tmpdir(), `taskwell-e2e-${label}-`))
+	const removeDir = () => rmSync(dir, { recursive: true, force: true })
+	try {
+		const database = await ownDatabase(label, dir, port)
+		return {
+			dir,
+			database,
+			remove: async () => {
+				await database.close()
+				removeDir()
+			},
+		}
+	} catch (error) {
+		removeDir()
+		throw error
+	}
 }
 
 /**

@@ -26,12 +26,29 @@ async function addTask(page: Page, title: string) {
 	await expect(page.getByRole('link', { name: title, exact: true })).toBeVisible()
 }
 
+type Check = (name: string) => Promise<void>
+
+/** Forms checked as they open and once submitted empty with `submit`; `name` and `withErrors` name the two checks. */
+const SUBMITTED_EMPTY = {
+	signUp: { path: '/signup', name: 'sign up', submit: 'Create account', field: 'Name', withErrors: 'sign up with errors' },
+	addTask: { path: '/tasks', name: 'tasks, empty', submit: 'Add task', field: 'Title', withErrors: 'tasks with an error' },
+}
+
+/** Checks the form at `form.path`, submits it empty: its `field` is marked invalid; checks it again. */
+async function checkFormAndErrors(page: Page, check: Check, form: (typeof SUBMITTED_EMPTY)[keyof typeof SUBMITTED_EMPTY]) {
+	await page.goto(form.path)
+	await check(form.name)
+	await page.getByRole('button', { name: form.submit }).click()
+	await expect(page.getByLabel(form.field)).toHaveAttribute('aria-invalid', 'true')
+	await check(form.withErrors)
+}
+
 for (const scheme of SCHEMES) {
 	test(`signed-out pages pass axe-core (${scheme})`, async ({ page, browser }, testInfo) => {
 		// A client of its own (per-IP limits on signing in), as support.ts gives each user.
 		await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': uniqueClientIp() })
 		await page.emulateMedia({ colorScheme: scheme })
-		const check = (name: string) => checkPage(page, testInfo, name, scheme)
+		const check: Check = (name) => checkPage(page, testInfo, name, scheme)
 
 		await page.goto('/')
 		await check('home')
@@ -39,11 +56,7 @@ for (const scheme of SCHEMES) {
 		await expect(page.getByRole('status')).toHaveText('Your account was deleted.')
 		await check('home after deleting an account')
 
-		await page.goto('/signup')
-		await check('sign up')
-		await page.getByRole('button', { name: 'Create account' }).click()
-		await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true')
-		await check('sign up with errors')
+		await checkFormAndErrors(page, check, SUBMITTED_EMPTY.signUp)
 
 		await page.goto('/login')
 		await check('sign in')
@@ -74,13 +87,9 @@ for (const scheme of SCHEMES) {
 
 	test(`signed-in pages pass axe-core (${scheme})`, async ({ page, browser, user }, testInfo) => {
 		await page.emulateMedia({ colorScheme: scheme })
-		const check = (name: string) => checkPage(page, testInfo, name, scheme)
+		const check: Check = (name) => checkPage(page, testInfo, name, scheme)
 
-		await page.goto('/tasks')
-		await check('tasks, empty')
-		await page.getByRole('button', { name: 'Add task' }).click()
-		await expect(page.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true')
-		await check('tasks with an error')
+		await checkFormAndErrors(page, check, SUBMITTED_EMPTY.addTask)
 
 		await page.goto('/tasks')
 		await addTask(page, 'Call the dentist')

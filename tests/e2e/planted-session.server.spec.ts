@@ -8,7 +8,7 @@
  * session no longer exists anywhere. (Provider sign-in: sign-in-providers.spec.ts.)
  */
 import type { BrowserContext, Page } from '@playwright/test'
-import { expect, linkFromOutbox, newUser, test, type TestUser } from './support.ts'
+import { accountMadeElsewhere, expect, linkFromOutbox, newUser, test, type TestUser } from './support.ts'
 
 type Planted = { name: string; value: string; context: BrowserContext; page: Page }
 
@@ -52,10 +52,7 @@ test('signing in as B over a planted session of A: the browser is B’s, A’s s
 	signUpDirectly,
 	baseURL,
 }) => {
-	const b = newUser('Bea Signer')
-	const bContext = await browser.newContext()
-	await signUpDirectly(await bContext.newPage(), b)
-	await bContext.close()
+	const b = await accountMadeElsewhere(browser, 'Bea Signer', signUpDirectly)
 	const planted = await sessionOfA(await browser.newContext(), signUpDirectly)
 
 	await page.goto('/login')

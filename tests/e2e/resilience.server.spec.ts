@@ -20,13 +20,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { expect, test } from '@playwright/test'
-import { ownDatabase, type OwnDatabase } from './own-database.ts'
+import { ownWorkDir, type OwnWorkDir } from './own-database.ts'
 import postgres from 'postgres'
 import { jsonLogLines, PASSWORD, uniqueEmail } from './support.ts'
 
@@ -35,12 +32,11 @@ test.describe.configure({ mode: 'serial' })
 const buildDir = process.env.BUILD_DIR ?? 'build'
 const TROUBLE_TITLE = 'Taskwell is having trouble'
 const TROUBLE_MESSAGE = 'Taskwell is temporarily unavailable. Please try again in a moment.'
-let workDir = ''
+let own: OwnWorkDir | undefined
 let origin = ''
 let app: ChildProcess | undefined
 let output = ''
 let sql: postgres.Sql | undefined
-let database: OwnDatabase | undefined
 
 /** What the stand-in API does with a request: answer an empty list, or hold it. */
 let mode: 'answer' | 'hold' = 'answer'
@@ -61,10 +57,8 @@ test.beforeAll(async () => {
 	test.setTimeout(240_000)
 	const base = Number(process.env.E2E_PORT ?? 3100) + 10
 	const [appPort, apiPort, pgPort] = [base, base + 1, base + 2]
-	workDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-resilience-'))
-	database = await ownDatabase('resilience', workDir, pgPort)
-	const databaseUrl = database.url
-	sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+	own = await ownWorkDir('resilience', pgPort)
+	sql = postgres(own.database.url, { max: 1, onnotice: () => {} })
 	api.listen(apiPort, '127.0.0.1')
 	await once(api, 'listening')
 	origin = `http://localhost:${appPort}`
@@ -74,8 +68,8 @@ test.beforeAll(async () => {
 		PORT: String(appPort),
 		BETTER_AUTH_URL: origin,
 		BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-		DATABASE_URL: databaseUrl,
-		DATA_DIR: workDir,
+		DATABASE_URL: own.database.url,
+		DATA_DIR: own.dir,
 		TASKS_API_URL: `http://127.0.0.1:${apiPort}`,
 		// Longer than the test: a held call ends only when the app aborts it.
 		TASKS_API_TIMEOUT_MS: '60000',
@@ -105,8 +99,7 @@ test.afterAll(async () => {
 	api.closeAllConnections()
 	api.close()
 	await sql?.end()
-	await database?.close()
-	if (workDir) rmSync(workDir, { recursive: true, force: true })
+	await own?.remove()
 })
 
 /** A new account, signed up through the form: its session cookie. */

@@ -21,30 +21,24 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { expect, test } from '@playwright/test'
-import { ownDatabase, type OwnDatabase } from './own-database.ts'
+import { ownWorkDir, type OwnWorkDir } from './own-database.ts'
 import { newUser, uniqueClientIp, type TestUser } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
 
 const buildDir = process.env.BUILD_DIR ?? 'build'
 const REVOCATION_BOUND_MS = 1_000
-let workDir = ''
+let own: OwnWorkDir | undefined
 let origin = ''
 const apps: Array<{ port: number; process: ChildProcess; output: () => string }> = []
 const processes: ChildProcess[] = []
-let database: OwnDatabase | undefined
 
 test.beforeAll(async () => {
 	test.setTimeout(240_000)
 	const base = Number(process.env.E2E_PORT ?? 3100) + 85
 	const [portA, portB, pgPort] = [base, base + 1, base + 2]
-	workDir = mkdtempSync(path.join(tmpdir(), 'taskwell-e2e-revocation-'))
-	database = await ownDatabase('revocation', workDir, pgPort)
-	const databaseUrl = database.url
+	own = await ownWorkDir('revocation', pgPort)
 	// One public origin for both (a load balancer's): the same BETTER_AUTH_URL and secret.
 	origin = `http://localhost:${portA}`
 	const env: NodeJS.ProcessEnv = {
@@ -52,8 +46,8 @@ test.beforeAll(async () => {
 		NODE_ENV: 'production',
 		BETTER_AUTH_URL: origin,
 		BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-		DATABASE_URL: databaseUrl,
-		DATA_DIR: workDir,
+		DATABASE_URL: own.database.url,
+		DATA_DIR: own.dir,
 		TRUST_PROXY: 'true',
 		LOG_LEVEL: 'warn',
 	}
@@ -104,8 +98,7 @@ test.afterAll(async () => {
 				}),
 		),
 	)
-	await database?.close()
-	if (workDir) rmSync(workDir, { recursive: true, force: true })
+	await own?.remove()
 })
 
 type Answer = { status: number; location: string | undefined; setCookies: string[] }

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { expectFieldError, submitForm } from './form-steps.ts'
 import { codeFromOutbox, expect, linkFromOutbox, newUser, PASSWORD, signIn, signOut, test, uniqueEmail } from './support.ts'
 
 const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
@@ -71,15 +72,10 @@ test('change email: link to the new address, notice to the old, the email change
 	await page.goto('/settings')
 	const section = page.getByRole('region', { name: 'Change email' })
 
-	await section.getByLabel('New email').fill(newEmail)
-	await section.getByLabel('Current password').fill('not my password')
-	await section.getByRole('button', { name: 'Change email' }).click()
-	await expect(section.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true')
-	await expect(section.getByText('Incorrect password')).toBeVisible()
+	await submitForm(section, { 'New email': newEmail, 'Current password': 'not my password' }, 'Change email')
+	await expectFieldError(section, 'Current password', 'Incorrect password')
 
-	await section.getByLabel('New email').fill(newEmail)
-	await section.getByLabel('Current password').fill(PASSWORD)
-	await section.getByRole('button', { name: 'Change email' }).click()
+	await submitForm(section, { 'New email': newEmail, 'Current password': PASSWORD }, 'Change email')
 	await expect(section.getByRole('status')).toContainText(`We have sent a link to ${newEmail}`)
 	// Not changed yet.
 	await expect(page.getByRole('region', { name: 'Profile' }).getByText(user.email)).toBeVisible()
@@ -121,21 +117,14 @@ test('change email without a password: a code mailed to the current address, use
 	const code = await codeFromOutbox(page, user.email, /Your Taskwell code to change your email/)
 
 	const newEmail = uniqueEmail('coded')
-	await section.getByLabel('New email').fill(newEmail)
-	await section.getByLabel('Code from your email').fill(code === '000000' ? '000001' : '000000')
-	await section.getByRole('button', { name: 'Change email' }).click()
-	await expect(section.getByLabel('Code from your email')).toHaveAttribute('aria-invalid', 'true')
-	await expect(section.getByText('That code is not valid or has expired.')).toBeVisible()
+	await submitForm(section, { 'New email': newEmail, 'Code from your email': code === '000000' ? '000001' : '000000' }, 'Change email')
+	await expectFieldError(section, 'Code from your email', 'That code is not valid or has expired.')
 
-	await section.getByLabel('New email').fill(newEmail)
-	await section.getByLabel('Code from your email').fill(code)
-	await section.getByRole('button', { name: 'Change email' }).click()
+	await submitForm(section, { 'New email': newEmail, 'Code from your email': code }, 'Change email')
 	await expect(section.getByRole('status')).toContainText(`We have sent a link to ${newEmail}`)
 	await linkFromOutbox(page, newEmail, /Confirm your new email for Taskwell/)
 
 	// Used once.
-	await section.getByLabel('New email').fill(uniqueEmail('again'))
-	await section.getByLabel('Code from your email').fill(code)
-	await section.getByRole('button', { name: 'Change email' }).click()
+	await submitForm(section, { 'New email': uniqueEmail('again'), 'Code from your email': code }, 'Change email')
 	await expect(section.getByText('That code is not valid or has expired.')).toBeVisible()
 })

@@ -7,6 +7,7 @@ import {
 	expect,
 	type APIResponse,
 	type Browser,
+	type BrowserContext,
 	type Locator,
 	type Page,
 	type Request,
@@ -52,6 +53,28 @@ export async function signIn(page: Page, user: Pick<TestUser, 'email' | 'passwor
 	await page.getByLabel('Email').fill(user.email)
 	await page.getByLabel('Password', { exact: true }).fill(user.password)
 	await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+}
+
+/**
+ * A new account, signed up with `signUpWith` (the form, unless another way
+ * is given) in a browser context of its own that is then closed: the test's
+ * own page stays signed out.
+ */
+export async function accountMadeElsewhere(
+	browser: Browser,
+	name: string,
+	signUpWith: (page: Page, user: TestUser) => Promise<void> = signUp,
+): Promise<TestUser> {
+	const user = newUser(name)
+	const context = await browser.newContext()
+	await signUpWith(await context.newPage(), user)
+	await context.close()
+	return user
+}
+
+/** The Cookie header a request from `context` carries: all its cookies. */
+export async function cookieHeader(context: BrowserContext): Promise<string> {
+	return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
 }
 
 /** Opens a <details> of the tasks page ("More options", "Search and sort") unless it is open. */
@@ -380,6 +403,9 @@ function claimPageState(key: string): { claimed: boolean; release: () => void } 
 	return { claimed: true, release: () => rmSync(claim, { recursive: true, force: true }) }
 }
 
+/** What the `signUpDirectly` fixture gives: createSession() on the test's baseURL, unless `origin` is given. */
+export type SignUpDirectly = (page: Page, user: TestUser, origin?: string) => Promise<void>
+
 type SessionFixtures = {
 	/**
 	 * Automatic: every distinct app page state the suite's `page`s load is
@@ -403,7 +429,7 @@ type SessionFixtures = {
 	/** A new account, signed in on `page`, which shows /tasks. */
 	user: TestUser
 	/** signUp() without the form, for other users or pages: see createSession(). */
-	signUpDirectly: (page: Page, user: TestUser, origin?: string) => Promise<void>
+	signUpDirectly: SignUpDirectly
 }
 
 /**

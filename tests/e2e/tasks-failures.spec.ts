@@ -13,8 +13,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { Page } from '@playwright/test'
 import { databaseOnServer, type OwnDatabase } from './own-database.ts'
-import { expect, newUser, openDetails, test } from './support.ts'
+import { expect, newUser, openDetails, test, type SignUpDirectly } from './support.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -109,16 +110,36 @@ test.afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-test('the task API stopped mid-session: a friendly error, input kept, recovery when it is back', async ({ page, signUpDirectly }) => {
-	test.setTimeout(180_000)
+/**
+ * A new account, signed up on this spec's own app (not the shared baseURL),
+ * with one task added through the form: the app's origin and the user.
+ */
+async function signedInWithTask(page: Page, signUpDirectly: SignUpDirectly, name: string, title: string) {
 	const base = `http://localhost:${appPort}`
-	const user = newUser('Ada Lovelace')
-	// This spec's own app, not the shared baseURL.
+	const user = newUser(name)
 	await signUpDirectly(page, user, base)
 	await expect(page).toHaveURL(`${base}/tasks`)
-	await page.getByLabel('Title').fill('Before the outage')
+	await page.getByLabel('Title').fill(title)
 	await page.getByRole('button', { name: 'Add task' }).click()
-	await expect(page.getByRole('link', { name: 'Before the outage' })).toBeVisible()
+	await expect(page.getByRole('link', { name: title })).toBeVisible()
+	return { base, user }
+}
+
+/** The lines of a server's log that are JSON objects (pino's), parsed. */
+function jsonEntries(lines: string[]): Record<string, unknown>[] {
+	return lines.flatMap((line) => {
+		try {
+			const entry: unknown = JSON.parse(line)
+			return entry && typeof entry === 'object' ? [entry as Record<string, unknown>] : []
+		} catch {
+			return []
+		}
+	})
+}
+
+test('the task API stopped mid-session: a friendly error, input kept, recovery when it is back', async ({ page, signUpDirectly }) => {
+	test.setTimeout(180_000)
+	const { base, user } = await signedInWithTask(page, signUpDirectly, 'Ada Lovelace', 'Before the outage')
 
 	await stop(api)
 
@@ -146,13 +167,7 @@ test('the task API stopped mid-session: a friendly error, input kept, recovery w
 
 test('a token the API rejects: one fresh token, then 503 "unavailable", still signed in', async ({ page, signUpDirectly }) => {
 	test.setTimeout(180_000)
-	const base = `http://localhost:${appPort}`
-	const user = newUser('Grace Hopper')
-	await signUpDirectly(page, user, base)
-	await expect(page).toHaveURL(`${base}/tasks`)
-	await page.getByLabel('Title').fill('Kept through the fault')
-	await page.getByRole('button', { name: 'Add task' }).click()
-	await expect(page.getByRole('link', { name: 'Kept through the fault' })).toBeVisible()
+	const { base, user } = await signedInWithTask(page, signUpDirectly, 'Grace Hopper', 'Kept through the fault')
 
 	// The same API, now expecting another issuer: it rejects every token the app mints.
 	await stop(api)
@@ -168,27 +183,11 @@ test('a token the API rejects: one fresh token, then 503 "unavailable", still si
 	await expect(page.getByRole('heading', { name: `Hello, ${user.name}` })).toBeVisible()
 	await expect(page.getByRole('alert')).toContainText('could not be reached')
 	// Exactly two attempts (the cached token, then a fresh one), both 401.
-	const rejected = apiLog
-		.map((line) => {
-			try {
-				return JSON.parse(line) as Record<string, unknown>
-			} catch {
-				return null
-			}
-		})
-		.filter((entry) => entry && JSON.stringify(entry).includes('/v1/tasks'))
+	const rejected = jsonEntries(apiLog).filter((entry) => JSON.stringify(entry).includes('/v1/tasks'))
 	expect(rejected).toHaveLength(2)
-	expect(rejected.every((entry) => entry?.status === 401)).toBe(true)
+	expect(rejected.every((entry) => entry.status === 401)).toBe(true)
 	// The app logged one error with the request id and the API's reason.
-	const faults = appLog
-		.map((line) => {
-			try {
-				return JSON.parse(line) as Record<string, unknown>
-			} catch {
-				return null
-			}
-		})
-		.filter((entry) => entry?.level === 50 && String(entry.msg).includes('refused a token'))
+	const faults = jsonEntries(appLog).filter((entry) => entry.level === 50 && String(entry.msg).includes('refused a token'))
 	expect(faults).toHaveLength(1)
 	expect(faults[0]).toMatchObject({ requestId: rejected[0]?.requestId, apiReason: 'The bearer token is invalid or expired.' })
 	expect(appLog.join('\n')).not.toMatch(/eyJ[\w-]+\.eyJ/)

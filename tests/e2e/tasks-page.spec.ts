@@ -23,6 +23,22 @@ async function addTasks(page: Page, baseURL: string | undefined, tasks: Array<{ 
 	}
 }
 
+/**
+ * After a delete: the "Task deleted." notice, `title` gone and the `tab`'s
+ * count down to `counts.deleted`; then Undo: "Task restored.", `title` back
+ * and the count at `counts.restored`.
+ */
+async function expectDeletedThenUndone(page: Page, title: string, tab: 'All' | 'Completed', counts: { deleted: number; restored: number }) {
+	const tabLink = page.getByRole('navigation', { name: 'Filter tasks' }).getByRole('link', { name: new RegExp(`^${tab}`) })
+	await expect(page.getByRole('status')).toHaveText('Task deleted.')
+	await expect(taskItem(page, title)).toHaveCount(0)
+	await expect(tabLink).toHaveText(`${tab} (${counts.deleted})`)
+	await page.getByRole('button', { name: 'Undo' }).click()
+	await expect(page.getByRole('status')).toHaveText('Task restored.')
+	await expect(taskItem(page, title)).toBeVisible()
+	await expect(tabLink).toHaveText(`${tab} (${counts.restored})`)
+}
+
 /** A calendar day `days` from today in `timeZone`, as YYYY-MM-DD. */
 function dayFrom(days: number, timeZone: string): string {
 	const today = new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date())
@@ -178,28 +194,15 @@ test('Undo delete, for one task and for "Clear completed"', async ({ page, baseU
 	await page.goto('/tasks')
 	await page.getByRole('button', { name: 'Mark done: Done and cleared' }).click()
 	await expect(page.getByRole('button', { name: 'Mark not done: Done and cleared' })).toBeVisible()
-	const tabs = page.getByRole('navigation', { name: 'Filter tasks' })
 
 	await taskItem(page, 'Throw away').getByRole('button', { name: 'Delete' }).click()
 	if (js) await taskItem(page, 'Throw away').getByRole('button', { name: 'Delete', exact: true }).click()
 	else await page.getByRole('button', { name: 'Delete', exact: true }).click()
-	await expect(page.getByRole('status')).toHaveText('Task deleted.')
-	await expect(taskItem(page, 'Throw away')).toHaveCount(0)
-	await expect(tabs.getByRole('link', { name: /^All/ })).toHaveText('All (2)')
-	await page.getByRole('button', { name: 'Undo' }).click()
-	await expect(page.getByRole('status')).toHaveText('Task restored.')
-	await expect(taskItem(page, 'Throw away')).toBeVisible()
-	await expect(tabs.getByRole('link', { name: /^All/ })).toHaveText('All (3)')
+	await expectDeletedThenUndone(page, 'Throw away', 'All', { deleted: 2, restored: 3 })
 	await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0)
 
 	await page.getByRole('button', { name: 'Clear completed' }).click()
-	await expect(page.getByRole('status')).toHaveText('Task deleted.')
-	await expect(taskItem(page, 'Done and cleared')).toHaveCount(0)
-	await expect(tabs.getByRole('link', { name: /^Completed/ })).toHaveText('Completed (0)')
-	await page.getByRole('button', { name: 'Undo' }).click()
-	await expect(page.getByRole('status')).toHaveText('Task restored.')
-	await expect(taskItem(page, 'Done and cleared')).toBeVisible()
-	await expect(tabs.getByRole('link', { name: /^Completed/ })).toHaveText('Completed (1)')
+	await expectDeletedThenUndone(page, 'Done and cleared', 'Completed', { deleted: 0, restored: 1 })
 	// The notice is gone after the next navigation: no Undo left behind.
 	await page.goto('/tasks')
 	await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0)

@@ -5,6 +5,7 @@
  */
 import { generateSync } from 'otplib'
 import type { Page } from '@playwright/test'
+import { submitForm } from './form-steps.ts'
 import { expect, signIn, signOut, test, type TestUser } from './support.ts'
 
 /** Fresh codes: each TOTP code works once, so never hand out one twice. */
@@ -90,6 +91,14 @@ async function startSignIn(page: Page, user: TestUser) {
 	await page.goto('/login/two-factor')
 }
 
+/** Signs out and in again as `user` up to the second step, then gives it a backup code. */
+async function signInWithBackupCode(page: Page, user: TestUser, code: string) {
+	await signOutFromTasks(page)
+	await startSignIn(page, user)
+	await page.getByRole('link', { name: 'Use a backup code' }).click()
+	await submitForm(page, { 'Backup code': code }, 'Verify')
+}
+
 test('enable, sign in with a code and with a backup code (used once), trust this device, disable', async ({ page, user }) => {
 	// Seven sign-ins in one test: more than the default minute on a busy machine.
 	test.slow()
@@ -98,29 +107,18 @@ test('enable, sign in with a code and with a backup code (used once), trust this
 	await signOutFromTasks(page)
 	await startSignIn(page, user)
 	await expect(page.getByLabel('Trust this device for 30 days')).toBeVisible()
-	await page.getByLabel('Authentication code').fill(codes.next())
-	await page.getByRole('button', { name: 'Verify' }).click()
+	await submitForm(page, { 'Authentication code': codes.next() }, 'Verify')
 	await expect(page).toHaveURL(/\/tasks$/)
 
-	await signOutFromTasks(page)
-	await startSignIn(page, user)
-	await page.getByRole('link', { name: 'Use a backup code' }).click()
-	await page.getByLabel('Backup code').fill(backupCodes[0]!)
-	await page.getByRole('button', { name: 'Verify' }).click()
+	await signInWithBackupCode(page, user, backupCodes[0]!)
 	await expect(page).toHaveURL(/\/tasks$/)
 
 	// The same backup code again: refused.
-	await signOutFromTasks(page)
-	await startSignIn(page, user)
-	await page.getByRole('link', { name: 'Use a backup code' }).click()
-	await page.getByLabel('Backup code').fill(backupCodes[0]!)
-	await page.getByRole('button', { name: 'Verify' }).click()
+	await signInWithBackupCode(page, user, backupCodes[0]!)
 	await expect(page.getByText('That backup code is not valid or has already been used.')).toBeVisible()
 
 	// Another one, trusting this device: the next sign-in needs no code.
-	await page.getByLabel('Backup code').fill(backupCodes[1]!)
-	await page.getByLabel('Trust this device for 30 days').check()
-	await page.getByRole('button', { name: 'Verify' }).click()
+	await submitForm(page, { 'Backup code': backupCodes[1]!, 'Trust this device for 30 days': true }, 'Verify')
 	await expect(page).toHaveURL(/\/tasks$/)
 	await signOutFromTasks(page)
 	await signIn(page, user)
@@ -138,13 +136,17 @@ test('enable, sign in with a code and with a backup code (used once), trust this
 	// Disable: password and a code.
 	const disableForm = () =>
 		twoFactorSection(page).locator('form', { has: page.getByRole('button', { name: 'Disable two-factor authentication' }) })
-	await disableForm().getByLabel('Your password').fill(user.password)
-	await disableForm().getByLabel('Authentication code').fill(codes.wrong())
-	await disableForm().getByRole('button', { name: 'Disable two-factor authentication' }).click()
+	await submitForm(
+		disableForm(),
+		{ 'Your password': user.password, 'Authentication code': codes.wrong() },
+		'Disable two-factor authentication',
+	)
 	await expect(twoFactorSection(page).getByText('That code is not valid')).toBeVisible()
-	await disableForm().getByLabel('Your password').fill(user.password)
-	await disableForm().getByLabel('Authentication code').fill(codes.next())
-	await disableForm().getByRole('button', { name: 'Disable two-factor authentication' }).click()
+	await submitForm(
+		disableForm(),
+		{ 'Your password': user.password, 'Authentication code': codes.next() },
+		'Disable two-factor authentication',
+	)
 	await expect(page.getByText('Two-factor authentication is off.')).toBeVisible()
 	await expect(twoFactorSection(page).getByRole('button', { name: 'Enable two-factor authentication' })).toBeVisible()
 	const activity = page.getByRole('region', { name: 'Recent security activity' })
@@ -179,16 +181,13 @@ test('five wrong codes: the sign-in step says to wait', async ({ page, user }) =
 	await signOutFromTasks(page)
 	await startSignIn(page, user)
 	for (let attempt = 1; attempt <= 4; attempt++) {
-		await page.getByLabel('Authentication code').fill(codes.wrong())
-		await page.getByRole('button', { name: 'Verify' }).click()
+		await submitForm(page, { 'Authentication code': codes.wrong() }, 'Verify')
 		await expect(page.getByText('That code is not valid')).toBeVisible()
 	}
-	await page.getByLabel('Authentication code').fill(codes.wrong())
-	await page.getByRole('button', { name: 'Verify' }).click()
+	await submitForm(page, { 'Authentication code': codes.wrong() }, 'Verify')
 	await expect(page.getByText(/Too many attempts\. Try again in \d+ minutes?\./)).toBeVisible()
 	// Even the right code waits now.
-	await page.getByLabel('Authentication code').fill(codes.next())
-	await page.getByRole('button', { name: 'Verify' }).click()
+	await submitForm(page, { 'Authentication code': codes.next() }, 'Verify')
 	await expect(page.getByText(/Too many attempts/)).toBeVisible()
 	await page.goto('/tasks')
 	await expect(page).toHaveURL(/\/login\?redirectTo=/)

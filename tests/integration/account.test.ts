@@ -3,10 +3,11 @@
  * the real Better Auth, a fresh database, mail received over real SMTP (an
  * in-process smtp-server) and a fake task API for account deletion.
  */
+import { eq, sql } from 'drizzle-orm'
+import { decodeJwt } from 'jose'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { PASSWORD, signUp } from '#tests/support/accounts.ts'
 import { startFakeTasksApi } from '#tests/support/fake-tasks-api.ts'
-import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { linkIn, startSmtpServer } from '#tests/support/smtp.ts'
 import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
@@ -15,21 +16,11 @@ const smtp = await startSmtpServer()
 const tasksApi = await startFakeTasksApi()
 setEnvForThisFile({ SMTP_URL: smtp.url, TASKS_API_URL: tasksApi.url })
 
-// (Route helpers load app modules too, so they come after.)
-const { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
-const { database, db } = await import('#app/lib/db.server.ts')
-const { session, user, verification } = await import('#app/lib/db/schema.ts')
-const { eq, sql } = await import('drizzle-orm')
-const { decodeJwt } = await import('jose')
-const loginRoute = await import('#app/routes/auth/login.tsx')
-const forgotRoute = await import('#app/routes/auth/forgot-password.tsx')
-const resetRoute = await import('#app/routes/auth/reset-password.tsx')
-const settingsRoute = await import('#app/routes/settings/index.tsx')
-const outboxRoute = await import('#app/routes/dev.outbox.tsx')
-const { flushMail } = await import('#app/lib/mail.server.ts')
+const app = await import('#tests/support/app.ts')
+const { APP_ORIGIN, cookieHeaderFrom, formPost, get, runRoute, db, flushMail } = app
+const { session, user, verification } = app.tables
+const { loginRoute, forgotRoute, resetRoute, settingsRoute, outboxRoute } = app
 const { NEUTRAL_RESPONSE_MS } = await import('#app/routes/auth/+shared/neutral-answer.server.ts')
-
-onTestDatabaseTeardown(() => database.close())
 
 const NEW_PASSWORD = 'an even better password'
 
@@ -49,6 +40,14 @@ async function isSignedIn(cookie: string) {
 	const { response } = await runRoute(settingsRoute.loader, get('/settings', { cookie }))
 	return response.status === 200
 }
+
+/** The Settings form posted from the browser holding `cookie`. */
+const postSettings = (cookie: string, fields: Record<string, string>) =>
+	runRoute(settingsRoute.action, post('/settings', fields, { cookie }))
+
+/** Settings → Change password: the current password, and the new one typed twice. */
+const changePassword = (cookie: string, currentPassword: string, newPassword: string, more: Record<string, string> = {}) =>
+	postSettings(cookie, { intent: 'change-password', currentPassword, newPassword, confirmPassword: newPassword, ...more })
 
 async function requestReset(email: string) {
 	const since = smtp.received.length
@@ -161,14 +160,7 @@ describe('reset password', () => {
 	test('changing the password in Settings invalidates every outstanding reset link', async () => {
 		const { email, cookie } = await signUp()
 		const token = (await resetLinkFor(email)).searchParams.get('token')!
-		const changed = await runRoute(
-			settingsRoute.action,
-			post(
-				'/settings',
-				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
-				{ cookie },
-			),
-		)
+		const changed = await changePassword(cookie, PASSWORD, NEW_PASSWORD)
 		expect(changed.response.status).toBe(302)
 		const page = await resetPage(token)
 		expect(page.data.valid).toBe(false)
@@ -215,10 +207,10 @@ describe('settings', () => {
 
 	test('changes the name, with validation', async () => {
 		const { cookie } = await signUp()
-		const empty = await runRoute(settingsRoute.action, post('/settings', { intent: 'update-name', name: '  ' }, { cookie }))
+		const empty = await postSettings(cookie, { intent: 'update-name', name: '  ' })
 		expect(empty.response.status).toBe(400)
 		expect(empty.data.result.error.name).toEqual(['Name is required'])
-		const saved = await runRoute(settingsRoute.action, post('/settings', { intent: 'update-name', name: '  Ada King  ' }, { cookie }))
+		const saved = await postSettings(cookie, { intent: 'update-name', name: '  Ada King  ' })
 		expect(saved.response.status).toBe(302)
 		expect(saved.response.headers.get('location')).toBe('/settings?saved=name')
 		const page = await runRoute(settingsRoute.loader, get('/settings', { cookie }))
@@ -229,45 +221,18 @@ describe('settings', () => {
 	test('changes the password: wrong current password is a field error; other devices stay unless asked', async () => {
 		const { email, cookie } = await signUp()
 		const other = cookieHeaderFrom((await signIn(email)).response)
-		const wrong = await runRoute(
-			settingsRoute.action,
-			post(
-				'/settings',
-				{ intent: 'change-password', currentPassword: 'not it at all', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
-				{ cookie },
-			),
-		)
+		const wrong = await changePassword(cookie, 'not it at all', NEW_PASSWORD)
 		expect(wrong.response.status).toBe(400)
 		expect(wrong.data.result.error.currentPassword).toEqual(['Incorrect password'])
 		expect(wrong.data.result.initialValue.currentPassword).toBeUndefined()
 
-		const changed = await runRoute(
-			settingsRoute.action,
-			post(
-				'/settings',
-				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
-				{ cookie },
-			),
-		)
+		const changed = await changePassword(cookie, PASSWORD, NEW_PASSWORD)
 		expect(changed.response.status).toBe(302)
 		expect(changed.response.headers.get('location')).toBe('/settings?saved=password#main')
 		expect(await isSignedIn(cookie)).toBe(true)
 		expect(await isSignedIn(other)).toBe(true)
 
-		const everywhere = await runRoute(
-			settingsRoute.action,
-			post(
-				'/settings',
-				{
-					intent: 'change-password',
-					currentPassword: NEW_PASSWORD,
-					newPassword: PASSWORD,
-					confirmPassword: PASSWORD,
-					revokeOtherSessions: 'on',
-				},
-				{ cookie },
-			),
-		)
+		const everywhere = await changePassword(cookie, NEW_PASSWORD, PASSWORD, { revokeOtherSessions: 'on' })
 		expect(everywhere.response.status).toBe(302)
 		expect(everywhere.response.headers.get('location')).toBe('/settings?saved=password-everywhere#main')
 		// This browser continues on a new session; the other one is out.
@@ -309,10 +274,7 @@ describe('settings', () => {
 			expect(JSON.stringify(s)).not.toMatch(/token/i)
 		}
 
-		const revoked = await runRoute(
-			settingsRoute.action,
-			post('/settings', { intent: 'revoke-session', sessionId: String(iphone!.id) }, { cookie: mine }),
-		)
+		const revoked = await postSettings(mine, { intent: 'revoke-session', sessionId: String(iphone!.id) })
 		expect(revoked.response.status).toBe(302)
 		expect(await isSignedIn(phone)).toBe(false)
 		expect(await isSignedIn(mine)).toBe(true)
@@ -324,14 +286,11 @@ describe('settings', () => {
 			.from(session)
 			.innerJoin(user, eq(user.id, session.userId))
 			.where(eq(user.email, stranger.email))
-		const foreign = await runRoute(
-			settingsRoute.action,
-			post('/settings', { intent: 'revoke-session', sessionId: strangerSession!.session.id }, { cookie: mine }),
-		)
+		const foreign = await postSettings(mine, { intent: 'revoke-session', sessionId: strangerSession!.session.id })
 		expect(foreign.response.status).toBe(404)
 		expect(await isSignedIn(stranger.cookie)).toBe(true)
 
-		const all = await runRoute(settingsRoute.action, post('/settings', { intent: 'revoke-other-sessions' }, { cookie: mine }))
+		const all = await postSettings(mine, { intent: 'revoke-other-sessions' })
 		expect(all.response.status).toBe(302)
 		const after = await runRoute(settingsRoute.loader, get('/settings', { cookie: mine }))
 		expect(after.data.sessions).toHaveLength(1)
@@ -343,22 +302,19 @@ describe('settings', () => {
 		const [row] = await db.select().from(user).where(eq(user.email, email))
 		tasksApi.calls.length = 0
 
-		const wrong = await runRoute(
-			settingsRoute.action,
-			post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie }),
-		)
+		const wrong = await postSettings(cookie, { intent: 'delete-account', password: 'wrong password' })
 		expect(wrong.response.status).toBe(400)
 		expect(wrong.data.result.error.password).toEqual(['Incorrect password'])
 		expect(tasksApi.calls).toHaveLength(0)
 
 		tasksApi.status = 503
-		const apiDown = await runRoute(settingsRoute.action, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
+		const apiDown = await postSettings(cookie, { intent: 'delete-account', password: PASSWORD })
 		tasksApi.status = 204
 		expect(apiDown.response.status).toBe(503)
 		expect(apiDown.data.result.error['']?.[0]).toMatch(/nothing was deleted/)
 		expect(await db.select().from(user).where(eq(user.email, email))).toHaveLength(1)
 
-		const deleted = await runRoute(settingsRoute.action, post('/settings', { intent: 'delete-account', password: PASSWORD }, { cookie }))
+		const deleted = await postSettings(cookie, { intent: 'delete-account', password: PASSWORD })
 		expect(deleted.response.status).toBe(302)
 		expect(deleted.response.headers.get('location')).toBe('/?deleted=1#main')
 		expect(deleted.response.headers.getSetCookie().join('\n')).toMatch(/session_token=;.*Max-Age=0/i)
@@ -374,8 +330,7 @@ describe('settings', () => {
 		const { cookie } = await signUp()
 		let last: Response | undefined
 		for (let attempt = 0; attempt < 6; attempt++) {
-			last = (await runRoute(settingsRoute.action, post('/settings', { intent: 'delete-account', password: 'wrong password' }, { cookie })))
-				.response
+			last = (await postSettings(cookie, { intent: 'delete-account', password: 'wrong password' })).response
 		}
 		expect(last!.status).toBe(429)
 		expect(last!.headers.get('retry-after')).toMatch(/^\d+$/)
@@ -384,34 +339,15 @@ describe('settings', () => {
 	test('parallel wrong current passwords never check more than the limit (change password and delete account share it)', async () => {
 		const { email, cookie } = await signUp()
 		const attempts = Array.from({ length: 20 }, (_, i) =>
-			runRoute(
-				settingsRoute.action,
-				post(
-					'/settings',
-					i % 2
-						? { intent: 'delete-account', password: `wrong password ${i}` }
-						: {
-								intent: 'change-password',
-								currentPassword: `wrong password ${i}`,
-								newPassword: NEW_PASSWORD,
-								confirmPassword: NEW_PASSWORD,
-							},
-					{ cookie },
-				),
-			),
+			i % 2
+				? postSettings(cookie, { intent: 'delete-account', password: `wrong password ${i}` })
+				: changePassword(cookie, `wrong password ${i}`, NEW_PASSWORD),
 		)
 		const statuses = (await Promise.all(attempts)).map(({ response }) => response.status)
 		expect(statuses.filter((status) => status === 400)).toHaveLength(5)
 		expect(statuses.filter((status) => status === 429)).toHaveLength(15)
 		// The right password is refused now too, and nothing changed.
-		const blocked = await runRoute(
-			settingsRoute.action,
-			post(
-				'/settings',
-				{ intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
-				{ cookie },
-			),
-		)
+		const blocked = await changePassword(cookie, PASSWORD, NEW_PASSWORD)
 		expect(blocked.response.status).toBe(429)
 		expect((await signIn(email, PASSWORD)).response.status).toBe(302)
 	})
@@ -419,7 +355,7 @@ describe('settings', () => {
 	// A cross-site post is a 403 from the HTTP server (tests/e2e/hardening.server.spec.ts).
 	test('an unknown intent is a 400', async () => {
 		const { cookie } = await signUp()
-		const unknown = await runRoute(settingsRoute.action, post('/settings', { intent: 'make-admin' }, { cookie }))
+		const unknown = await postSettings(cookie, { intent: 'make-admin' })
 		expect(unknown.response.status).toBe(400)
 	})
 })

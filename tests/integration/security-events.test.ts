@@ -5,30 +5,22 @@
  * column; TOTP codes are computed here (otplib) from the secret the page
  * shows.
  */
+import { eq } from 'drizzle-orm'
 import { generateSync } from 'otplib'
 import { describe, expect, test } from 'vitest'
 import { freshEmail, PASSWORD, signUp as signUpAccount } from '#tests/support/accounts.ts'
 import { CookieJar } from '#tests/support/cookie-jar.ts'
 import { startFakeTasksApi } from '#tests/support/fake-tasks-api.ts'
-import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const tasksApi = await startFakeTasksApi()
 setEnvForThisFile({ TASKS_API_URL: tasksApi.url })
 
-const { formPost, get, runRoute } = await import('#tests/support/routes.ts')
-const { database, db } = await import('#app/lib/db.server.ts')
-const { authEvent, session, twoFactor, user } = await import('#app/lib/db/schema.ts')
-const { auth } = await import('#app/lib/auth/better-auth.server.ts')
-const { eq } = await import('drizzle-orm')
-const signupRoute = await import('#app/routes/auth/signup.tsx')
-const loginRoute = await import('#app/routes/auth/login.tsx')
-const twoFactorRoute = await import('#app/routes/auth/login.two-factor.tsx')
-const logoutRoute = await import('#app/routes/logout.tsx')
-const resetRoute = await import('#app/routes/auth/reset-password.tsx')
-const settingsRoute = await import('#app/routes/settings/index.tsx')
+const app = await import('#tests/support/app.ts')
+const { formPost, get, runRoute, db, auth } = app
+const { authEvent, session, twoFactor, user } = app.tables
+const { signupRoute, loginRoute, twoFactorRoute, logoutRoute, resetRoute, settingsRoute } = app
 
-onTestDatabaseTeardown(() => database.close())
 const NEW_PASSWORD = 'an even better password'
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 const IP = '198.51.100.77'
@@ -39,6 +31,19 @@ async function post(jar: CookieJar, handler: unknown, path: string, fields: Reco
 	jar.take(result.response)
 	return result
 }
+
+/** Settings → Change password from the signed-in browser `jar`: the current password, and `newPassword` typed twice. */
+const changePassword = (jar: CookieJar, newPassword: string) =>
+	post(jar, settingsRoute.action, '/settings', {
+		intent: 'change-password',
+		currentPassword: PASSWORD,
+		newPassword,
+		confirmPassword: newPassword,
+	})
+
+/** The reset page's form, posted with `token` and `newPassword` typed twice from a browser of its own. */
+const resetPassword = (token: string, newPassword: string) =>
+	post(new CookieJar(), resetRoute.action, '/reset-password', { token, newPassword, confirmPassword: newPassword })
 
 async function eventsOf(userId: string) {
 	return db.select().from(authEvent).where(eq(authEvent.userId, userId))
@@ -84,22 +89,13 @@ describe('security events', () => {
 		expect((await post(jar, settingsRoute.action, '/settings', { intent: 'revoke-session', sessionId: second.id })).response.status).toBe(
 			302,
 		)
-		const changed = await post(jar, settingsRoute.action, '/settings', {
-			intent: 'change-password',
-			currentPassword: PASSWORD,
-			newPassword: NEW_PASSWORD,
-			confirmPassword: NEW_PASSWORD,
-		})
+		const changed = await changePassword(jar, NEW_PASSWORD)
 		expect(changed.response.status).toBe(302)
 		expect((await post(jar, logoutRoute.action, '/logout', {})).response.status).toBe(302)
 
 		// A reset through the real page action (the token made as Better Auth makes it).
 		const token = await resetTokenFor(userId)
-		const reset = await post(new CookieJar(), resetRoute.action, '/reset-password', {
-			token,
-			newPassword: PASSWORD,
-			confirmPassword: PASSWORD,
-		})
+		const reset = await resetPassword(token, PASSWORD)
 		expect(reset.response.status).toBe(302)
 
 		// Delete the account.
@@ -257,22 +253,13 @@ describe('password strength', () => {
 		])
 
 		const { jar } = await signUp()
-		const change = await post(jar, settingsRoute.action, '/settings', {
-			intent: 'change-password',
-			currentPassword: PASSWORD,
-			newPassword: 'qwertyuiop!!',
-			confirmPassword: 'qwertyuiop!!',
-		})
+		const change = await changePassword(jar, 'qwertyuiop!!')
 		expect(change.response.status).toBe(400)
 		expect(change.data.result.error.newPassword[0]).toMatch(/too easy to guess/)
 
 		const { userId } = await signUp()
 		const token = await resetTokenFor(userId)
-		const reset = await post(new CookieJar(), resetRoute.action, '/reset-password', {
-			token,
-			newPassword: 'aaaaaaaaaaaaa',
-			confirmPassword: 'aaaaaaaaaaaaa',
-		})
+		const reset = await resetPassword(token, 'aaaaaaaaaaaaa')
 		expect(reset.response.status).toBe(400)
 		expect(reset.data.result.error.newPassword[0]).toMatch(/too easy to guess/)
 
@@ -298,23 +285,14 @@ describe('password strength', () => {
 		expect(await db.select().from(user).where(eq(user.email, email))).toEqual([])
 
 		const { jar, email: changer } = await signUp()
-		const change = await post(jar, settingsRoute.action, '/settings', {
-			intent: 'change-password',
-			currentPassword: PASSWORD,
-			newPassword: 'password123',
-			confirmPassword: 'password123',
-		})
+		const change = await changePassword(jar, 'password123')
 		expect(change.response.status).toBe(400)
 		expect(change.data.result.error.newPassword).toEqual(['This password appears in known data breaches'])
 		// The password is unchanged.
 		expect((await post(new CookieJar(), loginRoute.action, '/login', { email: changer, password: PASSWORD })).response.status).toBe(302)
 
 		const { userId } = await signUp()
-		const reset = await post(new CookieJar(), resetRoute.action, '/reset-password', {
-			token: await resetTokenFor(userId),
-			newPassword: breached,
-			confirmPassword: breached,
-		})
+		const reset = await resetPassword(await resetTokenFor(userId), breached)
 		expect(reset.response.status).toBe(400)
 		expect(reset.data.result.error.newPassword).toEqual(['This password appears in known data breaches'])
 	})

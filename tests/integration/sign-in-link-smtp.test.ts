@@ -6,24 +6,17 @@
 import { desc } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { freshEmail, freshIp, PASSWORD, signUp as signUpAccount, userByEmail } from '#tests/support/accounts.ts'
-import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { linkIn, startSmtpServer } from '#tests/support/smtp.ts'
 import { setEnvForThisFile } from '#tests/support/test-env.ts'
 
 const smtp = await startSmtpServer()
 setEnvForThisFile({ SMTP_URL: smtp.url })
 
-const { cookieHeaderFrom, formPost, get, runRoute } = await import('#tests/support/routes.ts')
-const { database, db } = await import('#app/lib/db.server.ts')
-const { verification } = await import('#app/lib/db/schema.ts')
-const { flushMail } = await import('#app/lib/mail.server.ts')
-const loginRoute = await import('#app/routes/auth/login.tsx')
-const linkRoute = await import('#app/routes/auth/login.link.tsx')
-const settingsRoute = await import('#app/routes/settings/index.tsx')
-const changeEmailRoute = await import('#app/routes/auth/change-email.tsx')
-const forgotRoute = await import('#app/routes/auth/forgot-password.tsx')
+const app = await import('#tests/support/app.ts')
+const { cookieHeaderFrom, formPost, get, runRoute, db, flushMail } = app
+const { verification } = app.tables
+const { loginRoute, linkRoute, settingsRoute, changeEmailRoute, forgotRoute } = app
 
-onTestDatabaseTeardown(() => database.close())
 /** A new account's session cookie. */
 const signUp = async (email: string) => (await signUpAccount({ email, name: 'Grace Hopper', ip: freshIp() })).cookie
 
