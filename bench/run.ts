@@ -20,14 +20,14 @@
  * signature) checks in the app, per request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import postgres from 'postgres'
+import { freePort, servicePair } from './services.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
@@ -74,16 +74,6 @@ type Row = { name: string; rps: number; p50: number; p99: number; requests: numb
 const rows: Row[] = []
 const children = new Set<ChildProcess>()
 const cleanups: Array<() => Promise<void> | void> = []
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const probe = createServer()
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as AddressInfo
-			probe.close(() => resolve(port))
-		})
-	})
-}
 
 /**
  * A server process. Its standard output (the request log lines) goes to a
@@ -349,23 +339,8 @@ async function taskwellPage(
 	databases?: { app: string; tasks: string },
 	build = BUILD,
 ): Promise<Target> {
-	const appPort = await freePort()
-	const apiPort = await freePort()
-	const dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-bench-'))
+	const { apiPort, base, dataDir, env } = await servicePair('bench', 'info')
 	cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
-	const base = `http://localhost:${appPort}`
-	const env: NodeJS.ProcessEnv = {
-		...process.env,
-		NODE_ENV: 'production',
-		PORT: String(appPort),
-		TASKS_API_PORT: String(apiPort),
-		BETTER_AUTH_URL: base,
-		DATA_DIR: dataDir,
-		LOG_LEVEL: 'info',
-	}
-	delete env.BETTER_AUTH_SECRET
-	delete env.BETTER_AUTH_SECRETS
-	delete env.DATABASE_URL
 	const appEnv = { ...env }
 	const apiEnv = { ...env }
 	if (databaseUrl && databases) {

@@ -21,12 +21,10 @@
  * the soak's database), BENCH_SKIP_BUILD=1 reuses build/.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import path from 'node:path'
 import postgres from 'postgres'
+import { servicePair } from './services.ts'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300)
 const USERS = Number(process.env.SOAK_USERS ?? 50)
@@ -45,16 +43,6 @@ type Probe = {
 	delayMax: number
 }
 type Service = { name: string; child: ChildProcess; probes: Probe[] }
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const probe = createServer()
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as AddressInfo
-			probe.close(() => resolve(port))
-		})
-	})
-}
 
 function startService(name: string, script: string, env: NodeJS.ProcessEnv): Service {
 	const child = spawn(process.execPath, ['--expose-gc', '--import', './bench/soak-probe.mjs', script], {
@@ -206,25 +194,15 @@ async function main() {
 	const admin = postgres(BASE_DATABASE_URL, { max: 1, onnotice: () => {} })
 	await admin.unsafe(`create database "${dbName}"`)
 	const databaseUrl = BASE_DATABASE_URL.replace(/\/[^/]*$/, `/${dbName}`)
-	const dataDir = mkdtempSync(path.join(tmpdir(), 'taskwell-soak-'))
-	const appPort = await freePort()
-	const apiPort = await freePort()
-	const base = `http://localhost:${appPort}`
+	const pair = await servicePair('soak', 'warn')
+	const { apiPort, base, dataDir } = pair
 	const env: NodeJS.ProcessEnv = {
-		...process.env,
-		NODE_ENV: 'production',
-		PORT: String(appPort),
-		TASKS_API_PORT: String(apiPort),
-		BETTER_AUTH_URL: base,
-		DATA_DIR: dataDir,
+		...pair.env,
 		DATABASE_URL: databaseUrl,
 		TRUST_PROXY: 'true',
-		LOG_LEVEL: 'warn',
 		// The second probe (the end) collects garbage first: its heap figure is the live heap.
 		SOAK_COLLECT_AT_PROBE: '2',
 	}
-	delete env.BETTER_AUTH_SECRET
-	delete env.BETTER_AUTH_SECRETS
 	const app = startService('app', 'build/app-server.js', env)
 	await waitFor(`${base}/healthz`)
 	const api = startService('API', 'build/api/index.js', env)
