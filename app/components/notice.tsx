@@ -6,10 +6,10 @@
  */
 import type { ReactNode } from 'react'
 
-export function Notice({ tone, id, children }: { tone: 'success' | 'error'; id?: string; children: ReactNode }) {
+export function Notice({ tone, children }: { tone: 'success' | 'error'; children: ReactNode }) {
 	if (children === null || children === undefined || children === false || children === '') return null
 	return (
-		<p id={id} role={tone === 'error' ? 'alert' : 'status'} className={`flash flash-${tone}`}>
+		<p role={tone === 'error' ? 'alert' : 'status'} className={`flash flash-${tone}`}>
 			{children}
 		</p>
 	)

@@ -10,11 +10,11 @@
  * server's, with the server's key.
  */
 import { useState } from 'react'
-import { useNavigation } from 'react-router'
+import { useIsPending } from '#app/lib/forms/use-is-pending.ts'
 
 export function useAddKey(serverKey: string): string {
-	const navigation = useNavigation()
-	const adding = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'create'
+	// An add of this page in flight, up to the page its success redirects to.
+	const adding = useIsPending({ intent: 'create' })
 	const [held, setHeld] = useState({ key: serverKey, adding })
 	// (State adjusted while rendering, as React's "you might not need an effect" shows.)
 	if (held.adding !== adding) {
