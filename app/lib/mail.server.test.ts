@@ -31,6 +31,16 @@ describe('local outbox', () => {
 		expect(firstLink(oldest!.text)).toBe('http://localhost:3000/reset-password?token=tok1')
 		expect(oldest?.html).toContain('href="http://localhost:3000/reset-password?token=tok1"')
 	})
+
+	test('messages sent within the same millisecond still list in the order sent', async () => {
+		delete process.env.SMTP_URL
+		const before = (await listOutbox(1000)).length
+		const sent = Array.from({ length: 30 }, (_, i) => `burst${i}@example.com`)
+		for (const to of sent) await sendMail(verificationMessage(to, 'tok'))
+		const listed = (await listOutbox(1000)).slice(0, sent.length).map((message) => message.to)
+		expect(listed).toEqual([...sent].reverse())
+		expect(await listOutbox(1000)).toHaveLength(before + sent.length)
+	})
 })
 
 describe('mail settings', () => {

@@ -64,7 +64,7 @@ export async function sendMail({ secretLink, ...message }: MailMessage): Promise
 	if (!isOutboxEnabled(env)) throw new Error('No mail transport: set SMTP_URL')
 	const dir = outboxDir(env)
 	await mkdir(dir, { recursive: true, mode: 0o700 })
-	const id = `${Date.now().toString().padStart(15, '0')}-${randomUUID()}`
+	const id = `${outboxStamp().toString().padStart(19, '0')}-${randomUUID()}`
 	const stored: OutboxMessage = { id, from: env.MAIL_FROM, sentAt: new Date().toISOString(), ...message }
 	await writeFile(path.join(dir, `${id}.json`), JSON.stringify(stored, null, 2), { mode: 0o600 })
 	logger.info(
@@ -97,6 +97,18 @@ const backgroundMail = new Set<Promise<void>>()
 /** Waits for mail still being sent (tests, graceful shutdown). */
 export async function flushMail(): Promise<void> {
 	await Promise.all([...backgroundMail])
+}
+
+let lastOutboxStamp = 0n
+/**
+ * Microseconds since the epoch, strictly increasing within this process, so
+ * two messages sent in the same millisecond still list in the order sent
+ * (file names sort by it).
+ */
+function outboxStamp(): bigint {
+	const now = BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1000))
+	lastOutboxStamp = now > lastOutboxStamp ? now : lastOutboxStamp + 1n
+	return lastOutboxStamp
 }
 
 /** Newest first. Empty when the outbox is off. */
