@@ -14,7 +14,10 @@
  * - sessionHolderContext, userContext: the session resolved once per request
  *   (lib/auth/session.server.ts).
  * - tasksApiContext: the task API client for the signed-in user
- *   (lib/tasks-api/, set by the signed-in layout).
+ *   (lib/tasks-api/, set by the signed-in layout; under /w/<slug> the
+ *   workspace layout replaces it with one scoped to that workspace).
+ * - workspaceContext: the workspace of a /w/<slug> URL and its people
+ *   (routes/workspaces/layout.tsx).
  *
  * One set of keys per process, whoever loads this file: the production build
  * has it twice (in build/server/index.js, and bundled into
@@ -27,6 +30,7 @@
 import { createContext, type RouterContext, type RouterContextProvider } from 'react-router'
 import type { CurrentSession, SessionHolder } from '#app/lib/auth/session.server.ts'
 import type { TasksApi } from '#app/lib/tasks-api/client.server.ts'
+import type { CurrentWorkspace } from '#app/routes/workspaces/+shared/workspace.server.ts'
 
 /** What server helpers need of the router context: reading it. */
 export type ContextReader = Pick<Readonly<RouterContextProvider>, 'get'>
@@ -39,6 +43,7 @@ type ContextKeys = {
 	sessionHolderContext: RouterContext<SessionHolder | null>
 	userContext: RouterContext<CurrentSession>
 	tasksApiContext: RouterContext<TasksApi>
+	workspaceContext: RouterContext<CurrentWorkspace | null>
 }
 
 declare global {
@@ -58,12 +63,23 @@ const fresh: ContextKeys = {
 	userContext: createContext<CurrentSession>(),
 	/** The task API as the signed-in user of this request (set by tasksApiMiddleware). */
 	tasksApiContext: createContext<TasksApi>(),
+	/** The workspace of a /w/<slug> URL (null on the personal list and every other page). */
+	workspaceContext: createContext<CurrentWorkspace | null>(null),
 }
 
 const keys: ContextKeys = { ...fresh, ...globalThis.__taskwellRouterContext }
 globalThis.__taskwellRouterContext = keys
 
-export const { clientIpContext, requestIdContext, nonceContext, userIdContext, sessionHolderContext, userContext, tasksApiContext } = keys
+export const {
+	clientIpContext,
+	requestIdContext,
+	nonceContext,
+	userIdContext,
+	sessionHolderContext,
+	userContext,
+	tasksApiContext,
+	workspaceContext,
+} = keys
 
 /** The client IP the HTTP layer resolved, as a throttle subject ("unknown" without one). */
 export function clientIpOf(context: ContextReader): string {

@@ -13,7 +13,21 @@ export default [
 		route('tasks/:id', 'routes/tasks/$id.tsx'),
 		route('tasks/:id/delete', 'routes/tasks/$id.delete.tsx'),
 		route('settings', 'routes/settings/index.tsx'),
+		route('workspaces/new', 'routes/workspaces/new.tsx'),
+		// A workspace's pages: the workspace is in the URL (no "active
+		// workspace" on the session). Its task pages are the personal list's
+		// route modules, with a task API client scoped to the workspace.
+		route('w/:slug', 'routes/workspaces/layout.tsx', [
+			index('routes/workspaces/index.ts'),
+			route('tasks', 'routes/tasks/index.tsx', { id: 'workspace-tasks' }),
+			route('tasks/:id', 'routes/tasks/$id.tsx', { id: 'workspace-task' }),
+			route('tasks/:id/delete', 'routes/tasks/$id.delete.tsx', { id: 'workspace-task-delete' }),
+			route('members', 'routes/workspaces/members.tsx'),
+			route('activity', 'routes/workspaces/activity.tsx'),
+		]),
 	]),
+	// An emailed invitation: signed in or not (it offers both).
+	route('invitations/:id', 'routes/invitations/$id.tsx'),
 	// Signing in, signing up and the emailed links (app/routes/auth/).
 	route('signup', 'routes/auth/signup.tsx'),
 	route('login', 'routes/auth/login.tsx'),

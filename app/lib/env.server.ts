@@ -29,6 +29,10 @@ const envSchema = z
 		TASKS_API_URL: optional(httpUrl),
 		TASKS_API_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(60_000).default(5000)),
 		TRUST_PROXY: z.preprocess(blankToUndefined, booleanFlag.default(false)),
+		/** People per workspace, pending invitations included (the task API enforces the same variable). */
+		WORKSPACE_MAX_MEMBERS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).default(100)),
+		/** Workspaces one account may belong to (the task API enforces the same variable). */
+		WORKSPACES_PER_ACCOUNT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000).default(20)),
 		/** smtp(s)://user:pass@host:port; unset locally ⇒ the local outbox (DATA_DIR/outbox). */
 		SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
 		/** The From of every message, e.g. "Taskwell <no-reply@example.com>". */

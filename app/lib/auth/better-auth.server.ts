@@ -40,6 +40,7 @@ import {
 	verificationMessage,
 } from '#app/lib/mail.server.ts'
 import { forgetCachedSessionsOf } from './session-cache.server.ts'
+import { workspacesPlugin } from './workspace-access.server.ts'
 
 const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g
 
@@ -329,6 +330,7 @@ export const auth = betterAuth({
 		}),
 		twoFactorChallenge,
 		passkey({ rpName: 'Taskwell', rpID: new URL(env.BETTER_AUTH_URL).hostname, origin: new URL(env.BETTER_AUTH_URL).origin }),
+		workspacesPlugin(env),
 	],
 })
 

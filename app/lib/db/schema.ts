@@ -3,7 +3,7 @@
  * jwks) plus the app's own request throttle. The task API owns its tables
  * separately (server/db/schema.ts). Migrations: drizzle/app.
  */
-import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 const timestamps = {
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -46,6 +46,8 @@ export const session = pgTable(
 		 * sibling subdomain could set) is never a session. See auth/cookies.server.ts.
 		 */
 		legacyCookieUntil: timestamp('legacy_cookie_until', { withTimezone: true }),
+		/** Better Auth's organization plugin keeps it; Taskwell never reads it (the workspace is in the URL). */
+		activeOrganizationId: text('active_organization_id'),
 		...timestamps,
 	},
 	(table) => [index('session_user_id_idx').on(table.userId), index('session_expires_at_idx').on(table.expiresAt)],
@@ -186,5 +188,73 @@ export const authEvent = pgTable(
 	],
 )
 
-export const schema = { user, session, account, verification, jwks, authThrottle, rateLimit, twoFactor, passkey, authEvent }
+/**
+ * Workspaces (Better Auth's organization plugin: app/lib/auth/workspace-access.server.ts).
+ * The task API keeps its own copy of memberships and authorizes from it.
+ */
+export const organization = pgTable('organization', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	slug: text('slug').notNull().unique(),
+	logo: text('logo'),
+	metadata: text('metadata'),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+export const member = pgTable(
+	'member',
+	{
+		id: text('id').primaryKey(),
+		organizationId: text('organization_id')
+			.notNull()
+			.references(() => organization.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		role: text('role').notNull().default('member'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	},
+	(table) => [
+		index('member_organization_id_idx').on(table.organizationId),
+		index('member_user_id_idx').on(table.userId),
+		uniqueIndex('member_organization_user_idx').on(table.organizationId, table.userId),
+	],
+)
+
+export const invitation = pgTable(
+	'invitation',
+	{
+		id: text('id').primaryKey(),
+		organizationId: text('organization_id')
+			.notNull()
+			.references(() => organization.id, { onDelete: 'cascade' }),
+		/** Lower-cased by Better Auth. */
+		email: text('email').notNull(),
+		role: text('role'),
+		/** pending, accepted, rejected or canceled. */
+		status: text('status').notNull().default('pending'),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		inviterId: text('inviter_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+	},
+	(table) => [index('invitation_organization_id_idx').on(table.organizationId), index('invitation_email_idx').on(table.email)],
+)
+
+export const schema = {
+	user,
+	session,
+	account,
+	verification,
+	jwks,
+	authThrottle,
+	rateLimit,
+	twoFactor,
+	passkey,
+	authEvent,
+	organization,
+	member,
+	invitation,
+}
 export type AppSchema = typeof schema
