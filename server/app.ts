@@ -17,7 +17,7 @@ import { fieldErrors, problem, ProblemError, validationProblem } from './problem
 import type { TaskLimits, WorkspaceLimits } from './tasks/limits.ts'
 import type { TasksDb } from './tasks/repository.ts'
 import { registerTaskRoutes } from './tasks/routes.ts'
-import { registerWorkspaceRoutes, useWorkspaceAccess } from './workspaces/routes.ts'
+import { registerWorkspaceRoutes, guardWorkspaces } from './workspaces/routes.ts'
 import { withTimeout } from '#common/with-timeout.ts'
 
 export const MAX_BODY_BYTES = 64 * 1024
@@ -173,7 +173,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	})
 
 	// A workspace's routes (its tasks included) answer only its members: 404 for anyone else.
-	useWorkspaceAccess(app, deps.db)
+	guardWorkspaces(app, deps.db)
 	registerWorkspaceRoutes(app, deps.db, deps.workspaceLimits)
 	registerTaskRoutes(app, deps.db, { limits: deps.limits, workspaceLimits: deps.workspaceLimits, customPlanDb: deps.customPlanDb })
 

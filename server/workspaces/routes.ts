@@ -202,7 +202,7 @@ const myWorkspacesRoute = createRoute({
 })
 
 /** The membership middleware for a workspace and everything in it; registered before any route under it. */
-export function useWorkspaceAccess(app: OpenAPIHono<ApiEnv>, db: TasksDb): void {
+export function guardWorkspaces(app: OpenAPIHono<ApiEnv>, db: TasksDb): void {
 	const membership = requireMembership(db)
 	app.use('/v1/workspaces/:workspaceId', membership)
 	app.use('/v1/workspaces/:workspaceId/*', membership)
