@@ -28,6 +28,8 @@ type Row = {
 	created_at: Date
 	updated_at: Date
 	completed_at: Date | null
+	user_id: string
+	assignee_id: string | null
 }
 
 const server = createServer(async (req, res) => {
@@ -46,10 +48,11 @@ const server = createServer(async (req, res) => {
 			return
 		}
 		const [rows, [counts]] = await Promise.all([
-			sql<Row[]>`select id, title, notes, completed, due_date::text, priority, created_at, updated_at, completed_at
-				from task where user_id = ${userId} order by created_at desc, id desc limit ${LIMIT + 1}`,
-			// The counts the triggers keep, as the real API reads them (migration 0004_task_counts).
-			sql<{ all: number; completed: number }[]>`select live as all, completed from task_count where user_id = ${userId}`,
+			// The personal list: its key is the user's id (migration 0006_workspaces).
+			sql<Row[]>`select id, title, notes, completed, due_date::text, priority, created_at, updated_at, completed_at, user_id, assignee_id
+				from task where list_key = ${userId} order by created_at desc, id desc limit ${LIMIT + 1}`,
+			// The counts the triggers keep, as the real API reads them (migrations 0004_task_counts, 0006_workspaces).
+			sql<{ all: number; completed: number }[]>`select live as all, completed from task_count where list_key = ${userId}`,
 		])
 		const page = rows.slice(0, LIMIT)
 		const last = page.at(-1)
@@ -68,6 +71,8 @@ const server = createServer(async (req, res) => {
 				createdAt: row.created_at.toISOString(),
 				updatedAt: row.updated_at.toISOString(),
 				completedAt: row.completed_at ? row.completed_at.toISOString() : null,
+				createdBy: row.user_id,
+				assigneeId: row.assignee_id,
 			})),
 			nextCursor,
 			counts: { all: counts!.all, active: counts!.all - counts!.completed, completed: counts!.completed },
