@@ -196,10 +196,10 @@ describe('invitations', () => {
 		])
 		// Members see no Activity page.
 		const milo = await joined(owner, workspace, 'Milo')
-		const refused = await runRoute(activityRoute.loader as never, get(`/w/${workspace.slug}/activity`, { cookie: milo.jar.header }), {
+		const refused = runRoute(activityRoute.loader as never, get(`/w/${workspace.slug}/activity`, { cookie: milo.jar.header }), {
 			params: { slug: workspace.slug },
 		})
-		expect(refused.response.status).toBe(404)
+		await expect(refused).rejects.toMatchObject({ init: { status: 404 } })
 		await flushMail()
 	})
 
