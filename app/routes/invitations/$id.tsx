@@ -26,9 +26,9 @@ import {
 	acceptInvitation,
 	declineInvitation,
 	findInvitation,
-	INVITATION_GONE_MESSAGE,
 	invitationRecipientCheck,
 } from '#app/routes/workspaces/+shared/membership.server.ts'
+import { INVITATION_GONE_MESSAGE } from '#app/routes/workspaces/+shared/schemas.ts'
 import { redirectWithNotice } from '#app/routes/workspaces/+shared/forms.server.ts'
 import { workspaceHref } from '#app/routes/workspaces/+shared/workspace.server.ts'
 

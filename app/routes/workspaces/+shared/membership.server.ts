@@ -61,14 +61,15 @@ import { takeAttempt, throttleMessage } from '#app/lib/throttle.server.ts'
 import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { isWorkspaceRole, LAST_OWNER_REFUSAL, memberRefusal, ROLE_LABELS, type WorkspaceRole } from '#common/workspace-roles.ts'
 import type { CurrentWorkspace } from './workspace.server.ts'
-import { SLUG_TAKEN_MESSAGE } from './schemas.ts'
+import { INVITATION_GONE_MESSAGE, SLUG_TAKEN_MESSAGE } from './schemas.ts'
+
+export { INVITATION_GONE_MESSAGE }
 
 /** A change that did not happen: the message for the form (on `field` when given) and the page's status. */
 export type Refusal = { ok: false; status: number; message: string; field?: string }
 export type Outcome<Done extends object = object> = ({ ok: true } & Done) | Refusal
 
 export const UNAVAILABLE_MESSAGE = "Workspaces can't be changed just now: nothing was changed. Try again in a moment."
-export const INVITATION_GONE_MESSAGE = 'This invitation is no longer valid.'
 
 const refuse = (status: number, message: string, field?: string): Refusal =>
 	field ? { ok: false, status, message, field } : { ok: false, status, message }

@@ -8,6 +8,7 @@ import { EmailSchema } from '#app/lib/auth/account-fields.ts'
 import { hasControlCharacters } from '#common/text-safety.ts'
 import { WORKSPACE_NAME_MAX_LENGTH, WORKSPACE_ROLES, WORKSPACE_SLUG_PATTERN } from '#common/workspace-roles.ts'
 
+export const INVITATION_GONE_MESSAGE = 'This invitation is no longer valid.'
 export const SLUG_TAKEN_MESSAGE = 'That URL is taken: choose another.'
 const SLUG_MESSAGE = 'Use lower-case letters, digits and hyphens (not at the start or end), at most 48 characters.'
 
