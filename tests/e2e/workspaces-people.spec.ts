@@ -63,11 +63,11 @@ test('create a workspace, invite someone who signs up from the link, change thei
 	await expect(bea.getByRole('button', { name: 'Accept invitation' })).toHaveCount(0)
 	await bea.getByRole('link', { name: 'Create an account' }).click()
 	await expect(bea).toHaveURL(/\/signup\?redirectTo=/)
-	await submitForm(
-		bea,
-		{ Name: invitee.name, Email: invitee.email, Password: invitee.password, 'Confirm password': invitee.password },
-		'Create account',
-	)
+	await bea.getByLabel('Name').fill(invitee.name)
+	await bea.getByLabel('Email').fill(invitee.email)
+	await bea.getByLabel('Password', { exact: true }).fill(invitee.password)
+	await bea.getByLabel('Confirm password').fill(invitee.password)
+	await bea.getByRole('button', { name: 'Create account' }).click()
 	// Back on the invitation: the address must be confirmed first.
 	await expect(bea).toHaveURL(link)
 	await bea.getByRole('button', { name: 'Send confirmation link' }).click()
