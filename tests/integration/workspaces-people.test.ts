@@ -186,6 +186,12 @@ describe('invitations', () => {
 			expect.arrayContaining(['workspace-created', 'workspace-invitation-sent', 'workspace-invitation-accepted']),
 		)
 		expect(await types(bea.userId)).toContain('workspace-invitation-accepted')
+		// Someone else's action in an account's log carries no IP address or device of theirs.
+		const [seenByOwner] = await db
+			.select()
+			.from(authEvent)
+			.where(and(eq(authEvent.userId, owner.userId), eq(authEvent.type, 'workspace-invitation-accepted')))
+		expect(seenByOwner).toMatchObject({ actorId: bea.userId, workspaceName: workspace.name, ipAddress: null, device: null })
 		const activity = await runRoute(activityRoute.loader as never, get(`/w/${workspace.slug}/activity`, { cookie: owner.jar.header }), {
 			params: { slug: workspace.slug },
 		})

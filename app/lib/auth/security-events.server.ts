@@ -75,8 +75,10 @@ export type SecurityEvent = {
  * action goes on.
  */
 export async function recordSecurityEvent(request: Request, context: ContextReader, event: SecurityEvent): Promise<void> {
-	const ip = context.get(clientIpContext) ?? null
-	const device = describeDevice(request.headers.get('user-agent'))
+	// Someone else's workspace action in this account's log: not their IP address or device.
+	const byOther = Boolean(event.workspace && event.workspace.actorId !== event.userId)
+	const ip = byOther ? null : (context.get(clientIpContext) ?? null)
+	const device = byOther ? null : describeDevice(request.headers.get('user-agent'))
 	try {
 		logger.info(
 			{
@@ -151,14 +153,14 @@ export type WorkspaceEventView = {
 	/** Who did it: their name now, or null when the account is gone. */
 	actorName: string | null
 	detail: string | null
-	ipAddress: string | null
-	device: string | null
 	createdAt: string
 }
 
 /**
  * A workspace's events, newest first (its Activity page): one per event,
  * the actor's own row (each account concerned has a row of its own too).
+ * Who did it and what, never their IP address or device (those stay in
+ * the actor's own Settings).
  */
 export async function listWorkspaceEvents(workspaceId: string, limit = 100): Promise<WorkspaceEventView[]> {
 	const rows = await db
@@ -167,8 +169,6 @@ export async function listWorkspaceEvents(workspaceId: string, limit = 100): Pro
 			type: authEvent.type,
 			actorName: user.name,
 			detail: authEvent.detail,
-			ipAddress: authEvent.ipAddress,
-			device: authEvent.device,
 			createdAt: authEvent.createdAt,
 		})
 		.from(authEvent)

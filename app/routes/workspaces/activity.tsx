@@ -39,8 +39,7 @@ export default function Activity({ loaderData }: Route.ComponentProps) {
 									</time>
 								</p>
 								<p className="hint">
-									By <bdi>{event.actorName ?? 'a deleted account'}</bdi> · <bdi>{event.device ?? 'Unknown device'}</bdi> · IP address:{' '}
-									{event.ipAddress ?? 'unknown'}
+									By <bdi>{event.actorName ?? 'a deleted account'}</bdi>
 								</p>
 							</li>
 						))}

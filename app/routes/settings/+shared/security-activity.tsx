@@ -107,9 +107,13 @@ export function SecurityActivitySection({ events, now }: { events: SecurityEvent
 									{relativeTime(event.createdAt, now)}
 								</time>
 							</p>
-							<p className="hint">
-								<bdi>{event.device ?? 'Unknown device'}</bdi> · IP address: {event.ipAddress ?? 'unknown'}
-							</p>
+							{event.workspaceName && !event.device && !event.ipAddress ? (
+								<p className="hint">By someone else in the workspace</p>
+							) : (
+								<p className="hint">
+									<bdi>{event.device ?? 'Unknown device'}</bdi> · IP address: {event.ipAddress ?? 'unknown'}
+								</p>
+							)}
 						</li>
 					))}
 				</ol>
