@@ -5,8 +5,11 @@ import { FirstInvalidField } from '#app/components/forms.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
 import { PageMeta } from '#app/components/page-meta.tsx'
 import { readFlash } from '#app/lib/flash.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
 import { SignOutForm } from '#app/components/sign-out-form.tsx'
 import { TroublePage } from '#app/components/trouble-page.tsx'
+import { WorkspaceSwitcher } from '#app/components/workspace-switcher.tsx'
+import { workspacesOf } from '#app/routes/workspaces/+shared/workspace.server.ts'
 import { formBodyMiddleware } from '#app/lib/http/request-guards.server.ts'
 import { createRequestLogUserMiddleware } from '#app/lib/http/request-log.server.ts'
 import { responseHeadersMiddleware } from '#app/lib/http/response-headers.server.ts'
@@ -46,7 +49,18 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	// Only what the layout shows: never the session, a token or a cookie.
 	// (Cache-Control: no-store for a signed-in user comes from the security
 	// headers middleware, for every response: see isPrivateResponse.)
-	return data({ user: user ? { name: user.name } : null, flash }, headers ? { headers } : undefined)
+	// The header's switcher: the workspaces the user belongs to (names and slugs only).
+	// A failed read leaves the switcher with the personal list only: the page itself still renders (or reports its own trouble).
+	const workspaces = user
+		? await workspacesOf(user.id).then(
+				(found) => found.map(({ slug, name }) => ({ slug, name })),
+				(error: unknown) => {
+					logger.warn({ err: error }, 'could not read the workspaces for the switcher')
+					return []
+				},
+			)
+		: []
+	return data({ user: user ? { name: user.name } : null, workspaces, flash }, headers ? { headers } : undefined)
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -78,6 +92,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 					<nav aria-label="Account">
 						{user ? (
 							<>
+								<WorkspaceSwitcher workspaces={rootData?.workspaces ?? []} />
 								<bdi className="signed-in-as">{user.name}</bdi>
 								<Link to="/settings">Settings</Link>
 								<SignOutForm />

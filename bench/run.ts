@@ -5,7 +5,8 @@
  *      50-item markup, constant loader data; served by react-router-serve);
  *   2. Taskwell signed-in GET /tasks, 50 tasks, on PGlite and on Postgres;
  *   3. the task API's list work hand-rolled (bench/hand-rolled-api.ts) vs the
- *      real GET /v1/tasks, 50 tasks, Postgres;
+ *      real GET /v1/tasks, 50 tasks, Postgres, and the same user's workspace
+ *      list of 50 tasks (GET /v1/workspaces/{id}/tasks: one role lookup more);
  *   4. 10,000 tasks for one user through the real API: the first page, a page
  *      deep in the cursor chain, a search (q).
  *
@@ -428,7 +429,8 @@ const WORDS =
 		' ',
 	)
 
-async function seedTasks(url: string, userId: string, count: number) {
+/** `workspaceId`: the tasks go to that workspace's list (created by `userId`). */
+async function seedTasks(url: string, userId: string, count: number, workspaceId: string | null = null) {
 	const sql = postgres(url, { max: 1, onnotice: () => {} })
 	const batch = 1000
 	const start = Date.UTC(2025, 0, 1)
@@ -439,6 +441,7 @@ async function seedTasks(url: string, userId: string, count: number) {
 			const at = new Date(start + n * 60_000)
 			return {
 				user_id: userId,
+				workspace_id: workspaceId,
 				title: `${WORDS[n % WORDS.length]} ${WORDS[(n * 7) % 41]} task ${n}`,
 				notes: n % 3 === 0 ? `Some notes about ${WORDS[(n * 13) % 47]} for task ${n}` : null,
 				completed,
@@ -517,6 +520,13 @@ async function taskApi(databaseUrl: string) {
 		if (baselinePort) await waitFor(`http://127.0.0.1:${baselinePort}/readyz`)
 		await seedTasks(databaseUrl, 'bench-user-50', 50)
 		await seedTasks(databaseUrl, 'bench-user-10k', 10_000)
+		// The 50-task user also owns a workspace with 50 tasks of its own.
+		const workspaceId = crypto.randomUUID()
+		const seed = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+		await seed`insert into workspace (id) values (${workspaceId})`
+		await seed`insert into workspace_member (workspace_id, user_id, role) values (${workspaceId}, 'bench-user-50', 'owner')`
+		await seed.end()
+		await seedTasks(databaseUrl, 'bench-user-50', 50, workspaceId)
 		const small = { authorization: `Bearer ${await tokenFor('bench-user-50')}` }
 		const big = { authorization: `Bearer ${await tokenFor('bench-user-10k')}` }
 		const around = (child: ReturnType<typeof start>): Hooks => ({ before: () => countsOf(child), after: () => countsOf(child, true) })
@@ -556,6 +566,13 @@ async function taskApi(databaseUrl: string) {
 			{
 				name: 'task API GET /v1/tasks, 50 tasks, Postgres',
 				url: apiBase,
+				headers: small,
+				processes: { server: api, ...pg },
+				...around(api),
+			},
+			{
+				name: 'task API, workspace list, 50 tasks, Postgres',
+				url: `http://127.0.0.1:${apiPort}/v1/workspaces/${workspaceId}/tasks`,
 				headers: small,
 				processes: { server: api, ...pg },
 				...around(api),
@@ -621,6 +638,13 @@ function print() {
 	if (hand && api) {
 		const share = api.rps / hand.rps
 		goals.push(`task API: ${(share * 100).toFixed(0)} % of hand-rolled req/s (goal ≥ 80 %: ${verdict(share >= 0.8)})`)
+	}
+	const workspace = find('task API, workspace list')
+	if (api && workspace) {
+		const share = workspace.rps / api.rps
+		goals.push(
+			`workspace list: ${Math.round(workspace.rps)} req/s vs the personal list's ${Math.round(api.rps)}: ${(share * 100).toFixed(0)} % (goal ≥ 90 %: ${verdict(share >= 0.9)})`,
+		)
 	}
 	for (const row of rows.filter((r) => r.name.startsWith('task API, 10,000') && !isBaseline(r))) {
 		if (!api) break

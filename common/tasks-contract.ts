@@ -21,6 +21,7 @@ import {
 	TASK_STATUSES,
 	TASK_TITLE_MAX_LENGTH,
 } from './tasks-limits.ts'
+import { WORKSPACE_ROLES } from './workspace-roles.ts'
 
 // The plain values (no zod) live in tasks-limits.ts, for the browser.
 export * from './tasks-limits.ts'
@@ -43,6 +44,16 @@ export const calendarDateSchema = z.iso
 	.refine((value) => !value.startsWith('0000'), 'must be a date (YYYY-MM-DD)')
 
 const stringError = (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : 'must be a string')
+
+/**
+ * A user id to assign a task to (users are uuids), or null for nobody. Only
+ * a workspace's tasks can be assigned, and only to its current members.
+ */
+const assigneeSchema = z
+	.uuid({ error: 'must be a user id' })
+	.nullable()
+	.optional()
+	.meta({ description: 'A current member of the workspace (user id), or null for nobody. On the personal list only null is accepted.' })
 /** Postgres text cannot hold U+0000. */
 const noNulCharacter = (value: string) => !value.includes('\u0000')
 
@@ -73,6 +84,10 @@ export const taskSchema = z
 		updatedAt: z.iso.datetime(),
 		/** When it was (last) marked completed; null while active. */
 		completedAt: z.iso.datetime().nullable(),
+		/** The user who created it (on a personal list, its owner). */
+		createdBy: z.string(),
+		/** The member it is assigned to (workspace tasks only); null when nobody. */
+		assigneeId: z.string().nullable(),
 	})
 	.meta({ id: 'Task' })
 export type Task = z.infer<typeof taskSchema>
@@ -85,6 +100,7 @@ export const createTaskInputSchema = z
 		dueDate: calendarDateSchema.nullable().optional(),
 		priority: taskPrioritySchema.optional(),
 		completed: z.boolean({ error: 'must be true or false' }).optional(),
+		assigneeId: assigneeSchema,
 	})
 	.meta({ id: 'CreateTaskInput' })
 export type CreateTaskInput = z.input<typeof createTaskInputSchema>
@@ -97,6 +113,7 @@ export const updateTaskInputSchema = z
 		dueDate: calendarDateSchema.nullable().optional(),
 		priority: taskPrioritySchema.optional(),
 		completed: z.boolean({ error: 'must be true or false' }).optional(),
+		assigneeId: assigneeSchema,
 	})
 	.meta({ id: 'UpdateTaskInput' })
 export type UpdateTaskInput = z.input<typeof updateTaskInputSchema>
@@ -111,6 +128,7 @@ export const listTasksQuerySchema = z.object({
 		.refine(noNulCharacter, 'must not contain NUL characters')
 		.optional()
 		.meta({ description: 'Case-insensitive search in title and notes (% and _ are literal).' }),
+	assignee: z.literal('me', { error: 'must be me' }).optional().meta({ description: '`me`: only the tasks assigned to the caller.' }),
 	sort: taskSortSchema.default('created'),
 	/** Defaults per sort: created desc, due asc, priority desc. */
 	order: sortOrderSchema.optional().meta({
@@ -148,8 +166,10 @@ export const taskListSchema = z
 		items: z.array(taskSchema),
 		/** Pass as `cursor` for the next page; null on the last page. */
 		nextCursor: z.string().nullable(),
-		/** The caller's totals, whatever the filter, search or page. */
+		/** The list's totals, whatever the filter, search or page. */
 		counts: taskCountsSchema,
+		/** A workspace's list only: the caller's role in it, as of this request. */
+		role: z.enum(WORKSPACE_ROLES).optional(),
 	})
 	.meta({ id: 'TaskList' })
 export type TaskList = z.infer<typeof taskListSchema>
@@ -197,6 +217,8 @@ export const problemSchema = z
 		instance: z.string().optional(),
 		/** 422 only: one entry per invalid field ("" for the body as a whole). */
 		errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+		/** 409 on DELETE /v1/me/tasks only: the workspaces the caller alone owns while others belong to them. */
+		workspaces: z.array(z.string()).optional(),
 	})
 	.meta({ id: 'Problem' })
 export type Problem = z.infer<typeof problemSchema>

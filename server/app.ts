@@ -14,9 +14,10 @@ import type { TokenVerifier } from './auth/verify-token.ts'
 import type { ApiEnv } from './context.ts'
 import { methodNotAllowed, registeredRoutes } from './method-not-allowed.ts'
 import { fieldErrors, problem, ProblemError, validationProblem } from './problem.ts'
-import type { TaskLimits } from './tasks/limits.ts'
+import type { TaskLimits, WorkspaceLimits } from './tasks/limits.ts'
 import type { TasksDb } from './tasks/repository.ts'
 import { registerTaskRoutes } from './tasks/routes.ts'
+import { registerWorkspaceRoutes, guardWorkspaces } from './workspaces/routes.ts'
 import { withTimeout } from '#common/with-timeout.ts'
 
 export const MAX_BODY_BYTES = 64 * 1024
@@ -34,10 +35,13 @@ export type AppDeps = {
 	isStopping?: () => boolean
 	/** Per-account task limits (TASKS_MAX_PER_USER, TASKS_CREATES_PER_MINUTE); defaults when absent. */
 	limits?: TaskLimits
+	/** Workspace limits (WORKSPACE_MAX_TASKS, WORKSPACE_MAX_MEMBERS, WORKSPACES_PER_ACCOUNT); defaults when absent. */
+	workspaceLimits?: WorkspaceLimits
 }
 
 const HEALTH_PATHS = new Set(['/healthz', '/readyz'])
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/
+const BODYLESS_POST = /\/(?:restore|accept)$/
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
@@ -139,7 +143,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 			title: 'Taskwell task API',
 			version: '1.0.0',
 			description:
-				'Each user’s tasks, behind a bearer JWT from the Taskwell app. Errors are RFC 9457 problem+json. GET /healthz and GET /readyz need no token.',
+				'Each user’s tasks and their workspaces’ shared task lists, behind a bearer JWT from the Taskwell app. A workspace’s routes answer its members only, as their role allows at the time of each request. Errors are RFC 9457 problem+json. GET /healthz and GET /readyz need no token.',
 		},
 	})
 
@@ -154,9 +158,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	// makes the Node adapter build a full Request: a tenth of a list's cost.
 	app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
 
-	// Bodies are JSON or nothing (POST …/restore takes none: a body-less one needs no type).
+	// Bodies are JSON or nothing (POST …/restore and …/accept take none: a body-less one needs no type).
 	app.use('/v1/*', async (c, next) => {
-		const bodyless = c.req.path.endsWith('/restore') && !c.req.header('content-type') && !Number(c.req.header('content-length') ?? 0)
+		const bodyless = BODYLESS_POST.test(c.req.path) && !c.req.header('content-type') && !Number(c.req.header('content-length') ?? 0)
 		if ((c.req.method === 'POST' || c.req.method === 'PATCH') && !bodyless) {
 			const type = c.req.header('content-type') ?? ''
 			if (!JSON_MEDIA_TYPE.test(type)) {
@@ -168,7 +172,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 		await next()
 	})
 
-	registerTaskRoutes(app, deps.db, deps.limits, deps.customPlanDb)
+	// A workspace's routes (its tasks included) answer only its members: 404 for anyone else.
+	guardWorkspaces(app, deps.db)
+	registerWorkspaceRoutes(app, deps.db, deps.workspaceLimits)
+	registerTaskRoutes(app, deps.db, { limits: deps.limits, workspaceLimits: deps.workspaceLimits, customPlanDb: deps.customPlanDb })
 
 	app.notFound((c) => problem(c, 404, 'Nothing here.'))
 

@@ -40,6 +40,12 @@ const envSchema = z
 		TASKS_MAX_PER_USER: withDefault(count.default(10_000)),
 		/** Most tasks one account may create per minute (beyond it: 429 with Retry-After). */
 		TASKS_CREATES_PER_MINUTE: withDefault(count.default(60)),
+		/** Most live tasks one workspace may hold (a create beyond it is a 422). */
+		WORKSPACE_MAX_TASKS: withDefault(count.default(50_000)),
+		/** Most members plus pending invitations of one workspace (beyond it: 422). */
+		WORKSPACE_MAX_MEMBERS: withDefault(count.default(100)),
+		/** Most workspaces one account may belong to when it creates another (beyond it: 422). */
+		WORKSPACES_PER_ACCOUNT: withDefault(count.default(20)),
 	})
 	.transform((env) => {
 		const betterAuthUrl = env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`

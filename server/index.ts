@@ -69,6 +69,7 @@ const app = createApp({
 	logger,
 	isStopping: () => shuttingDown,
 	limits: { maxTasksPerUser: env.TASKS_MAX_PER_USER, createsPerMinute: env.TASKS_CREATES_PER_MINUTE },
+	workspaceLimits: { maxTasks: env.WORKSPACE_MAX_TASKS, maxMembers: env.WORKSPACE_MAX_MEMBERS, perAccount: env.WORKSPACES_PER_ACCOUNT },
 })
 startCleanup(database.db, logger)
 

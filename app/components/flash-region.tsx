@@ -6,6 +6,7 @@
  * goes through a fetcher and disappears when the window closes. A notice is
  * shown on the page it arrived with, not after the next navigation.
  */
+import { listBaseOf } from '#app/routes/tasks/+shared/list-base.ts'
 import { useEffect, useState } from 'react'
 import { Form, useFetcher, useLocation } from 'react-router'
 
@@ -29,7 +30,9 @@ export function FlashRegion({ flash }: { flash: FlashView | null }) {
 		const timer = setTimeout(() => setExpired(visible.id), Math.max(0, visible.undo.until - Date.now()))
 		return () => clearTimeout(timer)
 	}, [visible])
-	const undoAction = location.pathname === '/tasks' ? `/tasks${location.search}` : '/tasks'
+	// Undo goes to the list the page belongs to (the personal one or a workspace's).
+	const base = listBaseOf(location.pathname)
+	const undoAction = location.pathname === base ? `${base}${location.search}` : base
 	const offerUndo = visible?.undo && expired !== visible.id && undo.state === 'idle'
 	return (
 		<div className="flash-region" aria-live="polite">

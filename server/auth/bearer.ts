@@ -35,6 +35,8 @@ export function requireBearerToken(verifier: TokenVerifier): MiddlewareHandler<A
 			return invalid()
 		}
 		c.set('userId', result.userId)
+		// Only the accept-invitation route reads it; the request log never does.
+		c.set('email', result.email)
 		await next()
 	}
 }

@@ -53,7 +53,9 @@ export type VerifierOptions = {
 	cacheMaxAgeMs?: number
 }
 
-export type VerifyResult = { ok: true; userId: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'unavailable' }
+/** `email`: the token's `email` claim, only when it is a string (the token that accepts an invitation). */
+export type VerifyResult =
+	{ ok: true; userId: string; email?: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'unavailable' }
 
 /** The key set could not be fetched (network, timeout, non-200, bad JSON). */
 class KeySetUnavailable extends Error {
@@ -78,8 +80,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 	const isStale = (set: KeySet) => Date.now() - set.fetchedAt > maxAge
 
 	let cached: KeySet | null = null
-	/** Tokens that passed every check: their subject, and until when (ms) they may be taken as verified. */
-	const verified = new LRUCache<string, { userId: string; until: number }>({ max: VERIFIED_TOKENS_MAX })
+	/** Tokens that passed every check: their subject (and email claim), and until when (ms) they may be taken as verified. */
+	const verified = new LRUCache<string, { userId: string; email?: string; until: number }>({ max: VERIFIED_TOKENS_MAX })
 	/** Number of the newest fetch whose set was applied (older results are dropped). */
 	let applied = 0
 	let started = 0
@@ -178,7 +180,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 		async verify(token) {
 			if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' }
 			const known = verified.get(token)
-			if (known && Date.now() < known.until) return { ok: true, userId: known.userId }
+			if (known && Date.now() < known.until)
+				return known.email === undefined ? { ok: true, userId: known.userId } : { ok: true, userId: known.userId, email: known.email }
 			try {
 				const { payload } = await jwtVerify(token, getKey(started), {
 					algorithms: ['EdDSA'],
@@ -192,9 +195,11 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 				if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) {
 					return { ok: false, reason: 'invalid' }
 				}
+				const email = typeof payload.email === 'string' ? payload.email : undefined
 				// Until it expires or reaches the maximum age, whichever is first (no clock tolerance).
-				verified.set(token, { userId: sub, until: Math.min(payload.exp!, payload.iat! + MAX_TOKEN_AGE_SECONDS) * 1000 })
-				return { ok: true, userId: sub }
+				const until = Math.min(payload.exp!, payload.iat! + MAX_TOKEN_AGE_SECONDS) * 1000
+				verified.set(token, email === undefined ? { userId: sub, until } : { userId: sub, email, until })
+				return email === undefined ? { ok: true, userId: sub } : { ok: true, userId: sub, email }
 			} catch (error) {
 				if (error instanceof KeySetUnavailable) return { ok: false, reason: 'unavailable' }
 				return { ok: false, reason: 'invalid' }

@@ -1,11 +1,29 @@
 /**
- * The task API's own table. Every row belongs to one user (`user_id` = the
- * JWT's `sub`); there is no foreign key to the app's user table on purpose:
- * the two services share at most a database server, never tables.
+ * The task API's own tables. A task belongs to one list: its creator's
+ * personal list (`user_id` = the JWT's `sub`) or a workspace's. There is no
+ * foreign key to the app's user or organization tables on purpose: the two
+ * services share at most a database server, never tables, so the API keeps
+ * its own copy of workspace membership (workspace_member) and decides every
+ * request from it.
  */
 import { sql } from 'drizzle-orm'
-import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import {
+	type AnyPgColumn,
+	boolean,
+	check,
+	date,
+	index,
+	integer,
+	jsonb,
+	pgEnum,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uuid,
+} from 'drizzle-orm/pg-core'
 import { TASK_NOTES_MAX_LENGTH, TASK_PRIORITIES, TASK_TITLE_MAX_LENGTH, type Task } from '#common/tasks-contract.ts'
+import { WORKSPACE_ROLES, type WorkspaceRole } from '#common/workspace-roles.ts'
 
 /** Declared low → high, so Postgres orders the enum by importance. */
 export const taskPriority = pgEnum('task_priority', TASK_PRIORITIES)
@@ -13,11 +31,67 @@ export const taskPriority = pgEnum('task_priority', TASK_PRIORITIES)
 /** Millisecond precision: what a JS Date (and so a pagination cursor) holds. */
 const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' })
 
+/** A check that a text column holds one of the workspace roles. */
+const roleCheck = (name: string, column: AnyPgColumn) =>
+	check(name, sql`${column} in (${sql.raw(WORKSPACE_ROLES.map((role) => `'${role}'`).join(', '))})`)
+
+/**
+ * A shared task list. Its id is the app's Better Auth organization id (the
+ * app mints it); the API stores nothing else about it.
+ */
+export const workspace = pgTable('workspace', {
+	id: text('id').primaryKey(),
+	createdAt: timestampMs('created_at').notNull().defaultNow(),
+})
+
+/**
+ * Who belongs to a workspace, with which role: read on every workspace
+ * request (never cached), so a removal or a new role counts from the next one.
+ */
+export const workspaceMember = pgTable(
+	'workspace_member',
+	{
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspace.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
+		role: text('role').$type<WorkspaceRole>().notNull(),
+		createdAt: timestampMs('created_at').notNull().defaultNow(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.workspaceId, table.userId] }),
+		// "My workspaces", and account deletion.
+		index('workspace_member_user_idx').on(table.userId),
+		roleCheck('workspace_member_role', table.role),
+	],
+)
+
+/** A pending invitation: accepted by a token whose `email` claim matches (stored lower-case). */
+export const workspaceInvitation = pgTable(
+	'workspace_invitation',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspace.id, { onDelete: 'cascade' }),
+		email: text('email').notNull(),
+		role: text('role').$type<WorkspaceRole>().notNull(),
+		invitedBy: text('invited_by').notNull(),
+		expiresAt: timestampMs('expires_at').notNull(),
+	},
+	(table) => [index('workspace_invitation_workspace_idx').on(table.workspaceId), roleCheck('workspace_invitation_role', table.role)],
+)
+
 export const task = pgTable(
 	'task',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
+		/** Who created it (the personal list's owner for a personal task). */
 		userId: text('user_id').notNull(),
+		/** The workspace whose list holds it; null for a personal task. */
+		workspaceId: text('workspace_id').references(() => workspace.id, { onDelete: 'cascade' }),
+		/** Who it is assigned to (a member of its workspace), or nobody. */
+		assigneeId: text('assignee_id'),
 		title: text('title').notNull(),
 		notes: text('notes'),
 		completed: boolean('completed').notNull().default(false),
@@ -37,18 +111,26 @@ export const task = pgTable(
 		 * columns). Never sent: the API's answers are built from the others.
 		 */
 		search: text('search').generatedAlwaysAs(sql`lower(title || chr(31) || coalesce(notes, ''))`),
+		/**
+		 * The list it is on: its creator's id for a personal task (so rows
+		 * from before workspaces keep their key), `w:<workspace id>` for a
+		 * workspace's. Every list query, index and count is keyed by it.
+		 */
+		listKey: text('list_key')
+			.notNull()
+			.generatedAlwaysAs(sql`coalesce('w:' || workspace_id, user_id)`),
 	},
 	(table) => [
-		// The list query: one user's tasks, newest first (keyset on created_at, id).
-		index('task_user_created_idx').on(table.userId, table.createdAt, table.id),
+		// The list query: one list's tasks, newest first (keyset on created_at, id).
+		index('task_list_created_idx').on(table.listKey, table.createdAt, table.id),
 		// The cleanup's purge of deleted tasks.
 		index('task_deleted_at_idx')
 			.on(table.deletedAt)
 			.where(sql`${table.deletedAt} is not null`),
-		// One user's live tasks by state (the Active and Completed tabs). The
+		// One list's live tasks by state (the Active and Completed tabs). The
 		// counts on every page come from task_count.
-		index('task_user_completed_idx')
-			.on(table.userId, table.completed)
+		index('task_list_completed_idx')
+			.on(table.listKey, table.completed)
 			.where(sql`${table.deletedAt} is null`),
 		// The search (q: LIKE '%…%' on search) among many tasks: a trigram
 		// index (pg_trgm, created by migration 0003; PGlite loads it too).
@@ -97,18 +179,19 @@ export const taskCreateRate = pgTable(
 )
 
 /**
- * Each user's live (not deleted) tasks and how many of them are done: what
+ * Each list's live (not deleted) tasks and how many of them are done: what
  * every list page shows, read in one primary-key lookup however many tasks
  * there are. Kept by triggers on task (migration 0004_task_counts): every
  * insert, update and delete adjusts it in the same transaction, whatever
  * code path made the change.
  */
 export const taskCount = pgTable('task_count', {
-	userId: text('user_id').primaryKey(),
+	/** task.list_key: a user's id (personal list) or `w:<workspace id>`. */
+	listKey: text('list_key').primaryKey(),
 	live: integer('live').notNull().default(0),
 	completed: integer('completed').notNull().default(0),
 })
 
-export const schema = { task, taskPriority, taskIdempotencyKey, taskCreateRate, taskCount }
+export const schema = { task, taskPriority, taskIdempotencyKey, taskCreateRate, taskCount, workspace, workspaceMember, workspaceInvitation }
 export type TasksSchema = typeof schema
 export type TaskRow = typeof task.$inferSelect

@@ -17,15 +17,23 @@ import type { TasksTx } from './limits.ts'
 
 type KeyRow = typeof taskIdempotencyKey.$inferSelect
 
-/** sha256 of the fields as they will be stored (defaults applied, blank notes as null, keys in a fixed order). */
-export function requestHash(input: CreateTaskInput): string {
-	const effective = [
+/**
+ * sha256 of the fields as they will be stored (defaults applied, blank notes
+ * as null, keys in a fixed order), and of the list they go to: the same key
+ * sent to another list is another request (422). A personal task without an
+ * assignee hashes as it did before workspaces, so a retry across a deploy
+ * still replays.
+ */
+export function requestHash(input: CreateTaskInput, workspaceId: string | null): string {
+	const effective: unknown[] = [
 		input.title.trim(),
 		input.notes === undefined || input.notes === null || input.notes.trim() === '' ? null : input.notes,
 		input.dueDate ?? null,
 		input.priority ?? 'normal',
 		input.completed ?? false,
 	]
+	const assigneeId = input.assigneeId ?? null
+	if (workspaceId !== null || assigneeId !== null) effective.push({ workspaceId, assigneeId })
 	return createHash('sha256').update(JSON.stringify(effective)).digest('hex')
 }
 
@@ -62,7 +70,9 @@ export function replayOf(row: KeyRow, hash: string): Task {
 	}
 	// Cannot happen: the row is claimed and answered in one transaction.
 	if (!row.response) throw new ProblemError(409, `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed.`)
-	return row.response
+	// Answers stored before tasks had a creator and an assignee (personal tasks).
+	const stored: Omit<Task, 'createdBy' | 'assigneeId'> & Partial<Task> = row.response
+	return { ...stored, createdBy: stored.createdBy ?? row.userId, assigneeId: stored.assigneeId ?? null }
 }
 
 export async function storeAnswer(tx: TasksTx, userId: string, key: string, created: Task): Promise<void> {

@@ -13,7 +13,7 @@
 import { and, count, eq, isNull } from 'drizzle-orm'
 import { fixedWindowHit, type RateCount } from '#common/rate-counter.ts'
 import { ProblemError } from '#server/problem.ts'
-import { task, taskCreateRate } from '#server/db/schema.ts'
+import { task, taskCount, taskCreateRate, workspace } from '#server/db/schema.ts'
 import type { TasksDb } from './repository.ts'
 
 export type TaskLimits = {
@@ -24,6 +24,18 @@ export type TaskLimits = {
 }
 
 export const DEFAULT_TASK_LIMITS: TaskLimits = { maxTasksPerUser: 10_000, createsPerMinute: 60 }
+
+/** Limits of workspaces (server/env.ts: WORKSPACE_MAX_TASKS, WORKSPACE_MAX_MEMBERS, WORKSPACES_PER_ACCOUNT). */
+export type WorkspaceLimits = {
+	/** Live tasks one workspace may hold. */
+	maxTasks: number
+	/** Members plus pending invitations of one workspace. */
+	maxMembers: number
+	/** Workspaces one account may belong to when it creates another. */
+	perAccount: number
+}
+
+export const DEFAULT_WORKSPACE_LIMITS: WorkspaceLimits = { maxTasks: 50_000, maxMembers: 100, perAccount: 20 }
 
 const WINDOW_SECONDS = 60
 
@@ -44,13 +56,29 @@ export async function countCreation(tx: TasksTx, userId: string): Promise<RateCo
 	return hit.countOf(row)
 }
 
+/** The live tasks of a personal list (its owner's id is its key). */
 export async function countTasksOf(tx: TasksTx, userId: string): Promise<number> {
 	// Deleted tasks (restorable for a few seconds) leave room at once.
 	const [row] = await tx
 		.select({ n: count() })
 		.from(task)
-		.where(and(eq(task.userId, userId), isNull(task.deletedAt)))
+		.where(and(eq(task.listKey, userId), isNull(task.deletedAt)))
 	return Number(row?.n ?? 0)
+}
+
+/**
+ * The live tasks of a workspace, from task_count, after locking the
+ * workspace row (FOR NO KEY UPDATE): its members' creates run one at a time
+ * from there on, whoever sends them, so parallel creates never pass the cap.
+ * (Task inserts only take KEY SHARE on it, which this lock lets through.)
+ */
+export async function lockAndCountWorkspaceTasks(tx: TasksTx, workspaceId: string): Promise<number> {
+	await tx.select({ id: workspace.id }).from(workspace).where(eq(workspace.id, workspaceId)).for('no key update')
+	const [row] = await tx
+		.select({ live: taskCount.live })
+		.from(taskCount)
+		.where(eq(taskCount.listKey, `w:${workspaceId}`))
+	return row?.live ?? 0
 }
 
 const formatNumber = (value: number) => value.toLocaleString('en-US')
@@ -58,6 +86,12 @@ const formatNumber = (value: number) => value.toLocaleString('en-US')
 /** 422: the account holds as many tasks as it may. */
 export function taskLimitReached(limit: number): ProblemError {
 	const message = `You have reached the limit of ${formatNumber(limit)} tasks. Delete some to add new ones.`
+	return new ProblemError(422, message, { errors: [{ field: '', message }] })
+}
+
+/** 422: the workspace holds as many tasks as it may. */
+export function workspaceTaskLimitReached(limit: number): ProblemError {
+	const message = `This workspace has reached its limit of ${formatNumber(limit)} tasks. Delete some to add new ones.`
 	return new ProblemError(422, message, { errors: [{ field: '', message }] })
 }
 

@@ -1,6 +1,7 @@
 /**
- * Task queries. Every one takes the caller's user id (the verified JWT's
- * `sub`) and filters by it: no function here can reach another user's row.
+ * Task queries. Every one takes the list it works on (a TaskList: the
+ * caller's personal list, or a workspace the caller was just found to belong
+ * to) and filters by its key: no function here can reach another list's row.
  */
 import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
@@ -22,9 +23,24 @@ import { encodeCursor, type Cursor } from './cursor.ts'
 export type TasksDb = Database<TasksSchema>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** A user's tasks that are not deleted: every read and write goes through this. */
-function liveTasksOf(userId: string | SQLWrapper): SQL {
-	return and(eq(task.userId, userId), isNull(task.deletedAt))!
+/**
+ * Where a task request works: the caller's personal list (key = their id)
+ * or a workspace's (key = `w:<id>`). task.list_key is generated from the
+ * same rule, so a list's tasks are found by its key alone.
+ */
+export type TaskList = { listKey: string; workspaceId: string | null }
+
+export function personalList(userId: string): TaskList {
+	return { listKey: userId, workspaceId: null }
+}
+
+export function workspaceList(workspaceId: string): TaskList {
+	return { listKey: `w:${workspaceId}`, workspaceId }
+}
+
+/** A list's tasks that are not deleted: every read and write goes through this. */
+function liveTasksOf(listKey: string | SQLWrapper): SQL {
+	return and(eq(task.listKey, listKey), isNull(task.deletedAt))!
 }
 
 /** A deleted task still inside its restore window. */
@@ -46,6 +62,8 @@ function toTask(row: ListedRow): Task {
 		createdAt: row.createdAt.toISOString(),
 		updatedAt: row.updatedAt.toISOString(),
 		completedAt: row.completedAt ? row.completedAt.toISOString() : null,
+		createdBy: row.userId,
+		assigneeId: row.assigneeId,
 	}
 }
 
@@ -54,9 +72,9 @@ function normalizeNotes(notes: string | null | undefined): string | null {
 	return notes === undefined || notes === null || notes.trim() === '' ? null : notes
 }
 
-/** What a listed task needs: not its owner (the caller), deletion (never listed) or search text. */
-const { search: _search, userId: _userId, deletedAt: _deletedAt, ...LISTED_COLUMNS } = getTableColumns(task)
-type ListedRow = Omit<TaskRow, 'search' | 'userId' | 'deletedAt'>
+/** What a listed task needs: not its list (the one asked for), deletion (never listed) or search text. */
+const { search: _search, listKey: _listKey, workspaceId: _workspaceId, deletedAt: _deletedAt, ...LISTED_COLUMNS } = getTableColumns(task)
+type ListedRow = Omit<TaskRow, 'search' | 'listKey' | 'workspaceId' | 'deletedAt'>
 
 /** `%`, `_` and `\` match themselves in the search. */
 function likePattern(search: string): string {
@@ -103,13 +121,13 @@ function sortKey(sort: TaskSort, order: SortOrder): SortKey {
 }
 
 /**
- * The caller's totals as [live, completed]: one primary-key lookup in
+ * The list's totals as [live, completed]: one primary-key lookup in
  * task_count (kept by triggers on task), however many tasks there are.
  */
-function countsColumn(userId: unknown) {
+function countsColumn(listKey: unknown) {
 	return sql<
 		[number, number] | null
-	>`(select array[${taskCount.live}, ${taskCount.completed}] from ${taskCount} where ${taskCount.userId} = ${userId})`
+	>`(select array[${taskCount.live}, ${taskCount.completed}] from ${taskCount} where ${taskCount.listKey} = ${listKey})`
 }
 
 function toCounts(row: { counts: [number, number] | null } | undefined): TaskCounts {
@@ -119,12 +137,19 @@ function toCounts(row: { counts: [number, number] | null } | undefined): TaskCou
 }
 
 /** A list query's placeholders (it is always prepared: see preparedList). */
-type ListValues = { userId: Placeholder; limit: Placeholder; pattern?: Placeholder; k?: readonly Placeholder[] }
+type ListValues = {
+	listKey: Placeholder
+	limit: Placeholder
+	pattern?: Placeholder
+	assignee?: Placeholder
+	k?: readonly Placeholder[]
+}
 
 function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, values: ListValues) {
-	const conditions: SQL[] = [liveTasksOf(values.userId)]
+	const conditions: SQL[] = [liveTasksOf(values.listKey)]
 	if (params.status === 'active') conditions.push(eq(task.completed, false))
 	if (params.status === 'completed') conditions.push(eq(task.completed, true))
+	if (values.assignee !== undefined) conditions.push(sql`${task.assigneeId} = ${values.assignee}`)
 	// Case-insensitive: the column is lower-cased, so is the pattern (by the same function).
 	if (values.pattern !== undefined) conditions.push(sql`${task.search} like lower(${values.pattern})`)
 	if (values.k) {
@@ -140,7 +165,7 @@ function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: 
 	// uncorrelated subquery, evaluated once). Only an empty page needs a
 	// second query.
 	return db
-		.select({ ...LISTED_COLUMNS, counts: countsColumn(values.userId) })
+		.select({ ...LISTED_COLUMNS, counts: countsColumn(values.listKey) })
 		.from(task)
 		.where(and(...conditions))
 		.orderBy(...key.expressions.map((expression) => direction(expression)))
@@ -150,7 +175,7 @@ function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: 
 type PreparedList = ReturnType<ReturnType<typeof listQuery>['prepare']>
 /**
  * List queries built once per shape (sort, order, status, search or not,
- * first page or not) and database: building a query with drizzle costs more
+ * assignee or not, first page or not) and database: building a query with drizzle costs more
  * CPU than Postgres takes to answer it. Each is also a prepared statement
  * on Postgres (postgres.js keeps one per connection and query text), parsed
  * once. A search runs on the custom-plan connections (`customPlanDb`):
@@ -165,12 +190,20 @@ function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, ke
 	let forDb = preparedLists.get(db)
 	if (!forDb) preparedLists.set(db, (forDb = new Map()))
 	const search = Boolean(params.q)
-	const shape = `${params.sort}:${order}:${params.status}:${search ? 'search' : 'all'}:${after ? 'after' : 'first'}`
+	const assigned = params.assignee !== undefined
+	const shape = `${params.sort}:${order}:${params.status}:${search ? 'search' : 'all'}:${assigned ? 'assigned' : 'anyone'}:${after ? 'after' : 'first'}`
 	let prepared = forDb.get(shape)
 	if (prepared === undefined) {
 		const k = after ? key.expressions.map((_, index) => sql.placeholder(`k${index}`)) : undefined
 		const pattern = search ? sql.placeholder('pattern') : undefined
-		const query = listQuery(db, params, order, key, { userId: sql.placeholder('userId'), limit: sql.placeholder('limit'), pattern, k })
+		const assignee = assigned ? sql.placeholder('assignee') : undefined
+		const query = listQuery(db, params, order, key, {
+			listKey: sql.placeholder('listKey'),
+			limit: sql.placeholder('limit'),
+			pattern,
+			assignee,
+			k,
+		})
 		prepared = query.prepare('list_tasks')
 		forDb.set(shape, prepared)
 	}
@@ -180,9 +213,11 @@ function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, ke
 /** Where a list is read: `customPlanDb` (OpenedDatabase.customPlanDb) for a search. */
 export type ListDatabases = { db: TasksDb; customPlanDb: TasksDb }
 
+/** One page of a list; `callerId` is who `assignee=me` means. */
 export async function listTasks(
 	databases: ListDatabases,
-	userId: string,
+	list: TaskList,
+	callerId: string,
 	params: ListTasksParams,
 	cursor: Cursor | undefined,
 ): Promise<{ items: Task[]; nextCursor: string | null; counts: TaskCounts }> {
@@ -192,24 +227,28 @@ export async function listTasks(
 	const pattern = params.q ? likePattern(params.q) : undefined
 	const db = pattern === undefined ? databases.db : databases.customPlanDb
 	const rows = await preparedList(db, params, order, key, cursor !== undefined).execute({
-		userId,
+		listKey: list.listKey,
 		limit,
 		pattern,
+		assignee: params.assignee === 'me' ? callerId : undefined,
 		...Object.fromEntries((cursor?.k ?? []).map((value, index) => [`k${index}`, value])),
 	})
-	const counts = toCounts(rows[0] ?? (await databases.db.select({ counts: countsColumn(userId) }).from(sql`(select 1) as one`))[0])
+	const counts = toCounts(rows[0] ?? (await databases.db.select({ counts: countsColumn(list.listKey) }).from(sql`(select 1) as one`))[0])
 	const page = rows.slice(0, params.limit)
 	const last = page.at(-1)
 	const nextCursor = rows.length > params.limit && last ? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor) : null
 	return { items: page.map(toTask), nextCursor, counts }
 }
 
-export async function createTask(db: TasksDb, userId: string, input: CreateTaskInput): Promise<Task> {
+/** Inserts a task on `list`, created by `creatorId` (validated input: an assignee is a member). */
+export async function createTask(db: TasksDb, list: TaskList, creatorId: string, input: CreateTaskInput): Promise<Task> {
 	const completed = input.completed ?? false
 	const [row] = await db
 		.insert(task)
 		.values({
-			userId,
+			userId: creatorId,
+			workspaceId: list.workspaceId,
+			assigneeId: input.assigneeId ?? null,
 			title: input.title,
 			notes: normalizeNotes(input.notes),
 			dueDate: input.dueDate ?? null,
@@ -221,73 +260,90 @@ export async function createTask(db: TasksDb, userId: string, input: CreateTaskI
 	return toTask(row!)
 }
 
-export async function getTask(db: TasksDb, userId: string, id: string): Promise<Task | undefined> {
+export async function getTask(db: TasksDb, list: TaskList, id: string): Promise<Task | undefined> {
 	if (!isTaskId(id)) return undefined
 	const [row] = await db
 		.select()
 		.from(task)
-		.where(and(eq(task.id, id), liveTasksOf(userId)))
+		.where(and(eq(task.id, id), liveTasksOf(list.listKey)))
 	return row ? toTask(row) : undefined
 }
 
-export async function updateTask(db: TasksDb, userId: string, id: string, input: UpdateTaskInput): Promise<Task | undefined> {
+export async function updateTask(db: TasksDb, list: TaskList, id: string, input: UpdateTaskInput): Promise<Task | undefined> {
 	if (!isTaskId(id)) return undefined
 	const changes: { [K in keyof typeof task.$inferInsert]?: (typeof task.$inferInsert)[K] | SQL } = {}
 	if (input.title !== undefined) changes.title = input.title
 	if (input.notes !== undefined) changes.notes = normalizeNotes(input.notes)
 	if (input.dueDate !== undefined) changes.dueDate = input.dueDate
 	if (input.priority !== undefined) changes.priority = input.priority
+	if (input.assigneeId !== undefined) changes.assigneeId = input.assigneeId
 	if (input.completed !== undefined) {
 		changes.completed = input.completed
 		// Completing keeps the first completion time; reopening clears it.
 		changes.completedAt = input.completed ? sql`coalesce(${task.completedAt}, now())` : null
 	}
-	if (Object.keys(changes).length === 0) return getTask(db, userId, id)
+	if (Object.keys(changes).length === 0) return getTask(db, list, id)
 	const [row] = await db
 		.update(task)
 		.set({ ...changes, updatedAt: sql`now()` })
-		.where(and(eq(task.id, id), liveTasksOf(userId)))
+		.where(and(eq(task.id, id), liveTasksOf(list.listKey)))
 		.returning()
 	return row ? toTask(row) : undefined
 }
 
-/** Soft delete: restorable for TASK_RESTORE_WINDOW_SECONDS (restoreTask), then purged by the cleanup. */
-export async function deleteTask(db: TasksDb, userId: string, id: string): Promise<boolean> {
-	if (!isTaskId(id)) return false
+/**
+ * Soft delete: restorable for TASK_RESTORE_WINDOW_SECONDS (restoreTask), then
+ * purged by the cleanup. `createdBy`: only a task this user created (a
+ * member's own); 'not-theirs' when the task is live on the list but someone
+ * else's (a 403, not a 404: the caller can see it).
+ */
+export async function deleteTask(
+	db: TasksDb,
+	list: TaskList,
+	id: string,
+	createdBy?: string,
+): Promise<'deleted' | 'not-found' | 'not-theirs'> {
+	if (!isTaskId(id)) return 'not-found'
+	const conditions = [eq(task.id, id), liveTasksOf(list.listKey)]
+	if (createdBy !== undefined) conditions.push(eq(task.userId, createdBy))
 	const rows = await db
 		.update(task)
 		.set({ deletedAt: sql`now()` })
-		.where(and(eq(task.id, id), liveTasksOf(userId)))
+		.where(and(...conditions))
 		.returning({ id: task.id })
-	return rows.length > 0
+	if (rows.length > 0) return 'deleted'
+	// Only a refused member pays for this second look.
+	if (createdBy !== undefined && (await getTask(db, list, id))) return 'not-theirs'
+	return 'not-found'
 }
 
 /** Soft-deletes the completed tasks; answers their ids (each restorable like a single delete). */
-export async function deleteCompletedTasks(db: TasksDb, userId: string): Promise<string[]> {
+export async function deleteCompletedTasks(db: TasksDb, list: TaskList): Promise<string[]> {
 	const rows = await db
 		.update(task)
 		.set({ deletedAt: sql`now()` })
-		.where(and(liveTasksOf(userId), eq(task.completed, true)))
+		.where(and(liveTasksOf(list.listKey), eq(task.completed, true)))
 		.returning({ id: task.id })
 	return rows.map((row) => row.id)
 }
 
-/** Undoes a delete within the restore window; undefined when unknown, not deleted, or too late. */
-export async function restoreTask(db: TasksDb, userId: string, id: string): Promise<Task | undefined> {
-	if (!isTaskId(id)) return undefined
+/**
+ * Undoes a delete within the restore window: the task, or 'not-found' when
+ * unknown, not deleted, or too late; 'not-theirs' when `createdBy` is given
+ * and the restorable task is someone else's.
+ */
+export async function restoreTask(db: TasksDb, list: TaskList, id: string, createdBy?: string): Promise<Task | 'not-found' | 'not-theirs'> {
+	if (!isTaskId(id)) return 'not-found'
+	const restorableHere = and(eq(task.id, id), eq(task.listKey, list.listKey), isNotNull(task.deletedAt), restorable)!
 	const [row] = await db
 		.update(task)
 		.set({ deletedAt: null })
-		.where(and(eq(task.id, id), eq(task.userId, userId), isNotNull(task.deletedAt), restorable))
+		.where(createdBy === undefined ? restorableHere : and(restorableHere, eq(task.userId, createdBy)))
 		.returning()
-	return row ? toTask(row) : undefined
-}
-
-export async function deleteAllTasks(db: TasksDb, userId: string): Promise<number> {
-	return db.transaction(async (tx) => {
-		const rows = await tx.delete(task).where(eq(task.userId, userId)).returning({ id: task.id })
-		// Nothing of the user's stays behind, not even their zero counts.
-		await tx.delete(taskCount).where(eq(taskCount.userId, userId))
-		return rows.length
-	})
+	if (row) return toTask(row)
+	if (createdBy !== undefined) {
+		const [other] = await db.select({ id: task.id }).from(task).where(restorableHere)
+		if (other) return 'not-theirs'
+	}
+	return 'not-found'
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { OpenedDatabase } from '#common/database.ts'
 import { listTasksQuerySchema } from '#common/tasks-contract.ts'
 import type { TasksSchema } from '#server/db/schema.ts'
-import { listTasks } from '#server/tasks/repository.ts'
+import { listTasks, personalList } from '#server/tasks/repository.ts'
 import { openTasksDatabase, SLOW_START_MS } from './test-support.ts'
 
 let database: OpenedDatabase<TasksSchema>
@@ -37,7 +37,8 @@ afterAll(async () => {
 	await database?.close()
 })
 
-const list = (query: Record<string, string>) => listTasks(database, 'plans-user', listTasksQuerySchema.parse(query), undefined)
+const list = (query: Record<string, string>) =>
+	listTasks(database, personalList('plans-user'), 'plans-user', listTasksQuerySchema.parse(query), undefined)
 
 type PreparedStatement = { statement: string; generic_plans: number; custom_plans: number }
 async function preparedStatements(db: OpenedDatabase<TasksSchema>['db']): Promise<PreparedStatement[]> {

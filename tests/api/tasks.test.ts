@@ -265,7 +265,7 @@ describe('counts (task_count, kept by triggers)', () => {
 		expect((await call(api, 'DELETE', '/v1/me/tasks', { token })).status).toBe(204)
 		await expectCounts({ all: 0, active: 0, completed: 0 })
 		const { eq } = await import('drizzle-orm')
-		expect(await api.database.db.select().from(taskCount).where(eq(taskCount.userId, sub))).toEqual([])
+		expect(await api.database.db.select().from(taskCount).where(eq(taskCount.listKey, sub))).toEqual([])
 	})
 })
 
@@ -748,7 +748,23 @@ describe('HTTP behaviour', () => {
 			components: { schemas: Record<string, unknown> }
 		}
 		expect(document.openapi).toBe('3.1.0')
-		expect(Object.keys(document.paths).sort()).toEqual(['/v1/me/tasks', '/v1/tasks', '/v1/tasks/{id}', '/v1/tasks/{id}/restore'])
+		expect(Object.keys(document.paths).sort()).toEqual([
+			'/v1/invitations/{invitationId}/accept',
+			'/v1/me/tasks',
+			'/v1/me/workspaces',
+			'/v1/tasks',
+			'/v1/tasks/{id}',
+			'/v1/tasks/{id}/restore',
+			'/v1/workspaces',
+			'/v1/workspaces/{workspaceId}',
+			'/v1/workspaces/{workspaceId}/invitations/{invitationId}',
+			'/v1/workspaces/{workspaceId}/members',
+			'/v1/workspaces/{workspaceId}/members/{userId}',
+			'/v1/workspaces/{workspaceId}/tasks',
+			'/v1/workspaces/{workspaceId}/tasks/{id}',
+			'/v1/workspaces/{workspaceId}/tasks/{id}/restore',
+			'/v1/workspaces/{workspaceId}/transfer',
+		])
 		expect(Object.keys(document.paths['/v1/tasks/{id}/restore']!)).toEqual(['post'])
 		expect(Object.keys(document.paths['/v1/tasks/{id}/restore']!.post!.responses).sort()).toEqual(['200', '401', '404', '503'])
 		expect(Object.keys(document.paths['/v1/tasks']!).sort()).toEqual(['delete', 'get', 'post'])

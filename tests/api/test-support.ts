@@ -15,7 +15,7 @@ import { REDACTED_PATHS } from '#common/logger.ts'
 import { createApp } from '#server/app.ts'
 import { createTokenVerifier } from '#server/auth/verify-token.ts'
 import { schema, type TasksSchema } from '#server/db/schema.ts'
-import type { TaskLimits } from '#server/tasks/limits.ts'
+import type { TaskLimits, WorkspaceLimits } from '#server/tasks/limits.ts'
 
 export const ISSUER = 'http://localhost:3000'
 /** Creating an embedded database is slow on a busy 2-core machine. */
@@ -119,6 +119,7 @@ export async function startApi(options: {
 	timeoutMs?: number
 	sharing?: RunningApi
 	limits?: TaskLimits
+	workspaceLimits?: WorkspaceLimits
 	/** Adds routes to the app before it serves (e.g. to show a new route needs no second edit). */
 	extend?: (app: ReturnType<typeof createApp>) => void
 }): Promise<RunningApi> {
@@ -143,6 +144,7 @@ export async function startApi(options: {
 		}),
 		logger,
 		limits: options.limits,
+		workspaceLimits: options.workspaceLimits,
 	})
 	options.extend?.(app)
 	const server = await new Promise<Server>((resolve) => {

@@ -77,9 +77,12 @@ const { database } = await import('#app/lib/db.server.ts')
 const { logger } = await import('#app/lib/logger.server.ts')
 const { middleware: signedInMiddleware } = await import('#app/routes/_signed-in.tsx')
 const { routeArgs, runMiddleware } = await import('#tests/support/routes.ts')
-const { tasksApiContext } = await import('#app/context.server.ts')
+const { tasksApiContext, userContext } = await import('#app/context.server.ts')
+const { createTasksApi } = await import('./client.server.ts')
+const { createWorkspacesApi } = await import('./workspaces-client.server.ts')
 const { tasksApiStats, clearTokenCache, forgetTokensForSession } = await import('./token-cache.server.ts')
-const { TasksApiUnavailableError, TasksApiValidationError } = await import('./errors.server.ts')
+const { TasksApiConflictError, TasksApiForbiddenError, TasksApiUnavailableError, TasksApiValidationError } =
+	await import('./errors.server.ts')
 onTestDatabaseTeardown(() => database.close())
 
 let jwksServer: Server
@@ -366,5 +369,121 @@ describe('error mapping', () => {
 		await client.deleteTask(two.id)
 		await client.deleteAllMyTasks()
 		expect((await client.listTasks()).counts.all).toBe(0)
+	})
+})
+
+/** The signed-in user's session, request and context (as the signed-in layout resolves them), for the scoped clients. */
+async function sessionFor(makeRequest: () => Request) {
+	const context = new RouterContextProvider()
+	const request = makeRequest()
+	let current: import('#app/lib/auth/session.server.ts').CurrentSession | undefined
+	await runMiddleware(signedInMiddleware, routeArgs(request, {}, context), async () => {
+		current = context.get(userContext)
+		return new Response()
+	})
+	if (!current) throw new Error('not signed in')
+	return {
+		current,
+		tasks: (workspaceId?: string) => createTasksApi(request, context, current!, workspaceId ? { workspaceId } : undefined),
+		workspaces: () => createWorkspacesApi(request, context, current!),
+	}
+}
+
+describe('workspaces', () => {
+	test('a scoped client calls /v1/workspaces/{id}/tasks; the list says the role; assignee=me', async () => {
+		const ada = await sessionFor(await signedInRequest())
+		const id = crypto.randomUUID()
+		expect(await ada.workspaces().createWorkspace(id)).toEqual({ id, role: 'owner' })
+		seen.length = 0
+		const shared = ada.tasks(id)
+		const task = await shared.createTask({ title: 'Shared', assigneeId: ada.current.user.id })
+		expect(task).toMatchObject({ createdBy: ada.current.user.id, assigneeId: ada.current.user.id })
+		await shared.updateTask(task.id, { completed: true })
+		const list = await shared.listTasks({ assignee: 'me' })
+		expect(list.role).toBe('owner')
+		expect(list.items.map((item) => item.id)).toEqual([task.id])
+		expect(await shared.clearCompleted()).toEqual({ deleted: 1, ids: [task.id] })
+		expect((await shared.restoreTask(task.id)).id).toBe(task.id)
+		await shared.deleteTask(task.id)
+		expect(seen.map((entry) => `${entry.method} ${entry.url}`)).toEqual([
+			`POST /v1/workspaces/${id}/tasks`,
+			`PATCH /v1/workspaces/${id}/tasks/${task.id}`,
+			`GET /v1/workspaces/${id}/tasks?assignee=me`,
+			`DELETE /v1/workspaces/${id}/tasks?status=completed`,
+			`POST /v1/workspaces/${id}/tasks/${task.id}/restore`,
+			`DELETE /v1/workspaces/${id}/tasks/${task.id}`,
+		])
+		// The personal list is another list.
+		expect((await ada.tasks().listTasks()).items).toEqual([])
+		expect((await ada.tasks().listTasks()).role).toBeUndefined()
+	})
+
+	test('invite, accept with the email token, 403 as a viewer, 409 for the last owner, a stranger’s 404', async () => {
+		const ada = await sessionFor(await signedInRequest())
+		const grace = await sessionFor(await signedInRequest())
+		const id = crypto.randomUUID()
+		await ada.workspaces().createWorkspace(id)
+		const invitationId = crypto.randomUUID()
+		const expiresAt = new Date(Date.now() + 3_600_000)
+		const invitation = await ada.workspaces().invite(id, { invitationId, email: grace.current.user.email, role: 'viewer', expiresAt })
+		expect(invitation).toMatchObject({ id: invitationId, role: 'viewer', email: grace.current.user.email.toLowerCase() })
+
+		// Grace's cached token carries no email: the API refuses it for an accept.
+		seen.length = 0
+		expect(await grace.workspaces().acceptInvitation(invitationId, grace.current.user.email)).toEqual({ workspaceId: id, role: 'viewer' })
+		const acceptToken = seen.find((entry) => entry.url.endsWith('/accept'))!.authorization!.slice('Bearer '.length)
+		const { decodeJwt } = await import('jose')
+		const claims = decodeJwt(acceptToken)
+		expect(claims).toMatchObject({
+			sub: grace.current.user.id,
+			email: grace.current.user.email,
+			iss: BETTER_AUTH_URL,
+			aud: 'taskwell-tasks-api',
+		})
+		expect(claims.exp! - claims.iat!).toBe(300)
+		// Not cached: Grace's next call carries the usual token.
+		await grace.workspaces().myWorkspaces()
+		expect(seen.at(-1)!.authorization).not.toBe(`Bearer ${acceptToken}`)
+
+		const shared = await ada.tasks(id).createTask({ title: 'Ada’s' })
+		const refused = await grace
+			.tasks(id)
+			.updateTask(shared.id, { title: 'Grace’s' })
+			.catch((error: unknown) => error)
+		expect(refused).toBeInstanceOf(TasksApiForbiddenError)
+		expect((refused as InstanceType<typeof TasksApiForbiddenError>).detail).toBe("Viewers can't change tasks in this workspace.")
+
+		const lastOwner = await ada
+			.workspaces()
+			.removeMember(id, ada.current.user.id)
+			.catch((error: unknown) => error)
+		expect(lastOwner).toBeInstanceOf(TasksApiConflictError)
+		expect((lastOwner as InstanceType<typeof TasksApiConflictError>).detail).toMatch(/at least one owner/)
+
+		expect(await ada.workspaces().getWorkspace(id)).toEqual({ id, role: 'owner', members: 2 })
+		expect((await ada.workspaces().listMembers(id)).members).toHaveLength(2)
+		expect((await ada.workspaces().changeRole(id, grace.current.user.id, 'member')).role).toBe('member')
+		expect(await ada.workspaces().transferOwnership(id, grace.current.user.id)).toEqual({ id, role: 'admin' })
+		expect(await grace.workspaces().myWorkspaces()).toEqual({ workspaces: [{ id, role: 'owner' }] })
+
+		const stranger = await sessionFor(await signedInRequest())
+		const hidden = await stranger
+			.tasks(id)
+			.listTasks()
+			.catch((error: unknown) => error)
+		expect((hidden as Response).status).toBe(404)
+		await grace.workspaces().deleteWorkspace(id)
+		expect(
+			(
+				(await ada
+					.workspaces()
+					.getWorkspace(id)
+					.catch((error: unknown) => error)) as Response
+			).status,
+		).toBe(404)
+	})
+
+	test('a 403’s detail is kept to 300 characters', () => {
+		expect(new TasksApiForbiddenError('x'.repeat(400)).detail).toHaveLength(300)
 	})
 })

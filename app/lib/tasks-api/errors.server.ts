@@ -2,9 +2,12 @@
  * What a task API call can fail with, for the pages to answer: the API is
  * down, slow or broken (TasksApiUnavailableError: the page says so, 503),
  * refused the input (422: TasksApiValidationError, field errors for the
- * form), or the account creates tasks too fast (429:
- * TasksApiRateLimitedError, with the API's Retry-After). A 404 is a thrown
- * 404 Response instead (client.server.ts).
+ * form), the account creates tasks too fast (429:
+ * TasksApiRateLimitedError, with the API's Retry-After), the user's role in
+ * a workspace does not allow it (403: TasksApiForbiddenError, the API's
+ * sentence to show), or the change conflicts with the workspace's state
+ * (409: TasksApiConflictError, e.g. the last owner). A 404 is a thrown 404
+ * Response instead (api-call.server.ts).
  */
 import type { FieldError } from '#common/tasks-contract.ts'
 
@@ -44,5 +47,37 @@ export class TasksApiRateLimitedError extends Error {
 	constructor(readonly retryAfterSeconds: number) {
 		super(`task API rate limit (retry after ${retryAfterSeconds} s)`)
 		this.name = 'TasksApiRateLimitedError'
+	}
+}
+
+/** What a 403's sentence may hold at most when shown. */
+export const FORBIDDEN_DETAIL_MAX_LENGTH = 300
+
+/**
+ * 403 from the API: the user's role in the workspace does not allow this.
+ * `detail` is the API's sentence (common/workspace-roles.ts wording), for
+ * the page to show; at most FORBIDDEN_DETAIL_MAX_LENGTH characters.
+ */
+export class TasksApiForbiddenError extends Error {
+	readonly detail: string
+	constructor(detail: string) {
+		super('task API refused: the role does not allow it')
+		this.name = 'TasksApiForbiddenError'
+		this.detail = detail.slice(0, FORBIDDEN_DETAIL_MAX_LENGTH)
+	}
+}
+
+/**
+ * 409 from the API: the change conflicts with the workspace as it is (the
+ * last owner, an id in use, the only owner deleting their account). `extra`
+ * holds the problem's other fields (e.g. `workspaces`).
+ */
+export class TasksApiConflictError extends Error {
+	constructor(
+		readonly detail: string,
+		readonly extra: Record<string, unknown> = {},
+	) {
+		super('task API conflict')
+		this.name = 'TasksApiConflictError'
 	}
 }

@@ -8,6 +8,7 @@ import { data, Form, Link, useSearchParams } from 'react-router'
 import type { Route } from './+types/$id.delete'
 import { TasksErrorBoundary } from './+shared/error-boundary.tsx'
 import { listHref, viewParams } from './+shared/view.ts'
+import { useListBase } from './+shared/list-base.ts'
 import { deleteTask } from './+shared/actions.server.ts'
 import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-limits.ts'
 import { tasksApiContext } from '#app/context.server.ts'
@@ -34,6 +35,7 @@ export const ErrorBoundary = TasksErrorBoundary
 export default function DeleteTask({ loaderData, actionData }: Route.ComponentProps) {
 	const [searchParams] = useSearchParams()
 	const view = viewParams(searchParams)
+	const base = useListBase()
 	const { task } = loaderData
 	const error = actionData && !actionData.ok ? actionData.error : undefined
 	return (
@@ -54,7 +56,7 @@ export default function DeleteTask({ loaderData, actionData }: Route.ComponentPr
 				<button type="submit" className="button-danger">
 					Delete
 				</button>
-				<Link to={listHref(view)} className="button button-secondary">
+				<Link to={listHref(view, base)} className="button button-secondary">
 					Cancel
 				</Link>
 			</Form>

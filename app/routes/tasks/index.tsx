@@ -24,8 +24,13 @@ import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
 import type { TaskStatus } from '#common/tasks-contract.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { Notice } from '#app/components/notice.tsx'
+import { useListBase } from './+shared/list-base.ts'
+import { workspaceView } from './+shared/workspace-view.server.ts'
+import { taskPermissions } from '#common/workspace-roles.ts'
 
-export const meta: Route.MetaFunction = () => [{ title: 'Your tasks · Taskwell' }]
+export const meta: Route.MetaFunction = ({ data }) => [
+	{ title: data?.workspace ? `Tasks · \u2068${data.workspace.name}\u2069 · Taskwell` : 'Your tasks · Taskwell' },
+]
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const { user } = context.get(userContext)
@@ -33,11 +38,14 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	let view = readListView(url.searchParams)
 	let cursor = url.searchParams.get('cursor') || undefined
 	const api = context.get(tasksApiContext)
+	const workspace = workspaceView(context)
+	// "Assigned to me" exists only in a workspace.
+	if (!workspace) view = { ...view, assignee: undefined }
 	// A page link or search the API refuses (a forged or stale cursor, a
 	// cursor of another sort, a NUL in the search): the first page instead,
 	// without the refused search, with a notice and a 400.
 	let invalid: InvalidListQuery | null = null
-	const query = () => ({ status: view.status, q: view.q || undefined, ...LIST_SORTS[view.sort], cursor })
+	const query = () => ({ status: view.status, q: view.q || undefined, ...LIST_SORTS[view.sort], assignee: view.assignee, cursor })
 	const list = await loadOrUnavailable(api, async () => {
 		try {
 			return await api.listTasks(query())
@@ -61,11 +69,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		completed: task.completed,
 		priority: task.priority,
 		due: task.dueDate ? dueOf(task.dueDate, today, locale) : null,
+		...(workspace ? { createdBy: task.createdBy, assigneeId: task.assigneeId } : {}),
 	}))
 	return data(
 		{
 			name: user.name,
 			timeZone: user.timeZone,
+			workspace,
 			view,
 			cursor: cursor ?? null,
 			// null only when a form of this request met an outage (its message and input are on the page).
@@ -130,7 +140,16 @@ function useRememberTimeZone(saved: string | null) {
 }
 
 export default function Tasks({ loaderData, actionData }: Route.ComponentProps) {
-	const { name, view, list, cursor, invalid } = loaderData
+	const { name, view, list, cursor, invalid, workspace } = loaderData
+	const base = useListBase()
+	// What the page offers for the caller's role (the task API decides, whatever the page shows).
+	const can = {
+		create: !workspace || taskPermissions.create(workspace.role),
+		update: !workspace || taskPermissions.update(workspace.role),
+		clear: !workspace || taskPermissions.clearCompleted(workspace.role),
+	}
+	const nameOf = (userId: string | null | undefined) =>
+		workspace?.people.find((person) => person.userId === userId)?.name ?? 'a former member'
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
 	const location = useLocation()
@@ -196,7 +215,15 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 		if (status === 'all') params.delete('status')
 		else params.set('status', status)
 		const qs = params.toString()
-		return qs ? `/tasks?${qs}` : '/tasks'
+		return qs ? `${base}?${qs}` : base
+	}
+	const assignedToMeHref = () => {
+		const params = new URLSearchParams(viewSearch)
+		if (view.assignee) params.delete('assignee')
+		else params.set('assignee', 'me')
+		params.delete('cursor')
+		const qs = params.toString()
+		return qs ? `${base}?${qs}` : base
 	}
 	const nextCursor = appendedNow?.items.length ? appendedNow.nextCursor : (list?.nextCursor ?? null)
 	const pages = pageHrefs(searchParams, list?.nextCursor ?? null)
@@ -224,27 +251,48 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 	return (
 		<div className="tasks-page">
 			<h1 className="tasks-greeting">
-				Hello, <bdi>{name}</bdi>
+				{workspace ? (
+					<>
+						Tasks in <bdi>{workspace.name}</bdi>
+					</>
+				) : (
+					<>
+						Hello, <bdi>{name}</bdi>
+					</>
+				)}
 			</h1>
 			{invalid ? <Notice tone="error">{INVALID_LIST_QUERY_MESSAGES[invalid]}</Notice> : null}
 			<Notice tone="error">{actionError}</Notice>
 
-			<section className="card quick-add" aria-labelledby="add-task-heading">
-				<h2 id="add-task-heading" className="sr-only">
-					Add a task
-				</h2>
-				<TaskForm id="add-task" intent="create" submitLabel="Add task" pendingLabel="Adding…" lastResult={result} addKey={addKey} quick />
-			</section>
+			{can.create ? (
+				<section className="card quick-add" aria-labelledby="add-task-heading">
+					<h2 id="add-task-heading" className="sr-only">
+						Add a task
+					</h2>
+					<TaskForm
+						id="add-task"
+						intent="create"
+						submitLabel="Add task"
+						pendingLabel="Adding…"
+						lastResult={result}
+						addKey={addKey}
+						quick
+						people={workspace?.people}
+					/>
+				</section>
+			) : (
+				<p className="read-only-note">As a viewer you can read this workspace’s tasks but not change them.</p>
+			)}
 
 			<section className="card task-list-card" aria-labelledby="tasks-heading">
 				<h2 id="tasks-heading" ref={headingRef} tabIndex={-1}>
-					Your tasks
+					{workspace ? 'Tasks' : 'Your tasks'}
 				</h2>
 				{!list ? (
 					<div role="alert" className="flash flash-error">
 						<p>{UNAVAILABLE_MESSAGE}</p>
 						<p>
-							<Link to={`/tasks${searchParams.size ? `?${searchParams}` : ''}`} reloadDocument>
+							<Link to={`${base}${searchParams.size ? `?${searchParams}` : ''}`} reloadDocument>
 								Try again
 							</Link>
 						</p>
@@ -262,12 +310,17 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 									{tab.label} <span className="count">({list.counts[tab.status]})</span>
 								</Link>
 							))}
+							{workspace ? (
+								<Link to={assignedToMeHref()} aria-current={view.assignee ? 'true' : undefined} className="tab tab-filter">
+									Assigned to me
+								</Link>
+							) : null}
 						</nav>
 						<details className="list-options" open={Boolean(view.q) || view.sort !== 'newest' || undefined}>
 							<summary>Search and sort</summary>
 							<Form
 								method="get"
-								action="/tasks"
+								action={base}
 								className="list-controls"
 								role="search"
 								onSubmit={() => {
@@ -275,6 +328,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 								}}
 							>
 								{view.status !== 'all' ? <input type="hidden" name="status" value={view.status} /> : null}
+								{view.assignee ? <input type="hidden" name="assignee" value={view.assignee} /> : null}
 								<div className="field">
 									<label htmlFor="task-search">Search</label>
 									<input id="task-search" ref={searchRef} type="search" name="q" defaultValue={view.q ?? ''} maxLength={200} />
@@ -300,14 +354,29 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 						{items.length ? (
 							<ul className="task-list">
 								{items.map((task) => (
-									<TaskItem key={task.id} task={task} view={viewSearch} onDeleting={focusAfterDelete} />
+									<TaskItem
+										key={task.id}
+										task={task}
+										view={viewSearch}
+										onDeleting={focusAfterDelete}
+										base={base}
+										canToggle={can.update}
+										canDelete={!workspace || taskPermissions.delete(workspace.role, task.createdBy === workspace.me)}
+										byline={
+											workspace
+												? `Added by ${nameOf(task.createdBy)}${task.assigneeId ? ` · Assigned to ${nameOf(task.assigneeId)}` : ''}`
+												: undefined
+										}
+									/>
 								))}
 							</ul>
 						) : (
 							<p className="empty-state">
 								{filtered
 									? 'No tasks match this view. Try another tab or clear the search.'
-									: 'You have no tasks yet. Add your first one with the form above.'}
+									: workspace
+										? 'No tasks in this workspace yet.'
+										: 'You have no tasks yet. Add your first one with the form above.'}
 							</p>
 						)}
 						<div className="list-footer">
@@ -320,7 +389,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 										if (more.state !== 'idle') return
 										const params = new URLSearchParams(viewSearch)
 										params.set('cursor', nextCursor)
-										void more.load(`/tasks?${params}`)
+										void more.load(`${base}?${params}`)
 									}}
 								>
 									{more.state !== 'idle' ? 'Loading…' : 'Load more'}
@@ -337,7 +406,7 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 								</Link>
 							) : null}
 							{cursor && !pages.previous ? <Link to={tabHref(view.status)}>Back to the first page</Link> : null}
-							{list.counts.completed > 0 ? (
+							{list.counts.completed > 0 && can.clear ? (
 								<Form
 									method="post"
 									onSubmit={(event) => {

@@ -7,7 +7,17 @@
  */
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect } from 'react-router'
-import { ADD_KEY_FIELD, AddKeySchema, TaskFormSchema, TaskIdSchema, TimeZoneSchema, ToggleSchema, UndoSchema } from './schemas.ts'
+import {
+	ADD_KEY_FIELD,
+	AddKeySchema,
+	TaskFormSchema,
+	TaskIdSchema,
+	TimeZoneSchema,
+	ToggleSchema,
+	UndoSchema,
+	type TaskFormValues,
+} from './schemas.ts'
+import { listBaseOf } from './list-base.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { taskAnchor } from './view.ts'
 import { flashHeaders, type FlashInput } from '#app/lib/flash.server.ts'
@@ -22,28 +32,36 @@ import {
 	UNDO_TOO_LATE_MESSAGE,
 	viewParams,
 } from './view.ts'
-import { TasksApiRateLimitedError, TasksApiUnavailableError, TasksApiValidationError } from '#app/lib/tasks-api/errors.server.ts'
+import {
+	TasksApiForbiddenError,
+	TasksApiRateLimitedError,
+	TasksApiUnavailableError,
+	TasksApiValidationError,
+} from '#app/lib/tasks-api/errors.server.ts'
 import { IDEMPOTENCY_KEY_HEADER, TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
-import { tasksApiContext, type ContextReader } from '#app/context.server.ts'
+import { tasksApiContext, workspaceContext, type ContextReader } from '#app/context.server.ts'
 
-/** Empty strings are "no value": the API stores null. */
-function formToInput(value: { title: string; notes?: string; dueDate?: string; priority: 'low' | 'normal' | 'high' }) {
+/** Empty strings are "no value": the API stores null. "Assigned to" exists only in a workspace. */
+function formToInput(value: TaskFormValues, inWorkspace: boolean) {
 	return {
 		title: value.title,
 		notes: value.notes?.trim() ? value.notes : null,
 		dueDate: value.dueDate ?? null,
 		priority: value.priority,
+		...(inWorkspace ? { assigneeId: value.assigneeId ?? null } : {}),
 	}
 }
 
 /**
  * Where a form goes back to: the list page it was posted from (its view and
  * page, from the URL it was posted to), or from a task's own pages the list
- * with their view.
+ * with their view. The list is the personal one or the workspace's
+ * (list-base.ts).
  */
 function backToList(request: Request): string {
 	const url = new URL(request.url)
-	return url.pathname === '/tasks' ? `/tasks${url.search}` : listHref(viewParams(url.searchParams))
+	const base = listBaseOf(url.pathname)
+	return url.pathname === base ? `${base}${url.search}` : listHref(viewParams(url.searchParams), base)
 }
 
 async function done(request: Request, formData: FormData, flash: FlashInput, completed?: boolean) {
@@ -85,7 +103,7 @@ export async function saveTask(request: Request, context: ContextReader, formDat
 	}
 	const api = context.get(tasksApiContext)
 	try {
-		const input = formToInput(submission.value)
+		const input = formToInput(submission.value, context.get(workspaceContext) !== null)
 		if (taskId) {
 			await api.updateTask(taskId, input)
 		} else {
@@ -110,6 +128,10 @@ export async function saveTask(request: Request, context: ContextReader, formDat
 		if (error instanceof TasksApiUnavailableError) {
 			return data({ result: submission.reply({ formErrors: [UNAVAILABLE_MESSAGE] }), addKey }, { status: 503 })
 		}
+		// The caller's role (as the task API sees it now) does not allow this: its words, the input kept.
+		if (error instanceof TasksApiForbiddenError) {
+			return data({ result: submission.reply({ formErrors: [error.detail] }), addKey }, { status: 403 })
+		}
 		throw error
 	}
 	// After an edit the list scrolls to the task and marks it briefly (#task-<id>: see TaskItem).
@@ -125,6 +147,7 @@ export async function toggleTask(request: Request, context: ContextReader, formD
 		await api.updateTask(parsed.data.id, { completed: parsed.data.completed })
 	} catch (error) {
 		if (error instanceof TasksApiUnavailableError) return failed(`The task was not changed. ${UNAVAILABLE_MESSAGE}`, 503)
+		if (error instanceof TasksApiForbiddenError) return failed(error.detail, 403)
 		throw error
 	}
 	// The new state goes back with a fetcher's answer: a row appended by "Load more" is not revalidated.
@@ -139,6 +162,7 @@ export async function deleteTask(request: Request, context: ContextReader, formD
 		await api.deleteTask(parsed.data.id)
 	} catch (error) {
 		if (error instanceof TasksApiUnavailableError) return failed(`The task was not deleted. ${UNAVAILABLE_MESSAGE}`, 503)
+		if (error instanceof TasksApiForbiddenError) return failed(error.detail, 403)
 		throw error
 	}
 	return done(request, formData, deletedFlash(NOTICES.deleted, [parsed.data.id]))
@@ -151,6 +175,7 @@ export async function clearCompleted(request: Request, context: ContextReader, f
 		;({ ids } = await api.clearCompleted())
 	} catch (error) {
 		if (error instanceof TasksApiUnavailableError) return failed(`Nothing was cleared. ${UNAVAILABLE_MESSAGE}`, 503)
+		if (error instanceof TasksApiForbiddenError) return failed(error.detail, 403)
 		throw error
 	}
 	return done(request, formData, deletedFlash(clearedMessage(ids.length), ids))
@@ -166,6 +191,8 @@ export async function undoDelete(request: Request, context: ContextReader, formD
 	if (refused.some((reason) => reason instanceof TasksApiUnavailableError)) {
 		return failed(`Nothing was restored. ${UNAVAILABLE_MESSAGE}`, 503)
 	}
+	const forbidden = refused.find((reason): reason is TasksApiForbiddenError => reason instanceof TasksApiForbiddenError)
+	if (forbidden) return failed(forbidden.detail, 403)
 	// A thrown 404 Response: not deleted, too late, or not this user's.
 	const unexpected = refused.find((reason) => !(reason instanceof Response && reason.status === 404))
 	if (unexpected) throw unexpected

@@ -11,10 +11,12 @@ import { TroublePage } from '#app/components/trouble-page.tsx'
 import { isTroubleError } from '#app/lib/http/trouble.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import { UNAVAILABLE_MESSAGE } from './view.ts'
+import { backToListLabel, listBaseOf } from './list-base.ts'
 
 export function TasksErrorBoundary() {
 	const error = useRouteError()
 	const location = useLocation()
+	const base = listBaseOf(location.pathname)
 	const name = useRouteLoaderData<typeof rootLoader>('root')?.user?.name
 	if (isTroubleError(error)) return <TroublePage />
 	if (isRouteErrorResponse(error) && error.status === 503) {
@@ -36,10 +38,10 @@ export function TasksErrorBoundary() {
 							<Link to={`${location.pathname}${location.search}`} reloadDocument>
 								Try again
 							</Link>
-							{location.pathname === '/tasks' ? null : (
+							{location.pathname === base ? null : (
 								<>
 									{' '}
-									· <Link to="/tasks">Back to your tasks</Link>
+									· <Link to={base}>{backToListLabel(base)}</Link>
 								</>
 							)}
 						</p>
@@ -63,7 +65,7 @@ export function TasksErrorBoundary() {
 			<h1>{title}</h1>
 			<p>{message}</p>
 			<p>
-				<Link to="/tasks">Back to your tasks</Link> · <Link to="/">Go to the home page</Link>
+				<Link to={base}>{backToListLabel(base)}</Link> · <Link to="/">Go to the home page</Link>
 			</p>
 		</section>
 	)

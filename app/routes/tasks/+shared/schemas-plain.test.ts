@@ -16,6 +16,8 @@ describe('the browser side of the task schemas (no zod)', () => {
 		expect(read(`q=${'x'.repeat(201)}`).q).toBeUndefined()
 		expect(read(`q=${'x'.repeat(200)}`).q).toHaveLength(200)
 		expect(read('q=').q).toBe('')
+		expect(read('assignee=me')).toEqual({ status: 'all', q: undefined, sort: 'newest', assignee: 'me' })
+		expect(read('assignee=someone').assignee).toBeUndefined()
 	})
 
 	test('links made before the one sort select open the same view', () => {

@@ -33,8 +33,8 @@ function legacySort(sort: string | null, order: string | null): string | null {
 
 const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T => values.includes(value as T)
 
-/** The list's view state (status, q, sort), read from the URL of every list page and form post. */
-export type ListView = { status: TaskStatus; q?: string; sort: ListSort }
+/** The list's view state (status, q, sort; in a workspace "Assigned to me"), read from the URL of every list page and form post. */
+export type ListView = { status: TaskStatus; q?: string; sort: ListSort; assignee?: 'me' }
 
 /** What is not a known status or sort reads as the default; a search too long is dropped. */
 export function readListView(params: URLSearchParams): ListView {
@@ -45,6 +45,7 @@ export function readListView(params: URLSearchParams): ListView {
 		status: isOneOf(TASK_STATUSES, status) ? status : 'all',
 		q: q !== undefined && q.length <= TASK_SEARCH_MAX_LENGTH ? q : undefined,
 		sort: isOneOf(Object.keys(LIST_SORTS) as ListSort[], sort) ? sort : 'newest',
+		...(params.get('assignee') === 'me' ? { assignee: 'me' as const } : {}),
 	}
 }
 
@@ -58,6 +59,7 @@ export const TASK_FORM_CONSTRAINT = {
 	notes: { required: false, maxLength: TASK_NOTES_MAX_LENGTH },
 	dueDate: { required: false },
 	priority: { required: false, pattern: TASK_PRIORITIES.join('|') },
+	assigneeId: { required: false },
 }
 
 /**

@@ -35,6 +35,8 @@ export const TaskFormSchema = z.object({
 		.optional(),
 	dueDate: z.string().refine(isCalendarDate, 'Due date must be a valid date (YYYY-MM-DD)').optional(),
 	priority: z.enum(TASK_PRIORITIES, { error: 'Choose a priority: low, normal or high' }).default('normal'),
+	/** In a workspace: a member's user id; empty is nobody (the task API checks membership). */
+	assigneeId: z.uuid({ error: 'Choose a member of this workspace' }).optional(),
 })
 export type TaskFormValues = z.output<typeof TaskFormSchema>
 

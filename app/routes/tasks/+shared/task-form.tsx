@@ -22,7 +22,10 @@ import { Field, FormErrors, SelectField, SubmitButton, TextareaField } from '#ap
 import { PRIORITY_LABELS } from './view.ts'
 
 /** The add form's fields and what each is cleared to after a successful add. */
-const CLEARED_TO: Record<keyof TaskFormValues, string> = { title: '', notes: '', dueDate: '', priority: 'normal' }
+const CLEARED_TO: Record<keyof TaskFormValues, string> = { title: '', notes: '', dueDate: '', priority: 'normal', assigneeId: '' }
+
+/** Who a workspace task can be assigned to ("Assigned to"). */
+export type Assignable = { userId: string; name: string }
 
 type Props = {
 	id: string
@@ -36,9 +39,11 @@ type Props = {
 	addKey?: string
 	/** One line (Title + submit) with the other fields under "More options". */
 	quick?: boolean
+	/** In a workspace: its members, for "Assigned to" (absent on the personal list). */
+	people?: Assignable[]
 }
 
-export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, defaultValue, children, addKey, quick }: Props) {
+export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, defaultValue, children, addKey, quick, people }: Props) {
 	// Validated by the server only, with JavaScript too (neither zod nor
 	// conform's form runtime in the browser): the errors come back in lastResult.
 	const [form, fields, formRef] = useServerValidatedForm({
@@ -66,9 +71,14 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 		titleRef.current?.focus()
 	}, [navigation.state, lastResult, intent, formRef])
 
-	const optionErrors = Boolean(fields.notes.errors?.length || fields.dueDate.errors?.length || fields.priority.errors?.length)
+	const optionErrors = Boolean(
+		fields.notes.errors?.length || fields.dueDate.errors?.length || fields.priority.errors?.length || fields.assigneeId.errors?.length,
+	)
 	const optionValues = Boolean(
-		fields.notes.initialValue || fields.dueDate.initialValue || (fields.priority.initialValue ?? 'normal') !== 'normal',
+		fields.notes.initialValue ||
+		fields.dueDate.initialValue ||
+		(fields.priority.initialValue ?? 'normal') !== 'normal' ||
+		fields.assigneeId.initialValue,
 	)
 	const options = (
 		<>
@@ -81,6 +91,16 @@ export function TaskForm({ id, intent, submitLabel, pendingLabel, lastResult, de
 					</option>
 				))}
 			</SelectField>
+			{people ? (
+				<SelectField label="Assigned to" meta={fields.assigneeId}>
+					<option value="">Nobody</option>
+					{people.map((person) => (
+						<option key={person.userId} value={person.userId}>
+							{person.name}
+						</option>
+					))}
+				</SelectField>
+			) : null}
 		</>
 	)
 	const title = (

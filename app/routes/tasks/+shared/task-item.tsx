@@ -18,9 +18,15 @@ import type { Task } from '#common/tasks-contract.ts'
 import type { Due } from './due.ts'
 import { PRIORITY_LABELS, taskAnchor } from './view.ts'
 import { Notice } from '#app/components/notice.tsx'
+import { PERSONAL_LIST } from './list-base.ts'
 
 /** What a row shows, and no more: the page's data is serialized into the HTML (timestamps are left out). */
-export type ListedTask = Pick<Task, 'id' | 'title' | 'notes' | 'completed' | 'priority'> & { due: Due | null }
+export type ListedTask = Pick<Task, 'id' | 'title' | 'notes' | 'completed' | 'priority'> & {
+	due: Due | null
+	/** In a workspace: who added it and who it is assigned to (user ids). */
+	createdBy?: string
+	assigneeId?: string | null
+}
 
 type ActionResult = { ok: boolean; error?: string; completed?: boolean } | undefined
 
@@ -30,9 +36,16 @@ type Props = {
 	view: URLSearchParams
 	/** The user confirmed a delete: the item is gone from the list (focus moves on). */
 	onDeleting?: (id: string) => void
+	/** The list's URL (/tasks or /w/<slug>/tasks: list-base.ts). */
+	base?: string
+	/** What the caller's role may do with this task (a viewer: neither; a member: delete only their own). */
+	canToggle?: boolean
+	canDelete?: boolean
+	/** In a workspace: "Added by … · Assigned to …". */
+	byline?: string
 }
 
-export function TaskItem({ task, view, onDeleting }: Props) {
+export function TaskItem({ task, view, onDeleting, base = PERSONAL_LIST, canToggle = true, canDelete = true, byline }: Props) {
 	const toggle = useFetcher<ActionResult>({ key: `toggle-${task.id}` })
 	const remove = useFetcher<ActionResult>({ key: `delete-${task.id}` })
 	const [confirming, setConfirming] = useState(false)
@@ -74,20 +87,26 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 
 	return (
 		<li className={`task-item${completed ? ' is-completed' : ''}${justEdited ? ' is-just-edited' : ''}`} data-task-id={task.id}>
-			<Form method="post" className="task-toggle" onSubmit={(event) => submitWithJs(event, toggle)}>
-				<input type="hidden" name="intent" value="toggle" />
-				<input type="hidden" name="id" value={task.id} />
-				<input type="hidden" name="completed" value={String(!completed)} />
-				<button type="submit" className="task-check">
-					<span className="task-check-box" aria-hidden="true" />
-					<span className="sr-only">
-						{completed ? 'Mark not done' : 'Mark done'}: <bdi>{task.title}</bdi>
-					</span>
-				</button>
-			</Form>
+			{canToggle ? (
+				<Form method="post" className="task-toggle" onSubmit={(event) => submitWithJs(event, toggle)}>
+					<input type="hidden" name="intent" value="toggle" />
+					<input type="hidden" name="id" value={task.id} />
+					<input type="hidden" name="completed" value={String(!completed)} />
+					<button type="submit" className="task-check">
+						<span className="task-check-box" aria-hidden="true" />
+						<span className="sr-only">
+							{completed ? 'Mark not done' : 'Mark done'}: <bdi>{task.title}</bdi>
+						</span>
+					</button>
+				</Form>
+			) : (
+				<span className="task-toggle task-check-readonly" aria-hidden="true">
+					<span className="task-check-box" />
+				</span>
+			)}
 			<div className="task-main">
 				{/* Isolated: a right-to-left title cannot reorder what follows it. */}
-				<Link to={`/tasks/${task.id}${query}`} className="task-title" id={taskAnchor(task.id)}>
+				<Link to={`${base}/${task.id}${query}`} className="task-title" id={taskAnchor(task.id)}>
 					<bdi>{task.title}</bdi>
 				</Link>
 				{task.due || task.priority !== 'normal' || task.notes ? (
@@ -103,12 +122,13 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 						) : null}
 					</p>
 				) : null}
+				{byline ? <p className="task-byline">{byline}</p> : null}
 				<span className="sr-only">{completed ? 'Done' : 'Not done'}</span>
 				<Notice tone="error">{toggleError}</Notice>
 				<Notice tone="error">{deleteError}</Notice>
 			</div>
 			<div className="task-actions">
-				{confirming ? (
+				{!canDelete ? null : confirming ? (
 					<Form
 						method="post"
 						className="confirm-inline"
@@ -136,7 +156,7 @@ export function TaskItem({ task, view, onDeleting }: Props) {
 				) : (
 					<Form
 						method="get"
-						action={`/tasks/${task.id}/delete`}
+						action={`${base}/${task.id}/delete`}
 						onSubmit={(event) => {
 							event.preventDefault()
 							setConfirming(true)

@@ -3,6 +3,7 @@
  * (status, q, sort, page), notices, and the fixed UI text. Shared by the
  * browser and the server; no server imports here.
  */
+import { PERSONAL_LIST } from './list-base.ts'
 import { readListView, type ListSort } from './schemas-plain.ts'
 import type { TASK_PRIORITIES } from '#common/tasks-limits.ts'
 
@@ -28,13 +29,14 @@ export function viewParams(source: URLSearchParams): URLSearchParams {
 	if (view.status !== 'all') params.set('status', view.status)
 	if (view.q) params.set('q', view.q)
 	if (view.sort !== 'newest') params.set('sort', view.sort)
+	if (view.assignee) params.set('assignee', view.assignee)
 	return params
 }
 
-/** /tasks with the view kept. */
-export function listHref(view: URLSearchParams): string {
+/** The list (/tasks, or a workspace's /w/<slug>/tasks) with the view kept. */
+export function listHref(view: URLSearchParams, base: string = PERSONAL_LIST): string {
 	const qs = view.toString()
-	return qs ? `/tasks?${qs}` : '/tasks'
+	return qs ? `${base}?${qs}` : base
 }
 
 /** The one-time notices after an action (sent as a flash: app/lib/flash.server.ts). */
