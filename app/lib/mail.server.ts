@@ -16,6 +16,7 @@ import path from 'node:path'
 import nodemailer, { type Transporter } from 'nodemailer'
 import { getEnv, type AppEnv } from './env.server.ts'
 import { logger } from './logger.server.ts'
+import { safeRedirect } from './http/redirect.ts'
 
 export type MailMessage = {
 	to: string
@@ -153,8 +154,11 @@ export function passwordResetMessage(to: string, token: string): MailMessage {
 	)
 }
 
-export function verificationMessage(to: string, token: string): MailMessage {
-	const url = `${getEnv().BETTER_AUTH_URL}/verify-email?token=${encodeURIComponent(token)}`
+/** `redirectTo`: where the user goes once confirmed and signed in (a same-site path; "/" or none: the default). */
+export function verificationMessage(to: string, token: string, redirectTo?: string | null): MailMessage {
+	const next =
+		redirectTo && redirectTo !== '/' && safeRedirect(redirectTo, '') ? `&redirectTo=${encodeURIComponent(safeRedirect(redirectTo))}` : ''
+	const url = `${getEnv().BETTER_AUTH_URL}/verify-email?token=${encodeURIComponent(token)}${next}`
 	return linkMessage(
 		to,
 		'Confirm your email for Taskwell',
@@ -244,6 +248,26 @@ export function emailChangeCodeMessage(to: string, code: string): MailMessage {
 		html: `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(code)}</strong></p><p>${escapeHtml(outro)}</p>`,
 		secretLink: true,
 	}
+}
+
+/**
+ * To an invited address: who invited them to which workspace, and the link
+ * to the invitation's page (which changes nothing until "Accept invitation"
+ * or "Decline" is pressed there, by an account with this verified address).
+ */
+export function invitationMessage(
+	to: string,
+	{ invitationId, workspaceName, inviterName, role }: { invitationId: string; workspaceName: string; inviterName: string; role: string },
+): MailMessage {
+	const url = `${getEnv().BETTER_AUTH_URL}/invitations/${encodeURIComponent(invitationId)}`
+	return linkMessage(
+		to,
+		`You're invited to ${workspaceName} on Taskwell`,
+		`${inviterName} invited you to the workspace ${workspaceName} on Taskwell, as ${role}.`,
+		'Open the invitation',
+		url,
+		'The invitation works once and expires in 7 days. Sign in (or create an account) with this email address to accept it. If you did not expect it, ignore this message.',
+	)
 }
 
 /** The first http(s) link in a message's text (tests and the outbox page). */

@@ -39,6 +39,10 @@ export const THROTTLE_RULES = {
 	providerLinkPerUser: { name: 'provider-link:user', limit: 20, windowSeconds: 15 * 60 },
 	/** Wrong two-factor codes per account (sign-in second step, Settings). */
 	twoFactorCodeFailuresPerUser: { name: 'two-factor-failure:user', limit: 5, windowSeconds: 15 * 60 },
+	/** Invitations sent to one workspace (each is a mail to an address the app does not know). */
+	invitationsPerWorkspace: { name: 'invitation:workspace', limit: 20, windowSeconds: 60 * 60 },
+	/** Invitations one account sends, whatever the workspace. */
+	invitationsPerInviter: { name: 'invitation:user', limit: 20, windowSeconds: 60 * 60 },
 	/** A used TOTP code: marked for 90 s (its step ± one, what the verifier accepts). */
 	totpCodeUsed: { name: 'totp-used', limit: 1, windowSeconds: 90 },
 } satisfies Record<string, ThrottleRule>

@@ -45,7 +45,7 @@ describe('email verification', () => {
 		for (let i = 0; i < 2; i++) {
 			const opened = await runRoute(verifyRoute.loader, get(`${link.pathname}${link.search}`))
 			expect(opened.response.status).toBe(200)
-			expect(opened.data).toEqual({ token, problem: null })
+			expect(opened.data).toEqual({ token, redirectTo: '', problem: null })
 		}
 		expect((await signIn(email)).response.status).toBe(403)
 		const confirmed = await runRoute(verifyRoute.action, formPost('/verify-email', { intent: 'verify', token }))
@@ -55,6 +55,26 @@ describe('email verification', () => {
 		const allowed = await signIn(email)
 		expect(allowed.response.status).toBe(302)
 		expect(cookieHeaderFrom(allowed.response)).toMatch(/session_token=/)
+	})
+
+	test('a sign-up from a page (redirectTo, e.g. an invitation) comes back to it: through the link, then sign-in', async () => {
+		const email = freshEmail()
+		const since = smtp.received.length
+		const back = '/invitations/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d'
+		const { response } = await postSignUp({ email, name: 'Mary Somerville', fields: { redirectTo: back } })
+		expect(response.status).toBe(302)
+		const link = new URL(linkIn(await smtp.waitFor(email, { since }), '/verify-email?token='))
+		expect(link.searchParams.get('redirectTo')).toBe(back)
+		const opened = await runRoute(verifyRoute.loader, get(`${link.pathname}${link.search}`))
+		expect(opened.data).toMatchObject({ redirectTo: back })
+		const token = link.searchParams.get('token')!
+		const confirmed = await runRoute(verifyRoute.action, formPost('/verify-email', { intent: 'verify', token, redirectTo: back }))
+		expect(confirmed.response.headers.get('location')).toBe(`/login?verified=1&${new URLSearchParams({ redirectTo: back })}`)
+		const signedIn = await runRoute(loginRoute.action, formPost('/login', { email, password: PASSWORD, redirectTo: back }))
+		expect(signedIn.response.headers.get('location')).toBe(back)
+		// Anything off-site in the link is dropped.
+		const forged = await runRoute(verifyRoute.loader, get(`/verify-email?token=x&redirectTo=${encodeURIComponent('//evil.example')}`))
+		expect(forged.data).toMatchObject({ redirectTo: '' })
 	})
 
 	test('a taken email gets the same answer as a free one (no account enumeration)', async () => {

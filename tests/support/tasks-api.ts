@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { onTestDatabaseTeardown } from './fresh-database.ts'
 import { setEnvForThisFile } from './test-env.ts'
 import { ISSUER, startApi, type RunningApi } from '#tests/api/test-support.ts'
-import type { TaskLimits } from '#server/tasks/limits.ts'
+import type { TaskLimits, WorkspaceLimits } from '#server/tasks/limits.ts'
 
 export type AppTasksApi = RunningApi & {
 	jwksUrl: string
@@ -20,7 +20,7 @@ export type AppTasksApi = RunningApi & {
 	jwksRequests: number
 }
 
-export async function startTasksApiForApp(options: { limits?: TaskLimits } = {}): Promise<AppTasksApi> {
+export async function startTasksApiForApp(options: { limits?: TaskLimits; workspaceLimits?: WorkspaceLimits } = {}): Promise<AppTasksApi> {
 	let jwksRequests = 0
 	const jwksServer = createServer((_req, res) => {
 		jwksRequests += 1
@@ -38,7 +38,7 @@ export async function startTasksApiForApp(options: { limits?: TaskLimits } = {})
 		await new Promise<void>((resolve) => jwksServer.close(() => resolve()))
 	})
 	const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/api/auth/jwks`
-	const api = await startApi({ jwksUrl, limits: options.limits })
+	const api = await startApi({ jwksUrl, limits: options.limits, workspaceLimits: options.workspaceLimits })
 	setEnvForThisFile({ TASKS_API_URL: api.url })
 	return {
 		...api,

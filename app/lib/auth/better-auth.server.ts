@@ -222,9 +222,14 @@ export const auth = betterAuth({
 		expiresIn: EMAIL_VERIFICATION_EXPIRES_IN_SECONDS,
 		// Also the link of an email change, to the new address (Better Auth
 		// passes the new address as user.email; the token says updateTo).
-		sendVerificationEmail: async ({ user, token }) => {
+		// A sign-up's callbackURL (a page to come back to, e.g. an
+		// invitation) rides along in the link as redirectTo.
+		sendVerificationEmail: async ({ user, token, url }) => {
 			const isEmailChange = Boolean(decodeJwt(token).updateTo)
-			void sendMailInBackground(isEmailChange ? emailChangeVerificationMessage(user.email, token) : verificationMessage(user.email, token))
+			const callbackURL = URL.canParse(url) ? new URL(url).searchParams.get('callbackURL') : null
+			void sendMailInBackground(
+				isEmailChange ? emailChangeVerificationMessage(user.email, token) : verificationMessage(user.email, token, callbackURL),
+			)
 		},
 	},
 	user: {

@@ -8,9 +8,9 @@
  * Call recordSecurityEvent from the server action where the event happens,
  * also when the action fails (a failed sign-in of an existing account).
  */
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { db } from '#app/lib/db.server.ts'
-import { authEvent } from '#app/lib/db/schema.ts'
+import { authEvent, user } from '#app/lib/db/schema.ts'
 import { describeDevice } from './device.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { clientIpContext, type ContextReader } from '#app/context.server.ts'
@@ -40,6 +40,18 @@ export const SECURITY_EVENT_TYPES = [
 	'provider-linked',
 	'provider-unlinked',
 	'account-deleted',
+	// Workspaces (app/routes/workspaces/+shared/membership.server.ts)
+	'workspace-created',
+	'workspace-renamed',
+	'workspace-deleted',
+	'workspace-invitation-sent',
+	'workspace-invitation-accepted',
+	'workspace-invitation-declined',
+	'workspace-invitation-revoked',
+	'workspace-role-changed',
+	'workspace-member-removed',
+	'workspace-member-left',
+	'workspace-ownership-transferred',
 ] as const
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number]
 
@@ -53,6 +65,8 @@ export type SecurityEvent = {
 	method?: SignInMethod | null
 	/** The provider's id for provider sign-ins and links ("github", "google", "oidc"). */
 	provider?: string | null
+	/** A workspace event: the workspace, who did it, and what it was about in words (see authEvent in schema.ts). */
+	workspace?: { id: string; name: string; actorId: string; detail?: string | null } | null
 }
 
 /**
@@ -61,8 +75,10 @@ export type SecurityEvent = {
  * action goes on.
  */
 export async function recordSecurityEvent(request: Request, context: ContextReader, event: SecurityEvent): Promise<void> {
-	const ip = context.get(clientIpContext) ?? null
-	const device = describeDevice(request.headers.get('user-agent'))
+	// Someone else's workspace action in this account's log: not their IP address or device.
+	const byOther = Boolean(event.workspace && event.workspace.actorId !== event.userId)
+	const ip = byOther ? null : (context.get(clientIpContext) ?? null)
+	const device = byOther ? null : describeDevice(request.headers.get('user-agent'))
 	try {
 		logger.info(
 			{
@@ -71,6 +87,8 @@ export async function recordSecurityEvent(request: Request, context: ContextRead
 				sessionId: event.sessionId ?? undefined,
 				method: event.method ?? undefined,
 				provider: event.provider ?? undefined,
+				workspaceId: event.workspace?.id,
+				actorId: event.workspace?.actorId,
 				ip: ip ?? undefined,
 				device,
 			},
@@ -85,6 +103,10 @@ export async function recordSecurityEvent(request: Request, context: ContextRead
 			sessionId: event.sessionId ?? null,
 			ipAddress: ip?.slice(0, 64) ?? null,
 			device,
+			workspaceId: event.workspace?.id ?? null,
+			workspaceName: event.workspace?.name.slice(0, 200) ?? null,
+			actorId: event.workspace?.actorId ?? null,
+			detail: event.workspace?.detail?.slice(0, 500) ?? null,
 		})
 	} catch (error) {
 		logger.warn({ err: error, securityEvent: event.type }, 'could not record a security event')
@@ -98,6 +120,9 @@ export type SecurityEventView = {
 	provider: string | null
 	ipAddress: string | null
 	device: string | null
+	/** Workspace events: the workspace's name then, and what it was about ("bob@example.com as Member"). */
+	workspaceName: string | null
+	detail: string | null
 	createdAt: string
 }
 
@@ -111,10 +136,44 @@ export async function listRecentSecurityEvents(userId: string, limit = RECENT_SE
 			provider: authEvent.provider,
 			ipAddress: authEvent.ipAddress,
 			device: authEvent.device,
+			workspaceName: authEvent.workspaceName,
+			detail: authEvent.detail,
 			createdAt: authEvent.createdAt,
 		})
 		.from(authEvent)
 		.where(eq(authEvent.userId, userId))
+		.orderBy(desc(authEvent.createdAt), desc(authEvent.id))
+		.limit(limit)
+	return rows.map((row) => ({ ...row, type: row.type as SecurityEventType, createdAt: row.createdAt.toISOString() }))
+}
+
+export type WorkspaceEventView = {
+	id: string
+	type: SecurityEventType
+	/** Who did it: their name now, or null when the account is gone. */
+	actorName: string | null
+	detail: string | null
+	createdAt: string
+}
+
+/**
+ * A workspace's events, newest first (its Activity page): one per event,
+ * the actor's own row (each account concerned has a row of its own too).
+ * Who did it and what, never their IP address or device (those stay in
+ * the actor's own Settings).
+ */
+export async function listWorkspaceEvents(workspaceId: string, limit = 100): Promise<WorkspaceEventView[]> {
+	const rows = await db
+		.select({
+			id: authEvent.id,
+			type: authEvent.type,
+			actorName: user.name,
+			detail: authEvent.detail,
+			createdAt: authEvent.createdAt,
+		})
+		.from(authEvent)
+		.leftJoin(user, eq(user.id, authEvent.actorId))
+		.where(and(eq(authEvent.workspaceId, workspaceId), eq(authEvent.userId, authEvent.actorId)))
 		.orderBy(desc(authEvent.createdAt), desc(authEvent.id))
 		.limit(limit)
 	return rows.map((row) => ({ ...row, type: row.type as SecurityEventType, createdAt: row.createdAt.toISOString() }))

@@ -180,11 +180,24 @@ export const authEvent = pgTable(
 		sessionId: text('session_id'),
 		ipAddress: text('ip_address'),
 		device: text('device'),
+		/**
+		 * Workspace events (invitations, roles, members, the workspace itself):
+		 * the workspace (its name as it was then: a deleted or renamed workspace
+		 * still reads right), who did it (a row goes to each account concerned,
+		 * the actor's own row has user_id = actor_id: the workspace's Activity
+		 * page lists those), and what it was about in words ("bob@example.com
+		 * as Member"). Null for an account's own events.
+		 */
+		workspaceId: text('workspace_id'),
+		workspaceName: text('workspace_name'),
+		actorId: text('actor_id'),
+		detail: text('detail'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 	},
 	(table) => [
 		index('auth_event_user_id_created_at_idx').on(table.userId, table.createdAt),
 		index('auth_event_created_at_idx').on(table.createdAt),
+		index('auth_event_workspace_id_created_at_idx').on(table.workspaceId, table.createdAt),
 	],
 )
 

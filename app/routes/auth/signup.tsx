@@ -35,7 +35,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 	}
 	const { name, email, password, redirectTo } = submission.value
 	return orThrottledReply(submission, { hideFields: HIDDEN_FIELDS }, async () => {
-		const outcome = await signUp(request, context, { name, email, password })
+		const target = redirectTo ? safeRedirect(redirectTo) : undefined
+		const outcome = await signUp(request, context, { name, email, password }, target)
 		if (!outcome.ok) {
 			return data(
 				{

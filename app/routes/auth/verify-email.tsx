@@ -10,6 +10,8 @@ import { getFormConstraint } from '#app/lib/forms/constraint.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { orThrottledReply } from '#app/lib/throttle.server.ts'
 import { Notice } from '#app/components/notice.tsx'
+import { safeRedirect } from '#app/lib/http/redirect.ts'
+import { getCurrentSession } from '#app/lib/auth/session.server.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Confirm your email · Taskwell' }]
 
@@ -25,7 +27,9 @@ export const headers = routeHeaders(PRIVATE)
  * bad token the page offers to send the link again.
  */
 export async function loader({ request }: Route.LoaderArgs) {
-	return data({ token: emailedToken(request), problem: null }, { headers: PRIVATE })
+	// Where to go once signed in (the sign-up's redirectTo, e.g. an invitation).
+	const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'), '')
+	return data({ token: emailedToken(request), redirectTo, problem: null }, { headers: PRIVATE })
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -33,7 +37,12 @@ export async function action({ request, context }: Route.ActionArgs) {
 	if (formData.get('intent') === 'verify') {
 		const token = formData.get('token')
 		const outcome = typeof token === 'string' && token ? await verifyEmail(token) : ({ ok: false, reason: 'invalid' } as const)
-		if (outcome.ok) throw redirect('/login?verified=1', { headers: PRIVATE })
+		const redirectTo = safeRedirect(formData.get('redirectTo'), '')
+		const next = redirectTo ? `&${new URLSearchParams({ redirectTo })}` : ''
+		// Already signed in (an account made without confirmation, confirming
+		// now for an invitation): straight back to where it came from.
+		if (outcome.ok && redirectTo && (await getCurrentSession(request, context))) throw redirect(redirectTo, { headers: PRIVATE })
+		if (outcome.ok) throw redirect(`/login?verified=1${next}`, { headers: PRIVATE })
 		return data({ problem: outcome.reason, result: undefined }, { headers: PRIVATE })
 	}
 	const submission = parseWithZod(formData, { schema: ResendVerificationSchema })
@@ -69,6 +78,7 @@ export default function VerifyEmail({ loaderData, actionData }: Route.ComponentP
 					<p>Confirm that this is your email address.</p>
 					<input type="hidden" name="intent" value="verify" />
 					<input type="hidden" name="token" value={loaderData.token} />
+					{loaderData.redirectTo ? <input type="hidden" name="redirectTo" value={loaderData.redirectTo} /> : null}
 					<SubmitButton pendingText="Verifying…">Verify email</SubmitButton>
 				</Form>
 			) : null}

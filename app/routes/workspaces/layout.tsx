@@ -8,7 +8,8 @@
 import { NavLink, Outlet } from 'react-router'
 import type { Route } from './+types/layout'
 import { workspaceContext } from '#app/context.server.ts'
-import { workspaceHref, workspaceMiddleware } from './+shared/workspace.server.ts'
+import { workspaceMiddleware } from './+shared/workspace.server.ts'
+import { workspaceHref } from './+shared/href.ts'
 import { memberPermissions, ROLE_LABELS } from '#common/workspace-roles.ts'
 
 export const middleware: Route.MiddlewareFunction[] = [workspaceMiddleware]

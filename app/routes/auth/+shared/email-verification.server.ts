@@ -15,7 +15,8 @@ import { authHeaders } from '#app/lib/auth/session.server.ts'
 import { recordHit, takeAttempt } from '#app/lib/throttle.server.ts'
 import { atLeast, NEUTRAL_RESPONSE_MS } from './neutral-answer.server.ts'
 
-export async function resendVerification(request: Request, context: ContextReader, email: string) {
+/** `callbackURL`: a same-site path the link leads back to once used (redirectTo). */
+export async function resendVerification(request: Request, context: ContextReader, email: string, callbackURL?: string) {
 	await takeAttempt(THROTTLE_RULES.resendVerificationPerIp, clientIpOf(context))
 	const perEmail = await recordHit(THROTTLE_RULES.resendVerificationPerEmail, email)
 	await atLeast(NEUTRAL_RESPONSE_MS, async () => {
@@ -24,7 +25,7 @@ export async function resendVerification(request: Request, context: ContextReade
 		// whether the email is unknown, verified or waiting.
 		const headers = authHeaders(request, context)
 		headers.delete('cookie')
-		await auth.api.sendVerificationEmail({ body: { email }, headers })
+		await auth.api.sendVerificationEmail({ body: { email, ...(callbackURL ? { callbackURL } : {}) }, headers })
 	})
 }
 

@@ -100,12 +100,14 @@ export async function signUp(
 	request: Request,
 	context: ContextReader,
 	input: { name: string; email: string; password: string },
+	/** Where the emailed confirmation link leads once used (a same-site path). */
+	redirectTo?: string,
 ): Promise<SignUpResult> {
 	await takeAttempt(THROTTLE_RULES.signUpPerIp, clientIpOf(context))
 	await takeAttempt(THROTTLE_RULES.signUpPerEmail, input.email)
 	try {
 		const { headers, response } = await auth.api.signUpEmail({
-			body: { ...input, rememberMe: false },
+			body: { ...input, rememberMe: false, ...(redirectTo ? { callbackURL: redirectTo } : {}) },
 			headers: authHeaders(request, context),
 			returnHeaders: true,
 		})

@@ -13,7 +13,9 @@ import type { ContextReader } from '#app/context.server.ts'
 import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
 import { authHeaders } from '#app/lib/auth/session.server.ts'
 import { clear } from '#app/lib/throttle.server.ts'
-import { tasksApiContext } from '#app/context.server.ts'
+import { tasksApiContext, userContext } from '#app/context.server.ts'
+import { TasksApiConflictError } from '#app/lib/tasks-api/errors.server.ts'
+import { workspacesOnlyOwnedBy } from '#app/routes/workspaces/+shared/membership.server.ts'
 import { checkCurrentPassword, failedPasswordCheck, isInvalidPassword, withPasswordAttempt } from './password-check.server.ts'
 
 export async function updateName(request: Request, context: ContextReader, name: string): Promise<Headers> {
@@ -67,6 +69,25 @@ export class TasksDeletionError extends Error {
 }
 
 /**
+ * The task API refused (409): the user is the only owner of workspaces
+ * others belong to. `workspaces`: their names.
+ */
+export class OnlyOwnerError extends Error {
+	constructor(readonly workspaces: string[]) {
+		super('The user is the only owner of workspaces with other members')
+	}
+}
+
+/** The workspace ids a 409's extra members name, if it names any (`workspaces: [{ id }]` or `workspaceIds: [id]`). */
+function workspaceIdsIn(extra: unknown): string[] | undefined {
+	const value = extra as { workspaces?: unknown; workspaceIds?: unknown } | null | undefined
+	const list = Array.isArray(value?.workspaceIds) ? value.workspaceIds : Array.isArray(value?.workspaces) ? value.workspaces : undefined
+	if (!list) return undefined
+	const ids = list.map((item) => (typeof item === 'string' ? item : (item as { id?: unknown })?.id)).filter((id) => typeof id === 'string')
+	return ids.length ? ids : undefined
+}
+
+/**
  * DELETE /v1/me/tasks on the task API, as this user, through the app's one
  * task API client (a JWT minted on the server, never seen by the browser).
  */
@@ -74,16 +95,26 @@ async function deleteAllTasksOf(_request: Request, context: ContextReader): Prom
 	try {
 		await context.get(tasksApiContext).deleteAllMyTasks()
 	} catch (error) {
+		if (error instanceof TasksApiConflictError) {
+			const userId = context.get(userContext).user.id
+			const named = await workspacesOnlyOwnedBy(userId, workspaceIdsIn(error.extra))
+			throw new OnlyOwnerError(named.length ? named : await workspacesOnlyOwnedBy(userId))
+		}
 		throw new TasksDeletionError(error)
 	}
 }
 
-export type DeleteAccountResult = { ok: true; headers: Headers } | { ok: false; reason: 'incorrect-password' | 'tasks-unavailable' }
+export type DeleteAccountResult =
+	| { ok: true; headers: Headers }
+	| { ok: false; reason: 'incorrect-password' | 'tasks-unavailable' }
+	| { ok: false; reason: 'only-owner'; workspaces: string[] }
 
 /**
  * Password first; then the user's tasks through the task API (if that
- * fails nothing is deleted); then the user (Better Auth deletes its
- * sessions and accounts and expires the cookie).
+ * fails nothing is deleted; it refuses, 409, while the user is the only
+ * owner of a workspace others belong to); then the user (Better Auth
+ * deletes its sessions and accounts and expires the cookie; the workspace
+ * memberships go with it, member.user_id cascading).
  */
 export async function deleteAccount(
 	request: Request,
@@ -97,6 +128,8 @@ export async function deleteAccount(
 	try {
 		await deleteTasks(request, context)
 	} catch (error) {
+		// Their workspaces would be left without an owner: nothing is deleted.
+		if (error instanceof OnlyOwnerError) return { ok: false, reason: 'only-owner', workspaces: error.workspaces }
 		logger.error({ err: error, userId }, 'account deletion stopped: the tasks could not be deleted')
 		return { ok: false, reason: 'tasks-unavailable' }
 	}

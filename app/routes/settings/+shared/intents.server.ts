@@ -113,6 +113,15 @@ const EMAIL_CHANGE_FIELD_ERRORS: Record<Exclude<EmailChangeResult, { ok: true }>
 	'wrong-code': { code: [INVALID_EMAIL_CODE_MESSAGE] },
 }
 
+/** "You are the only owner of Acme and Design: transfer ownership or delete these workspaces first." */
+function onlyOwnerMessage(workspaces: string[]): string {
+	const names =
+		workspaces.length > 1
+			? `${workspaces.slice(0, -1).join(', ')} and ${workspaces.at(-1)}`
+			: (workspaces[0] ?? 'a workspace others belong to')
+	return `You are the only owner of ${names}: transfer ownership or delete these workspaces first.`
+}
+
 const UNLINK_ERRORS = {
 	'last-method': 'This is your only way to sign in: add another before removing it.',
 	'not-found': 'That sign-in method is no longer linked.',
@@ -285,6 +294,9 @@ const SETTINGS_INTENT_TABLE = {
 			const outcome = await deleteAccount(request, context, current.user.id, value.password)
 			if (!outcome.ok && outcome.reason === 'incorrect-password') {
 				return reply({ fieldErrors: { password: [INCORRECT_PASSWORD_MESSAGE] } }, 400)
+			}
+			if (!outcome.ok && outcome.reason === 'only-owner') {
+				return reply({ formErrors: [onlyOwnerMessage(outcome.workspaces)] }, 409)
 			}
 			if (!outcome.ok) {
 				return reply({ formErrors: ['Your tasks could not be deleted just now, so nothing was deleted. Try again in a moment.'] }, 503)

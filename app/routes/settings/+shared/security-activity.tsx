@@ -13,6 +13,9 @@ export type SecurityEventView = {
 	provider: string | null
 	ipAddress: string | null
 	device: string | null
+	/** Workspace events: the workspace's name then, and what it was about. */
+	workspaceName?: string | null
+	detail?: string | null
 	createdAt: string
 }
 
@@ -36,6 +39,22 @@ const LABELS: Record<string, string> = {
 	'provider-linked': 'Sign-in provider linked',
 	'provider-unlinked': 'Sign-in provider unlinked',
 	'account-deleted': 'Account deleted',
+	'workspace-created': 'Workspace created',
+	'workspace-renamed': 'Workspace renamed',
+	'workspace-deleted': 'Workspace deleted',
+	'workspace-invitation-sent': 'Invitation sent',
+	'workspace-invitation-accepted': 'Invitation accepted',
+	'workspace-invitation-declined': 'Invitation declined',
+	'workspace-invitation-revoked': 'Invitation revoked',
+	'workspace-role-changed': 'Role changed',
+	'workspace-member-removed': 'Member removed',
+	'workspace-member-left': 'Left the workspace',
+	'workspace-ownership-transferred': 'Ownership transferred',
+}
+
+/** The readable label of an event type (Settings and a workspace's Activity page). */
+export function securityEventLabel(type: string): string {
+	return LABELS[type] ?? type
 }
 
 const METHODS: Record<string, string> = {
@@ -67,6 +86,7 @@ export function relativeTime(at: string, now: number): string {
 
 function describe(event: SecurityEventView): string {
 	const label = LABELS[event.type] ?? event.type
+	if (event.workspaceName) return `${label} · ${event.workspaceName}${event.detail ? `: ${event.detail}` : ''}`
 	if (!event.method) return label
 	if (event.method === 'provider') return `${label} with ${event.provider ?? 'a provider'}`
 	return `${label} ${METHODS[event.method] ?? ''}`.trim()
@@ -87,9 +107,13 @@ export function SecurityActivitySection({ events, now }: { events: SecurityEvent
 									{relativeTime(event.createdAt, now)}
 								</time>
 							</p>
-							<p className="hint">
-								<bdi>{event.device ?? 'Unknown device'}</bdi> · IP address: {event.ipAddress ?? 'unknown'}
-							</p>
+							{event.workspaceName && !event.device && !event.ipAddress ? (
+								<p className="hint">By someone else in the workspace</p>
+							) : (
+								<p className="hint">
+									<bdi>{event.device ?? 'Unknown device'}</bdi> · IP address: {event.ipAddress ?? 'unknown'}
+								</p>
+							)}
 						</li>
 					))}
 				</ol>

@@ -67,7 +67,5 @@ export const workspaceMiddleware: MiddlewareFunction<Response> = async ({ reques
 	return next()
 }
 
-/** The URL of a workspace page. */
-export function workspaceHref(slug: string, page: 'tasks' | 'members' | 'activity' = 'tasks'): string {
-	return `/w/${encodeURIComponent(slug)}/${page}`
-}
+/** The URL of a workspace page (in href.ts, for the browser too). */
+export { workspaceHref } from './href.ts'
