@@ -6,7 +6,7 @@
  * goes through a fetcher and disappears when the window closes. A notice is
  * shown on the page it arrived with, not after the next navigation.
  */
-import { listBaseOf } from '#app/routes/tasks/+shared/list-base.ts'
+import { listBaseOf } from '#app/lib/task-lists.ts'
 import { useEffect, useState } from 'react'
 import { Form, useFetcher, useLocation } from 'react-router'
 

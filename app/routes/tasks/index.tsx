@@ -24,7 +24,7 @@ import { loadOrUnavailable } from './+shared/load-or-unavailable.server.ts'
 import type { TaskStatus } from '#common/tasks-contract.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { Notice } from '#app/components/notice.tsx'
-import { useListBase } from './+shared/list-base.ts'
+import { useListBase } from '#app/lib/task-lists.ts'
 import { workspaceView } from './+shared/workspace-view.server.ts'
 import { taskPermissions } from '#common/workspace-roles.ts'
 

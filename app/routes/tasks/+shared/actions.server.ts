@@ -17,7 +17,7 @@ import {
 	UndoSchema,
 	type TaskFormValues,
 } from './schemas.ts'
-import { listBaseOf } from './list-base.ts'
+import { listBaseOf } from '#app/lib/task-lists.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { taskAnchor } from './view.ts'
 import { flashHeaders, type FlashInput } from '#app/lib/flash.server.ts'
@@ -56,7 +56,7 @@ function formToInput(value: TaskFormValues, inWorkspace: boolean) {
  * Where a form goes back to: the list page it was posted from (its view and
  * page, from the URL it was posted to), or from a task's own pages the list
  * with their view. The list is the personal one or the workspace's
- * (list-base.ts).
+ * (app/lib/task-lists.ts).
  */
 function backToList(request: Request): string {
 	const url = new URL(request.url)

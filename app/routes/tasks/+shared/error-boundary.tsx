@@ -11,7 +11,7 @@ import { TroublePage } from '#app/components/trouble-page.tsx'
 import { isTroubleError } from '#app/lib/http/trouble.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import { UNAVAILABLE_MESSAGE } from './view.ts'
-import { backToListLabel, listBaseOf } from './list-base.ts'
+import { backToListLabel, listBaseOf } from '#app/lib/task-lists.ts'
 
 export function TasksErrorBoundary() {
 	const error = useRouteError()

@@ -18,7 +18,7 @@ import type { Task } from '#common/tasks-contract.ts'
 import type { Due } from './due.ts'
 import { PRIORITY_LABELS, taskAnchor } from './view.ts'
 import { Notice } from '#app/components/notice.tsx'
-import { PERSONAL_LIST } from './list-base.ts'
+import { PERSONAL_LIST } from '#app/lib/task-lists.ts'
 
 /** What a row shows, and no more: the page's data is serialized into the HTML (timestamps are left out). */
 export type ListedTask = Pick<Task, 'id' | 'title' | 'notes' | 'completed' | 'priority'> & {
@@ -36,7 +36,7 @@ type Props = {
 	view: URLSearchParams
 	/** The user confirmed a delete: the item is gone from the list (focus moves on). */
 	onDeleting?: (id: string) => void
-	/** The list's URL (/tasks or /w/<slug>/tasks: list-base.ts). */
+	/** The list's URL (/tasks or /w/<slug>/tasks: app/lib/task-lists.ts). */
 	base?: string
 	/** What the caller's role may do with this task (a viewer: neither; a member: delete only their own). */
 	canToggle?: boolean

@@ -3,7 +3,7 @@
  * (status, q, sort, page), notices, and the fixed UI text. Shared by the
  * browser and the server; no server imports here.
  */
-import { PERSONAL_LIST } from './list-base.ts'
+import { PERSONAL_LIST } from '#app/lib/task-lists.ts'
 import { readListView, type ListSort } from './schemas-plain.ts'
 import type { TASK_PRIORITIES } from '#common/tasks-limits.ts'
 
