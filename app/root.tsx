@@ -6,6 +6,7 @@ import { useNonce } from '#app/components/nonce.tsx'
 import { PageMeta } from '#app/components/page-meta.tsx'
 import { readFlash } from '#app/lib/flash.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
+import { notFoundMessage } from '#app/lib/task-lists.ts'
 import { SignOutForm } from '#app/components/sign-out-form.tsx'
 import { TroublePage } from '#app/components/trouble-page.tsx'
 import { WorkspaceSwitcher } from '#app/components/workspace-switcher.tsx'
@@ -126,7 +127,7 @@ export default function App() {
 
 function errorText(error: unknown): { title: string; message: string } {
 	if (isRouteErrorResponse(error)) {
-		if (error.status === 404) return { title: 'Page not found', message: 'The page you are looking for does not exist.' }
+		if (error.status === 404) return { title: 'Page not found', message: notFoundMessage(error.data) }
 		// The database behind sessions is down (lib/http/trouble.ts), or another 503.
 		if (error.status === 503)
 			return { title: TROUBLE_TITLE, message: typeof error.data === 'string' && error.data ? error.data : TROUBLE_MESSAGE }

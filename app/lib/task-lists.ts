@@ -8,7 +8,8 @@ import { useLocation } from 'react-router'
 
 export const PERSONAL_LIST = '/tasks'
 
-const WORKSPACE_LIST = /^\/w\/([^/]+)\/tasks(?:\/|$)/
+/** A workspace's list or one of its task pages; also as a JavaScript navigation's data request (…/tasks.data). */
+const WORKSPACE_LIST = /^\/w\/([^/]+)\/tasks(?:\/|\.data$|$)/
 
 /** The list a URL's path belongs to ("/w/acme/tasks/<id>" → "/w/acme/tasks"). */
 export function listBaseOf(pathname: string): string {
@@ -24,4 +25,17 @@ export function useListBase(): string {
 /** The words of a link back to the list. */
 export function backToListLabel(base: string): string {
 	return base === PERSONAL_LIST ? 'Back to your tasks' : 'Back to the workspace’s tasks'
+}
+
+/**
+ * The 404 of every /w/<slug> URL for someone who does not belong to the
+ * workspace (never a member, removed, left) and for a slug that does not
+ * exist: the same words, so nobody learns which. The error pages show it,
+ * also to a removed member whose page was still open.
+ */
+export const WORKSPACE_NOT_FOUND_MESSAGE = "This workspace doesn't exist, or you're not a member of it."
+
+/** The words of a 404 page: the workspace's own, or the usual ones. */
+export function notFoundMessage(data: unknown): string {
+	return data === WORKSPACE_NOT_FOUND_MESSAGE ? WORKSPACE_NOT_FOUND_MESSAGE : 'The page you are looking for does not exist.'
 }

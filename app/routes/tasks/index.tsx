@@ -264,7 +264,8 @@ export default function Tasks({ loaderData, actionData }: Route.ComponentProps) 
 			{invalid ? <Notice tone="error">{INVALID_LIST_QUERY_MESSAGES[invalid]}</Notice> : null}
 			<Notice tone="error">{actionError}</Notice>
 
-			{can.create ? (
+			{/* A refused add (the role changed while the page was open) keeps its form: the refusal and the input stay in view. */}
+			{can.create || result ? (
 				<section className="card quick-add" aria-labelledby="add-task-heading">
 					<h2 id="add-task-heading" className="sr-only">
 						Add a task

@@ -11,7 +11,7 @@ import { TroublePage } from '#app/components/trouble-page.tsx'
 import { isTroubleError } from '#app/lib/http/trouble.ts'
 import type { loader as rootLoader } from '#app/root.tsx'
 import { UNAVAILABLE_MESSAGE } from './view.ts'
-import { backToListLabel, listBaseOf } from '#app/lib/task-lists.ts'
+import { backToListLabel, listBaseOf, notFoundMessage } from '#app/lib/task-lists.ts'
 
 export function TasksErrorBoundary() {
 	const error = useRouteError()
@@ -56,7 +56,7 @@ export function TasksErrorBoundary() {
 		status === 404 ? 'Page not found' : isRouteErrorResponse(error) ? `${status} ${error.statusText || 'Error'}` : 'Something went wrong'
 	const message =
 		status === 404
-			? 'The page you are looking for does not exist.'
+			? notFoundMessage(isRouteErrorResponse(error) ? error.data : null)
 			: isRouteErrorResponse(error) && typeof error.data === 'string' && error.data
 				? error.data
 				: 'An unexpected error occurred. Please try again.'

@@ -16,6 +16,7 @@ import { db } from '#app/lib/db.server.ts'
 import { member, organization, user } from '#app/lib/db/schema.ts'
 import { createTasksApi } from '#app/lib/tasks-api/client.server.ts'
 import { isWorkspaceRole, type WorkspaceRole } from '#common/workspace-roles.ts'
+import { WORKSPACE_NOT_FOUND_MESSAGE } from '#app/lib/task-lists.ts'
 
 export type WorkspacePerson = { userId: string; name: string; email: string; role: WorkspaceRole }
 export type CurrentWorkspace = { id: string; slug: string; name: string; role: WorkspaceRole; people: WorkspacePerson[] }
@@ -61,7 +62,7 @@ export async function workspacesOf(userId: string): Promise<WorkspaceLink[]> {
 export const workspaceMiddleware: MiddlewareFunction<Response> = async ({ request, context, params }, next) => {
 	const current = context.get(userContext)
 	const workspace = params.slug ? await findWorkspace(current.user.id, params.slug) : null
-	if (!workspace) throw data('Not found', { status: 404 })
+	if (!workspace) throw data(WORKSPACE_NOT_FOUND_MESSAGE, { status: 404, statusText: 'Not Found' })
 	context.set(workspaceContext, workspace)
 	context.set(tasksApiContext, createTasksApi(request, context, current, { workspaceId: workspace.id }))
 	return next()
