@@ -10,7 +10,10 @@
  *   2. does the same to a task-API instance,
  *   3. rotates the signing key as docs/security-model.md says
  *      (`update jwks set expires_at = now()`), while new users sign up,
- *   4. restarts PostgreSQL (pg_ctl restart).
+ *   4. restarts PostgreSQL (pg_ctl restart),
+ *   5. (workspace role) has an owner on app1 make a member a viewer while the
+ *      member's pages on app2 are open: their next adds, sent to either API
+ *      instance, must each be refused (tests/cluster/workspace-check.ts).
  * Then it checks that every acknowledged add is in the database exactly once,
  * that nobody was signed out, that every instance is ready again without a
  * restart of its own, and that under 5 % of the requests during the faults
@@ -30,6 +33,8 @@ import postgres from 'postgres'
 import { createPostgres, type PostgresServer } from './postgres-server.ts'
 import { answers, freePorts, haproxyConfig, haproxyStatus, ManagedProcess, sleep, waitFor, writeHaproxyConfig } from './processes.ts'
 import { VirtualUser, type SharedState } from './virtual-user.ts'
+import { workspaceRound, type WorkspaceRoundResult } from './workspace-check.ts'
+import { startSmtpSink } from '#tests/support/smtp-sink.ts'
 
 /** Three base64url parts, the first a JSON header: a JWT. */
 const JWT_SHAPED = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/
@@ -47,6 +52,8 @@ const MAX_ADDS_PER_USER = 400
 const TEST_TIMEOUT_MS = 4 * 60_000
 const START_TIMEOUT_MS = 60_000
 const MAX_FAILED_PERCENT = 5
+/** The workspace round: adds from pages opened before a downgrade (HAProxy takes turns between the API instances). */
+const WORKSPACE_ADDS_AFTER_CHANGE = 4
 /** Both services answer GET /readyz 200 when they can serve (503 otherwise). */
 const APP_READY_PATH = '/readyz'
 const API_READY_PATH = '/readyz'
@@ -78,6 +85,7 @@ rmSync(LOG_DIR, { recursive: true, force: true })
 mkdirSync(LOG_DIR, { recursive: true })
 const processes: ManagedProcess[] = []
 let pg: PostgresServer | undefined
+let closeMailbox: (() => Promise<void>) | undefined
 
 const state: SharedState = { phase: 'start-up', stopped: false, requests: [], errors: [], adds: [], signOuts: [] }
 
@@ -95,6 +103,7 @@ function cleanUp(): Promise<void> {
 		await Promise.all(services.map((child) => child.stop('SIGTERM', 5000).catch(() => {})))
 		for (const child of processes) child.close()
 		pg?.stop()
+		await closeMailbox?.()
 		rmSync(workDir, { recursive: true, force: true })
 		cleanedUp = true
 		say(`cleaned up in ${seconds(Date.now() - begin)}`)
@@ -172,6 +181,9 @@ async function main(): Promise<string[]> {
 	processes.push(haproxy)
 	haproxy.start()
 
+	// Mail over SMTP, as deployed (no local outbox, whose log lines carry links).
+	const mailbox = await startSmtpSink()
+	closeMailbox = mailbox.close
 	const secret = randomBytes(32).toString('base64url')
 	const baseEnv = {
 		PATH: process.env.PATH,
@@ -198,6 +210,7 @@ async function main(): Promise<string[]> {
 			DATA_DIR: path.join(workDir, `${name}-data`),
 			TASKS_API_URL: apiLb,
 			TRUST_PROXY: 'true',
+			SMTP_URL: mailbox.url,
 		})
 	const api = (name: string, port: number) =>
 		node(name, 'api/index.js', {
@@ -320,6 +333,21 @@ async function main(): Promise<string[]> {
 	await phase('steady', async () => {
 		await sleep(3000)
 	})
+	let workspace: WorkspaceRoundResult | undefined
+	await phase('workspace role', async (notes) => {
+		workspace = await workspaceRound({
+			app1Url: `http://127.0.0.1:${app1Port}`,
+			app2Url: `http://127.0.0.1:${app2Port}`,
+			publicOrigin: appLb,
+			mailbox,
+			runId,
+			addsAfter: WORKSPACE_ADDS_AFTER_CHANGE,
+		})
+		notes.push(...workspace.notes)
+		notes.push(
+			`after the owner made them a viewer (app1): ${workspace.refusedAdds.length} adds from pages still open (app2): ${formatCounts(countBy(workspace.refusedAdds))}; the first answered ${workspace.firstRefusalMs.toFixed(0)} ms after the change`,
+		)
+	})
 
 	state.stopped = true
 	state.phase = 'stopping'
@@ -328,6 +356,10 @@ async function main(): Promise<string[]> {
 
 	// ----------------------------------------------------------- checks ---
 	const failures: string[] = [...phaseFailures]
+	const notRefused = workspace?.refusedAdds.filter((answer) => answer !== '403 refused') ?? []
+	if (workspace && notRefused.length) {
+		failures.push(`after a downgrade to viewer, ${notRefused.length} of the member's adds were not refused (${notRefused.join(', ')})`)
+	}
 
 	const rows = await withSql(
 		(sql) =>
