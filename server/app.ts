@@ -17,6 +17,7 @@ import { fieldErrors, problem, ProblemError, validationProblem } from './problem
 import type { TaskLimits, WorkspaceLimits } from './tasks/limits.ts'
 import type { TasksDb } from './tasks/repository.ts'
 import { registerTaskRoutes } from './tasks/routes.ts'
+import { membersFirst, readsOwnRole } from './workspaces/access.ts'
 import { registerWorkspaceRoutes, guardWorkspaces } from './workspaces/routes.ts'
 import { withTimeout } from '#common/with-timeout.ts'
 
@@ -47,9 +48,12 @@ const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	const { logger } = deps
 	const app = new OpenAPIHono<ApiEnv>({
-		// Request validation failures: 422 with one entry per field.
+		// Request validation failures: 422 with one entry per field (on the
+		// workspace list, to members only: access.ts readsOwnRole).
 		defaultHook: (result, c) => {
-			if (!result.success) return validationProblem(c, fieldErrors(result.error))
+			if (result.success) return
+			const refusal = () => validationProblem(c, fieldErrors(result.error))
+			return readsOwnRole(c) ? membersFirst(deps.db, c, refusal) : refusal()
 		},
 	})
 

@@ -23,7 +23,7 @@ export function encodeCursor(cursor: Cursor): string {
 	return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url')
 }
 
-type DecodedCursor = { ok: true; cursor: Cursor } | { ok: false; message: string }
+export type DecodedCursor = { ok: true; cursor: Cursor } | { ok: false; message: string }
 
 export function decodeCursor(value: string, sort: TaskSort, order: SortOrder): DecodedCursor {
 	if (!/^[A-Za-z0-9_-]+$/.test(value)) return { ok: false, message: 'is not a valid cursor' }

@@ -6,6 +6,7 @@
 import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Database } from '#common/database.ts'
+import { isWorkspaceRole, type WorkspaceRole } from '#common/workspace-roles.ts'
 import {
 	DEFAULT_SORT_ORDER,
 	TASK_RESTORE_WINDOW_SECONDS,
@@ -18,6 +19,7 @@ import {
 	type UpdateTaskInput,
 } from '#common/tasks-contract.ts'
 import { task, taskCount, type TaskRow, type TasksSchema } from '#server/db/schema.ts'
+import { roleColumn } from '#server/workspaces/access.ts'
 import { encodeCursor, type Cursor } from './cursor.ts'
 
 export type TasksDb = Database<TasksSchema>
@@ -143,10 +145,25 @@ type ListValues = {
 	pattern?: Placeholder
 	assignee?: Placeholder
 	k?: readonly Placeholder[]
+	/** A workspace's list: the caller, whose role the query reads (see listWorkspaceTasks). */
+	member?: Member
+}
+
+type Member = { workspaceId: unknown; userId: unknown }
+
+/**
+ * `fields`, and the role of `member` when given. Typed as always holding
+ * `role` (drizzle types a selection by its keys): rows read without a
+ * member have none (undefined).
+ */
+function withRole<T extends object>(fields: T, member: Member | undefined): T & { role: SQL<WorkspaceRole | null> } {
+	return member ? { ...fields, role: roleColumn(member.workspaceId, member.userId) } : (fields as T & { role: SQL<WorkspaceRole | null> })
 }
 
 function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, values: ListValues) {
 	const conditions: SQL[] = [liveTasksOf(values.listKey)]
+	// Evaluated once, before any task is read: without a role, no row at all.
+	if (values.member) conditions.push(sql`${roleColumn(values.member.workspaceId, values.member.userId)} is not null`)
 	if (params.status === 'active') conditions.push(eq(task.completed, false))
 	if (params.status === 'completed') conditions.push(eq(task.completed, true))
 	if (values.assignee !== undefined) conditions.push(sql`${task.assigneeId} = ${values.assignee}`)
@@ -162,10 +179,10 @@ function listQuery(db: TasksDb, params: ListTasksParams, order: SortOrder, key: 
 	}
 	const direction = order === 'asc' ? asc : desc
 	// One round trip: the page, each row carrying the counts (an
-	// uncorrelated subquery, evaluated once). Only an empty page needs a
-	// second query.
+	// uncorrelated subquery, evaluated once), and on a workspace's list the
+	// caller's role (the same). Only an empty page needs a second query.
 	return db
-		.select({ ...LISTED_COLUMNS, counts: countsColumn(values.listKey) })
+		.select(withRole({ ...LISTED_COLUMNS, counts: countsColumn(values.listKey) }, values.member))
 		.from(task)
 		.where(and(...conditions))
 		.orderBy(...key.expressions.map((expression) => direction(expression)))
@@ -186,23 +203,32 @@ type PreparedList = ReturnType<ReturnType<typeof listQuery>['prepare']>
  */
 const preparedLists = new WeakMap<TasksDb, Map<string, PreparedList>>()
 
-function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, key: SortKey, after: boolean): PreparedList {
+function preparedList(
+	db: TasksDb,
+	params: ListTasksParams,
+	order: SortOrder,
+	key: SortKey,
+	after: boolean,
+	withRole: boolean,
+): PreparedList {
 	let forDb = preparedLists.get(db)
 	if (!forDb) preparedLists.set(db, (forDb = new Map()))
 	const search = Boolean(params.q)
 	const assigned = params.assignee !== undefined
-	const shape = `${params.sort}:${order}:${params.status}:${search ? 'search' : 'all'}:${assigned ? 'assigned' : 'anyone'}:${after ? 'after' : 'first'}`
+	const shape = `${params.sort}:${order}:${params.status}:${search ? 'search' : 'all'}:${assigned ? 'assigned' : 'anyone'}:${after ? 'after' : 'first'}:${withRole ? 'role' : 'owner'}`
 	let prepared = forDb.get(shape)
 	if (prepared === undefined) {
 		const k = after ? key.expressions.map((_, index) => sql.placeholder(`k${index}`)) : undefined
 		const pattern = search ? sql.placeholder('pattern') : undefined
 		const assignee = assigned ? sql.placeholder('assignee') : undefined
+		const member = withRole ? { workspaceId: sql.placeholder('workspaceId'), userId: sql.placeholder('memberId') } : undefined
 		const query = listQuery(db, params, order, key, {
 			listKey: sql.placeholder('listKey'),
 			limit: sql.placeholder('limit'),
 			pattern,
 			assignee,
 			k,
+			member,
 		})
 		prepared = query.prepare('list_tasks')
 		forDb.set(shape, prepared)
@@ -213,31 +239,80 @@ function preparedList(db: TasksDb, params: ListTasksParams, order: SortOrder, ke
 /** Where a list is read: `customPlanDb` (OpenedDatabase.customPlanDb) for a search. */
 export type ListDatabases = { db: TasksDb; customPlanDb: TasksDb }
 
-/** One page of a list; `callerId` is who `assignee=me` means. */
+export type TaskPage = { items: Task[]; nextCursor: string | null; counts: TaskCounts }
+
+/** The page and, on a workspace's list, the role its query read (null: not a member, and no page). */
+type PageRead = { page: TaskPage; role: WorkspaceRole | null }
+
+/**
+ * One page of `list`; `callerId` is who `assignee=me` means. `withRole`: the
+ * query also reads the caller's role in the list's workspace, and finds no
+ * task without one; an empty page's second query (for the counts) reads it
+ * then. Either way the role comes from the one query whose answer is sent.
+ */
+async function readPage(
+	databases: ListDatabases,
+	list: TaskList,
+	callerId: string,
+	params: ListTasksParams,
+	cursor: Cursor | undefined,
+	withRole: boolean,
+): Promise<PageRead> {
+	const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
+	const key = sortKey(params.sort, order)
+	const limit = params.limit + 1
+	const pattern = params.q ? likePattern(params.q) : undefined
+	const db = pattern === undefined ? databases.db : databases.customPlanDb
+	const member = withRole ? { workspaceId: list.workspaceId, memberId: callerId } : {}
+	const rows = await preparedList(db, params, order, key, cursor !== undefined, withRole).execute({
+		listKey: list.listKey,
+		limit,
+		pattern,
+		assignee: params.assignee === 'me' ? callerId : undefined,
+		...member,
+		...Object.fromEntries((cursor?.k ?? []).map((value, index) => [`k${index}`, value])),
+	})
+	const first = rows[0] ?? (await emptyPage(databases.db, list, withRole ? callerId : undefined))
+	const page = rows.slice(0, params.limit)
+	const last = page.at(-1)
+	const nextCursor = rows.length > params.limit && last ? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor) : null
+	return { page: { items: page.map(toTask), nextCursor, counts: toCounts(first) }, role: first?.role ?? null }
+}
+
+/** What an empty page still answers: the list's counts, and the role of `memberId` when given. */
+async function emptyPage(db: TasksDb, list: TaskList, memberId: string | undefined) {
+	const member = memberId === undefined ? undefined : { workspaceId: list.workspaceId, userId: memberId }
+	const [row] = await db.select(withRole({ counts: countsColumn(list.listKey) }, member)).from(sql`(select 1) as one`)
+	return row
+}
+
+/** One page of a list read without a role: the caller's personal list. */
 export async function listTasks(
 	databases: ListDatabases,
 	list: TaskList,
 	callerId: string,
 	params: ListTasksParams,
 	cursor: Cursor | undefined,
-): Promise<{ items: Task[]; nextCursor: string | null; counts: TaskCounts }> {
-	const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
-	const key = sortKey(params.sort, order)
-	const limit = params.limit + 1
-	const pattern = params.q ? likePattern(params.q) : undefined
-	const db = pattern === undefined ? databases.db : databases.customPlanDb
-	const rows = await preparedList(db, params, order, key, cursor !== undefined).execute({
-		listKey: list.listKey,
-		limit,
-		pattern,
-		assignee: params.assignee === 'me' ? callerId : undefined,
-		...Object.fromEntries((cursor?.k ?? []).map((value, index) => [`k${index}`, value])),
-	})
-	const counts = toCounts(rows[0] ?? (await databases.db.select({ counts: countsColumn(list.listKey) }).from(sql`(select 1) as one`))[0])
-	const page = rows.slice(0, params.limit)
-	const last = page.at(-1)
-	const nextCursor = rows.length > params.limit && last ? encodeCursor({ s: params.sort, o: order, k: key.keyOf(last) } as Cursor) : null
-	return { items: page.map(toTask), nextCursor, counts }
+): Promise<TaskPage> {
+	return (await readPage(databases, list, callerId, params, cursor, false)).page
+}
+
+/**
+ * One page of a workspace's list and the caller's role in it, both from the
+ * same read of the membership table (server/workspaces/access.ts
+ * readsOwnRole: the membership middleware did not look it up), or null when
+ * the caller is not a member now. `workspaceId` must be a workspace id
+ * (isWorkspaceId).
+ */
+export async function listWorkspaceTasks(
+	databases: ListDatabases,
+	workspaceId: string,
+	callerId: string,
+	params: ListTasksParams,
+	cursor: Cursor | undefined,
+): Promise<(TaskPage & { role: WorkspaceRole }) | null> {
+	const { page, role } = await readPage(databases, workspaceList(workspaceId), callerId, params, cursor, true)
+	return isWorkspaceRole(role) ? { ...page, role } : null
 }
 
 /** Inserts a task on `list`, created by `creatorId` (validated input: an assignee is a member). */

@@ -5,7 +5,8 @@
  * /v1/workspaces/{workspaceId}/tasks. The handlers are the same; a
  * workspace's routes run after the membership middleware
  * (server/workspaces/access.ts), which read the caller's role for this
- * request, and enforce common/workspace-roles.ts with it.
+ * request, and enforce common/workspace-roles.ts with it; the list reads
+ * the role in its own page query instead (access.ts readsOwnRole).
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
@@ -18,6 +19,7 @@ import {
 	DEFAULT_SORT_ORDER,
 	deletedCountSchema,
 	listTasksQuerySchema,
+	type ListTasksParams,
 	problemSchema,
 	taskListSchema,
 	taskSchema,
@@ -27,10 +29,10 @@ import {
 import { taskPermissions, type WorkspaceRole } from '#common/workspace-roles.ts'
 import type { ApiEnv } from '#server/context.ts'
 import { invalidFields, notFound } from '#server/problem.ts'
-import { assertAssignable, currentWorkspace, taskForbidden } from '#server/workspaces/access.ts'
+import { assertAssignable, currentWorkspace, membersFirst, taskForbidden, workspaceNotFound } from '#server/workspaces/access.ts'
 import { deleteAccountData } from '#server/workspaces/repository.ts'
 import { createTaskOnce } from './create.ts'
-import { decodeCursor } from './cursor.ts'
+import { decodeCursor, type DecodedCursor } from './cursor.ts'
 import { DEFAULT_TASK_LIMITS, DEFAULT_WORKSPACE_LIMITS, type TaskLimits, type WorkspaceLimits } from './limits.ts'
 import * as repository from './repository.ts'
 
@@ -248,6 +250,12 @@ function deletableBy(scope: Scope, userId: string): string | undefined {
 	throw taskForbidden(scope.role, 'delete')
 }
 
+/** A list request's cursor (none on a first page), checked against its sort and order. */
+function listCursor(params: ListTasksParams): DecodedCursor | { ok: true; cursor: undefined } {
+	if (params.cursor === undefined) return { ok: true, cursor: undefined }
+	return decodeCursor(params.cursor, params.sort, params.order ?? DEFAULT_SORT_ORDER[params.sort])
+}
+
 export type TaskRouteOptions = {
 	limits?: TaskLimits
 	workspaceLimits?: WorkspaceLimits
@@ -258,7 +266,7 @@ export type TaskRouteOptions = {
 export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.TasksDb, options: TaskRouteOptions = {}): void {
 	const limits = options.limits ?? DEFAULT_TASK_LIMITS
 	const workspaceLimits = options.workspaceLimits ?? DEFAULT_WORKSPACE_LIMITS
-	const customPlanDb = options.customPlanDb ?? db
+	const databases = { db, customPlanDb: options.customPlanDb ?? db }
 
 	for (const kind of ['personal', 'workspace'] as const) {
 		const routes = taskRoutes(kind)
@@ -271,17 +279,22 @@ export function registerTaskRoutes(app: OpenAPIHono<ApiEnv>, db: repository.Task
 			scope.list.workspaceId === null ? `/v1/tasks/${id}` : `/v1/workspaces/${scope.list.workspaceId}/tasks/${id}`
 
 		app.openapi(routes.list, async (c) => {
-			const scope = scopeOf(c)
 			const params = c.req.valid('query')
-			const order = params.order ?? DEFAULT_SORT_ORDER[params.sort]
-			let cursor
-			if (params.cursor !== undefined) {
-				const decoded = decodeCursor(params.cursor, params.sort, order)
-				if (!decoded.ok) throw invalidFields([{ field: 'cursor', message: decoded.message }])
-				cursor = decoded.cursor
+			const decoded = listCursor(params)
+			if (!decoded.ok) {
+				const refusal = () => invalidFields([{ field: 'cursor', message: decoded.message }])
+				// A workspace's list has not checked membership yet (access.ts readsOwnRole): a non-member gets the 404 first.
+				throw kind === 'personal' ? refusal() : await membersFirst(db, c, refusal)
 			}
-			const list = await repository.listTasks({ db, customPlanDb }, scope.list, c.var.userId, params, cursor)
-			return c.json(scope.role === null ? list : { ...list, role: scope.role }, 200)
+			if (kind === 'personal') {
+				const list = repository.personalList(c.var.userId)
+				return c.json(await repository.listTasks(databases, list, c.var.userId, params, decoded.cursor), 200)
+			}
+			// The page query reads the caller's role (access.ts readsOwnRole): none is the middleware's 404.
+			const workspaceId = c.req.param('workspaceId') ?? ''
+			const page = await repository.listWorkspaceTasks(databases, workspaceId, c.var.userId, params, decoded.cursor)
+			if (!page) throw workspaceNotFound()
+			return c.json(page, 200)
 		})
 
 		app.openapi(routes.create, async (c) => {

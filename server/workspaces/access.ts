@@ -8,9 +8,14 @@
  * A caller who is not a member (or a malformed id) gets the same 404 as an
  * unknown workspace, for the workspace and for each of its tasks: nothing
  * tells them it exists.
+ *
+ * One request reads the role differently: GET (and HEAD) of a workspace's
+ * task list, the busiest workspace request. Its page query reads the role
+ * itself (roleColumn), in the same round trip, as fresh and exact as the
+ * lookup: see readsOwnRole.
  */
-import { and, eq, sql } from 'drizzle-orm'
-import type { MiddlewareHandler } from 'hono'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import type { Context, MiddlewareHandler } from 'hono'
 import { isWorkspaceRole, taskRefusal, type WorkspaceRole } from '#common/workspace-roles.ts'
 import type { ApiEnv, WorkspaceAccess } from '#server/context.ts'
 import { workspaceMember } from '#server/db/schema.ts'
@@ -52,12 +57,54 @@ export async function roleOf(db: TasksDb, workspaceId: string, userId: string): 
 }
 
 /**
+ * The caller's role as an uncorrelated scalar subquery (a lookup by the
+ * primary key, evaluated once per query, not per row; null when they are
+ * not a member), for a query that checks membership itself: the
+ * workspace list's.
+ */
+export function roleColumn(workspaceId: unknown, userId: unknown): SQL<WorkspaceRole | null> {
+	return sql<WorkspaceRole | null>`(select ${workspaceMember.role} from ${workspaceMember} where ${workspaceMember.workspaceId} = ${workspaceId} and ${workspaceMember.userId} = ${userId})`
+}
+
+const TASK_LIST_PATH = /^\/v1\/workspaces\/[^/]+\/tasks$/
+
+/**
+ * GET (and HEAD, answered by the GET route) /v1/workspaces/{workspaceId}/tasks:
+ * the one request the middleware lets through without its lookup, which
+ * would be a second round trip before the page's. The list query selects
+ * the role (roleColumn) and finds nothing without one, so the page, the
+ * role in its body and the 404 for a non-member all come from one read of
+ * the membership table, as fresh as the lookup. What the list refuses
+ * before its query (a bad parameter or cursor) it refuses to members only:
+ * membersFirst.
+ */
+export function readsOwnRole(c: Context<ApiEnv>): boolean {
+	return (c.req.method === 'GET' || c.req.method === 'HEAD') && TASK_LIST_PATH.test(c.req.path)
+}
+
+/**
+ * For the list, which skipped the lookup: `refusal` (a 422) only once the
+ * caller is found to be a member; anyone else gets the 404 first, as on
+ * every other route. Only a refused request pays for the lookup.
+ */
+export async function membersFirst<T>(db: TasksDb, c: Context<ApiEnv>, refusal: () => T): Promise<T> {
+	if (!(await roleOf(db, c.req.param('workspaceId') ?? '', c.var.userId))) throw workspaceNotFound()
+	return refusal()
+}
+
+/**
  * Middleware for /v1/workspaces/{workspaceId} and everything under it: the
- * caller's current role, or 404. Sets `c.var.workspace` for the handlers.
+ * caller's current role, or 404. Sets `c.var.workspace` for the handlers;
+ * not for the list (readsOwnRole), which only gets a malformed id's 404
+ * here.
  */
 export function requireMembership(db: TasksDb): MiddlewareHandler<ApiEnv> {
 	return async (c, next) => {
 		const workspaceId = c.req.param('workspaceId') ?? ''
+		if (readsOwnRole(c)) {
+			if (!isWorkspaceId(workspaceId)) throw workspaceNotFound()
+			return next()
+		}
 		const role = await roleOf(db, workspaceId, c.var.userId)
 		if (!role) throw workspaceNotFound()
 		c.set('workspace', { id: workspaceId, role })
@@ -65,7 +112,7 @@ export function requireMembership(db: TasksDb): MiddlewareHandler<ApiEnv> {
 	}
 }
 
-/** The workspace the membership middleware found (it always ran before a workspace route). */
+/** The workspace the membership middleware found (it ran before every workspace route but the list: readsOwnRole). */
 export function currentWorkspace(workspace: WorkspaceAccess | undefined): WorkspaceAccess {
 	if (!workspace) throw new Error('workspace route without the membership middleware')
 	return workspace

@@ -3,7 +3,8 @@
  * declared with @hono/zod-openapi like the task routes. Everything under
  * /v1/workspaces/{workspaceId} first passes the membership middleware
  * (access.ts: the caller's role now, or 404), which the workspace's task
- * routes (server/tasks/routes.ts) share. The changes re-read the role under
+ * routes (server/tasks/routes.ts) share, the task list aside (it reads the
+ * role in its page query: access.ts readsOwnRole). The changes re-read the role under
  * the workspace's lock (repository.ts), so races cannot break the rules.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'

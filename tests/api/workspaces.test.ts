@@ -40,6 +40,61 @@ describe('fresh on every request', () => {
 		expect(await (await call(api, 'GET', '/v1/me/workspaces', { token: before })).json()).toEqual({ workspaces: [] })
 	})
 
+	// The list reads the role in its own query (server/workspaces/access.ts readsOwnRole): every way it can answer.
+	test('the list: a removed member gets 404 on an empty list, past a cursor, in a search and before a bad parameter; members get the page and their role', async () => {
+		const s = await workspaceWith({ viewer: 'viewer', leaving: 'member' })
+		const list = (user: User, query = '', method = 'GET') => call(api, method, tasksPath(s.id, query), { token: user.token })
+		const answer = async (response: Response) => ({ status: response.status, body: await response.text() })
+		const nothingHere = await answer(await call(api, 'GET', `/v1/workspaces/${crypto.randomUUID()}`, { token: s.viewer.token }))
+		expect(nothingHere.status).toBe(404)
+
+		// Empty: the page query finds no row, the counts query reads the role.
+		const empty = await list(s.viewer)
+		expect(empty.status).toBe(200)
+		expect(await empty.json()).toEqual({
+			items: [],
+			nextCursor: null,
+			counts: { all: 0, active: 0, completed: 0 },
+			role: 'viewer',
+		})
+		await createTask(s.id, s.owner, { title: 'first' })
+		await createTask(s.id, s.owner, { title: 'second', completed: true })
+		const first = (await (await list(s.leaving, '?limit=1')).json()) as { items: unknown[]; nextCursor: string; role: string }
+		expect(first).toMatchObject({ items: [{ title: 'second' }], role: 'member', counts: { all: 2, active: 1, completed: 1 } })
+		expect(await (await list(s.leaving, `?limit=1&cursor=${first.nextCursor}`)).json()).toMatchObject({
+			items: [{ title: 'first' }],
+			nextCursor: null,
+			role: 'member',
+		})
+		expect((await list(s.viewer, '', 'HEAD')).status).toBe(200)
+		for (const query of ['?limit=0', '?cursor=not-a-cursor', `?sort=due&cursor=${first.nextCursor}`]) {
+			expect((await list(s.viewer, query)).status).toBe(422)
+		}
+
+		expect((await call(api, 'DELETE', member(s.id, s.leaving), { token: s.owner.token })).status).toBe(204)
+		for (const query of [
+			'',
+			'?limit=1',
+			`?limit=1&cursor=${first.nextCursor}`,
+			'?q=second',
+			'?status=active&assignee=me',
+			'?q=nothing-matches',
+			'?limit=0',
+			'?cursor=not-a-cursor',
+			`?sort=due&cursor=${first.nextCursor}`,
+		]) {
+			expect(await answer(await list(s.leaving, query)), query).toEqual(nothingHere)
+		}
+		expect((await list(s.leaving, '', 'HEAD')).status).toBe(404)
+		// Empty again, for a member and for the removed one.
+		expect((await call(api, 'DELETE', tasksPath(s.id, '?status=completed'), { token: s.owner.token })).status).toBe(200)
+		expect(await answer(await list(s.leaving, '?status=completed'))).toEqual(nothingHere)
+		expect(await (await list(s.viewer, '?status=completed')).json()).toMatchObject({ items: [], role: 'viewer' })
+		// A malformed workspace id is refused before any parameter is looked at.
+		const malformed = await call(api, 'GET', '/v1/workspaces/not-a-uuid/tasks?limit=0', { token: s.viewer.token })
+		expect(await answer(malformed)).toEqual(nothingHere)
+	})
+
 	test('a removed member’s assigned tasks lose the assignee', async () => {
 		const s = await workspaceWith({ member: 'member' })
 		const task = await createTask(s.id, s.owner, { title: 'yours', assigneeId: s.member.sub })
