@@ -40,7 +40,7 @@ export const SECURITY_EVENT_TYPES = [
 	'provider-linked',
 	'provider-unlinked',
 	'account-deleted',
-	// Workspaces (app/routes/workspaces/+shared/membership.server.ts)
+	// Workspaces (app/routes/workspaces/+shared/two-stores.server.ts)
 	'workspace-created',
 	'workspace-renamed',
 	'workspace-deleted',

@@ -9,7 +9,7 @@
  * of every membership and decides every task read and write from it at the
  * moment of the request (docs/security-model.md, "Workspaces"). The app
  * changes both: the task API first when access is taken away, Better Auth
- * first when it is given (app/routes/workspaces/+shared/membership.server.ts).
+ * first when it is given (app/routes/workspaces/+shared/two-stores.server.ts).
  *
  * No invitation mail is sent from here: the app sends it once the task API
  * has accepted the invitation (the inviter's role is decided there too).

@@ -3,7 +3,7 @@
  * is outside the signed-in layout). A GET only shows the invitation: a mail
  * scanner that follows the link changes nothing. "Accept invitation" and
  * "Decline" are POST buttons, for an account whose verified email is the
- * invited address (membership.server.ts does the rest).
+ * invited address (invitations.server.ts does the rest).
  *
  * - Signed out: which workspace invited them, and links to sign in or to
  *   create an account that come back here (redirectTo; after the emailed
@@ -27,7 +27,7 @@ import {
 	declineInvitation,
 	findInvitation,
 	invitationRecipientCheck,
-} from '#app/routes/workspaces/+shared/membership.server.ts'
+} from '#app/routes/workspaces/+shared/invitations.server.ts'
 import { INVITATION_GONE_MESSAGE } from '#app/routes/workspaces/+shared/schemas.ts'
 import { redirectWithNotice } from '#app/routes/workspaces/+shared/forms.server.ts'
 import { workspaceHref } from '#app/routes/workspaces/+shared/workspace.server.ts'

@@ -6,15 +6,12 @@
  *
  * Only the controls the caller's role can use are shown
  * (common/workspace-roles.ts); a forged POST of any other is refused all
- * the same, by the task API (membership.server.ts), and its message shown.
+ * the same, by the task API (+shared/two-stores.server.ts), and its message shown.
+ *
+ * The page's sections are in +shared/*-section.tsx.
  */
-import type { SubmissionResult } from '@conform-to/react'
-import { Form } from 'react-router'
 import type { Route } from './+types/members'
 import { userContext, workspaceContext } from '#app/context.server.ts'
-import { Field, FormErrors, SelectField, SubmitButton } from '#app/components/forms.tsx'
-import { getFormConstraint } from '#app/lib/forms/constraint.ts'
-import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { memberPermissions, ROLE_LABELS, WORKSPACE_ROLES, type WorkspaceRole } from '#common/workspace-roles.ts'
 import {
@@ -29,20 +26,17 @@ import {
 	TransferSchema,
 	type MembersPageIntent,
 } from './+shared/schemas.ts'
-import {
-	changeRole,
-	deleteWorkspace,
-	inviteMember,
-	leaveWorkspace,
-	pendingInvitations,
-	removeMember,
-	renameWorkspace,
-	revokeInvitation,
-	transferOwnership,
-	type Outcome,
-} from './+shared/membership.server.ts'
+import { inviteMember, pendingInvitations, revokeInvitation } from './+shared/invitations.server.ts'
+import { changeRole, leaveWorkspace, removeMember, transferOwnership } from './+shared/member-changes.server.ts'
+import type { Outcome } from './+shared/two-stores.server.ts'
+import { deleteWorkspace, renameWorkspace } from './+shared/workspace-lifecycle.server.ts'
 import { redirectWithNotice, runWorkspaceForm, type WorkspaceActionData } from './+shared/forms.server.ts'
 import { workspaceHref } from './+shared/workspace.server.ts'
+import { InviteSection } from './+shared/invite-section.tsx'
+import { LeaveSection } from './+shared/leave-section.tsx'
+import { PendingInvitationsSection } from './+shared/pending-invitations-section.tsx'
+import { PeopleSection } from './+shared/people-section.tsx'
+import { WorkspaceSection } from './+shared/workspace-section.tsx'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `Members · ${loaderData?.workspace.name ?? 'Workspace'} · Taskwell` }]
 
@@ -114,21 +108,6 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 const article = (role: WorkspaceRole) => (role === 'owner' || role === 'admin' ? 'an' : 'a')
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
-
-type LastResult = SubmissionResult<string[]> | undefined
-
-/** The reply to the form that posted: this intent, and (for a per-row form) this row's hidden value. */
-function resultFor(
-	actionData: WorkspaceActionData | undefined,
-	intent: MembersPageIntent,
-	key?: { name: string; value: string },
-): LastResult {
-	if (actionData?.intent !== intent) return undefined
-	if (key && actionData.result.initialValue?.[key.name] !== key.value) return undefined
-	return actionData.result
-}
-
 export default function Members({ loaderData, actionData }: Route.ComponentProps) {
 	const { workspace, me, people, invitations } = loaderData
 	const role = workspace.role
@@ -138,257 +117,13 @@ export default function Members({ loaderData, actionData }: Route.ComponentProps
 	return (
 		<div className="settings workspace-members">
 			<h1>Members</h1>
-			<Section id="people" title="People">
-				<ul className="session-list">
-					{people.map((person) => (
-						<PersonRow key={person.userId} person={person} me={me} role={role} actionData={data} />
-					))}
-				</ul>
-			</Section>
-			{manages ? (
-				<Section id="invitations" title="Pending invitations">
-					{invitations.length === 0 ? (
-						<p>No pending invitations.</p>
-					) : (
-						<ul className="session-list">
-							{invitations.map((invitation) => (
-								<InvitationRow
-									key={invitation.id}
-									invitation={invitation}
-									lastResult={resultFor(data, 'revoke-invitation', { name: 'invitationId', value: invitation.id })}
-								/>
-							))}
-						</ul>
-					)}
-				</Section>
-			) : null}
-			{grantable.length > 0 ? (
-				<Section id="invite" title="Invite member">
-					<InviteForm roles={grantable} lastResult={resultFor(data, 'invite')} />
-				</Section>
-			) : null}
-			<Section id="leave" title="Leave workspace">
-				<LeaveForm lastResult={resultFor(data, 'leave')} />
-			</Section>
+			<PeopleSection people={people} me={me} role={role} actionData={data} />
+			{manages ? <PendingInvitationsSection invitations={invitations} actionData={data} /> : null}
+			{grantable.length > 0 ? <InviteSection roles={grantable} actionData={data} /> : null}
+			<LeaveSection actionData={data} />
 			{memberPermissions.manageWorkspace(role) ? (
-				<Section id="workspace" title="Workspace" danger>
-					<RenameForm name={workspace.name} lastResult={resultFor(data, 'rename')} />
-					<TransferForm people={people.filter((person) => person.userId !== me)} lastResult={resultFor(data, 'transfer')} />
-					<DeleteForm name={workspace.name} lastResult={resultFor(data, 'delete-workspace')} />
-				</Section>
+				<WorkspaceSection name={workspace.name} others={people.filter((person) => person.userId !== me)} actionData={data} />
 			) : null}
 		</div>
-	)
-}
-
-function Section({ id, title, danger, children }: { id: string; title: string; danger?: boolean; children: React.ReactNode }) {
-	return (
-		<section aria-labelledby={`${id}-heading`} className={danger ? 'settings-section danger-zone' : 'settings-section'}>
-			<h2 id={`${id}-heading`}>{title}</h2>
-			{children}
-		</section>
-	)
-}
-
-type Person = { userId: string; name: string; email: string; role: WorkspaceRole }
-
-const changeRoleConstraint = getFormConstraint(ChangeRoleSchema)
-const removeConstraint = getFormConstraint(RemoveMemberSchema)
-
-function PersonRow({
-	person,
-	me,
-	role,
-	actionData,
-}: {
-	person: Person
-	me: string
-	role: WorkspaceRole
-	actionData?: WorkspaceActionData
-}) {
-	const key = { name: 'userId', value: person.userId }
-	const isMe = person.userId === me
-	const assignable = WORKSPACE_ROLES.filter((to) => to === person.role || memberPermissions.changeRole(role, person.role, to))
-	const mayChange = !isMe && assignable.length > 1
-	const mayRemove = !isMe && memberPermissions.remove(role, person.role)
-	return (
-		<li className="session-item">
-			<p>
-				<strong>
-					<bdi>{person.name}</bdi>
-				</strong>
-				{isMe ? ' (you)' : ''} · <bdi>{person.email}</bdi> · <span className="role-badge">{ROLE_LABELS[person.role]}</span>
-			</p>
-			{mayChange ? <ChangeRoleForm person={person} roles={assignable} lastResult={resultFor(actionData, 'change-role', key)} /> : null}
-			{mayRemove ? <RemoveForm person={person} lastResult={resultFor(actionData, 'remove-member', key)} /> : null}
-		</li>
-	)
-}
-
-function ChangeRoleForm({ person, roles, lastResult }: { person: Person; roles: WorkspaceRole[]; lastResult: LastResult }) {
-	const [form, fields] = useZodForm(ChangeRoleSchema, {
-		id: `change-role-${person.userId}`,
-		lastResult,
-		constraint: changeRoleConstraint,
-		defaultValue: { role: person.role },
-	})
-	return (
-		<Form method="post" {...form.props} noValidate className="inline-form">
-			<FormErrors id={form.errorId} errors={form.errors} />
-			<input type="hidden" name="userId" value={person.userId} />
-			<SelectField label={`Role of ${person.name}`} meta={fields.role}>
-				{roles.map((to) => (
-					<option key={to} value={to}>
-						{ROLE_LABELS[to]}
-					</option>
-				))}
-			</SelectField>
-			<SubmitButton name="intent" value="change-role" pendingText="Changing…" className="button-secondary">
-				Change role
-			</SubmitButton>
-		</Form>
-	)
-}
-
-function RemoveForm({ person, lastResult }: { person: Person; lastResult: LastResult }) {
-	const [form] = useZodForm(RemoveMemberSchema, { id: `remove-${person.userId}`, lastResult, constraint: removeConstraint })
-	return (
-		<Form method="post" {...form.props} noValidate className="inline-form">
-			<FormErrors id={form.errorId} errors={form.errors} />
-			<input type="hidden" name="userId" value={person.userId} />
-			<SubmitButton name="intent" value="remove-member" pendingText="Removing…" className="button-danger">
-				Remove member
-			</SubmitButton>
-		</Form>
-	)
-}
-
-const revokeConstraint = getFormConstraint(RevokeInvitationSchema)
-
-function InvitationRow({
-	invitation,
-	lastResult,
-}: {
-	invitation: { id: string; email: string; role: WorkspaceRole; expiresAt: string }
-	lastResult: LastResult
-}) {
-	const [form] = useZodForm(RevokeInvitationSchema, { id: `revoke-${invitation.id}`, lastResult, constraint: revokeConstraint })
-	return (
-		<li className="session-item">
-			<p>
-				<strong>
-					<bdi>{invitation.email}</bdi>
-				</strong>{' '}
-				· {ROLE_LABELS[invitation.role]} · expires{' '}
-				<time dateTime={invitation.expiresAt}>{dateFormat.format(new Date(invitation.expiresAt))}</time>
-			</p>
-			<Form method="post" {...form.props} noValidate className="inline-form">
-				<FormErrors id={form.errorId} errors={form.errors} />
-				<input type="hidden" name="invitationId" value={invitation.id} />
-				<SubmitButton name="intent" value="revoke-invitation" pendingText="Revoking…" className="button-secondary">
-					Revoke invitation
-				</SubmitButton>
-			</Form>
-		</li>
-	)
-}
-
-const inviteConstraint = getFormConstraint(InviteSchema)
-
-function InviteForm({ roles, lastResult }: { roles: WorkspaceRole[]; lastResult: LastResult }) {
-	const [form, fields] = useZodForm(InviteSchema, {
-		id: 'invite',
-		lastResult,
-		constraint: inviteConstraint,
-		defaultValue: { role: roles.includes('member') ? 'member' : roles[0] },
-	})
-	return (
-		<Form method="post" {...form.props} noValidate>
-			<FormErrors id={form.errorId} errors={form.errors} />
-			<Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: 'off' }} />
-			<SelectField label="Role" meta={fields.role}>
-				{roles.map((as) => (
-					<option key={as} value={as}>
-						{ROLE_LABELS[as]}
-					</option>
-				))}
-			</SelectField>
-			<SubmitButton name="intent" value="invite" pendingText="Inviting…">
-				Invite member
-			</SubmitButton>
-		</Form>
-	)
-}
-
-const leaveConstraint = getFormConstraint(LeaveSchema)
-
-function LeaveForm({ lastResult }: { lastResult: LastResult }) {
-	const [form] = useZodForm(LeaveSchema, { id: 'leave', lastResult, constraint: leaveConstraint })
-	return (
-		<Form method="post" {...form.props} noValidate>
-			<FormErrors id={form.errorId} errors={form.errors} />
-			<p>You lose access to its tasks; someone who manages it can invite you again.</p>
-			<SubmitButton name="intent" value="leave" pendingText="Leaving…" className="button-danger">
-				Leave workspace
-			</SubmitButton>
-		</Form>
-	)
-}
-
-const renameConstraint = getFormConstraint(RenameSchema)
-
-function RenameForm({ name, lastResult }: { name: string; lastResult: LastResult }) {
-	const [form, fields] = useZodForm(RenameSchema, { id: 'rename', lastResult, constraint: renameConstraint, defaultValue: { name } })
-	return (
-		<Form method="post" {...form.props} noValidate key={name}>
-			<FormErrors id={form.errorId} errors={form.errors} />
-			<Field label="Name" meta={fields.name} type="text" inputProps={{ autoComplete: 'off' }} />
-			<SubmitButton name="intent" value="rename" pendingText="Renaming…" className="button-secondary">
-				Rename workspace
-			</SubmitButton>
-		</Form>
-	)
-}
-
-const transferConstraint = getFormConstraint(TransferSchema)
-
-function TransferForm({ people, lastResult }: { people: Person[]; lastResult: LastResult }) {
-	const [form, fields] = useZodForm(TransferSchema, { id: 'transfer', lastResult, constraint: transferConstraint })
-	if (people.length === 0) return <p>Invite someone to be able to transfer ownership to them.</p>
-	return (
-		<Form method="post" {...form.props} noValidate>
-			<FormErrors id={form.errorId} errors={form.errors} />
-			<SelectField label="New owner" meta={fields.userId} hint="They become an owner of the workspace.">
-				{people.map((person) => (
-					<option key={person.userId} value={person.userId}>
-						{person.name} ({person.email})
-					</option>
-				))}
-			</SelectField>
-			<SubmitButton name="intent" value="transfer" pendingText="Transferring…" className="button-secondary">
-				Transfer ownership
-			</SubmitButton>
-		</Form>
-	)
-}
-
-const deleteConstraint = getFormConstraint(DeleteWorkspaceSchema)
-
-function DeleteForm({ name, lastResult }: { name: string; lastResult: LastResult }) {
-	const [form, fields] = useZodForm(DeleteWorkspaceSchema, { id: 'delete-workspace', lastResult, constraint: deleteConstraint })
-	return (
-		<Form method="post" {...form.props} noValidate>
-			<FormErrors id={form.errorId} errors={form.errors} />
-			<Field
-				label={`Type “${name}” to confirm`}
-				meta={fields.confirmName}
-				type="text"
-				hint="Deleting the workspace deletes its tasks for everyone in it."
-				inputProps={{ autoComplete: 'off' }}
-			/>
-			<SubmitButton name="intent" value="delete-workspace" pendingText="Deleting…" className="button-danger">
-				Delete workspace
-			</SubmitButton>
-		</Form>
 	)
 }

@@ -1,7 +1,7 @@
 /**
  * /workspaces/new: a name and a URL slug (made from the name when left
  * empty). Better Auth's organization is created first, then the task API's
- * workspace (membership.server.ts); the new workspace's tasks follow.
+ * workspace (workspace-lifecycle.server.ts); the new workspace's tasks follow.
  */
 import { Form } from 'react-router'
 import type { Route } from './+types/new'
@@ -11,7 +11,7 @@ import { getFormConstraint } from '#app/lib/forms/constraint.ts'
 import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { CreateWorkspaceSchema, RenameSchema as WorkspaceNameOnly } from './+shared/schemas.ts'
-import { createWorkspace } from './+shared/membership.server.ts'
+import { createWorkspace } from './+shared/workspace-lifecycle.server.ts'
 import { redirectWithNotice, runWorkspaceForm } from './+shared/forms.server.ts'
 import { workspaceHref } from './+shared/workspace.server.ts'
 

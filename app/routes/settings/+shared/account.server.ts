@@ -15,7 +15,7 @@ import { authHeaders } from '#app/lib/auth/session.server.ts'
 import { clear } from '#app/lib/throttle.server.ts'
 import { tasksApiContext, userContext } from '#app/context.server.ts'
 import { TasksApiConflictError } from '#app/lib/tasks-api/errors.server.ts'
-import { workspacesOnlyOwnedBy } from '#app/routes/workspaces/+shared/membership.server.ts'
+import { workspacesOnlyOwnedBy } from '#app/routes/workspaces/+shared/workspace-lifecycle.server.ts'
 import { checkCurrentPassword, failedPasswordCheck, isInvalidPassword, withPasswordAttempt } from './password-check.server.ts'
 
 export async function updateName(request: Request, context: ContextReader, name: string): Promise<Headers> {

@@ -15,7 +15,7 @@ import { data, redirect } from 'react-router'
 import type { z } from 'zod'
 import { flashHeaders } from '#app/lib/flash.server.ts'
 import { orThrottledReply } from '#app/lib/throttle.server.ts'
-import type { Refusal } from './membership.server.ts'
+import type { Refusal } from './two-stores.server.ts'
 
 export type WorkspaceActionData = { intent: string; result: SubmissionResult<string[]> }
 
