@@ -13,7 +13,7 @@
  * refused with the viewer's sentence, starting with the first.
  */
 import { request } from 'undici'
-import { linkIn, startSmtpSink } from '#tests/support/smtp-sink.ts'
+import { linkIn, type startSmtpSink } from '#tests/support/smtp-sink.ts'
 import { CookieJar, formFields } from './virtual-user.ts'
 
 const REFUSAL = "Viewers can't change tasks in this workspace."
