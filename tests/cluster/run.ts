@@ -10,10 +10,11 @@
  *   2. does the same to a task-API instance,
  *   3. rotates the signing key as docs/security-model.md says
  *      (`update jwks set expires_at = now()`), while new users sign up,
- *   4. restarts PostgreSQL (pg_ctl restart),
- *   5. (workspace role) has an owner on app1 make a member a viewer while the
- *      member's pages on app2 are open: their next adds, sent to either API
- *      instance, must each be refused (tests/cluster/workspace-check.ts).
+ *   4. restarts PostgreSQL (pg_ctl restart).
+ * Before the faults, a workspace round (tests/cluster/workspace-check.ts):
+ * an owner on app1 makes a member a viewer while the member's pages on app2
+ * are open; their next adds, sent to either API instance, must each be
+ * refused.
  * Then it checks that every acknowledged add is in the database exactly once,
  * that nobody was signed out, that every instance is ready again without a
  * restart of its own, and that under 5 % of the requests during the faults
@@ -313,6 +314,21 @@ async function main(): Promise<string[]> {
 		await addUsers(USERS)
 		await sleep(4000)
 	})
+	let workspace: WorkspaceRoundResult | undefined
+	await phase('workspace role', async (notes) => {
+		workspace = await workspaceRound({
+			app1Url: `http://127.0.0.1:${app1Port}`,
+			app2Url: `http://127.0.0.1:${app2Port}`,
+			publicOrigin: appLb,
+			mailbox,
+			runId,
+			addsAfter: WORKSPACE_ADDS_AFTER_CHANGE,
+		})
+		notes.push(...workspace.notes)
+		notes.push(
+			`after the owner made them a viewer (app1): ${workspace.refusedAdds.length} adds from pages still open (app2): ${formatCounts(countBy(workspace.refusedAdds))}; the first answered ${workspace.firstRefusalMs.toFixed(0)} ms after the change`,
+		)
+	})
 	await phase('kill app1', (notes) => killAndRestart('app1', notes))
 	await phase('kill api2', (notes) => killAndRestart('api2', notes))
 	await phase('rotate key', async (notes) => {
@@ -332,21 +348,6 @@ async function main(): Promise<string[]> {
 	})
 	await phase('steady', async () => {
 		await sleep(3000)
-	})
-	let workspace: WorkspaceRoundResult | undefined
-	await phase('workspace role', async (notes) => {
-		workspace = await workspaceRound({
-			app1Url: `http://127.0.0.1:${app1Port}`,
-			app2Url: `http://127.0.0.1:${app2Port}`,
-			publicOrigin: appLb,
-			mailbox,
-			runId,
-			addsAfter: WORKSPACE_ADDS_AFTER_CHANGE,
-		})
-		notes.push(...workspace.notes)
-		notes.push(
-			`after the owner made them a viewer (app1): ${workspace.refusedAdds.length} adds from pages still open (app2): ${formatCounts(countBy(workspace.refusedAdds))}; the first answered ${workspace.firstRefusalMs.toFixed(0)} ms after the change`,
-		)
 	})
 
 	state.stopped = true
