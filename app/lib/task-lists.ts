@@ -5,15 +5,16 @@
  * code: the browser uses it too.
  */
 import { useLocation } from 'react-router'
+import { pagePathOf } from '#app/lib/http/redirect.ts'
 
 export const PERSONAL_LIST = '/tasks'
 
-/** A workspace's list or one of its task pages; also as a JavaScript navigation's data request (…/tasks.data). */
-const WORKSPACE_LIST = /^\/w\/([^/]+)\/tasks(?:\/|\.data$|$)/
+/** A workspace's list or one of its task pages. */
+const WORKSPACE_LIST = /^\/w\/([^/]+)\/tasks(?:\/|$)/
 
-/** The list a URL's path belongs to ("/w/acme/tasks/<id>" → "/w/acme/tasks"). */
+/** The list a URL's path belongs to ("/w/acme/tasks/<id>" → "/w/acme/tasks"), also of a JavaScript navigation's data request (…/tasks.data). */
 export function listBaseOf(pathname: string): string {
-	const match = WORKSPACE_LIST.exec(pathname)
+	const match = WORKSPACE_LIST.exec(pagePathOf(pathname))
 	return match ? `/w/${match[1]}/tasks` : PERSONAL_LIST
 }
 

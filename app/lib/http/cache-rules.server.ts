@@ -4,6 +4,7 @@
  * (response-headers.server.ts) for everything React Router answers. Routes
  * do not set it themselves.
  */
+import { pagePathOf } from './redirect.ts'
 
 const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-|__Secure-)?taskwell\.session_token=/
 
@@ -29,6 +30,6 @@ export function isPrivateResponse(request: Request, response: Response): boolean
 	if (SESSION_COOKIE.test(request.headers.get('cookie') ?? '')) return true
 	if (response.headers.getSetCookie().length > 0) return true
 	const { pathname } = new URL(request.url)
-	const path = pathname.replace(/(\/_root|(?<=\/)_)?\.data$/, '')
+	const path = pagePathOf(pathname)
 	return PRIVATE_PATHS.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
 }

@@ -31,13 +31,19 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 
 const DATA_SUFFIX = /(\/_root|(?<=\/)_)?\.data$/
 
+/**
+ * The page a path is about: single-fetch data requests carry a ".data"
+ * suffix ("/a.data", "/a/_.data" for "/a/", "/_.data" for "/").
+ */
+export function pagePathOf(pathname: string): string {
+	return pathname.replace(DATA_SUFFIX, '') || '/'
+}
+
 /** "/login?redirectTo=<path and query>" for a request that needs a session. */
 export function loginRedirectUrl(request: Request): string {
 	const url = new URL(request.url)
-	// Single-fetch data requests carry a ".data" suffix ("/a.data", "/a/_.data"
-	// for "/a/", "/_.data" for "/"): send the user back to the page, not to
-	// the data endpoint.
-	const pathname = url.pathname.replace(DATA_SUFFIX, '') || '/'
+	// Back to the page, not to its data endpoint.
+	const pathname = pagePathOf(url.pathname)
 	url.searchParams.delete('_routes')
 	url.searchParams.delete('index')
 	const target = `${pathname}${url.search}`
