@@ -20,7 +20,6 @@ import {
 	deletedCountSchema,
 	listTasksQuerySchema,
 	type ListTasksParams,
-	problemSchema,
 	taskListSchema,
 	taskSchema,
 	TASK_RESTORE_WINDOW_SECONDS,
@@ -28,6 +27,7 @@ import {
 } from '#common/tasks-contract.ts'
 import { taskPermissions, type WorkspaceRole } from '#common/workspace-roles.ts'
 import type { ApiEnv } from '#server/context.ts'
+import { authResponses, jsonBody, pathParam, problemContent, problemResponse, security, workspaceIdParam } from '#server/openapi-parts.ts'
 import { invalidFields, notFound } from '#server/problem.ts'
 import { assertAssignable, currentWorkspace, membersFirst, taskForbidden, workspaceNotFound } from '#server/workspaces/access.ts'
 import { deleteAccountData } from '#server/workspaces/repository.ts'
@@ -36,21 +36,8 @@ import { decodeCursor, type DecodedCursor } from './cursor.ts'
 import { DEFAULT_TASK_LIMITS, DEFAULT_WORKSPACE_LIMITS, type TaskLimits, type WorkspaceLimits } from './limits.ts'
 import * as repository from './repository.ts'
 
-const problemContent = { 'application/problem+json': { schema: problemSchema } }
-const problemResponse = (description: string) => ({ description, content: problemContent })
-const authResponses = {
-	401: problemResponse('Missing, invalid or expired bearer token (see WWW-Authenticate).'),
-	503: problemResponse('The signing keys cannot be fetched right now (see Retry-After).'),
-}
-const security = [{ bearerAuth: [] }]
-const taskIdParams = z.object({
-	id: z.string().meta({ param: { name: 'id', in: 'path' }, description: 'The task id (a uuid).' }),
-})
-const workspaceParams = z.object({
-	workspaceId: z
-		.string()
-		.meta({ param: { name: 'workspaceId', in: 'path' }, description: 'The workspace id (the app’s organization id, a uuid).' }),
-})
+const taskIdParams = z.object({ id: pathParam('id', 'The task id (a uuid).') })
+const workspaceParams = z.object({ workspaceId: workspaceIdParam })
 const workspaceTaskParams = workspaceParams.extend(taskIdParams.shape)
 const notFoundResponse = problemResponse('No such task for this user (unknown, malformed or someone else’s id).')
 const workspaceNotFoundResponse = problemResponse(
@@ -58,10 +45,6 @@ const workspaceNotFoundResponse = problemResponse(
 )
 const forbidden = problemResponse('The caller’s role in the workspace does not allow this (`detail` says why).')
 const invalid = problemResponse('Invalid fields: `errors` lists them as { field, message }.')
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-	required: true,
-	content: { 'application/json': { schema } },
-})
 
 /** Which list a set of task routes serves. */
 type ListKind = 'personal' | 'workspace'

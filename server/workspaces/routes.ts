@@ -9,7 +9,6 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { problemSchema } from '#common/tasks-contract.ts'
 import {
 	acceptedInvitationSchema,
 	changeRoleInputSchema,
@@ -24,25 +23,17 @@ import {
 	workspaceSchema,
 } from '#common/workspaces-contract.ts'
 import type { ApiEnv } from '#server/context.ts'
+import { authResponses, jsonBody, pathParam, problemResponse, security, workspaceIdParam } from '#server/openapi-parts.ts'
 import { DEFAULT_WORKSPACE_LIMITS, type WorkspaceLimits } from '#server/tasks/limits.ts'
 import type { TasksDb } from '#server/tasks/repository.ts'
 import { currentWorkspace, requireMembership } from './access.ts'
 import * as repository from './repository.ts'
 
-const problemContent = { 'application/problem+json': { schema: problemSchema } }
-const problemResponse = (description: string) => ({ description, content: problemContent })
-const authResponses = {
-	401: problemResponse('Missing, invalid or expired bearer token (see WWW-Authenticate).'),
-	503: problemResponse('The signing keys cannot be fetched right now (see Retry-After).'),
-}
-const security = [{ bearerAuth: [] }]
 const tags = ['Workspaces']
-const pathParam = (name: string, description: string) => z.string().meta({ param: { name, in: 'path' }, description })
-const workspaceId = pathParam('workspaceId', 'The workspace id (the app’s organization id, a uuid).')
+const workspaceId = workspaceIdParam
 const workspaceParams = z.object({ workspaceId })
 const invitationParams = z.object({ workspaceId, invitationId: pathParam('invitationId', 'The invitation id (the app’s, a uuid).') })
 const memberParams = z.object({ workspaceId, userId: pathParam('userId', 'The member’s user id.') })
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } })
 const notMember = problemResponse('No such workspace for this user (unknown, malformed, or the caller is not a member).')
 const refused = problemResponse('The caller’s role does not allow this (`detail` says why).')
