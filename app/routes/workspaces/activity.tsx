@@ -7,7 +7,7 @@ import { data } from 'react-router'
 import type { Route } from './+types/activity'
 import { workspaceContext } from '#app/context.server.ts'
 import { listWorkspaceEvents } from '#app/lib/auth/security-events.server.ts'
-import { relativeTime, securityEventLabel } from '#app/routes/settings/+shared/security-activity.tsx'
+import { EventTime, securityEventLabel } from '#app/routes/settings/+shared/security-activity.tsx'
 import { memberPermissions } from '#common/workspace-roles.ts'
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `Activity · ${loaderData?.name ?? 'Workspace'} · Taskwell` }]
@@ -33,10 +33,7 @@ export default function Activity({ loaderData }: Route.ComponentProps) {
 							<li key={event.id} className="session-item">
 								<p>
 									<strong>{securityEventLabel(event.type)}</strong>
-									{event.detail ? <>: {event.detail}</> : null} ·{' '}
-									<time dateTime={event.createdAt} title={`${event.createdAt.replace('T', ' ').slice(0, 19)} UTC`}>
-										{relativeTime(event.createdAt, now)}
-									</time>
+									{event.detail ? <>: {event.detail}</> : null} · <EventTime at={event.createdAt} now={now} />
 								</p>
 								<p className="hint">
 									By <bdi>{event.actorName ?? 'a deleted account'}</bdi>

@@ -84,6 +84,15 @@ export function relativeTime(at: string, now: number): string {
 	return relative.format(0, 'second')
 }
 
+/** When an event happened: "5 minutes ago", with the UTC time on hover. */
+export function EventTime({ at, now }: { at: string; now: number }) {
+	return (
+		<time dateTime={at} title={`${at.replace('T', ' ').slice(0, 19)} UTC`}>
+			{relativeTime(at, now)}
+		</time>
+	)
+}
+
 function describe(event: SecurityEventView): string {
 	const label = LABELS[event.type] ?? event.type
 	if (event.workspaceName) return `${label} · ${event.workspaceName}${event.detail ? `: ${event.detail}` : ''}`
@@ -102,10 +111,7 @@ export function SecurityActivitySection({ events, now }: { events: SecurityEvent
 					{events.map((event) => (
 						<li key={event.id} className="session-item">
 							<p>
-								<strong>{describe(event)}</strong> ·{' '}
-								<time dateTime={event.createdAt} title={`${event.createdAt.replace('T', ' ').slice(0, 19)} UTC`}>
-									{relativeTime(event.createdAt, now)}
-								</time>
+								<strong>{describe(event)}</strong> · <EventTime at={event.createdAt} now={now} />
 							</p>
 							{event.workspaceName && !event.device && !event.ipAddress ? (
 								<p className="hint">By someone else in the workspace</p>
