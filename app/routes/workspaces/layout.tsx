@@ -16,10 +16,7 @@ export const middleware: Route.MiddlewareFunction[] = [workspaceMiddleware]
 
 export function loader({ context }: Route.LoaderArgs) {
 	const workspace = context.get(workspaceContext)!
-	return {
-		workspace: { slug: workspace.slug, name: workspace.name, role: workspace.role },
-		people: workspace.people.map(({ userId, name, role }) => ({ userId, name, role })),
-	}
+	return { workspace: { slug: workspace.slug, name: workspace.name, role: workspace.role } }
 }
 
 export default function WorkspaceLayout({ loaderData }: Route.ComponentProps) {
