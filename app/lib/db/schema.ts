@@ -23,6 +23,15 @@ export const user = pgTable('user', {
 	timeZone: text('time_zone'),
 	/** Better Auth's two-factor plugin: TOTP is on (set once a code was verified). */
 	twoFactorEnabled: boolean('two_factor_enabled').default(false),
+	/**
+	 * Better Auth's admin plugin (app/lib/auth/admin-access.server.ts): the
+	 * account's role (`user` or `admin`), and a suspension ("ban"): its
+	 * reason, and when it ends by itself (null: until restored).
+	 */
+	role: text('role').default('user'),
+	banned: boolean('banned').default(false),
+	banReason: text('ban_reason'),
+	banExpires: timestamp('ban_expires', { withTimezone: true }),
 	...timestamps,
 })
 
@@ -48,6 +57,8 @@ export const session = pgTable(
 		legacyCookieUntil: timestamp('legacy_cookie_until', { withTimezone: true }),
 		/** Better Auth's organization plugin keeps it; Taskwell never reads it (the workspace is in the URL). */
 		activeOrganizationId: text('active_organization_id'),
+		/** Better Auth's admin plugin: the admin acting as this session's user (an impersonation session, at most 1 hour). */
+		impersonatedBy: text('impersonated_by'),
 		...timestamps,
 	},
 	(table) => [index('session_user_id_idx').on(table.userId), index('session_expires_at_idx').on(table.expiresAt)],
@@ -255,6 +266,33 @@ export const invitation = pgTable(
 	(table) => [index('invitation_organization_id_idx').on(table.organizationId), index('invitation_email_idx').on(table.email)],
 )
 
+/**
+ * The admin audit log (/admin/audit): one row per admin action, append-only
+ * (a trigger in migration 0005 refuses UPDATE, and DELETE of rows younger
+ * than a year; the hourly cleanup removes older ones). Who acted and on whom
+ * are kept as they were then (id and email, no foreign key): the log
+ * outlives a deleted account. Never a password, token, code or cookie.
+ */
+export const adminAudit = pgTable(
+	'admin_audit',
+	{
+		id: text('id').primaryKey(),
+		/** The admin's id, or null for the command line (npm run admin) and ADMIN_EMAILS. */
+		actorId: text('actor_id'),
+		/** The admin's email then, or "command line" / "ADMIN_EMAILS". */
+		actorLabel: text('actor_label').notNull(),
+		/** What was done (AdminAction in app/lib/admin/audit.server.ts). */
+		action: text('action').notNull(),
+		targetId: text('target_id'),
+		targetEmail: text('target_email'),
+		/** The reason given (a suspension), or what changed in words ("admin → user"). */
+		reason: text('reason'),
+		ipAddress: text('ip_address'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	},
+	(table) => [index('admin_audit_created_at_idx').on(table.createdAt), index('admin_audit_target_id_idx').on(table.targetId)],
+)
+
 export const schema = {
 	user,
 	session,
@@ -269,5 +307,6 @@ export const schema = {
 	organization,
 	member,
 	invitation,
+	adminAudit,
 }
 export type AppSchema = typeof schema
