@@ -1,0 +1,128 @@
+/**
+ * The admin audit log: one row per admin action, written by the action that
+ * did it (the /admin pages, `npm run admin`, the ADMIN_EMAILS bootstrap),
+ * read by /admin/audit. Append-only in the database itself (a trigger,
+ * migration 0005): no row is changed, none deleted before it is a year old
+ * (the hourly cleanup deletes older ones). Who acted and on whom are kept as
+ * they were then (id and email), so the log outlives a deleted account.
+ * Never a password, code, token or cookie: only what was done, to whom, the
+ * reason the admin gave, and the admin's IP address.
+ */
+import { desc, lt, or, and, eq } from 'drizzle-orm'
+import { db } from '#app/lib/db.server.ts'
+import { adminAudit } from '#app/lib/db/schema.ts'
+import { logger } from '#app/lib/logger.server.ts'
+
+/** How long audit rows are kept (the hourly cleanup deletes older ones; the trigger refuses earlier deletes). */
+export const ADMIN_AUDIT_RETENTION_DAYS = 365
+
+export const ADMIN_ACTIONS = {
+	'role-granted': 'Made admin',
+	'role-revoked': 'Removed admin role',
+	'user-suspended': 'Suspended',
+	'user-restored': 'Restored',
+	'session-revoked': 'Revoked a session',
+	'sessions-revoked': 'Signed out everywhere',
+	'impersonation-started': 'Started acting as',
+	'impersonation-stopped': 'Stopped acting as',
+	'user-deleted': 'Deleted',
+} as const
+export type AdminAction = keyof typeof ADMIN_ACTIONS
+
+/** Who did it: an admin (id and email), or a label for the command line and ADMIN_EMAILS. */
+export type AdminActor = { id: string; email: string } | { id: null; label: 'command line' | 'ADMIN_EMAILS' }
+
+export type AdminAuditEntry = {
+	actor: AdminActor
+	action: AdminAction
+	target: { id: string; email: string } | null
+	/** The reason the admin gave (a suspension), or what changed in words. */
+	reason?: string | null
+	ip?: string | null
+}
+
+/**
+ * Writes one audit row (and a log line). Unlike security events, a failed
+ * write throws: an admin action that cannot be audited does not report success.
+ */
+export async function recordAdminAction(entry: AdminAuditEntry): Promise<void> {
+	const actorLabel = entry.actor.id === null ? entry.actor.label : entry.actor.email
+	logger.info(
+		{ adminAction: entry.action, actorId: entry.actor.id ?? undefined, targetId: entry.target?.id, ip: entry.ip ?? undefined },
+		'admin action',
+	)
+	await db.insert(adminAudit).values({
+		id: crypto.randomUUID(),
+		actorId: entry.actor.id,
+		actorLabel: actorLabel.slice(0, 320),
+		action: entry.action,
+		targetId: entry.target?.id ?? null,
+		targetEmail: entry.target?.email.slice(0, 320) ?? null,
+		reason: entry.reason?.slice(0, 500) ?? null,
+		ipAddress: entry.ip?.slice(0, 64) ?? null,
+		// Whole milliseconds (not now()'s microseconds): the paging cursor is a JavaScript Date.
+		createdAt: new Date(),
+	})
+}
+
+export type AdminAuditRow = {
+	id: string
+	actor: string
+	action: AdminAction
+	actionLabel: string
+	targetId: string | null
+	targetEmail: string | null
+	reason: string | null
+	ipAddress: string | null
+	createdAt: string
+}
+
+export const ADMIN_AUDIT_PAGE_SIZE = 50
+
+/** A page of the log, newest first, after `cursor` (the last row of the previous page); `next` when there is more. */
+export async function listAdminAudit(
+	cursor: string | null,
+	limit = ADMIN_AUDIT_PAGE_SIZE,
+): Promise<{ rows: AdminAuditRow[]; next: string | null }> {
+	const after = decodeCursor(cursor)
+	const rows = await db
+		.select()
+		.from(adminAudit)
+		.where(
+			after
+				? or(lt(adminAudit.createdAt, after.createdAt), and(eq(adminAudit.createdAt, after.createdAt), lt(adminAudit.id, after.id)))
+				: undefined,
+		)
+		.orderBy(desc(adminAudit.createdAt), desc(adminAudit.id))
+		.limit(limit + 1)
+	const page = rows.slice(0, limit)
+	const last = page.at(-1)
+	return {
+		rows: page.map((row) => ({
+			id: row.id,
+			actor: row.actorLabel,
+			action: row.action as AdminAction,
+			actionLabel: ADMIN_ACTIONS[row.action as AdminAction] ?? row.action,
+			targetId: row.targetId,
+			targetEmail: row.targetEmail,
+			reason: row.reason,
+			ipAddress: row.ipAddress,
+			createdAt: row.createdAt.toISOString(),
+		})),
+		next: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+	}
+}
+
+/** A paging cursor: the last row's time (µs are lost by Date, so the id breaks ties) and id, base64url. */
+export function encodeCursor(createdAt: Date, id: string): string {
+	return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url')
+}
+
+/** null for a missing or unreadable cursor (the first page). */
+export function decodeCursor(cursor: string | null): { createdAt: Date; id: string } | null {
+	if (!cursor || cursor.length > 200) return null
+	const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|')
+	const createdAt = new Date(time ?? '')
+	if (!id || Number.isNaN(createdAt.getTime())) return null
+	return { createdAt, id }
+}
