@@ -33,6 +33,24 @@ const envSchema = z
 		WORKSPACE_MAX_MEMBERS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).default(100)),
 		/** Workspaces one account may belong to (the task API enforces the same variable). */
 		WORKSPACES_PER_ACCOUNT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000).default(20)),
+		/**
+		 * Comma-separated addresses: an account signing in with one of them,
+		 * verified, becomes an admin (app/lib/admin/bootstrap.server.ts).
+		 */
+		ADMIN_EMAILS: z.preprocess(
+			blankToUndefined,
+			z
+				.string()
+				.max(10_000)
+				.default('')
+				.transform((value) =>
+					value
+						.split(',')
+						.map((email) => email.trim().toLowerCase())
+						.filter(Boolean),
+				)
+				.pipe(z.array(z.email({ error: 'must be comma-separated email addresses' }))),
+		),
 		/** smtp(s)://user:pass@host:port; unset locally ⇒ the local outbox (DATA_DIR/outbox). */
 		SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
 		/** The From of every message, e.g. "Taskwell <no-reply@example.com>". */
