@@ -14,7 +14,8 @@ import { workspacesOf } from '#app/routes/workspaces/+shared/workspace.server.ts
 import { formBodyMiddleware } from '#app/lib/http/request-guards.server.ts'
 import { createRequestLogUserMiddleware } from '#app/lib/http/request-log.server.ts'
 import { responseHeadersMiddleware } from '#app/lib/http/response-headers.server.ts'
-import { getUser, sessionMiddleware } from '#app/lib/auth/session.server.ts'
+import { getCurrentSession, getUser, sessionMiddleware } from '#app/lib/auth/session.server.ts'
+import { ActingBanner } from '#app/components/acting-banner.tsx'
 import { TROUBLE_MESSAGE, TROUBLE_TITLE } from '#app/lib/http/trouble.ts'
 import stylesUrl from './styles.css?url'
 
@@ -43,7 +44,10 @@ export const links: Route.LinksFunction = () => [
 export const meta: Route.MetaFunction = ({ error }) => [{ title: `${error ? errorText(error).title : 'Taskwell'} · Taskwell` }]
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-	const user = await getUser(request, context)
+	const current = await getCurrentSession(request, context)
+	const user = current?.user ?? null
+	// An admin acting as this user: every page says so (ActingBanner), with "Stop acting".
+	const acting = current?.session.impersonatedBy ? { name: current.user.name, email: current.user.email } : null
 	// The one-time notice of the last action, cleared by this render.
 	const { flash, headers } = await readFlash(request)
 	if (flash?.undo && flash.undo.until <= Date.now()) delete flash.undo
@@ -61,7 +65,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 				},
 			)
 		: []
-	return data({ user: user ? { name: user.name } : null, workspaces, flash }, headers ? { headers } : undefined)
+	return data(
+		{ user: user ? { name: user.name, isAdmin: user.role === 'admin' && !acting } : null, acting, workspaces, flash },
+		headers ? { headers } : undefined,
+	)
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -95,6 +102,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 							<>
 								<WorkspaceSwitcher workspaces={rootData?.workspaces ?? []} />
 								<bdi className="signed-in-as">{user.name}</bdi>
+								{user.isAdmin ? <Link to="/admin">Admin</Link> : null}
 								<Link to="/settings">Settings</Link>
 								<SignOutForm />
 							</>
@@ -110,6 +118,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 						)}
 					</nav>
 				</header>
+				{rootData?.acting ? <ActingBanner name={rootData.acting.name} email={rootData.acting.email} /> : null}
 				<main id="main">
 					<FlashRegion flash={rootData?.flash ?? null} />
 					<FirstInvalidField>{children}</FirstInvalidField>

@@ -26,6 +26,15 @@ export default [
 			route('activity', 'routes/workspaces/activity.tsx'),
 		]),
 	]),
+	// Administration: the ordinary 404 for anyone but an admin signed in as
+	// themselves (routes/admin/+shared/admin-gate.server.ts).
+	route('admin', 'routes/admin/layout.tsx', [
+		index('routes/admin/users.tsx'),
+		route('users/:id', 'routes/admin/user.tsx'),
+		route('audit', 'routes/admin/audit.tsx'),
+	]),
+	// The acting banner's "Stop acting" (an admin acting as a user).
+	route('stop-acting', 'routes/stop-acting.ts'),
 	// An emailed invitation: signed in or not (it offers both).
 	route('invitations/:id', 'routes/invitations/$id.tsx'),
 	// Signing in, signing up and the emailed links (app/routes/auth/).

@@ -37,6 +37,10 @@ export function backToListLabel(base: string): string {
 export const WORKSPACE_NOT_FOUND_MESSAGE = "This workspace doesn't exist, or you're not a member of it."
 
 /** The words of a 404 page: the workspace's own, or the usual ones. */
+/** /admin/users/<id> for an id no account has (only an admin gets this far: everyone else gets the ordinary 404). */
+export const ADMIN_USER_NOT_FOUND_MESSAGE = 'There is no account with that id: it may have been deleted.'
+
+/** A 404's message: the ones pages name on purpose, else the ordinary one. */
 export function notFoundMessage(data: unknown): string {
-	return data === WORKSPACE_NOT_FOUND_MESSAGE ? WORKSPACE_NOT_FOUND_MESSAGE : 'The page you are looking for does not exist.'
+	return data === WORKSPACE_NOT_FOUND_MESSAGE || data === ADMIN_USER_NOT_FOUND_MESSAGE ? data : 'The page you are looking for does not exist.'
 }

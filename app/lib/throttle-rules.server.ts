@@ -43,6 +43,8 @@ export const THROTTLE_RULES = {
 	invitationsPerWorkspace: { name: 'invitation:workspace', limit: 20, windowSeconds: 60 * 60 },
 	/** Invitations one account sends, whatever the workspace. */
 	invitationsPerInviter: { name: 'invitation:user', limit: 20, windowSeconds: 60 * 60 },
+	/** Every admin POST (suspend, restore, act as, set role, delete, sessions), per admin. */
+	adminActionsPerAdmin: { name: 'admin-action:user', limit: 60, windowSeconds: 15 * 60 },
 	/** A used TOTP code: marked for 90 s (its step ± one, what the verifier accepts). */
 	totpCodeUsed: { name: 'totp-used', limit: 1, windowSeconds: 90 },
 } satisfies Record<string, ThrottleRule>

@@ -17,6 +17,13 @@ async function forward(request: Request, context: Route.LoaderArgs['context']) {
 		return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 	}
 	const path = new URL(request.url).pathname
+	// An admin acting as the user adds no passkey to the account (Settings shows none of its forms either).
+	if (/\/passkey\/(?:generate-register-options|verify-registration)$/.test(path)) {
+		const current = await getCurrentSession(request, context)
+		if (current?.session.impersonatedBy) {
+			return new Response('Not while acting as this user', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+		}
+	}
 	const isPasskeySignIn = path.endsWith('/passkey/verify-authentication')
 	// "Remember me" (the page sends the checkbox): see passkey-remember-me.server.ts.
 	const rememberMe = isPasskeySignIn && rememberMeOf(request)

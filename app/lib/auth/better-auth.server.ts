@@ -41,6 +41,8 @@ import {
 } from '#app/lib/mail.server.ts'
 import { forgetCachedSessionsOf } from './session-cache.server.ts'
 import { workspacesPlugin } from './workspace-access.server.ts'
+import { adminPlugin } from './admin-access.server.ts'
+import { promoteListedAdmin } from '#app/lib/admin/bootstrap.server.ts'
 
 const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g
 
@@ -173,7 +175,12 @@ export const jwtPluginOptions = {
 		expirationTime: TOKEN_EXPIRES_IN,
 		// The task API needs only who is calling (sub, set by the plugin from
 		// the user id) and the registered time claims: no name, no email.
-		definePayload: () => ({}),
+		// While an admin acts as the user (an impersonation session), the
+		// admin is the actor (RFC 8693 `act`): the task API logs both.
+		definePayload: ({ session }) => {
+			const actor = (session as { impersonatedBy?: string | null }).impersonatedBy
+			return actor ? { act: { sub: actor } } : {}
+		},
 	},
 	disableSettingJwtHeader: true,
 } satisfies Parameters<typeof jwt>[0]
@@ -269,7 +276,18 @@ export const auth = betterAuth({
 	// sign-in-link callbacks) come from securityEventHooks.
 	databaseHooks: {
 		...securityEventHooks,
-		session: { ...securityEventHooks.session, delete: { after: async (session) => forgetCachedSessionsOf(session.userId) } },
+		session: {
+			create: {
+				after: async (session, ctx) => {
+					await securityEventHooks.session.create.after(session, ctx)
+					// ADMIN_EMAILS: a verified listed address signing in becomes an admin.
+					if (env.ADMIN_EMAILS.length > 0 && !(session as { impersonatedBy?: string | null }).impersonatedBy) {
+						await promoteListedAdmin(session.userId, env.ADMIN_EMAILS)
+					}
+				},
+			},
+			delete: { after: async (session) => forgetCachedSessionsOf(session.userId) },
+		},
 		user: {
 			...securityEventHooks.user,
 			update: { after: async (user) => forgetCachedSessionsOf(user.id) },
@@ -336,6 +354,7 @@ export const auth = betterAuth({
 		twoFactorChallenge,
 		passkey({ rpName: 'Taskwell', rpID: new URL(env.BETTER_AUTH_URL).hostname, origin: new URL(env.BETTER_AUTH_URL).origin }),
 		workspacesPlugin(env),
+		adminPlugin(),
 	],
 })
 

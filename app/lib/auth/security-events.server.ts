@@ -52,6 +52,11 @@ export const SECURITY_EVENT_TYPES = [
 	'workspace-member-removed',
 	'workspace-member-left',
 	'workspace-ownership-transferred',
+	// Administration (app/routes/admin/): what an admin did to the account.
+	'admin-acted-as-you',
+	'account-suspended',
+	'account-restored',
+	'admin-role-changed',
 ] as const
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number]
 
@@ -67,6 +72,8 @@ export type SecurityEvent = {
 	provider?: string | null
 	/** A workspace event: the workspace, who did it, and what it was about in words (see authEvent in schema.ts). */
 	workspace?: { id: string; name: string; actorId: string; detail?: string | null } | null
+	/** An administrator did it (an admin action on the account, or a session ended from /admin): their id. */
+	byAdmin?: { actorId: string } | null
 }
 
 /**
@@ -76,7 +83,7 @@ export type SecurityEvent = {
  */
 export async function recordSecurityEvent(request: Request, context: ContextReader, event: SecurityEvent): Promise<void> {
 	// Someone else's workspace action in this account's log: not their IP address or device.
-	const byOther = Boolean(event.workspace && event.workspace.actorId !== event.userId)
+	const byOther = Boolean((event.workspace && event.workspace.actorId !== event.userId) || event.byAdmin)
 	const ip = byOther ? null : (context.get(clientIpContext) ?? null)
 	const device = byOther ? null : describeDevice(request.headers.get('user-agent'))
 	try {
@@ -88,7 +95,7 @@ export async function recordSecurityEvent(request: Request, context: ContextRead
 				method: event.method ?? undefined,
 				provider: event.provider ?? undefined,
 				workspaceId: event.workspace?.id,
-				actorId: event.workspace?.actorId,
+				actorId: event.workspace?.actorId ?? event.byAdmin?.actorId,
 				ip: ip ?? undefined,
 				device,
 			},
@@ -105,7 +112,7 @@ export async function recordSecurityEvent(request: Request, context: ContextRead
 			device,
 			workspaceId: event.workspace?.id ?? null,
 			workspaceName: event.workspace?.name.slice(0, 200) ?? null,
-			actorId: event.workspace?.actorId ?? null,
+			actorId: event.workspace?.actorId ?? event.byAdmin?.actorId ?? null,
 			detail: event.workspace?.detail?.slice(0, 500) ?? null,
 		})
 	} catch (error) {
@@ -123,6 +130,8 @@ export type SecurityEventView = {
 	/** Workspace events: the workspace's name then, and what it was about ("bob@example.com as Member"). */
 	workspaceName: string | null
 	detail: string | null
+	/** Caused from /admin by an administrator (an admin event, or a session ended there). */
+	adminActor: boolean
 	createdAt: string
 }
 
@@ -138,13 +147,20 @@ export async function listRecentSecurityEvents(userId: string, limit = RECENT_SE
 			device: authEvent.device,
 			workspaceName: authEvent.workspaceName,
 			detail: authEvent.detail,
+			actorId: authEvent.actorId,
+			workspaceId: authEvent.workspaceId,
 			createdAt: authEvent.createdAt,
 		})
 		.from(authEvent)
 		.where(eq(authEvent.userId, userId))
 		.orderBy(desc(authEvent.createdAt), desc(authEvent.id))
 		.limit(limit)
-	return rows.map((row) => ({ ...row, type: row.type as SecurityEventType, createdAt: row.createdAt.toISOString() }))
+	return rows.map(({ actorId, workspaceId, ...row }) => ({
+		...row,
+		type: row.type as SecurityEventType,
+		adminActor: Boolean(actorId && !workspaceId && actorId !== userId),
+		createdAt: row.createdAt.toISOString(),
+	}))
 }
 
 export type WorkspaceEventView = {

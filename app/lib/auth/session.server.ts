@@ -40,13 +40,20 @@ import { loginRedirectUrl, DEFAULT_REDIRECT } from '#app/lib/http/redirect.ts'
 import { clientIpContext, sessionHolderContext, userContext, type ContextReader } from '#app/context.server.ts'
 import { cachedSessionLookup, forgetAllCachedSessions, forgetCachedSessionsOf } from './session-cache.server.ts'
 import { TROUBLE_MESSAGE, TROUBLE_RETRY_AFTER_SECONDS } from '#app/lib/http/trouble.ts'
+import { IMPERSONATION_SECONDS } from './admin-access.server.ts'
 
-/** timeZone: the browser's, remembered on the account (null until JavaScript has sent it). */
-export type SessionUser = { id: string; name: string; email: string; timeZone: string | null }
+/**
+ * timeZone: the browser's, remembered on the account (null until JavaScript has sent it).
+ * role: `user` or `admin` (Better Auth's admin plugin; lib/auth/admin-access.server.ts).
+ */
+export type SessionUser = { id: string; name: string; email: string; timeZone: string | null; role: string }
 export type CurrentSession = {
 	user: SessionUser
-	/** createdAt: when this session was signed in (a recent sign-in proves more; email-change-code.server.ts). */
-	session: { id: string; token: string; expiresAt: Date; createdAt: Date }
+	/**
+	 * createdAt: when this session was signed in (a recent sign-in proves more; email-change-code.server.ts).
+	 * impersonatedBy: the admin acting as the user in this session (null for the user's own sessions).
+	 */
+	session: { id: string; token: string; expiresAt: Date; createdAt: Date; impersonatedBy: string | null }
 }
 
 export type SessionHolder = {
@@ -60,6 +67,12 @@ export type SessionHolder = {
 	readOnly: boolean
 	/** Whether the database failed this request (sessionStoreUnavailable): its 503 gets Retry-After. */
 	storeFailed: boolean
+	/**
+	 * Set by an action whose new session must not end the one the browser had
+	 * (an admin starting or stopping to act as a user: the admin's session
+	 * waits aside, see endReplacedSession).
+	 */
+	keepsReplacedSession: boolean
 }
 
 /** What one Better Auth lookup found, shared by the requests that reuse it (session-cache.server.ts). */
@@ -115,20 +128,31 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 		const headers = authHeaders(request, context)
 		if (legacy) headers.set('cookie', legacy.header)
 		const found = await auth.api.getSession({ headers, returnHeaders: true })
-		const { response } = found
+		// The admin plugin's fields (Better Auth's inferred types leave plugin fields out here).
+		const response = found.response as
+			| (NonNullable<typeof found.response> & { user: { role?: string | null }; session: { impersonatedBy?: string | null } })
+			| null
 		const result: Lookup = {
 			setCookies: found.headers.getSetCookie(),
-			current: response
-				? {
-						user: { id: response.user.id, name: response.user.name, email: response.user.email, timeZone: response.user.timeZone ?? null },
-						session: {
-							id: response.session.id,
-							token: response.session.token,
-							expiresAt: response.session.expiresAt,
-							createdAt: response.session.createdAt,
-						},
-					}
-				: null,
+			current:
+				response && !impersonationOver(response.session)
+					? {
+							user: {
+								id: response.user.id,
+								name: response.user.name,
+								email: response.user.email,
+								timeZone: response.user.timeZone ?? null,
+								role: response.user.role ?? 'user',
+							},
+							session: {
+								id: response.session.id,
+								token: response.session.token,
+								expiresAt: response.session.expiresAt,
+								createdAt: response.session.createdAt,
+								impersonatedBy: response.session.impersonatedBy ?? null,
+							},
+						}
+					: null,
 		}
 		return legacy ? movedFromLegacyName(result, legacy) : result
 	}
@@ -138,6 +162,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 		cookieHeader: null,
 		readOnly: isReadOnly(request),
 		storeFailed: false,
+		keepsReplacedSession: false,
 		load() {
 			holder.loaded = true
 			pending ??= (async () => {
@@ -187,6 +212,15 @@ async function movedFromLegacyName(found: Lookup, legacy: LegacyAuthCookies): Pr
 const isReadOnly = (request: Request) => request.method === 'GET' || request.method === 'HEAD'
 
 /**
+ * An impersonation session lasts at most IMPERSONATION_SECONDS from its
+ * start, whatever its row's expiry says (Better Auth would extend a session
+ * it refreshes): past that it is no session.
+ */
+function impersonationOver(session: { impersonatedBy?: string | null; createdAt: Date }, now = Date.now()): boolean {
+	return Boolean(session.impersonatedBy) && new Date(session.createdAt).getTime() + IMPERSONATION_SECONDS * 1000 <= now
+}
+
+/**
  * A response that starts a session (any way of signing in or up: password,
  * second step, emailed link, provider callback, passkey) ends the session
  * the browser had, whoever's it was: a session planted in the browser, or
@@ -198,7 +232,7 @@ async function endReplacedSession(holder: SessionHolder, request: Request, respo
 	// The right password of an account with two-factor on: the browser is on
 	// its way into that account (its second step), so it already leaves the old one.
 	if (!newToken && !setCookies.some(startsTwoFactorChallenge)) return
-	if (!request.headers.get('cookie')) return
+	if (!request.headers.get('cookie') || holder.keepsReplacedSession) return
 	const previous = await holder.load().catch(() => null)
 	if (!previous || previous.session.token === newToken) return
 	const ctx = await auth.$context
@@ -253,6 +287,11 @@ function holderOf(request: Request, context: ContextReader): SessionHolder {
 
 export async function getCurrentSession(request: Request, context: ContextReader): Promise<CurrentSession | null> {
 	return holderOf(request, context).load()
+}
+
+/** For the actions that start or stop an impersonation: their new session does not end the browser's previous one. */
+export function keepReplacedSession(request: Request, context: ContextReader): void {
+	holderOf(request, context).keepsReplacedSession = true
 }
 
 export async function getUser(request: Request, context: ContextReader): Promise<SessionUser | null> {

@@ -11,6 +11,7 @@
  * code of each section, the schemas, and the one intent table
  * (+shared/intents.server.ts) that the action runs.
  */
+import type { SubmissionResult } from '@conform-to/react'
 import { data, useLocation, useSearchParams } from 'react-router'
 import type { Route } from './+types/index'
 import { DeleteAccountSection, PasswordSection, ProfileSection, SessionsSection } from './+shared/sections.tsx'
@@ -61,6 +62,8 @@ function savedMessage(code: string | null): string | undefined {
 
 export async function loader({ request, context }: Route.LoaderArgs) {
 	const current = context.get(userContext)
+	// An admin acting as the user sees no credential forms (the action refuses them too: INTENTS_WHILE_ACTING).
+	const acting = Boolean(current.session.impersonatedBy)
 	const [sessions, securityEvents, twoFactorEnabled] = await Promise.all([
 		listSessions(current),
 		listRecentSecurityEvents(current.user.id),
@@ -68,7 +71,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	])
 	const passkeys = await listPasskeys(current.user.id)
 	// A setup waiting for its first code: the same secret and QR code on every load.
-	const pendingSetup = twoFactorEnabled ? null : await pendingTwoFactorSetup(current)
+	const pendingSetup = twoFactorEnabled || acting ? null : await pendingTwoFactorSetup(current)
 	// An unknown ?saved= code: the page without a message, as a 400.
 	const saved = new URL(request.url).searchParams.get('saved')
 	const unknownSaved = saved !== null && !savedMessage(saved)
@@ -87,6 +90,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			twoFactorEnabled,
 			twoFactorSetup: pendingSetup ? { secret: pendingSetup.secret, qrSvg: pendingSetup.qrSvg } : null,
 			passkeys,
+			acting,
 			now: Date.now(),
 		},
 		{ status: unknownSaved ? 400 : 200 },
@@ -115,16 +119,49 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				timeZone={loaderData.user.timeZone}
 				lastResult={resultFor('update-name')}
 			/>
-			<ChangeEmailSection email={loaderData.user.email} proof={loaderData.emailChangeProof} actionData={actionData} />
-			{/* A new form after each visit: with JavaScript, a successful change
-			    (a redirect to this page) leaves no password in the fields. */}
-			<PasswordSection key={location.key} lastResult={resultFor('change-password')} />
-			<LinkedAccountsSection
-				linkedAccounts={loaderData.linkedAccounts}
-				linkableProviders={loaderData.linkableProviders}
-				actionData={actionData}
-			/>
-			<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+			{loaderData.acting ? (
+				<>
+					<section aria-labelledby="acting-heading" className="settings-section">
+						<h2 id="acting-heading">Sign-in and security</h2>
+						<p>
+							You are acting as this user: their email, password, sign-in methods, two-factor authentication, passkeys and backup codes,
+							and deleting the account, are only for them.
+						</p>
+					</section>
+					<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+					<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
+				</>
+			) : (
+				<>
+					<ChangeEmailSection email={loaderData.user.email} proof={loaderData.emailChangeProof} actionData={actionData} />
+					{/* A new form after each visit: with JavaScript, a successful change
+					    (a redirect to this page) leaves no password in the fields. */}
+					<PasswordSection key={location.key} lastResult={resultFor('change-password')} />
+					<LinkedAccountsSection
+						linkedAccounts={loaderData.linkedAccounts}
+						linkableProviders={loaderData.linkableProviders}
+						actionData={actionData}
+					/>
+					<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+					<OwnerOnlySections loaderData={loaderData} actionData={actionData} resultFor={resultFor} />
+				</>
+			)}
+		</div>
+	)
+}
+
+/** The sections only the account's owner sees (never an admin acting as them). */
+function OwnerOnlySections({
+	loaderData,
+	actionData,
+	resultFor,
+}: {
+	loaderData: Route.ComponentProps['loaderData']
+	actionData: Route.ComponentProps['actionData']
+	resultFor: (intent: SettingsIntent) => SubmissionResult<string[]> | undefined
+}) {
+	return (
+		<>
 			<TwoFactorSection
 				enabled={loaderData.twoFactorEnabled}
 				setup={loaderData.twoFactorSetup}
@@ -142,6 +179,6 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 			/>
 			<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
 			<DeleteAccountSection lastResult={resultFor('delete-account')} />
-		</div>
+		</>
 	)
 }

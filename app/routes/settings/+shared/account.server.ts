@@ -13,7 +13,7 @@ import type { ContextReader } from '#app/context.server.ts'
 import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
 import { authHeaders } from '#app/lib/auth/session.server.ts'
 import { clear } from '#app/lib/throttle.server.ts'
-import { tasksApiContext, userContext } from '#app/context.server.ts'
+import { tasksApiContext } from '#app/context.server.ts'
 import { TasksApiConflictError } from '#app/lib/tasks-api/errors.server.ts'
 import { workspacesOnlyOwnedBy } from '#app/routes/workspaces/+shared/workspace-lifecycle.server.ts'
 import { checkCurrentPassword, failedPasswordCheck, isInvalidPassword, withPasswordAttempt } from './password-check.server.ts'
@@ -62,12 +62,6 @@ export async function changePassword(
 	)
 }
 
-export class TasksDeletionError extends Error {
-	constructor(cause?: unknown) {
-		super('Could not delete the user’s tasks', { cause })
-	}
-}
-
 /**
  * The task API refused (409): the user is the only owner of workspaces
  * others belong to. `workspaces`: their names.
@@ -92,16 +86,7 @@ function workspaceIdsIn(extra: unknown): string[] | undefined {
  * task API client (a JWT minted on the server, never seen by the browser).
  */
 async function deleteAllTasksOf(_request: Request, context: ContextReader): Promise<void> {
-	try {
-		await context.get(tasksApiContext).deleteAllMyTasks()
-	} catch (error) {
-		if (error instanceof TasksApiConflictError) {
-			const userId = context.get(userContext).user.id
-			const named = await workspacesOnlyOwnedBy(userId, workspaceIdsIn(error.extra))
-			throw new OnlyOwnerError(named.length ? named : await workspacesOnlyOwnedBy(userId))
-		}
-		throw new TasksDeletionError(error)
-	}
+	await context.get(tasksApiContext).deleteAllMyTasks()
 }
 
 export type DeleteAccountResult =
@@ -110,11 +95,7 @@ export type DeleteAccountResult =
 	| { ok: false; reason: 'only-owner'; workspaces: string[] }
 
 /**
- * Password first; then the user's tasks through the task API (if that
- * fails nothing is deleted; it refuses, 409, while the user is the only
- * owner of a workspace others belong to); then the user (Better Auth
- * deletes its sessions and accounts and expires the cookie; the workspace
- * memberships go with it, member.user_id cascading).
+ * Password first; then the account goes (eraseAccount).
  */
 export async function deleteAccount(
 	request: Request,
@@ -125,17 +106,42 @@ export async function deleteAccount(
 ): Promise<DeleteAccountResult> {
 	const headers = authHeaders(request, context)
 	if (!(await checkCurrentPassword(request, context, userId, password))) return { ok: false, reason: 'incorrect-password' }
+	return eraseAccount(request, context, userId, {
+		deleteTasks: () => deleteTasks(request, context),
+		deleteUser: async () => (await auth.api.deleteUser({ body: { password }, headers, returnHeaders: true })).headers,
+	})
+}
+
+/**
+ * Deleting an account once it is decided (its owner gave the password, or
+ * an admin confirmed with the email: routes/admin/+shared/user-actions.server.ts),
+ * one path for both: the tasks through the task API first (if that fails
+ * nothing is deleted; it refuses, 409, while the account is the only owner
+ * of a workspace others belong to); then the user (Better Auth deletes its
+ * sessions and accounts; the workspace memberships go with it,
+ * member.user_id cascading), and the event in its log.
+ */
+export async function eraseAccount(
+	request: Request,
+	context: ContextReader,
+	userId: string,
+	steps: { deleteTasks: () => Promise<void>; deleteUser: () => Promise<Headers> },
+): Promise<Exclude<DeleteAccountResult, { reason: 'incorrect-password' }>> {
 	try {
-		await deleteTasks(request, context)
+		await steps.deleteTasks()
 	} catch (error) {
 		// Their workspaces would be left without an owner: nothing is deleted.
+		if (error instanceof TasksApiConflictError) {
+			const named = await workspacesOnlyOwnedBy(userId, workspaceIdsIn(error.extra))
+			return { ok: false, reason: 'only-owner', workspaces: named.length ? named : await workspacesOnlyOwnedBy(userId) }
+		}
 		if (error instanceof OnlyOwnerError) return { ok: false, reason: 'only-owner', workspaces: error.workspaces }
 		logger.error({ err: error, userId }, 'account deletion stopped: the tasks could not be deleted')
 		return { ok: false, reason: 'tasks-unavailable' }
 	}
-	const result = await auth.api.deleteUser({ body: { password }, headers, returnHeaders: true })
+	const headers = await steps.deleteUser()
 	await clear(THROTTLE_RULES.passwordFailuresPerUser, userId)
 	logger.info({ event: 'account-deleted', userId }, 'account deleted')
 	await recordSecurityEvent(request, context, { type: 'account-deleted', userId })
-	return { ok: true, headers: result.headers }
+	return { ok: true, headers }
 }

@@ -307,11 +307,23 @@ const SETTINGS_INTENT_TABLE = {
 	}),
 } satisfies { [Intent in SettingsIntent]: SettingsIntentEntry<z.ZodType> }
 
+/**
+ * What an admin acting as the user (an impersonation session) may still do
+ * here: the name, and signing sessions out. Never the password, the email,
+ * sign-in methods, second factors, passkeys, backup codes, or deleting the
+ * account: those are refused (403) whatever the page shows.
+ */
+export const INTENTS_WHILE_ACTING: ReadonlySet<SettingsIntent> = new Set(['update-name', 'revoke-session', 'revoke-other-sessions'])
+export const NOT_WHILE_ACTING_MESSAGE = 'Not while you act as this user: only the account’s owner can change how they sign in.'
+
 /** The action of /settings: the form's intent, looked up in the table (see the top of this file). */
 export async function runSettingsIntent(request: Request, context: ContextReader, current: CurrentSession, formData: FormData) {
 	const name = formData.get('intent')
 	if (typeof name !== 'string' || !Object.hasOwn(SETTINGS_INTENT_TABLE, name)) throw new Response('Unknown action', { status: 400 })
 	const intent = name as SettingsIntent
+	if (current.session.impersonatedBy && !INTENTS_WHILE_ACTING.has(intent)) {
+		return replyWith(intent, { status: 'error', error: { '': [NOT_WHILE_ACTING_MESSAGE] } }, 403)
+	}
 	const entry: SettingsIntentEntry<z.ZodType> = SETTINGS_INTENT_TABLE[intent]
 	const schema = typeof entry.schema === 'function' ? await entry.schema(current) : entry.schema
 	const submission = parseWithZod(formData, { schema })

@@ -3,6 +3,7 @@
  * newest first, with relative times ("3 minutes ago") computed on the
  * server's clock at render time.
  */
+import { ADMIN_EVENT_TYPES } from '#app/lib/auth/admin-events.ts'
 import { SettingsSection } from './settings-kit.tsx'
 
 /** One row of auth_event as the page gets it (listRecentSecurityEvents). */
@@ -16,6 +17,8 @@ export type SecurityEventView = {
 	/** Workspace events: the workspace's name then, and what it was about. */
 	workspaceName?: string | null
 	detail?: string | null
+	/** Ended or changed from /admin by an administrator (a session signed out remotely). */
+	adminActor?: boolean
 	createdAt: string
 }
 
@@ -50,6 +53,10 @@ const LABELS: Record<string, string> = {
 	'workspace-member-removed': 'Member removed',
 	'workspace-member-left': 'Left the workspace',
 	'workspace-ownership-transferred': 'Ownership transferred',
+	'admin-acted-as-you': 'An administrator acted as you',
+	'account-suspended': 'Account suspended by an administrator',
+	'account-restored': 'Account restored by an administrator',
+	'admin-role-changed': 'Account role changed by an administrator',
 }
 
 /** The readable label of an event type (Settings and a workspace's Activity page). */
@@ -113,7 +120,9 @@ export function SecurityActivitySection({ events, now }: { events: SecurityEvent
 							<p>
 								<strong>{describe(event)}</strong> · <EventTime at={event.createdAt} now={now} />
 							</p>
-							{event.workspaceName && !event.device && !event.ipAddress ? (
+							{ADMIN_EVENT_TYPES.has(event.type) || event.adminActor ? (
+								<p className="hint">By an administrator</p>
+							) : event.workspaceName && !event.device && !event.ipAddress ? (
 								<p className="hint">By someone else in the workspace</p>
 							) : (
 								<p className="hint">

@@ -145,14 +145,7 @@ export async function disableTwoFactor(
 ): Promise<DisableResult> {
 	const userId = current.user.id
 	const headers = authHeaders(request, context)
-	const codeOk = await withCodeAttempt(userId, async () => {
-		const ok = await checkCodeForSession(headers, userId, input.code)
-		return { wrong: !ok, value: ok }
-	})
-	if (!codeOk) {
-		await recordSecurityEvent(request, context, { type: 'two-factor-failed', userId, sessionId: current.session.id })
-		return { ok: false, reason: 'wrong-code' }
-	}
+	if (!(await checkSecondFactor(request, context, current, input.code))) return { ok: false, reason: 'wrong-code' }
 	const result = await withPassword(
 		userId,
 		async () => (await auth.api.disableTwoFactor({ body: { password: input.password }, headers, returnHeaders: true })).headers,
@@ -160,6 +153,24 @@ export async function disableTwoFactor(
 	if (!result) return { ok: false, reason: 'incorrect-password' }
 	await recordSecurityEvent(request, context, { type: 'two-factor-disabled', userId, sessionId: current.session.id })
 	return { ok: true, headers: result }
+}
+
+/**
+ * Whether `code` is a current second-factor code of the signed-in user (a
+ * TOTP code, once; or a backup code, used up), behind the per-account
+ * throttle of wrong codes; a wrong one goes into the activity log. For
+ * actions that ask for the second factor again (turning it off, an admin
+ * starting to act as a user).
+ */
+export async function checkSecondFactor(request: Request, context: ContextReader, current: CurrentSession, code: string): Promise<boolean> {
+	const userId = current.user.id
+	const headers = authHeaders(request, context)
+	const ok = await withCodeAttempt(userId, async () => {
+		const right = await checkCodeForSession(headers, userId, code)
+		return { wrong: !right, value: right }
+	})
+	if (!ok) await recordSecurityEvent(request, context, { type: 'two-factor-failed', userId, sessionId: current.session.id })
+	return ok
 }
 
 /** A signed-in user's code: a TOTP code (once) or a backup code (used up). */
