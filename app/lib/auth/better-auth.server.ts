@@ -227,6 +227,11 @@ export const auth = betterAuth({
 		sendOnSignIn: false,
 		autoSignInAfterVerification: false,
 		expiresIn: EMAIL_VERIFICATION_EXPIRES_IN_SECONDS,
+		// ADMIN_EMAILS: a listed address becomes an admin once verified (as at
+		// a sign-in with it, below), so its owner need not sign in again.
+		afterEmailVerification: async (user) => {
+			if (env.ADMIN_EMAILS.length > 0) await promoteListedAdmin(user.id, env.ADMIN_EMAILS)
+		},
 		// Also the link of an email change, to the new address (Better Auth
 		// passes the new address as user.email; the token says updateTo).
 		// A sign-up's callbackURL (a page to come back to, e.g. an
