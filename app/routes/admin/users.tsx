@@ -5,9 +5,9 @@
 import { Form, Link } from 'react-router'
 import type { Route } from './+types/users'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
-import { searchUsers, SEARCH_MAX_LENGTH } from './+shared/users.server.ts'
+import { searchUsers } from './+shared/users.server.ts'
 import { adminMeta, Time } from './+shared/format.tsx'
-import { ROLE_NAMES } from './+shared/schemas.ts'
+import { ROLE_NAMES, SEARCH_MAX_LENGTH } from './+shared/schemas.ts'
 
 export const meta: Route.MetaFunction = () => adminMeta('Users')
 

@@ -7,6 +7,7 @@ import { CurrentPasswordSchema } from '#app/lib/auth/account-fields.ts'
 import { hasControlCharacters } from '#common/text-safety.ts'
 
 export const REASON_MAX_LENGTH = 500
+export const SEARCH_MAX_LENGTH = 200
 export const SUSPENSION_END_PAST_MESSAGE = 'Until must be a day after today (or leave it empty for no end).'
 
 const SessionIdSchema = z.string({ error: 'Choose a session' }).min(1).max(64)

@@ -10,11 +10,11 @@ import { db } from '#app/lib/db.server.ts'
 import { account, authEvent, member, organization, passkey, session, user } from '#app/lib/db/schema.ts'
 import { decodeCursor, encodeCursor } from '#app/lib/admin/audit.server.ts'
 import { isSuspendedNow } from '#app/lib/auth/admin-access.server.ts'
+import { SEARCH_MAX_LENGTH } from './schemas.ts'
 import { describeDevice, displayIp } from '#app/lib/auth/device.server.ts'
 import { listRecentSecurityEvents, type SecurityEventView } from '#app/lib/auth/security-events.server.ts'
 
 export const USERS_PAGE_SIZE = 25
-export const SEARCH_MAX_LENGTH = 200
 
 export type UserRow = {
 	id: string
@@ -76,9 +76,7 @@ export async function searchUsers(search: string, cursor: string | null): Promis
 			suspended: isSuspendedNow(row),
 			role: row.role ?? 'user',
 		})),
-		// createdAt is stored with microseconds: the cursor keeps the row's own
-		// time (read back as text would be exact; a Date keeps milliseconds, so
-		// ties inside one millisecond are broken by id after truncation).
+		// Better Auth stores createdAt from a JavaScript Date (whole milliseconds): the cursor's time is exact.
 		next: rows.length > USERS_PAGE_SIZE && last ? encodeCursor(last.createdAt, last.id) : null,
 	}
 }
