@@ -60,6 +60,20 @@ export class DatabaseStartupError extends Error {
 	override name = 'DatabaseStartupError'
 }
 
+/**
+ * The embedded database is held by another live process (its lock file):
+ * `npm run admin` says so in its own words (stop the servers first).
+ */
+export class EmbeddedDatabaseInUseError extends DatabaseStartupError {
+	override name = 'EmbeddedDatabaseInUseError'
+	constructor(
+		message: string,
+		readonly ownerPid: number,
+	) {
+		super(message)
+	}
+}
+
 /** The one-line reason a Postgres connection failed at start, or undefined for another error. */
 export function describeConnectionError(error: unknown, databaseUrl: string): string | undefined {
 	const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
@@ -113,8 +127,9 @@ function lockEmbeddedDatabase(dataLocation: string, dataDir: string): () => void
 			const owner = Number(readFileSync(lockFile, 'utf8').trim())
 			if (owner === process.pid) return () => {}
 			if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-				throw new DatabaseStartupError(
+				throw new EmbeddedDatabaseInUseError(
 					`the embedded database in ${dataDir} is in use by another Taskwell process (pid ${owner}) — stop it, or set DATA_DIR to another directory`,
+					owner,
 				)
 			}
 			rmSync(lockFile, { force: true })

@@ -3,12 +3,12 @@ import { afterAll, expect, test } from 'vitest'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { deleteExpiredRows } from './cleanup.server.ts'
 import { database, db } from './db.server.ts'
-import { authEvent, authThrottle, rateLimit, session, user, verification } from './db/schema.ts'
+import { adminAudit, authEvent, authThrottle, rateLimit, session, user, verification } from './db/schema.ts'
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(() => {})
 
-test('deletes expired sessions, verification rows, throttle counters, stale rate limits and security events older than 90 days, and nothing else', async () => {
+test('deletes expired sessions, verification rows, throttle counters, stale rate limits, security events older than 90 days and admin audit rows older than a year, and nothing else', async () => {
 	await db.insert(user).values({ id: 'u1', name: 'U', email: 'u1@example.com' })
 	const past = sql`now() - interval '1 minute'`
 	const future = sql`now() + interval '1 hour'`
@@ -34,11 +34,15 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 		{ id: 'e-live', userId: 'u1', type: 'sign-in', createdAt: sql`now() - interval '89 days'` },
 	])
 
+	// Inserting is what the append-only table allows: a row dated 400 days ago is one the trigger lets go.
+	const audit = (id: string, createdAt: ReturnType<typeof sql>) => ({ id, actorLabel: 'command line', action: 'role-granted', createdAt })
+	await db.insert(adminAudit).values([audit('a-old', sql`now() - interval '400 days'`), audit('a-live', sql`now()`)])
+
 	const [first, second] = await Promise.all([deleteExpiredRows(), deleteExpiredRows()])
 	// Two instances at once: one does the work, the other skips (or finds nothing).
 	const done = [first, second].filter(Boolean)
 	expect(done.length).toBeGreaterThanOrEqual(1)
-	const total = (key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits' | 'securityEvents') =>
+	const total = (key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits' | 'securityEvents' | 'adminAudit') =>
 		done.reduce((sum, counts) => sum + counts![key], 0)
 	expect({
 		s: total('sessions'),
@@ -46,12 +50,14 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 		t: total('throttles'),
 		r: total('rateLimits'),
 		e: total('securityEvents'),
+		a: total('adminAudit'),
 	}).toEqual({
 		s: 1,
 		v: 1,
 		t: 1,
 		r: 1,
 		e: 1,
+		a: 1,
 	})
 
 	expect((await db.select().from(session)).map((row) => row.id)).toEqual(['s-live'])
@@ -59,5 +65,26 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 	expect((await db.select().from(authThrottle)).map((row) => row.key)).toEqual(['live'])
 	expect((await db.select().from(rateLimit)).map((row) => row.id)).toEqual(['r-live'])
 	expect((await db.select().from(authEvent)).map((row) => row.id)).toEqual(['e-live'])
+	expect((await db.select().from(adminAudit)).map((row) => row.id)).toEqual(['a-live'])
 	expect(await db.select().from(user).where(eq(user.id, 'u1'))).toHaveLength(1)
+})
+
+test('the admin audit log is append-only in the database: no UPDATE of any row, no DELETE of a row younger than a year', async () => {
+	await db.insert(adminAudit).values([
+		{ id: 'b-old', actorLabel: 'command line', action: 'role-granted', createdAt: sql`now() - interval '400 days'` },
+		{ id: 'b-new', actorLabel: 'command line', action: 'role-granted' },
+	])
+	/** The database's refusal, or 'allowed'. */
+	const outcome = (query: PromiseLike<unknown>) =>
+		Promise.resolve(query).then(
+			() => 'allowed',
+			(error: { message?: string; cause?: { message?: string } }) => error.cause?.message ?? error.message,
+		)
+	const refused = /admin_audit is append-only/
+	expect(await outcome(db.update(adminAudit).set({ reason: 'rewritten' }).where(eq(adminAudit.id, 'b-new')))).toMatch(refused)
+	expect(await outcome(db.update(adminAudit).set({ reason: 'rewritten' }).where(eq(adminAudit.id, 'b-old')))).toMatch(refused)
+	expect(await outcome(db.delete(adminAudit).where(eq(adminAudit.id, 'b-new')))).toMatch(refused)
+	expect((await db.select().from(adminAudit).where(eq(adminAudit.id, 'b-new')))[0]?.reason).toBeNull()
+	// What the hourly cleanup does: a row older than a year may go.
+	expect(await outcome(db.delete(adminAudit).where(eq(adminAudit.id, 'b-old')))).toBe('allowed')
 })

@@ -12,57 +12,21 @@ import { desc, lt, or, and, eq } from 'drizzle-orm'
 import { db } from '#app/lib/db.server.ts'
 import { adminAudit } from '#app/lib/db/schema.ts'
 import { logger } from '#app/lib/logger.server.ts'
+import { ADMIN_ACTIONS, insertAdminAudit, type AdminAction, type AdminAuditEntry } from './audit-entry.server.ts'
 
-/** How long audit rows are kept (the hourly cleanup deletes older ones; the trigger refuses earlier deletes). */
-export const ADMIN_AUDIT_RETENTION_DAYS = 365
-
-export const ADMIN_ACTIONS = {
-	'role-granted': 'Made admin',
-	'role-revoked': 'Removed admin role',
-	'user-suspended': 'Suspended',
-	'user-restored': 'Restored',
-	'session-revoked': 'Revoked a session',
-	'sessions-revoked': 'Signed out everywhere',
-	'impersonation-started': 'Started acting as',
-	'impersonation-stopped': 'Stopped acting as',
-	'user-deleted': 'Deleted',
-} as const
-export type AdminAction = keyof typeof ADMIN_ACTIONS
-
-/** Who did it: an admin (id and email), or a label for the command line and ADMIN_EMAILS. */
-export type AdminActor = { id: string; email: string } | { id: null; label: 'command line' | 'ADMIN_EMAILS' }
-
-export type AdminAuditEntry = {
-	actor: AdminActor
-	action: AdminAction
-	target: { id: string; email: string } | null
-	/** The reason the admin gave (a suspension), or what changed in words. */
-	reason?: string | null
-	ip?: string | null
-}
+export { ADMIN_ACTIONS, ADMIN_AUDIT_RETENTION_DAYS, insertAdminAudit } from './audit-entry.server.ts'
+export type { AdminAction, AdminActor, AdminAuditEntry } from './audit-entry.server.ts'
 
 /**
  * Writes one audit row (and a log line). Unlike security events, a failed
  * write throws: an admin action that cannot be audited does not report success.
  */
 export async function recordAdminAction(entry: AdminAuditEntry): Promise<void> {
-	const actorLabel = entry.actor.id === null ? entry.actor.label : entry.actor.email
 	logger.info(
 		{ adminAction: entry.action, actorId: entry.actor.id ?? undefined, targetId: entry.target?.id, ip: entry.ip ?? undefined },
 		'admin action',
 	)
-	await db.insert(adminAudit).values({
-		id: crypto.randomUUID(),
-		actorId: entry.actor.id,
-		actorLabel: actorLabel.slice(0, 320),
-		action: entry.action,
-		targetId: entry.target?.id ?? null,
-		targetEmail: entry.target?.email.slice(0, 320) ?? null,
-		reason: entry.reason?.slice(0, 500) ?? null,
-		ipAddress: entry.ip?.slice(0, 64) ?? null,
-		// Whole milliseconds (not now()'s microseconds): the paging cursor is a JavaScript Date.
-		createdAt: new Date(),
-	})
+	await insertAdminAudit(db, entry)
 }
 
 export type AdminAuditRow = {
