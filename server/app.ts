@@ -105,6 +105,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 				status: c.res.status,
 				durationMs: Math.round((performance.now() - started) * 10) / 10,
 				userId: c.get('userId'),
+				// An admin acting as the user (the token's act claim): both are on record.
+				actorId: c.get('actorId'),
 			},
 			'request',
 		)
