@@ -10,6 +10,7 @@ import { inArray, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { ACCOUNT_STATUS_REFUSAL, ACCOUNT_STATUS_SCOPE, ACCOUNT_SUSPENDED_DETAIL } from '#common/accounts-contract.ts'
 import { ACCOUNT_BLOCKS_MAX_AGE_MS, createAccountBlocks } from '#server/auth/account-blocks.ts'
+import { deleteExpiredRows } from '#server/cleanup.ts'
 import { accountStatus } from '#server/db/schema.ts'
 import type { TasksDb } from '#server/tasks/repository.ts'
 import { call, signToken, startApi, startApiWithKey, type RunningApi } from './test-support.ts'
@@ -308,6 +309,30 @@ describe('an admin acting as the user (act claim, RFC 8693)', () => {
 			expect(line).toMatchObject({ userId: sub })
 			expect(line).not.toHaveProperty('actorId')
 		}
+	})
+})
+
+describe('cleanup', () => {
+	test('deletes the statuses that refuse nothing any more, keeps the others', async () => {
+		const db = api.database.db
+		const id = (name: string) => `cleanup-${name}-${crypto.randomUUID()}`
+		const gone = { lifted: id('lifted'), ended: id('ended'), empty: id('empty') }
+		const kept = { forever: id('forever'), later: id('later'), recent: id('recent') }
+		await db.insert(accountStatus).values([
+			{ userId: gone.lifted, suspendedUntil: null, tokensValidAfter: sql`now() - interval '2 days'` },
+			{ userId: gone.ended, suspendedUntil: sql`now() - interval '1 day'`, tokensValidAfter: sql`now() - interval '3 days'` },
+			{ userId: gone.empty, suspendedUntil: null, tokensValidAfter: null },
+			{ userId: kept.forever, suspendedUntil: sql`'infinity'::timestamptz`, tokensValidAfter: sql`now() - interval '30 days'` },
+			{ userId: kept.later, suspendedUntil: sql`now() + interval '1 hour'`, tokensValidAfter: sql`now() - interval '2 days'` },
+			{ userId: kept.recent, suspendedUntil: null, tokensValidAfter: sql`now() - interval '1 hour'` },
+		])
+		const counts = await deleteExpiredRows(db)
+		expect(counts?.accountStatuses).toBeGreaterThanOrEqual(3)
+		const left = await db
+			.select({ userId: accountStatus.userId })
+			.from(accountStatus)
+			.where(inArray(accountStatus.userId, [...Object.values(gone), ...Object.values(kept)]))
+		expect(left.map((row) => row.userId).sort()).toEqual(Object.values(kept).sort())
 	})
 })
 
