@@ -22,8 +22,11 @@ const SNAPSHOT_AGE_MS = ACCOUNT_BLOCKS_MAX_AGE_MS + 10
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Waits until performance.now() reaches `at`. */
 const sleepUntil = (at: number) => sleep(Math.max(0, at - performance.now()))
-/** Waits until the wall clock is in the second after `wallMs`: a token minted then has an `iat` (whole seconds) after it. */
-const sleepPastSecondOf = (wallMs: number) => sleep(Math.max(0, (Math.floor(wallMs / 1000) + 1) * 1000 - Date.now()))
+/**
+ * Waits until the wall clock is in the second after `wallMs`: a token minted then has an `iat` (whole seconds) after it.
+ * 20 ms more: a timer may fire a millisecond early, and a token minted at 11:59:59.999 is issued at 11:59:59.
+ */
+const sleepPastSecondOf = (wallMs: number) => sleep(Math.max(0, (Math.floor(wallMs / 1000) + 1) * 1000 + 20 - Date.now()))
 
 /** The token the app mints to change an account's status. */
 const statusToken = (sub: string, scope: unknown = ACCOUNT_STATUS_SCOPE) => signToken(key, { sub, scope })
