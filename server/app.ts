@@ -9,6 +9,8 @@ import { requestId } from 'hono/request-id'
 import { matchedRoutes } from 'hono/route'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '#common/logger.ts'
+import { isAccountStatusChange, registerAccountRoutes } from './accounts/routes.ts'
+import { createAccountBlocks, refuseBlockedAccounts, type AccountBlocks } from './auth/account-blocks.ts'
 import { requireBearerToken } from './auth/bearer.ts'
 import type { TokenVerifier } from './auth/verify-token.ts'
 import type { ApiEnv } from './context.ts'
@@ -38,6 +40,8 @@ export type AppDeps = {
 	limits?: TaskLimits
 	/** Workspace limits (WORKSPACE_MAX_TASKS, WORKSPACE_MAX_MEMBERS, WORKSPACES_PER_ACCOUNT); defaults when absent. */
 	workspaceLimits?: WorkspaceLimits
+	/** Suspended accounts (server/auth/account-blocks.ts); made from `db` when absent. */
+	accountBlocks?: AccountBlocks
 }
 
 const HEALTH_PATHS = new Set(['/healthz', '/readyz'])
@@ -105,6 +109,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 				status: c.res.status,
 				durationMs: Math.round((performance.now() - started) * 10) / 10,
 				userId: c.get('userId'),
+				// An admin acting as the user (the token's act claim): both are on record.
+				actorId: c.get('actorId'),
 			},
 			'request',
 		)
@@ -154,6 +160,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	// Who is calling comes first: an anonymous caller learns nothing more
 	// about its request than 401 (405 for a wrong method aside).
 	app.use('/v1/*', requireBearerToken(deps.verifier))
+	// Then whether that account may call at all (suspended by an admin, issue 22), except to change its status.
+	const accountBlocks = deps.accountBlocks ?? createAccountBlocks(deps.db, { logger })
+	app.use('/v1/*', refuseBlockedAccounts(accountBlocks, isAccountStatusChange))
 	const limitBody = bodyLimit({
 		maxSize: MAX_BODY_BYTES,
 		onError: (c) => problem(c, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
@@ -180,6 +189,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	guardWorkspaces(app, deps.db)
 	registerWorkspaceRoutes(app, deps.db, deps.workspaceLimits)
 	registerTaskRoutes(app, deps.db, { limits: deps.limits, workspaceLimits: deps.workspaceLimits, customPlanDb: deps.customPlanDb })
+	registerAccountRoutes(app, deps.db)
 
 	app.notFound((c) => problem(c, 404, 'Nothing here.'))
 

@@ -14,6 +14,15 @@ export type ApiEnv = {
 		 * it only to the token that accepts an invitation). Never logged.
 		 */
 		email: string | undefined
+		/** The verified token's `iat` (seconds): the suspension check compares it (server/auth/account-blocks.ts). */
+		tokenIssuedAt: number
+		/**
+		 * The admin acting as the user (`act.sub`, RFC 8693), when the token
+		 * carries one: the request log records it beside `userId`.
+		 */
+		actorId: string | undefined
+		/** The verified token's `scope` claim (space-separated), when it carries one: `account:status` may change the account's status. */
+		scope: string | undefined
 		/** Set by server/workspaces/access.ts on /v1/workspaces/{workspaceId}/…: the caller is a member. */
 		workspace: WorkspaceAccess | undefined
 	}

@@ -37,6 +37,9 @@ export function requireBearerToken(verifier: TokenVerifier): MiddlewareHandler<A
 		c.set('userId', result.userId)
 		// Only the accept-invitation route reads it; the request log never does.
 		c.set('email', result.email)
+		c.set('tokenIssuedAt', result.issuedAt)
+		c.set('actorId', result.actorId)
+		c.set('scope', result.scope)
 		await next()
 	}
 }

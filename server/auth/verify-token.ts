@@ -24,6 +24,12 @@
  *   check (the app reuses one token for minutes). Every key set applied
  *   forgets them all: a removed key still stops working with the next
  *   successful fetch.
+ * - Besides `sub`, the caller learns what the handlers and the log need:
+ *   `iat` (the suspension check, server/auth/account-blocks.ts), `email`
+ *   (accepting an invitation), `scope` (an RFC 8693 space-separated string:
+ *   `account:status` may change the account's status) and the actor of an
+ *   RFC 8693 `act` claim (an admin acting as the user: its `sub`), which the
+ *   request log records beside the user.
  */
 import { LRUCache } from 'lru-cache'
 import { createLocalJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JSONWebKeySet, type JWTHeaderParameters } from 'jose'
@@ -53,9 +59,17 @@ export type VerifierOptions = {
 	cacheMaxAgeMs?: number
 }
 
-/** `email`: the token's `email` claim, only when it is a string (the token that accepts an invitation). */
-export type VerifyResult =
-	{ ok: true; userId: string; email?: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'unavailable' }
+/**
+ * What a verified token says about its caller.
+ * - `issuedAt`: its `iat`, in seconds.
+ * - `email`: its `email` claim, only when it is a string (the token that accepts an invitation).
+ * - `actorId`: `act.sub` when `act` is an object whose `sub` is a string of 1–255 characters
+ *   (an admin acting as the user, RFC 8693); anything else in `act` is ignored.
+ * - `scope`: its `scope` claim, only when it is a string.
+ */
+export type VerifiedClaims = { userId: string; issuedAt: number; email?: string; actorId?: string; scope?: string }
+
+export type VerifyResult = ({ ok: true } & VerifiedClaims) | { ok: false; reason: 'invalid' } | { ok: false; reason: 'unavailable' }
 
 /** The key set could not be fetched (network, timeout, non-200, bad JSON). */
 class KeySetUnavailable extends Error {
@@ -80,8 +94,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 	const isStale = (set: KeySet) => Date.now() - set.fetchedAt > maxAge
 
 	let cached: KeySet | null = null
-	/** Tokens that passed every check: their subject (and email claim), and until when (ms) they may be taken as verified. */
-	const verified = new LRUCache<string, { userId: string; email?: string; until: number }>({ max: VERIFIED_TOKENS_MAX })
+	/** Tokens that passed every check: what they say, and until when (ms) they may be taken as verified. */
+	const verified = new LRUCache<string, { claims: VerifiedClaims; until: number }>({ max: VERIFIED_TOKENS_MAX })
 	/** Number of the newest fetch whose set was applied (older results are dropped). */
 	let applied = 0
 	let started = 0
@@ -180,8 +194,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 		async verify(token) {
 			if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' }
 			const known = verified.get(token)
-			if (known && Date.now() < known.until)
-				return known.email === undefined ? { ok: true, userId: known.userId } : { ok: true, userId: known.userId, email: known.email }
+			if (known && Date.now() < known.until) return { ok: true, ...known.claims }
 			try {
 				const { payload } = await jwtVerify(token, getKey(started), {
 					algorithms: ['EdDSA'],
@@ -195,11 +208,15 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 				if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) {
 					return { ok: false, reason: 'invalid' }
 				}
-				const email = typeof payload.email === 'string' ? payload.email : undefined
+				const claims: VerifiedClaims = { userId: sub, issuedAt: payload.iat! }
+				if (typeof payload.email === 'string') claims.email = payload.email
+				const actorId = actorOf(payload.act)
+				if (actorId !== undefined) claims.actorId = actorId
+				if (typeof payload.scope === 'string') claims.scope = payload.scope
 				// Until it expires or reaches the maximum age, whichever is first (no clock tolerance).
 				const until = Math.min(payload.exp!, payload.iat! + MAX_TOKEN_AGE_SECONDS) * 1000
-				verified.set(token, email === undefined ? { userId: sub, until } : { userId: sub, email, until })
-				return email === undefined ? { ok: true, userId: sub } : { ok: true, userId: sub, email }
+				verified.set(token, { claims, until })
+				return { ok: true, ...claims }
 			} catch (error) {
 				if (error instanceof KeySetUnavailable) return { ok: false, reason: 'unavailable' }
 				return { ok: false, reason: 'invalid' }
@@ -213,4 +230,16 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 			return (cached?.keys.keys.length ?? 0) > 0
 		},
 	}
+}
+
+/** The acting party's id in an RFC 8693 `act` claim (`{ sub }`), when it is a usable one. */
+function actorOf(act: unknown): string | undefined {
+	if (typeof act !== 'object' || act === null || Array.isArray(act)) return undefined
+	const sub = (act as { sub?: unknown }).sub
+	return typeof sub === 'string' && sub.length > 0 && sub.length <= MAX_SUBJECT_LENGTH ? sub : undefined
+}
+
+/** True when a `scope` claim (space-separated, RFC 8693) grants `wanted`. */
+export function hasScope(scope: string | undefined, wanted: string): boolean {
+	return scope !== undefined && scope.split(' ').includes(wanted)
 }

@@ -192,6 +192,43 @@ export const taskCount = pgTable('task_count', {
 	completed: integer('completed').notNull().default(0),
 })
 
-export const schema = { task, taskPriority, taskIdempotencyKey, taskCreateRate, taskCount, workspace, workspaceMember, workspaceInvitation }
+/**
+ * Accounts the app's admins have suspended (issue 22): written only through
+ * PUT /v1/me/status, with a token the app mints for the purpose, and read by
+ * every instance into a snapshot at most 500 ms old (server/auth/account-blocks.ts).
+ * No foreign key: the account is the app's user id, like task.user_id.
+ */
+export const accountStatus = pgTable(
+	'account_status',
+	{
+		userId: text('user_id').primaryKey(),
+		/** Suspended until then ('infinity': no end); null when not suspended. */
+		suspendedUntil: timestamp('suspended_until', { withTimezone: true, mode: 'date' }),
+		/**
+		 * Tokens issued (iat) before this instant are refused: set when a
+		 * suspension starts and kept when it is lifted, so a token minted
+		 * before the suspension never works again.
+		 */
+		tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true, mode: 'date' }),
+		updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+	},
+	(table) => [
+		// The snapshot's two conditions (suspended now, or tokens refused recently), each a range scan.
+		index('account_status_suspended_until_idx').on(table.suspendedUntil),
+		index('account_status_tokens_valid_after_idx').on(table.tokensValidAfter),
+	],
+)
+
+export const schema = {
+	task,
+	taskPriority,
+	taskIdempotencyKey,
+	taskCreateRate,
+	taskCount,
+	workspace,
+	workspaceMember,
+	workspaceInvitation,
+	accountStatus,
+}
 export type TasksSchema = typeof schema
 export type TaskRow = typeof task.$inferSelect

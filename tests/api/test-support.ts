@@ -13,6 +13,7 @@ import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { openDatabase, type OpenedDatabase } from '#common/database.ts'
 import { REDACTED_PATHS } from '#common/logger.ts'
 import { createApp } from '#server/app.ts'
+import { createAccountBlocks } from '#server/auth/account-blocks.ts'
 import { createTokenVerifier } from '#server/auth/verify-token.ts'
 import { schema, type TasksSchema } from '#server/db/schema.ts'
 import type { TaskLimits, WorkspaceLimits } from '#server/tasks/limits.ts'
@@ -120,6 +121,8 @@ export async function startApi(options: {
 	sharing?: RunningApi
 	limits?: TaskLimits
 	workspaceLimits?: WorkspaceLimits
+	/** How long this instance reuses its snapshot of suspended accounts (default 500 ms). */
+	accountBlocksMaxAgeMs?: number
 	/** Adds routes to the app before it serves (e.g. to show a new route needs no second edit). */
 	extend?: (app: ReturnType<typeof createApp>) => void
 }): Promise<RunningApi> {
@@ -145,6 +148,10 @@ export async function startApi(options: {
 		logger,
 		limits: options.limits,
 		workspaceLimits: options.workspaceLimits,
+		accountBlocks:
+			options.accountBlocksMaxAgeMs === undefined
+				? undefined
+				: createAccountBlocks(database.db, { maxAgeMs: options.accountBlocksMaxAgeMs, logger }),
 	})
 	options.extend?.(app)
 	const server = await new Promise<Server>((resolve) => {

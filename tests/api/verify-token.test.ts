@@ -73,7 +73,7 @@ async function publishedKey(name: string, options: Partial<VerifierOptions> = {}
 	return { key, jwks, verifier: verifierFor(jwks, options) }
 }
 
-const accepted = { ok: true, userId: 'user-1' }
+const accepted = { ok: true, userId: 'user-1', issuedAt: expect.any(Number) }
 const invalid = { ok: false, reason: 'invalid' }
 const unavailable = { ok: false, reason: 'unavailable' }
 
