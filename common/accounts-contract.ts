@@ -10,6 +10,9 @@ import { z } from 'zod'
 /** The `scope` entry (RFC 8693: a space-separated string) a token needs to change its account's status. */
 export const ACCOUNT_STATUS_SCOPE = 'account:status'
 
+/** The `scope` entry of the token an admin's deletion of an account sends DELETE /v1/me/tasks with: it passes a suspension. */
+export const ACCOUNT_DELETE_SCOPE = 'account:delete'
+
 /** 403 for a valid token without ACCOUNT_STATUS_SCOPE. */
 export const ACCOUNT_STATUS_REFUSAL = "This token may not change an account's status."
 

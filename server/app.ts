@@ -9,7 +9,7 @@ import { requestId } from 'hono/request-id'
 import { matchedRoutes } from 'hono/route'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '#common/logger.ts'
-import { isAccountStatusChange, registerAccountRoutes } from './accounts/routes.ts'
+import { passesSuspension, registerAccountRoutes } from './accounts/routes.ts'
 import { createAccountBlocks, refuseBlockedAccounts, type AccountBlocks } from './auth/account-blocks.ts'
 import { requireBearerToken } from './auth/bearer.ts'
 import type { TokenVerifier } from './auth/verify-token.ts'
@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	app.use('/v1/*', requireBearerToken(deps.verifier))
 	// Then whether that account may call at all (suspended by an admin, issue 22), except to change its status.
 	const accountBlocks = deps.accountBlocks ?? createAccountBlocks(deps.db, { logger })
-	app.use('/v1/*', refuseBlockedAccounts(accountBlocks, isAccountStatusChange))
+	app.use('/v1/*', refuseBlockedAccounts(accountBlocks, passesSuspension))
 	const limitBody = bodyLimit({
 		maxSize: MAX_BODY_BYTES,
 		onError: (c) => problem(c, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),

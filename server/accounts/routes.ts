@@ -7,7 +7,7 @@
  * (server/auth/account-blocks.ts): it is how a suspension is lifted.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
-import { ACCOUNT_STATUS_REFUSAL, ACCOUNT_STATUS_SCOPE, accountStatusInputSchema } from '#common/accounts-contract.ts'
+import { ACCOUNT_DELETE_SCOPE, ACCOUNT_STATUS_REFUSAL, ACCOUNT_STATUS_SCOPE, accountStatusInputSchema } from '#common/accounts-contract.ts'
 import { hasScope } from '#server/auth/verify-token.ts'
 import type { ApiEnv } from '#server/context.ts'
 import { authResponses, jsonBody, problemResponse, security } from '#server/openapi-parts.ts'
@@ -19,6 +19,15 @@ export const ACCOUNT_STATUS_PATH = '/v1/me/status'
 
 /** The one request the suspension check lets through: the status change itself. */
 export const isAccountStatusChange = (method: string, path: string) => method === 'PUT' && path === ACCOUNT_STATUS_PATH
+
+/**
+ * What a suspended account's token may still do: change the account's
+ * status, and — with the `account:delete` scope the app gives an admin's
+ * deletion of the account — delete all its tasks (DELETE /v1/me/tasks), so
+ * a suspended account can be deleted.
+ */
+export const passesSuspension = (method: string, path: string, scope: string | undefined) =>
+	isAccountStatusChange(method, path) || (method === 'DELETE' && path === '/v1/me/tasks' && hasScope(scope, ACCOUNT_DELETE_SCOPE))
 
 const putStatusRoute = createRoute({
 	method: 'put',

@@ -117,9 +117,12 @@ export function createAccountBlocks(db: TasksDb, options: { maxAgeMs?: number; l
  * account or token, 503 when the statuses cannot be read. `exempt` requests
  * (PUT /v1/me/status) pass unchecked.
  */
-export function refuseBlockedAccounts(blocks: AccountBlocks, exempt: (method: string, path: string) => boolean): MiddlewareHandler<ApiEnv> {
+export function refuseBlockedAccounts(
+	blocks: AccountBlocks,
+	exempt: (method: string, path: string, scope: string | undefined) => boolean,
+): MiddlewareHandler<ApiEnv> {
 	return async (c, next) => {
-		if (exempt(c.req.method, c.req.path)) return next()
+		if (exempt(c.req.method, c.req.path, c.var.scope)) return next()
 		let refused: boolean
 		try {
 			refused = await blocks.refuses(c.var.userId, c.var.tokenIssuedAt)

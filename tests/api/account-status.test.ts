@@ -8,7 +8,7 @@
  */
 import { inArray, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { ACCOUNT_STATUS_REFUSAL, ACCOUNT_STATUS_SCOPE, ACCOUNT_SUSPENDED_DETAIL } from '#common/accounts-contract.ts'
+import { ACCOUNT_DELETE_SCOPE, ACCOUNT_STATUS_REFUSAL, ACCOUNT_STATUS_SCOPE, ACCOUNT_SUSPENDED_DETAIL } from '#common/accounts-contract.ts'
 import { ACCOUNT_BLOCKS_MAX_AGE_MS, createAccountBlocks } from '#server/auth/account-blocks.ts'
 import { deleteExpiredRows } from '#server/cleanup.ts'
 import { accountStatus } from '#server/db/schema.ts'
@@ -150,6 +150,28 @@ describe('suspending and lifting', () => {
 		await setStatus(sub, null)
 		await sleepUntil(second.at + SNAPSHOT_AGE_MS)
 		await expectSuspended(await listWith(between))
+	})
+})
+
+describe('deleting a suspended account (an admin)', () => {
+	test('DELETE /v1/me/tasks passes the suspension with the account:delete scope, and nothing else does', async () => {
+		const { sub, token } = await newUser()
+		expect((await call(api, 'POST', '/v1/tasks', { token, body: { title: 'Left behind' } })).status).toBe(201)
+		const { wall } = await setStatus(sub, 'forever')
+		await sleepPastSecondOf(wall)
+		await sleep(SNAPSHOT_AGE_MS)
+		// A token with the scope may delete the tasks; it may not read them, and a plain token may do neither.
+		const deleting = await signToken(key, { sub, scope: ACCOUNT_DELETE_SCOPE, act: { sub: 'an-admin' } })
+		await expectSuspended(await listWith(deleting))
+		await expectSuspended(await call(api, 'DELETE', '/v1/me/tasks', { token: await signToken(key, { sub }) }))
+		expect((await call(api, 'DELETE', '/v1/me/tasks', { token: deleting })).status).toBe(204)
+		// Gone: after the lift, the list is empty.
+		await setStatus(sub, null)
+		await sleepPastSecondOf(Date.now())
+		await sleep(SNAPSHOT_AGE_MS)
+		const after = await listWith(await signToken(key, { sub }))
+		expect(after.status).toBe(200)
+		expect(((await after.json()) as { items: unknown[] }).items).toEqual([])
 	})
 })
 

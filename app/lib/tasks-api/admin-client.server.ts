@@ -19,9 +19,7 @@ import type { CurrentSession } from '#app/lib/auth/session.server.ts'
 import { createApiCaller } from './api-call.server.ts'
 import { TasksApiUnavailableError } from './errors.server.ts'
 
-export const ACCOUNT_STATUS_SCOPE = 'account:status'
-/** The API takes DELETE /v1/me/tasks with it even while the account is suspended (an admin deleting a suspended account). */
-export const ACCOUNT_DELETE_SCOPE = 'account:delete'
+import { ACCOUNT_DELETE_SCOPE, ACCOUNT_STATUS_SCOPE } from '#common/accounts-contract.ts'
 
 /** A task API token for `userId`, with the admin of `admin` as its actor (and `scope` when given). */
 async function tokenActingFor(userId: string, admin: CurrentSession, scope?: string): Promise<string> {
@@ -64,5 +62,10 @@ export async function setAccountSuspension(
 /** The account's tasks, memberships and the workspaces it was alone in (TasksApiConflictError: it alone owns one with others). */
 export async function deleteAllTasksOf(request: Request, context: ContextReader, admin: CurrentSession, userId: string): Promise<void> {
 	const { call } = createApiCaller(request, context, admin)
-	await call({ method: 'DELETE', path: '/v1/me/tasks', expected: 'empty', token: () => tokenActingFor(userId, admin, ACCOUNT_DELETE_SCOPE) })
+	await call({
+		method: 'DELETE',
+		path: '/v1/me/tasks',
+		expected: 'empty',
+		token: () => tokenActingFor(userId, admin, ACCOUNT_DELETE_SCOPE),
+	})
 }
