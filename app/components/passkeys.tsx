@@ -5,6 +5,7 @@
  * JavaScript no passkey button is shown and the rest of the page works.
  * The client loads when a passkey button is first used (passkey-client.ts).
  */
+import { SUSPENDED_MESSAGE } from '#app/lib/auth/suspended.ts'
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { useRevalidator } from 'react-router'
 import { Notice } from '#app/components/notice.tsx'
@@ -64,7 +65,13 @@ export function SignInWithPasskey({ redirectTo, rememberMeId }: { redirectTo: st
 						: { error: 'not loaded' }
 					setPending(false)
 					if (result?.error) {
-						setError('Signing in with a passkey did not work. Try again, or sign in with your password.')
+						// Suspended by an admin: Better Auth's admin plugin says so (its code), the page in its own words.
+						const code = typeof result.error === 'object' && result.error ? (result.error as { code?: unknown }).code : undefined
+						setError(
+							code === 'BANNED_USER'
+								? SUSPENDED_MESSAGE
+								: 'Signing in with a passkey did not work. Try again, or sign in with your password.',
+						)
 						return
 					}
 					window.location.assign(redirectTo.startsWith('/') && !redirectTo.startsWith('//') ? redirectTo : '/tasks')

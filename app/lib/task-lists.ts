@@ -42,5 +42,7 @@ export const ADMIN_USER_NOT_FOUND_MESSAGE = 'There is no account with that id: i
 
 /** A 404's message: the ones pages name on purpose, else the ordinary one. */
 export function notFoundMessage(data: unknown): string {
-	return data === WORKSPACE_NOT_FOUND_MESSAGE || data === ADMIN_USER_NOT_FOUND_MESSAGE ? data : 'The page you are looking for does not exist.'
+	return data === WORKSPACE_NOT_FOUND_MESSAGE || data === ADMIN_USER_NOT_FOUND_MESSAGE
+		? data
+		: 'The page you are looking for does not exist.'
 }

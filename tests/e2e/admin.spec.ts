@@ -61,7 +61,12 @@ async function bootstrapAdmin(page: Page, admin: TestUser) {
 }
 
 /** Someone else: signed up in a browser of their own (kept open), with one task. */
-async function userElsewhere(browser: Browser, javaScriptEnabled: boolean, name: string, signUpDirectly: (page: Page, user: TestUser) => Promise<void>) {
+async function userElsewhere(
+	browser: Browser,
+	javaScriptEnabled: boolean,
+	name: string,
+	signUpDirectly: (page: Page, user: TestUser) => Promise<void>,
+) {
 	const user = newUser(name)
 	const context = await browser.newContext({ javaScriptEnabled })
 	const page = await context.newPage()
@@ -84,7 +89,13 @@ async function openUser(page: Page, user: TestUser) {
 	await expect(page.getByRole('heading', { name: user.name, level: 1 })).toBeVisible()
 }
 
-test('an admin finds a user, suspends and restores them, and sets their role', async ({ page, browser, javaScriptEnabled, signUpDirectly, baseURL }, testInfo) => {
+test('an admin finds a user, suspends and restores them, and sets their role', async ({
+	page,
+	browser,
+	javaScriptEnabled,
+	signUpDirectly,
+	baseURL,
+}, testInfo) => {
 	const admin = listedAdmin('one', testInfo.project.name)
 	const bob = await userElsewhere(browser, javaScriptEnabled, 'Bob Target', signUpDirectly)
 	// Not an admin: /admin and its actions are the ordinary 404 page.
@@ -145,7 +156,12 @@ test('an admin finds a user, suspends and restores them, and sets their role', a
 	await bob.context.close()
 })
 
-test('an admin acts as a user, stops acting, and deletes the account', async ({ page, browser, javaScriptEnabled, signUpDirectly }, testInfo) => {
+test('an admin acts as a user, stops acting, and deletes the account', async ({
+	page,
+	browser,
+	javaScriptEnabled,
+	signUpDirectly,
+}, testInfo) => {
 	const admin = listedAdmin('two', testInfo.project.name)
 	const carol = await userElsewhere(browser, javaScriptEnabled, 'Carol Target', signUpDirectly)
 	await bootstrapAdmin(page, admin)
@@ -176,14 +192,18 @@ test('an admin acts as a user, stops acting, and deletes the account', async ({ 
 
 	// Carol's own activity says an administrator acted as her.
 	await carol.page.goto('/settings')
-	await expect(carol.page.getByRole('region', { name: 'Recent security activity' }).getByText('An administrator acted as you')).toBeVisible()
+	await expect(
+		carol.page.getByRole('region', { name: 'Recent security activity' }).getByText('An administrator acted as you'),
+	).toBeVisible()
 
 	// Delete: the email typed to confirm.
 	await openUser(page, carol.user)
 	const remove = page.getByRole('region', { name: 'Delete user' })
 	await remove.getByLabel(`Type “${carol.user.email}” to confirm`).fill('someone@example.com')
 	await remove.getByRole('button', { name: 'Delete user' }).click()
-	await expect(page.getByRole('region', { name: 'Delete user' }).getByText(`Type the account's email, ${carol.user.email}, to confirm.`)).toBeVisible()
+	await expect(
+		page.getByRole('region', { name: 'Delete user' }).getByText(`Type the account's email, ${carol.user.email}, to confirm.`),
+	).toBeVisible()
 	await page.getByRole('region', { name: 'Delete user' }).getByLabel(`Type “${carol.user.email}” to confirm`).fill(carol.user.email)
 	await page.getByRole('region', { name: 'Delete user' }).getByRole('button', { name: 'Delete user' }).click()
 	await expectNotice(page, `The account ${carol.user.email} was deleted.`)

@@ -16,9 +16,11 @@
  *   Admins are never impersonated (the plugin refuses it, and so does the
  *   app before asking).
  */
+import { APIError } from 'better-auth/api'
 import { admin } from 'better-auth/plugins/admin'
+import { SUSPENDED_MESSAGE } from './suspended.ts'
 
-export const SUSPENDED_MESSAGE = 'This account is suspended.'
+export { SUSPENDED_MESSAGE }
 export const IMPERSONATION_SECONDS = 60 * 60
 
 export const ADMIN_ROLE = 'admin'
@@ -41,4 +43,9 @@ export function isSuspendedNow(user: { banned?: boolean | null; banExpires?: Dat
 	if (!user.banned) return false
 	if (!user.banExpires) return true
 	return new Date(user.banExpires).getTime() > now.getTime()
+}
+
+/** Better Auth's refusal of a session for a suspended account (any way of signing in). */
+export function isSuspendedRefusal(error: unknown): boolean {
+	return error instanceof APIError && error.body?.code === 'BANNED_USER'
 }

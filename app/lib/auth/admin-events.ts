@@ -4,4 +4,9 @@
  * user's activity list says "By an administrator". Plain module: Settings'
  * activity list renders in the browser too.
  */
-export const ADMIN_EVENT_TYPES: ReadonlySet<string> = new Set(['admin-acted-as-you', 'account-suspended', 'account-restored', 'admin-role-changed'])
+export const ADMIN_EVENT_TYPES: ReadonlySet<string> = new Set([
+	'admin-acted-as-you',
+	'account-suspended',
+	'account-restored',
+	'admin-role-changed',
+])

@@ -3,6 +3,7 @@
  * /settings) after a provider round trip: fixed text for each code, never
  * the code or a description from the URL. Plain code: both pages render it.
  */
+import { SUSPENDED_MESSAGE } from './suspended.ts'
 
 const PROVIDER_ERRORS: Record<string, string> = {
 	access_denied: 'Signing in with the provider was cancelled. Nothing has changed.',
@@ -15,6 +16,9 @@ const PROVIDER_ERRORS: Record<string, string> = {
 	account_already_linked_to_different_user: 'That provider account is already linked to another Taskwell account.',
 	email_not_found: 'The provider did not share an email address, so we could not sign you in.',
 	signup_disabled: 'There is no Taskwell account for that provider account.',
+	// Better Auth's admin plugin refused the session: the account is suspended.
+	banned_user: SUSPENDED_MESSAGE,
+	BANNED_USER: SUSPENDED_MESSAGE,
 }
 const RESTART_MESSAGE = 'That sign-in attempt expired or was not started here. Please try again.'
 const GENERIC_PROVIDER_ERROR = 'Signing in with the provider did not work. Please try again, or sign in with your email.'

@@ -130,8 +130,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 		const found = await auth.api.getSession({ headers, returnHeaders: true })
 		// The admin plugin's fields (Better Auth's inferred types leave plugin fields out here).
 		const response = found.response as
-			| (NonNullable<typeof found.response> & { user: { role?: string | null }; session: { impersonatedBy?: string | null } })
-			| null
+			(NonNullable<typeof found.response> & { user: { role?: string | null }; session: { impersonatedBy?: string | null } }) | null
 		const result: Lookup = {
 			setCookies: found.headers.getSetCookie(),
 			current:

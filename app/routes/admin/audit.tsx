@@ -28,7 +28,7 @@ export default function Audit({ loaderData }: Route.ComponentProps) {
 			{rows.length === 0 ? (
 				<p>No admin actions yet.</p>
 			) : (
-				<div className="table-scroll">
+				<div className="table-scroll" tabIndex={0} role="region" aria-label="Table (scrolls sideways)">
 					<table className="admin-table">
 						<caption className="sr-only">Admin actions, newest first</caption>
 						<thead>
@@ -51,9 +51,7 @@ export default function Audit({ loaderData }: Route.ComponentProps) {
 										<bdi>{row.actor}</bdi>
 									</td>
 									<td>{row.actionLabel}</td>
-									<td>
-										{row.targetEmail ? <bdi>{row.targetEmail}</bdi> : '—'}
-									</td>
+									<td>{row.targetEmail ? <bdi>{row.targetEmail}</bdi> : '—'}</td>
 									<td>{row.reason ?? '—'}</td>
 									<td>{row.ipAddress ?? '—'}</td>
 								</tr>

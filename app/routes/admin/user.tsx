@@ -18,7 +18,12 @@ import { authCookieHeaders } from '#app/lib/auth/redirect-with-cookies.server.ts
 import { redirect } from 'react-router'
 import { isTwoFactorEnabled } from '#app/routes/settings/+shared/two-factor.server.ts'
 import type { z } from 'zod'
-import { redirectWithNotice, runWorkspaceForm, type FormWork, type WorkspaceActionData } from '#app/routes/workspaces/+shared/forms.server.ts'
+import {
+	redirectWithNotice,
+	runWorkspaceForm,
+	type FormWork,
+	type WorkspaceActionData,
+} from '#app/routes/workspaces/+shared/forms.server.ts'
 import { ADMIN_USER_NOT_FOUND_MESSAGE } from '#app/lib/task-lists.ts'
 import { USER_PAGE_SCHEMAS, type UserPageIntent } from './+shared/schemas.ts'
 import { findAccount, userDetails } from './+shared/users.server.ts'
@@ -98,7 +103,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 				if (!outcome.ok) return outcome
 				// Without the role, /admin is a 404 for the admin who gave up their own.
 				const to = target.id === admin.user.id && role === 'user' ? '/tasks' : here
-				return redirectWithNotice(request, to, outcome.changed ? `${name} is now ${role === 'admin' ? 'an admin' : 'a user'}.` : `${name} already has that role.`)
+				return redirectWithNotice(
+					request,
+					to,
+					outcome.changed ? `${name} is now ${role === 'admin' ? 'an admin' : 'a user'}.` : `${name} already has that role.`,
+				)
 			})
 		case 'delete-user':
 			return run(USER_PAGE_SCHEMAS['delete-user'], async (value) => {

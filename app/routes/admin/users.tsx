@@ -39,7 +39,7 @@ export default function Users({ loaderData }: Route.ComponentProps) {
 			{users.length === 0 ? (
 				<p>{q ? `No account matches “${q}”.` : 'No accounts yet.'}</p>
 			) : (
-				<div className="table-scroll">
+				<div className="table-scroll" tabIndex={0} role="region" aria-label="Table (scrolls sideways)">
 					<table className="admin-table">
 						<caption className="sr-only">Accounts{q ? ` matching “${q}”` : ''}, newest first</caption>
 						<thead>

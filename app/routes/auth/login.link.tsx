@@ -5,6 +5,7 @@ import { redirectWithAuthCookies } from '#app/lib/auth/redirect-with-cookies.ser
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { TOKEN_PAGE_HEADERS, tokenLinkAction, tokenPageLoader } from './+shared/token-link.server.ts'
 import { verifyMagicLink } from './+shared/sign-in-link.server.ts'
+import { SUSPENDED_MESSAGE } from '#app/lib/auth/suspended.ts'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in by link · Taskwell' }]
 
@@ -26,10 +27,12 @@ export function action({ request, context }: Route.ActionArgs) {
 		request,
 		async (token) => {
 			const outcome = await verifyMagicLink(request, context, token)
-			return outcome.ok ? redirectWithAuthCookies('/tasks', outcome.headers) : 'spent'
+			if (outcome.ok) return redirectWithAuthCookies('/tasks', outcome.headers)
+			return outcome.suspended ? 'suspended' : 'spent'
 		},
 		{
 			invalid: 'This sign-in link is not valid.',
+			suspended: SUSPENDED_MESSAGE,
 			spent: 'This sign-in link has expired or has already been used.',
 		},
 	)

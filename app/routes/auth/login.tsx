@@ -14,6 +14,7 @@ import { useZodForm } from '#app/lib/forms/use-zod-form.ts'
 import { Notice } from '#app/components/notice.tsx'
 import { safeRedirect } from '#app/lib/http/redirect.ts'
 import { INVALID_CREDENTIALS_MESSAGE, LoginSchema } from './+shared/schemas.ts'
+import { SUSPENDED_MESSAGE } from '#app/lib/auth/suspended.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { orThrottledReply } from '#app/lib/throttle.server.ts'
 
@@ -65,6 +66,9 @@ export async function action({ request, context }: Route.ActionArgs) {
 				},
 				{ status: 403 },
 			)
+		}
+		if (!outcome.ok && outcome.reason === 'suspended') {
+			return data({ result: submission.reply({ formErrors: [SUSPENDED_MESSAGE], hideFields: HIDDEN_FIELDS }) }, { status: 403 })
 		}
 		if (!outcome.ok) {
 			return data(

@@ -124,8 +124,8 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 					<section aria-labelledby="acting-heading" className="settings-section">
 						<h2 id="acting-heading">Sign-in and security</h2>
 						<p>
-							You are acting as this user: their email, password, sign-in methods, two-factor authentication, passkeys and backup codes,
-							and deleting the account, are only for them.
+							You are acting as this user: their email, password, sign-in methods, two-factor authentication, passkeys and backup codes, and
+							deleting the account, are only for them.
 						</p>
 					</section>
 					<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />

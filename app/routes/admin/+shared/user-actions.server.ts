@@ -119,7 +119,10 @@ export async function restoreUser(args: Args): Promise<Outcome> {
 	} catch (error) {
 		// Better Auth lets them sign in again; the task API would still refuse them: put the suspension back.
 		logger.error({ err: error, targetId: target.id }, 'restore: the task API could not be told; the suspension stays')
-		await auth.api.banUser({ body: { userId: target.id, banReason: 'Restore failed: still suspended' }, headers: authHeaders(request, context) })
+		await auth.api.banUser({
+			body: { userId: target.id, banReason: 'Restore failed: still suspended' },
+			headers: authHeaders(request, context),
+		})
 		return refuse(503, API_UNAVAILABLE_MESSAGE)
 	}
 	await audit(args, 'user-restored')
@@ -136,7 +139,12 @@ export async function revokeUserSession(args: Args, sessionId: string): Promise<
 	if (!row) return refuse(404, 'That session has already ended.')
 	await auth.api.revokeUserSession({ body: { sessionToken: row.token }, headers: authHeaders(request, context) })
 	forgetCachedSessionsOf(target.id)
-	await recordSecurityEvent(request, context, { type: 'session-revoked', userId: target.id, sessionId, byAdmin: { actorId: admin.user.id } })
+	await recordSecurityEvent(request, context, {
+		type: 'session-revoked',
+		userId: target.id,
+		sessionId,
+		byAdmin: { actorId: admin.user.id },
+	})
 	await audit(args, 'session-revoked')
 	return { ok: true }
 }
@@ -212,7 +220,10 @@ export async function deleteUser(args: Args, confirmEmail: string): Promise<Outc
 		},
 	})
 	if (!outcome.ok && outcome.reason === 'only-owner') {
-		return refuse(409, `This account is the only owner of ${outcome.workspaces.join(', ')}: transfer ownership or delete those workspaces first.`)
+		return refuse(
+			409,
+			`This account is the only owner of ${outcome.workspaces.join(', ')}: transfer ownership or delete those workspaces first.`,
+		)
 	}
 	if (!outcome.ok) return refuse(503, 'The account’s tasks could not be deleted just now, so nothing was deleted. Try again in a moment.')
 	await audit(args, 'user-deleted')

@@ -130,7 +130,13 @@ function ProfileSection({ user }: { user: UserDetails }) {
 				<dd>
 					{user.suspension ? (
 						<>
-							Suspended{user.suspension.until ? <> until <Time at={user.suspension.until} /></> : null}
+							Suspended
+							{user.suspension.until ? (
+								<>
+									{' '}
+									until <Time at={user.suspension.until} />
+								</>
+							) : null}
 							{user.suspension.reason ? <>: {user.suspension.reason}</> : null}
 						</>
 					) : (
@@ -207,7 +213,12 @@ function SuspendSection({ lastResult }: { lastResult: LastResult }) {
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<p>Every session of the account ends at once, and every way of signing in is refused until it is restored.</p>
 				<TextareaField label="Reason" meta={fields.reason} hint="Kept in the audit log." textareaProps={{ rows: 2 }} />
-				<Field label="Until" meta={fields.until} type="date" hint="Optional: the suspension lifts itself on that day. Empty: until restored." />
+				<Field
+					label="Until"
+					meta={fields.until}
+					type="date"
+					hint="Optional: the suspension lifts itself on that day. Empty: until restored."
+				/>
 				<SubmitButton name="intent" value="suspend" pendingText="Suspending…" className="button-danger">
 					Suspend user
 				</SubmitButton>
@@ -225,7 +236,13 @@ function RestoreSection({ user, lastResult }: { user: UserDetails; lastResult: L
 			<Form method="post" {...form.props} noValidate>
 				<FormErrors id={form.errorId} errors={form.errors} />
 				<p>
-					Suspended{user.suspension?.until ? <> until <Time at={user.suspension.until} /></> : null}
+					Suspended
+					{user.suspension?.until ? (
+						<>
+							{' '}
+							until <Time at={user.suspension.until} />
+						</>
+					) : null}
 					{user.suspension?.reason ? <>: {user.suspension.reason}</> : null}
 				</p>
 				<SubmitButton name="intent" value="restore" pendingText="Restoring…">

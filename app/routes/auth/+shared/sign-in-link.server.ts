@@ -44,7 +44,7 @@ export async function magicLinkIntent(request: Request, context: ContextReader, 
 	})
 }
 
-export type MagicLinkResult = { ok: true; headers: Headers } | { ok: false }
+export type MagicLinkResult = { ok: true; headers: Headers } | { ok: false; suspended?: boolean }
 
 /** Uses the link's token (once): a new session for its account. */
 export async function verifyMagicLink(request: Request, context: ContextReader, token: string): Promise<MagicLinkResult> {
@@ -54,6 +54,19 @@ export async function verifyMagicLink(request: Request, context: ContextReader, 
 		headers: authHeaders(request, context),
 		asResponse: true,
 	})
+	// Suspended by an admin: Better Auth's admin plugin refused the session (a 403 with its code).
+	if (
+		response.status === 403 &&
+		(
+			await response
+				.clone()
+				.json()
+				.catch(() => null)
+		)?.code === 'BANNED_USER'
+	) {
+		logger.info({ event: 'magic-link-refused-suspended' }, 'sign-in link refused: the account is suspended')
+		return { ok: false, suspended: true }
+	}
 	const location = response.headers.get('location') ?? ''
 	if (response.status !== 302 || new URL(location, 'http://taskwell.invalid').searchParams.has('error')) {
 		logger.info({ event: 'magic-link-refused' }, 'sign-in link refused (used, expired or unknown)')

@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm'
 import { APIError } from 'better-auth/api'
+import { isSuspendedRefusal } from '#app/lib/auth/admin-access.server.ts'
 import { auth } from '#app/lib/auth/better-auth.server.ts'
 import { db } from '#app/lib/db.server.ts'
 import { session as sessionTable, user as userTable } from '#app/lib/db/schema.ts'
@@ -22,7 +23,7 @@ import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
  * /login/two-factor.
  */
 export type SignInResult =
-	{ ok: true; headers: Headers; twoFactor: boolean } | { ok: false; reason: 'invalid-credentials' | 'email-not-verified' }
+	{ ok: true; headers: Headers; twoFactor: boolean } | { ok: false; reason: 'invalid-credentials' | 'email-not-verified' | 'suspended' }
 
 /** The id of the session a session token belongs to (for the security log). */
 export async function sessionIdOfToken(token: string | null | undefined): Promise<string | null> {
@@ -74,6 +75,8 @@ export async function signIn(
 		if (error instanceof APIError && error.body?.code === 'EMAIL_NOT_VERIFIED') {
 			return { ok: false, reason: 'email-not-verified' }
 		}
+		// Suspended by an admin (Better Auth's admin plugin refuses the session): also said only after the right password.
+		if (isSuspendedRefusal(error)) return { ok: false, reason: 'suspended' }
 		if (error instanceof APIError && (error.statusCode === 401 || error.statusCode === 400)) {
 			wrongPassword = true
 			logger.info({ event: 'sign-in-failed' }, 'sign-in failed')
