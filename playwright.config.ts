@@ -86,7 +86,9 @@ export default defineConfig({
 				E2E_API_PORT: String(apiPort),
 				...OIDC_TEST,
 				// Two admins per project, each bootstrapped by its own test (admin.spec.ts).
-				ADMIN_EMAILS: ['no-js', 'js'].flatMap((project) => [`admin-one-${project}@example.com`, `admin-two-${project}@example.com`]).join(','),
+				ADMIN_EMAILS: ['no-js', 'js']
+					.flatMap((project) => [`admin-one-${project}@example.com`, `admin-two-${project}@example.com`])
+					.join(','),
 			},
 		},
 	],
