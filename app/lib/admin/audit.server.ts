@@ -8,7 +8,8 @@
  * Never a password, code, token or cookie: only what was done, to whom, the
  * reason the admin gave, and the admin's IP address.
  */
-import { desc, lt, or, and, eq } from 'drizzle-orm'
+import { desc } from 'drizzle-orm'
+import { after, pageOf } from '#app/lib/db/newest-first-pages.ts'
 import { db } from '#app/lib/db.server.ts'
 import { adminAudit } from '#app/lib/db/schema.ts'
 import { logger } from '#app/lib/logger.server.ts'
@@ -48,19 +49,13 @@ export async function listAdminAudit(
 	cursor: string | null,
 	limit = ADMIN_AUDIT_PAGE_SIZE,
 ): Promise<{ rows: AdminAuditRow[]; next: string | null }> {
-	const after = decodeCursor(cursor)
 	const rows = await db
 		.select()
 		.from(adminAudit)
-		.where(
-			after
-				? or(lt(adminAudit.createdAt, after.createdAt), and(eq(adminAudit.createdAt, after.createdAt), lt(adminAudit.id, after.id)))
-				: undefined,
-		)
+		.where(after(adminAudit, cursor))
 		.orderBy(desc(adminAudit.createdAt), desc(adminAudit.id))
 		.limit(limit + 1)
-	const page = rows.slice(0, limit)
-	const last = page.at(-1)
+	const { page, next } = pageOf(rows, limit)
 	return {
 		rows: page.map((row) => ({
 			id: row.id,
@@ -73,20 +68,6 @@ export async function listAdminAudit(
 			ipAddress: row.ipAddress,
 			createdAt: row.createdAt.toISOString(),
 		})),
-		next: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+		next,
 	}
-}
-
-/** A paging cursor: the last row's time (µs are lost by Date, so the id breaks ties) and id, base64url. */
-export function encodeCursor(createdAt: Date, id: string): string {
-	return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url')
-}
-
-/** null for a missing or unreadable cursor (the first page). */
-export function decodeCursor(cursor: string | null): { createdAt: Date; id: string } | null {
-	if (!cursor || cursor.length > 200) return null
-	const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|')
-	const createdAt = new Date(time ?? '')
-	if (!id || Number.isNaN(createdAt.getTime())) return null
-	return { createdAt, id }
 }

@@ -5,10 +5,10 @@
  * straight from the app's tables: never a password hash, token, secret or
  * code — only what an admin needs to help.
  */
-import { and, count, desc, eq, gt, ilike, lt, or, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, ilike, or, sql } from 'drizzle-orm'
 import { db } from '#app/lib/db.server.ts'
 import { account, authEvent, member, organization, passkey, session, user } from '#app/lib/db/schema.ts'
-import { decodeCursor, encodeCursor } from '#app/lib/admin/audit.server.ts'
+import { after, pageOf } from '#app/lib/db/newest-first-pages.ts'
 import { isSuspendedNow } from '#app/lib/auth/admin-access.server.ts'
 import { SEARCH_MAX_LENGTH } from './schemas.ts'
 import { describeDevice, displayIp } from '#app/lib/auth/device.server.ts'
@@ -36,49 +36,46 @@ function likePattern(text: string): string {
 /** The latest sign-in the activity log remembers (kept 90 days). */
 const lastSignIn = sql<Date | null>`(select max(${authEvent.createdAt}) from ${authEvent} where ${authEvent.userId} = ${user.id} and ${authEvent.type} = 'sign-in')`
 
+/** What both pages read of an account (never its password, tokens or secrets). */
+const accountColumns = {
+	id: user.id,
+	name: user.name,
+	email: user.email,
+	emailVerified: user.emailVerified,
+	createdAt: user.createdAt,
+	twoFactorEnabled: user.twoFactorEnabled,
+	banned: user.banned,
+	banReason: user.banReason,
+	banExpires: user.banExpires,
+	role: user.role,
+	lastSignInAt: lastSignIn,
+}
+
+function userRowOf(row: Awaited<ReturnType<typeof selectAccounts>>[number]): UserRow {
+	return {
+		id: row.id,
+		name: row.name,
+		email: row.email,
+		emailVerified: row.emailVerified,
+		createdAt: row.createdAt.toISOString(),
+		lastSignInAt: row.lastSignInAt ? new Date(row.lastSignInAt).toISOString() : null,
+		twoFactorEnabled: Boolean(row.twoFactorEnabled),
+		suspended: isSuspendedNow(row),
+		role: row.role ?? 'user',
+	}
+}
+
+const selectAccounts = () => db.select(accountColumns).from(user)
+
 /** A page of accounts whose email or name contains `search`, after `cursor`; `next` when there is more. */
 export async function searchUsers(search: string, cursor: string | null): Promise<{ users: UserRow[]; next: string | null }> {
 	const text = search.trim().slice(0, SEARCH_MAX_LENGTH)
-	const after = decodeCursor(cursor)
-	const rows = await db
-		.select({
-			id: user.id,
-			name: user.name,
-			email: user.email,
-			emailVerified: user.emailVerified,
-			createdAt: user.createdAt,
-			twoFactorEnabled: user.twoFactorEnabled,
-			banned: user.banned,
-			banExpires: user.banExpires,
-			role: user.role,
-			lastSignInAt: lastSignIn,
-		})
-		.from(user)
-		.where(
-			and(
-				text ? or(ilike(user.email, likePattern(text)), ilike(user.name, likePattern(text))) : undefined,
-				after ? or(lt(user.createdAt, after.createdAt), and(eq(user.createdAt, after.createdAt), lt(user.id, after.id))) : undefined,
-			),
-		)
+	const rows = await selectAccounts()
+		.where(and(text ? or(ilike(user.email, likePattern(text)), ilike(user.name, likePattern(text))) : undefined, after(user, cursor)))
 		.orderBy(desc(user.createdAt), desc(user.id))
 		.limit(USERS_PAGE_SIZE + 1)
-	const page = rows.slice(0, USERS_PAGE_SIZE)
-	const last = page.at(-1)
-	return {
-		users: page.map((row) => ({
-			id: row.id,
-			name: row.name,
-			email: row.email,
-			emailVerified: row.emailVerified,
-			createdAt: row.createdAt.toISOString(),
-			lastSignInAt: row.lastSignInAt ? new Date(row.lastSignInAt).toISOString() : null,
-			twoFactorEnabled: Boolean(row.twoFactorEnabled),
-			suspended: isSuspendedNow(row),
-			role: row.role ?? 'user',
-		})),
-		// Better Auth stores createdAt from a JavaScript Date (whole milliseconds): the cursor's time is exact.
-		next: rows.length > USERS_PAGE_SIZE && last ? encodeCursor(last.createdAt, last.id) : null,
-	}
+	const { page, next } = pageOf(rows, USERS_PAGE_SIZE)
+	return { users: page.map(userRowOf), next }
 }
 
 export type UserDetails = UserRow & {
@@ -94,22 +91,7 @@ const PROVIDER_NAMES: Record<string, string> = { credential: 'Password', github:
 
 /** One account's page, or null when there is no such account. */
 export async function userDetails(id: string): Promise<UserDetails | null> {
-	const [row] = await db
-		.select({
-			id: user.id,
-			name: user.name,
-			email: user.email,
-			emailVerified: user.emailVerified,
-			createdAt: user.createdAt,
-			twoFactorEnabled: user.twoFactorEnabled,
-			banned: user.banned,
-			banReason: user.banReason,
-			banExpires: user.banExpires,
-			role: user.role,
-			lastSignInAt: lastSignIn,
-		})
-		.from(user)
-		.where(eq(user.id, id))
+	const [row] = await selectAccounts().where(eq(user.id, id))
 	if (!row) return null
 	const [accounts, [passkeys], sessions, events, workspaces] = await Promise.all([
 		db.select({ providerId: account.providerId }).from(account).where(eq(account.userId, id)),
@@ -134,18 +116,10 @@ export async function userDetails(id: string): Promise<UserDetails | null> {
 			.where(eq(member.userId, id))
 			.orderBy(organization.name),
 	])
-	const suspended = isSuspendedNow(row)
+	const base = userRowOf(row)
 	return {
-		id: row.id,
-		name: row.name,
-		email: row.email,
-		emailVerified: row.emailVerified,
-		createdAt: row.createdAt.toISOString(),
-		lastSignInAt: row.lastSignInAt ? new Date(row.lastSignInAt).toISOString() : null,
-		twoFactorEnabled: Boolean(row.twoFactorEnabled),
-		suspended,
-		role: row.role ?? 'user',
-		suspension: suspended ? { reason: row.banReason, until: row.banExpires?.toISOString() ?? null } : null,
+		...base,
+		suspension: base.suspended ? { reason: row.banReason, until: row.banExpires?.toISOString() ?? null } : null,
 		signInMethods: [...new Set(accounts.map((entry) => PROVIDER_NAMES[entry.providerId] ?? entry.providerId))],
 		passkeys: passkeys?.count ?? 0,
 		sessions: sessions.map((entry) => ({
