@@ -12,7 +12,7 @@
  *    credential forms), stops acting, and deletes the account.
  */
 import type { Browser, Page } from '@playwright/test'
-import { expect, linkFromOutbox, newUser, signIn, test, uniqueClientIp, type TestUser } from './support.ts'
+import { expect, linkFromOutbox, newUser, signIn, signUp, test, uniqueClientIp, type TestUser } from './support.ts'
 
 async function expectNotice(page: Page, text: string | RegExp) {
 	await expect(page.getByRole('status').filter({ hasText: text })).toBeVisible()
@@ -36,15 +36,7 @@ function listedAdmin(slot: 'one' | 'two', project: string): TestUser {
 async function bootstrapAdmin(page: Page, admin: TestUser) {
 	await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': uniqueClientIp() })
 	await signIn(page, admin)
-	if (!/\/tasks$/.test(page.url())) {
-		await page.goto('/signup')
-		await page.getByLabel('Name').fill(admin.name)
-		await page.getByLabel('Email').fill(admin.email)
-		await page.getByLabel('Password', { exact: true }).fill(admin.password)
-		await page.getByLabel('Confirm password').fill(admin.password)
-		await page.getByRole('button', { name: 'Create account' }).click()
-		await expect(page).toHaveURL(/\/tasks$/)
-	}
+	if (!/\/tasks$/.test(page.url())) await signUp(page, admin)
 	const probe = await page.goto('/admin')
 	if (probe?.status() === 404) {
 		// Listed, but not confirmed yet: not an admin.
