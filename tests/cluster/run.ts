@@ -14,7 +14,10 @@
  * Before the faults, a workspace round (tests/cluster/workspace-check.ts):
  * an owner on app1 makes a member a viewer while the member's pages on app2
  * are open; their next adds, sent to either API instance, must each be
- * refused.
+ * refused. And a suspension round (tests/cluster/suspension-check.ts): an
+ * admin suspends a user through app1; app2 must send the user to /login
+ * within 1 s (each instance caches session lookups up to 500 ms), refuse
+ * their sign-in, and let them in again once restored.
  * Then it checks that every acknowledged add is in the database exactly once,
  * that nobody was signed out, that every instance is ready again without a
  * restart of its own, and that under 5 % of the requests during the faults
@@ -35,6 +38,7 @@ import { createPostgres, type PostgresServer } from './postgres-server.ts'
 import { answers, freePorts, haproxyConfig, haproxyStatus, ManagedProcess, sleep, waitFor, writeHaproxyConfig } from './processes.ts'
 import { VirtualUser, type SharedState } from './virtual-user.ts'
 import { workspaceRound, type WorkspaceRoundResult } from './workspace-check.ts'
+import { suspensionRound } from './suspension-check.ts'
 import { startSmtpSink } from '#tests/support/smtp-sink.ts'
 
 /** Three base64url parts, the first a JSON header: a JWT. */
@@ -328,6 +332,18 @@ async function main(): Promise<string[]> {
 		notes.push(
 			`after the owner made them a viewer (app1): ${workspace.refusedAdds.length} adds from pages still open (app2): ${formatCounts(countBy(workspace.refusedAdds))}; the first answered ${workspace.firstRefusalMs.toFixed(0)} ms after the change`,
 		)
+	})
+	await phase('suspension', async (notes) => {
+		const suspension = await suspensionRound({
+			app1Url: `http://127.0.0.1:${app1Port}`,
+			app2Url: `http://127.0.0.1:${app2Port}`,
+			publicOrigin: appLb,
+			withSql,
+			runId,
+		})
+		notes.push(...suspension.notes)
+		// Reported like a failed phase: the checks below list it.
+		if (suspension.problems.length) throw new Error(suspension.problems.join('; '))
 	})
 	await phase('kill app1', (notes) => killAndRestart('app1', notes))
 	await phase('kill api2', (notes) => killAndRestart('api2', notes))

@@ -12,54 +12,11 @@
  * through HAProxy, which takes turns between api1 and api2) must all be
  * refused with the viewer's sentence, starting with the first.
  */
-import { request } from 'undici'
 import { linkIn, type startSmtpSink } from '#tests/support/smtp-sink.ts'
-import { CookieJar, formFields } from './virtual-user.ts'
+import { Browser, expectRedirect, signUp } from './browser.ts'
+import { formFields } from './virtual-user.ts'
 
 const REFUSAL = "Viewers can't change tasks in this workspace."
-
-/** One person's browser without JavaScript: a cookie jar and form posts to one app instance. */
-class Browser {
-	readonly jar = new CookieJar()
-	constructor(
-		private readonly instanceUrl: string,
-		/** BETTER_AUTH_URL (the load balancer): what a browser's Origin header says. */
-		private readonly publicOrigin: string,
-	) {}
-
-	async get(pathname: string): Promise<{ status: number; html: string; location: string | null }> {
-		return this.send(pathname)
-	}
-
-	async post(pathname: string, fields: URLSearchParams): Promise<{ status: number; html: string; location: string | null }> {
-		return this.send(pathname, fields)
-	}
-
-	/**
-	 * Straight to the instance, with the Host header HAProxy would forward
-	 * (the public one): undici's request, as fetch() replaces Host.
-	 */
-	private async send(pathname: string, body?: URLSearchParams) {
-		const headers: Record<string, string> = { accept: 'text/html', host: new URL(this.publicOrigin).host }
-		const cookie = this.jar.header()
-		if (cookie) headers.cookie = cookie
-		if (body) {
-			headers['content-type'] = 'application/x-www-form-urlencoded'
-			headers.origin = this.publicOrigin
-		}
-		const response = await request(new URL(pathname, this.instanceUrl), {
-			method: body ? 'POST' : 'GET',
-			headers,
-			body: body?.toString(),
-			signal: AbortSignal.timeout(15_000),
-		})
-		const setCookies = new Headers()
-		for (const line of [response.headers['set-cookie'] ?? []].flat()) setCookies.append('set-cookie', line)
-		this.jar.store(new Response(null, { headers: setCookies }))
-		const location = response.headers.location
-		return { status: response.statusCode, html: await response.body.text(), location: typeof location === 'string' ? location : null }
-	}
-}
 
 /** The fields of the form around the first `marker` in the page (inputs as rendered). */
 function formAround(html: string, marker: string): URLSearchParams {
@@ -72,35 +29,12 @@ function formAround(html: string, marker: string): URLSearchParams {
 	return fields
 }
 
-function expectRedirect(what: string, answer: { status: number; location: string | null; html: string }): string {
-	if (answer.status !== 302 && answer.status !== 303) {
-		// What the page said (its alerts and field errors), for the failure message.
-		const said = [...answer.html.matchAll(/<(?:p|div|ul)[^>]*(?:role="alert"|class="[^"]*error[^"]*")[^>]*>([\s\S]*?)<\/(?:p|div|ul)>/g)]
-			.map((match) =>
-				match[1]!
-					.replace(/<[^>]+>/g, ' ')
-					.replace(/\s+/g, ' ')
-					.trim(),
-			)
-			.filter(Boolean)
-		throw new Error(`${what}: answered ${answer.status}, not a redirect${said.length ? ` (${said.join(' | ').slice(0, 300)})` : ''}`)
-	}
-	return answer.location!
-}
-
 type Mailbox = Awaited<ReturnType<typeof startSmtpSink>>
 
 /** The path of the first link to `linkPath` in the next mail to `email` (after `since` messages). */
 async function linkFromMail(mailbox: Mailbox, email: string, linkPath: string, since: number): Promise<string> {
 	const link = new URL(linkIn(await mailbox.waitFor(email, { since, timeoutMs: 15_000 }), linkPath))
 	return link.pathname + link.search
-}
-
-async function signUp(browser: Browser, name: string, email: string, password: string) {
-	const page = await browser.get('/signup')
-	const fields = formFields(page.html, 'signup') ?? new URLSearchParams()
-	for (const [key, value] of Object.entries({ name, email, password, confirmPassword: password })) fields.set(key, value)
-	expectRedirect(`sign-up of ${email}`, await browser.post('/signup', fields))
 }
 
 /** The add form of the workspace's list as rendered now (each with its own one-time key). */
