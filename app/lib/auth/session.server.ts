@@ -46,7 +46,7 @@ import { IMPERSONATION_SECONDS } from './admin-access.server.ts'
  * timeZone: the browser's, remembered on the account (null until JavaScript has sent it).
  * role: `user` or `admin` (Better Auth's admin plugin; lib/auth/admin-access.server.ts).
  */
-export type SessionUser = { id: string; name: string; email: string; timeZone: string | null; role: string }
+export type SessionUser = { id: string; name: string; email: string; timeZone: string | null; role: string; emailVerified?: boolean }
 export type CurrentSession = {
 	user: SessionUser
 	/**
@@ -142,6 +142,7 @@ function createHolder(request: Request, context: ContextReader): SessionHolder {
 								email: response.user.email,
 								timeZone: response.user.timeZone ?? null,
 								role: response.user.role ?? 'user',
+								emailVerified: response.user.emailVerified,
 							},
 							session: {
 								id: response.session.id,

@@ -81,7 +81,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	const withPassword = linkedAccounts.some((account) => account.providerId === 'credential')
 	return data(
 		{
-			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone },
+			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone, emailVerified: current.user.emailVerified !== false },
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 			linkedAccounts,
 			linkableProviders: linkableProviders(linkedAccounts),
@@ -117,6 +117,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 				name={loaderData.user.name}
 				email={loaderData.user.email}
 				timeZone={loaderData.user.timeZone}
+				emailVerified={loaderData.user.emailVerified}
 				lastResult={resultFor('update-name')}
 			/>
 			{loaderData.acting ? (

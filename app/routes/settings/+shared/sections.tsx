@@ -5,7 +5,7 @@
  * and shows the server's errors otherwise.
  */
 import type { SubmissionResult } from '@conform-to/react'
-import { Form } from 'react-router'
+import { Form, Link } from 'react-router'
 import { CheckboxField, Field, FormErrors, NewPasswordFields, SubmitButton } from '#app/components/forms.tsx'
 import { SettingsForm, SettingsSection } from './settings-kit.tsx'
 import { useSettingsForm } from './use-settings-form.ts'
@@ -30,10 +30,13 @@ export function ProfileSection({
 	name,
 	email,
 	timeZone,
+	emailVerified = true,
 	lastResult,
 }: {
 	name: string
 	email: string
+	/** False until the address is confirmed (with REQUIRE_EMAIL_VERIFICATION off, an account can be used before). */
+	emailVerified?: boolean
 	/** The browser's, remembered by the tasks page when JavaScript runs; null: due dates count in UTC. */
 	timeZone: string | null
 	lastResult: LastResult
@@ -47,6 +50,11 @@ export function ProfileSection({
 					<bdi>{email}</bdi>
 				</strong>
 			</p>
+			{emailVerified ? null : (
+				<p className="hint">
+					This address is not confirmed yet. <Link to="/verify-email">Send a confirmation link</Link>.
+				</p>
+			)}
 			<p className="hint time-zone-note">
 				{timeZone ? `Due dates use your time zone: ${timeZone}.` : 'Due dates use UTC until you open Taskwell with JavaScript on.'}
 			</p>
