@@ -39,6 +39,9 @@ import {
 import { adminMeta } from './+shared/format.tsx'
 import { UserPage } from './+shared/user-page.tsx'
 
+/** Fields of the user page's forms that are never sent back (the reply would put them into the HTML). */
+const SECRET_FIELDS = ['password', 'code']
+
 export const meta: Route.MetaFunction = ({ loaderData }) => adminMeta(loaderData?.user.name ?? 'User')
 
 export const headers = routeHeaders()
@@ -65,11 +68,18 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 	const here = `/admin/users/${target.id}`
 	const name = target.name
 	// Every admin POST counts against the admin's throttle (a 429 with the wait, on the form).
+	// The admin's password and code (act as) never come back with the form.
 	const run = <Schema extends z.ZodType>(schema: Schema, work: FormWork<z.output<Schema>>) =>
-		runWorkspaceForm(intent, formData, schema, async (value) => {
-			await takeAttempt(THROTTLE_RULES.adminActionsPerAdmin, admin.user.id)
-			return work(value)
-		})
+		runWorkspaceForm(
+			intent,
+			formData,
+			schema,
+			async (value) => {
+				await takeAttempt(THROTTLE_RULES.adminActionsPerAdmin, admin.user.id)
+				return work(value)
+			},
+			{ hideFields: SECRET_FIELDS },
+		)
 	switch (intent as UserPageIntent) {
 		case 'suspend':
 			return run(USER_PAGE_SCHEMAS.suspend, async (value) => {

@@ -26,20 +26,25 @@ export async function redirectWithNotice(request: Request, to: string, message: 
 	return redirect(to, { headers: await flashHeaders(request, { message }) })
 }
 
+/**
+ * `hideFields`: fields never sent back with the form (a password, a code):
+ * the reply would put them into the page's HTML.
+ */
 export async function runWorkspaceForm<Schema extends z.ZodType>(
 	intent: string,
 	formData: FormData,
 	schema: Schema,
 	work: FormWork<z.output<Schema>>,
+	{ hideFields }: { hideFields?: string[] } = {},
 ): Promise<Response | ReturnType<typeof data<WorkspaceActionData>>> {
 	const submission = parseWithZod(formData, { schema })
 	if (submission.status !== 'success') {
-		return data({ intent, result: submission.reply() } satisfies WorkspaceActionData, { status: 400 })
+		return data({ intent, result: submission.reply({ hideFields }) } satisfies WorkspaceActionData, { status: 400 })
 	}
-	return orThrottledReply(submission, { extra: { intent } }, async () => {
+	return orThrottledReply(submission, { hideFields, extra: { intent } }, async () => {
 		const outcome = await work(submission.value)
 		if (outcome instanceof Response) return outcome
 		const errors = outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }
-		return data({ intent, result: submission.reply(errors) } satisfies WorkspaceActionData, { status: outcome.status })
+		return data({ intent, result: submission.reply({ ...errors, hideFields }) } satisfies WorkspaceActionData, { status: outcome.status })
 	})
 }
