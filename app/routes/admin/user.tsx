@@ -8,14 +8,13 @@
  * throttled per admin, audited (+shared/user-actions.server.ts), and
  * refused with the ordinary 404 for anyone but an admin (the layout's gate).
  */
-import { data } from 'react-router'
+import { data, redirect } from 'react-router'
 import type { Route } from './+types/user'
 import { userContext } from '#app/context.server.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { takeAttempt } from '#app/lib/throttle.server.ts'
 import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
 import { authCookieHeaders } from '#app/lib/auth/redirect-with-cookies.server.ts'
-import { redirect } from 'react-router'
 import { isTwoFactorEnabled } from '#app/routes/settings/+shared/two-factor.server.ts'
 import type { z } from 'zod'
 import {
@@ -83,7 +82,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 	switch (intent as UserPageIntent) {
 		case 'suspend':
 			return run(USER_PAGE_SCHEMAS.suspend, async (value) => {
-				const outcome = await suspendUser(args, value as { reason: string; until?: string })
+				const outcome = await suspendUser(args, value)
 				return outcome.ok ? redirectWithNotice(request, here, `${name} is suspended and signed out everywhere.`) : outcome
 			})
 		case 'restore':
