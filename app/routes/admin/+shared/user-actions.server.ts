@@ -96,14 +96,22 @@ export async function suspendUser(args: Args, input: { reason: string; until?: s
 		return refuse(503, API_UNAVAILABLE_MESSAGE)
 	}
 	// Better Auth: the suspension on the account, and every session of it deleted.
-	await auth.api.banUser({
-		body: {
-			userId: target.id,
-			banReason: input.reason,
-			banExpiresIn: until ? Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) : undefined,
-		},
-		headers: authHeaders(request, context),
-	})
+	try {
+		await auth.api.banUser({
+			body: {
+				userId: target.id,
+				banReason: input.reason,
+				banExpiresIn: until ? Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) : undefined,
+			},
+			headers: authHeaders(request, context),
+		})
+	} catch (error) {
+		// Not suspended after all: the task API lets the account in again (its new tokens).
+		await setAccountSuspension(request, context, admin, target.id, null).catch((undo: unknown) =>
+			logger.error({ err: undo, targetId: target.id }, 'suspension: could not undo the task API side'),
+		)
+		throw error
+	}
 	forgetCachedSessionsOf(target.id)
 	await audit(args, 'user-suspended', until ? `${input.reason} (until ${until.toISOString()})` : input.reason)
 	await tellUser(args, 'account-suspended')
