@@ -85,9 +85,9 @@ export default defineConfig({
 				E2E_PORT: String(port),
 				E2E_API_PORT: String(apiPort),
 				...OIDC_TEST,
-				// Two admins per project, each bootstrapped by its own test (admin.spec.ts).
+				// Admins per project, each bootstrapped by its own test (ADMIN_SLOTS in tests/e2e/admin-steps.ts).
 				ADMIN_EMAILS: ['no-js', 'js']
-					.flatMap((project) => [`admin-one-${project}@example.com`, `admin-two-${project}@example.com`])
+					.flatMap((project) => ['one', 'two', 'providers', 'passkeys'].map((slot) => `admin-${slot}-${project}@example.com`))
 					.join(','),
 			},
 		},

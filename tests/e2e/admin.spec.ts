@@ -1,9 +1,9 @@
 /**
  * Issue 22, administration, in a real browser (with and without JavaScript)
- * against both real services. The e2e server lists two admin addresses per
+ * against both real services. The e2e server lists admin addresses per
  * project in ADMIN_EMAILS (playwright.config.ts); each test bootstraps its
- * own admin through it: sign up, confirm the address, and /admin opens
- * (before the confirmation it is the ordinary 404 page).
+ * own admin through it (admin-steps.ts): sign up, confirm the address, and
+ * /admin opens (before the confirmation it is the ordinary 404 page).
  *
  * 1. An admin finds a user, suspends them (their open session in another
  *    browser is signed out on its next request, and signing in says the
@@ -12,44 +12,13 @@
  *    credential forms), stops acting, and deletes the account.
  */
 import type { Browser, Page } from '@playwright/test'
-import { expect, linkFromOutbox, newUser, signIn, signUp, test, uniqueClientIp, type TestUser } from './support.ts'
-
-async function expectNotice(page: Page, text: string | RegExp) {
-	await expect(page.getByRole('status').filter({ hasText: text })).toBeVisible()
-}
+import { bootstrapAdmin, expectNotice, listedAdmin, openUser } from './admin-steps.ts'
+import { expect, newUser, signIn, test, type TestUser } from './support.ts'
 
 async function expectNotFound(page: Page, path: string) {
 	const response = await page.goto(path)
 	expect(response?.status()).toBe(404)
 	await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
-}
-
-/** One of ADMIN_EMAILS (see playwright.config.ts): `admin-<slot>-<project>@example.com`. */
-function listedAdmin(slot: 'one' | 'two', project: string): TestUser {
-	return { ...newUser('Grace Admin'), email: `admin-${slot}-${project}@example.com` }
-}
-
-/**
- * The admin's page signed in (a retry finds the account made by the first
- * try), with the address confirmed: then /admin opens.
- */
-async function bootstrapAdmin(page: Page, admin: TestUser) {
-	await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': uniqueClientIp() })
-	await signIn(page, admin)
-	if (!/\/tasks$/.test(page.url())) await signUp(page, admin)
-	const probe = await page.goto('/admin')
-	if (probe?.status() === 404) {
-		// Listed, but not confirmed yet: not an admin.
-		await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
-		await expect(page.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0)
-		await page.goto('/verify-email')
-		await page.getByLabel('Email').fill(admin.email)
-		await page.getByRole('button', { name: 'Send again' }).click()
-		await page.goto(await linkFromOutbox(page, admin.email, /Confirm your email for Taskwell/))
-		await page.getByRole('button', { name: 'Verify email' }).click()
-		await page.goto('/admin')
-	}
-	await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible()
 }
 
 /** Someone else: signed up in a browser of their own (kept open), with one task. */
@@ -67,18 +36,6 @@ async function userElsewhere(
 	await page.getByRole('button', { name: 'Add task' }).click()
 	await expect(page.getByRole('link', { name: `${name}'s task`, exact: true })).toBeVisible()
 	return { user, context, page }
-}
-
-/** On /admin: search for `user` and open their page. */
-async function openUser(page: Page, user: TestUser) {
-	await page.goto('/admin')
-	await page.getByLabel('Search by email or name').fill(user.email)
-	await page.getByRole('button', { name: 'Search' }).click()
-	const row = page.getByRole('row').filter({ hasText: user.email })
-	await expect(row).toHaveCount(1)
-	await expect(row.getByRole('cell', { name: 'Active' })).toBeVisible()
-	await row.getByRole('link', { name: user.name }).click()
-	await expect(page.getByRole('heading', { name: user.name, level: 1 })).toBeVisible()
 }
 
 test('an admin finds a user, suspends and restores them, and sets their role', async ({

@@ -2,10 +2,11 @@
  * Passkeys with Chromium's virtual authenticator (DevTools protocol
  * WebAuthn domain): add one in Settings, sign out, sign in with it (no
  * password, no code), rename and delete it; a passkey sign-in is remembered
- * only with "Remember me" ticked. JavaScript only: without it the passkey
- * buttons are not shown.
+ * only with "Remember me" ticked; refused while an admin has suspended the
+ * account. JavaScript only: without it the passkey buttons are not shown.
  */
 import type { Page } from '@playwright/test'
+import { bootstrapAdmin, listedAdmin, suspendUser } from './admin-steps.ts'
 import { expect, signOut, test } from './support.ts'
 
 // axe-core's automatic page checks make the virtual authenticator's ceremony
@@ -76,4 +77,24 @@ test('a passkey sign-in honours "Remember me" like a password sign-in', async ({
 	expect(days).toBeGreaterThan(6.9)
 	expect(days).toBeLessThanOrEqual(7)
 	expect(await cookie('dont_remember')).toBeUndefined()
+})
+
+test('a passkey of an account an admin suspended: the page says "This account is suspended.", no session', async ({
+	page,
+	browser,
+	user,
+}, testInfo) => {
+	await addPasskey(page)
+	const admin = await (await browser.newContext()).newPage()
+	await bootstrapAdmin(admin, listedAdmin('passkeys', testInfo.project.name))
+	await suspendUser(admin, user)
+	await admin.context().close()
+
+	await page.goto('/login')
+	await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
+	await expect(page.getByRole('alert')).toHaveText('This account is suspended.')
+	await expect(page).toHaveURL(/\/login$/)
+	expect((await page.context().cookies()).filter((cookie) => cookie.name === 'taskwell.session_token')).toEqual([])
+	await page.goto('/tasks')
+	await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftasks$/)
 })

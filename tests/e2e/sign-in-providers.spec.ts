@@ -3,10 +3,12 @@
  * production build and a real OpenID Connect provider on loopback
  * (tests/e2e/oidc-provider.mjs, the `oidc-provider` package), offered as
  * "Continue with Test SSO". Its users: any address; one whose local part
- * starts with "unverified" has email_verified=false.
+ * starts with "unverified" has email_verified=false. While an admin has
+ * suspended the account (issue 22), the round trip ends on /login, refused.
  */
 import { randomBytes } from 'node:crypto'
 import type { Page } from '@playwright/test'
+import { bootstrapAdmin, listedAdmin, suspendUser } from './admin-steps.ts'
 import { expect, newUser, signIn, test, uniqueClientIp } from './support.ts'
 
 const SSO = 'Test SSO'
@@ -190,4 +192,26 @@ test('a provider sign-in over a planted session of another account: the browser 
 	await attackerPage.goto('/tasks')
 	await expect(attackerPage).toHaveURL(/\/login\?redirectTo=%2Ftasks$/)
 	await attacker.close()
+})
+
+test('an account an admin suspended: the round trip ends on /login with "This account is suspended.", no session', async ({
+	page,
+	browser,
+}, testInfo) => {
+	const email = ssoEmail('verified')
+	await visit(page, '/login')
+	await continueWithSso(page, email)
+	await expect(page).toHaveURL(/\/tasks$/)
+	const admin = await (await browser.newContext()).newPage()
+	await bootstrapAdmin(admin, listedAdmin('providers', testInfo.project.name))
+	// The provider's name claim is the address's local part.
+	await suspendUser(admin, { name: email.split('@')[0]!, email })
+	await admin.context().close()
+
+	await page.goto('/login')
+	await continueWithSso(page, email)
+	await expect(page).toHaveURL(/\/login\?error=BANNED_USER(&|$)/)
+	await expect(page.getByRole('alert')).toHaveText('This account is suspended.')
+	await page.goto('/tasks')
+	await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftasks$/)
 })

@@ -41,7 +41,7 @@ const api = await startTasksApiForApp()
 setEnvForThisFile({ SMTP_URL: smtp.url, ADMIN_EMAILS: ` ${LISTED_BY_LINK.toUpperCase()}, ${LISTED_AT_SIGN_IN} ,${LISTED_UNVERIFIED}` })
 
 const app = await import('#tests/support/app.ts')
-const { APP_ORIGIN, auth, db, formPost, get, runRoute, loginRoute, settingsRoute } = app
+const { APP_ORIGIN, auth, db, formPost, get, runRoute, linkRoute, loginRoute, settingsRoute } = app
 const { adminAudit, authEvent, account, passkey, session, twoFactor, user } = app.tables
 const usersRoute = await import('#app/routes/admin/users.tsx')
 const userRoute = await import('#app/routes/admin/user.tsx')
@@ -196,6 +196,19 @@ async function refusedWithinOneSecond(token: string, since: number) {
 
 /** A day (YYYY-MM-DD, UTC: the admins here have no time zone) `days` from today. */
 const dayFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+
+/** Asks for an emailed sign-in link on /login (its own IP); the link's token, from the mail. */
+async function signInLinkFor(email: string): Promise<string> {
+	const since = smtp.received.length
+	const asked = await run(loginRoute.action, formPost('/login', { intent: 'magic-link', email, password: '' }))
+	expect(asked.response!.headers.get('location')).toBe('/login?link-sent=1')
+	return new URL(linkIn(await smtp.waitFor(email, { since }), '/login/link?token=')).searchParams.get('token')!
+}
+
+/** The "Sign in" button of /login/link: the link's token posted back. */
+const postSignInLink = (token: string) => run(linkRoute.action, formPost('/login/link', { token }))
+const setsSession = (answer: Answer) =>
+	(answer.response?.headers.getSetCookie() ?? []).some((line) => line.startsWith(`${SESSION_COOKIE}=`) && !/^[^=]+=;/.test(line))
 
 /** Confirms the address the way its owner would: the emailed link, then its POST. */
 async function confirmEmailByLink(email: string) {
@@ -477,6 +490,43 @@ describe('suspend and restore', () => {
 		const signedIn = await signIn(target.email)
 		expect(signedIn.status).toBe(302)
 		expect(await userRow(target.userId)).toMatchObject({ banned: false, banExpires: null })
+	})
+})
+
+describe('the other ways of signing in while suspended', () => {
+	test('an emailed link, sent before or during the suspension: the link page says suspended, no session; after restore a new link signs in', async () => {
+		const admin = await newAdmin('Link Admin')
+		const target = await person('Lia Link')
+		await confirmEmailByLink(target.email)
+		const sentBefore = await signInLinkFor(target.email)
+		expect((await onUser(admin, target.userId, { intent: 'suspend', reason: 'Link abuse' })).status).toBe(302)
+		// The request's answer is the same for everyone: the mail still goes out.
+		const sentDuring = await signInLinkFor(target.email)
+
+		for (const token of [sentBefore, sentDuring]) {
+			const refused = await postSignInLink(token)
+			expect(refused.status).toBe(400)
+			expect(refused.data).toEqual({ problem: SUSPENDED_MESSAGE })
+			expect(setsSession(refused)).toBe(false)
+			expect(await sessionsOf(target.userId)).toEqual([])
+		}
+		// Nothing else changed: the password is still the account's (and still refused).
+		expect(formError(await signIn(target.email))).toEqual([SUSPENDED_MESSAGE])
+
+		expect((await onUser(admin, target.userId, { intent: 'restore' })).status).toBe(302)
+		// A refused link was used up: it does not come back to life.
+		const replayed = await postSignInLink(sentBefore)
+		expect(replayed.data).toEqual({ problem: 'This sign-in link has expired or has already been used.' })
+		expect(setsSession(replayed)).toBe(false)
+		const used = await postSignInLink(await signInLinkFor(target.email))
+		expect(used.status).toBe(302)
+		expect(used.response!.headers.get('location')).toBe('/tasks')
+		expect(setsSession(used)).toBe(true)
+		const back = { jar: new CookieJar() }
+		keep(back, used)
+		expect(await isSignedIn(back.jar.header)).toBe(true)
+		expect(await sessionsOf(target.userId)).toHaveLength(1)
+		expect((await signIn(target.email)).status).toBe(302)
 	})
 })
 

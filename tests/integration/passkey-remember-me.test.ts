@@ -4,16 +4,18 @@
  * plugin, signed by a software authenticator (a P-256 key made here, its
  * public key stored as a registered passkey). Unticked: a browser-session
  * cookie, Better Auth's dont_remember cookie and a one-day session, as a
- * password sign-in without Remember me; ticked: the 7-day cookie. The
- * browser flow is in tests/e2e/passkeys.js-only.spec.ts.
+ * password sign-in without Remember me; ticked: the 7-day cookie. While the
+ * account is suspended (issue 22), refused with no session. The browser
+ * flow is in tests/e2e/passkeys.js-only.spec.ts.
  */
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { SESSION_EXPIRES_IN_SECONDS } from '#app/lib/auth/better-auth.server.ts'
 import { database, db } from '#app/lib/db.server.ts'
-import { passkey, session } from '#app/lib/db/schema.ts'
+import { passkey, session, user } from '#app/lib/db/schema.ts'
 import { NOT_REMEMBERED_SESSION_SECONDS } from '#app/lib/auth/passkey-remember-me.server.ts'
+import { SUSPENDED_MESSAGE } from '#app/lib/auth/suspended.ts'
 import * as apiAuthRoute from '#app/routes/api.auth.$.ts'
 import * as loginRoute from '#app/routes/auth/login.tsx'
 import * as settingsRoute from '#app/routes/settings/index.tsx'
@@ -86,6 +88,14 @@ async function newAccountWithPasskey() {
  * login page sends it. `browserCookies`: cookies the browser already had.
  */
 async function signInWithPasskey(key: Key, query: string, browserCookies = '') {
+	const response = await passkeyCeremony(key, query, browserCookies)
+	expect(response.status).toBe(200)
+	expect(await response.clone().json()).toEqual({ status: true })
+	return response
+}
+
+/** The ceremony of signInWithPasskey, its answer unchecked. */
+async function passkeyCeremony(key: Key, query: string, browserCookies = '') {
 	const options = await runRoute(apiAuthRoute.loader as never, get('/api/auth/passkey/generate-authenticate-options'))
 	expect(options.response.status).toBe(200)
 	const { challenge } = (await options.response.json()) as { challenge: string }
@@ -98,8 +108,6 @@ async function signInWithPasskey(key: Key, query: string, browserCookies = '') {
 			body: JSON.stringify({ response: assertion(key, challenge) }),
 		}),
 	)
-	expect(verify.response.status).toBe(200)
-	expect(await verify.response.json()).toEqual({ status: true })
 	return verify.response
 }
 
@@ -159,5 +167,27 @@ describe('Passkey sign-in and "Remember me"', () => {
 			expect.stringMatching(/^taskwell\.dont_remember=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax$/),
 		])
 		expect(await sessionLifetimeSeconds(remembered)).toBeGreaterThan(SESSION_EXPIRES_IN_SECONDS - 60)
+	})
+})
+
+describe('Passkey sign-in while the account is suspended', () => {
+	test('refused with 403 and Better Auth’s BANNED_USER code (the page’s message), no cookie, no session; once lifted, signs in', async () => {
+		const { userId, key } = await newAccountWithPasskey()
+		await db.delete(session).where(eq(session.userId, userId))
+		// Suspended (as the admin action stores it: tests/integration/admin.test.ts).
+		await db.update(user).set({ banned: true, banReason: 'Spam' }).where(eq(user.id, userId))
+		for (const query of ['?rememberMe=true', '?rememberMe=false']) {
+			const refused = await passkeyCeremony(key, query)
+			expect(refused.status).toBe(403)
+			expect(await refused.json()).toMatchObject({ code: 'BANNED_USER', message: SUSPENDED_MESSAGE })
+			// No cookie at all: no session token, no dont_remember.
+			expect(refused.headers.getSetCookie()).toEqual([])
+			expect(await db.select().from(session).where(eq(session.userId, userId))).toEqual([])
+		}
+
+		await db.update(user).set({ banned: false, banReason: null }).where(eq(user.id, userId))
+		const signedIn = await signInWithPasskey(key, '?rememberMe=true')
+		expect(setCookie(signedIn, 'session_token')).toHaveLength(1)
+		expect(await db.select().from(session).where(eq(session.userId, userId))).toHaveLength(1)
 	})
 })

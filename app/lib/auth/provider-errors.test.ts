@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { providerErrorMessage } from './provider-errors.ts'
+import { SUSPENDED_MESSAGE } from './suspended.ts'
 
 describe('providerErrorMessage', () => {
 	test('maps Better Auth’s callback codes to fixed messages, never echoing the code', () => {
@@ -13,5 +14,10 @@ describe('providerErrorMessage', () => {
 			const message = providerErrorMessage(code)
 			expect(message).toBe('Signing in with the provider did not work. Please try again, or sign in with your email.')
 		}
+	})
+
+	test('a suspended account (the admin plugin’s BANNED_USER, as code or in the lower case of an error redirect): the sign-in pages’ message', () => {
+		expect(SUSPENDED_MESSAGE).toBe('This account is suspended.')
+		for (const code of ['BANNED_USER', 'banned_user']) expect(providerErrorMessage(code)).toBe(SUSPENDED_MESSAGE)
 	})
 })
