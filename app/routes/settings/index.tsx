@@ -81,7 +81,12 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	const withPassword = linkedAccounts.some((account) => account.providerId === 'credential')
 	return data(
 		{
-			user: { name: current.user.name, email: current.user.email, timeZone: current.user.timeZone, emailVerified: current.user.emailVerified !== false },
+			user: {
+				name: current.user.name,
+				email: current.user.email,
+				timeZone: current.user.timeZone,
+				emailVerified: current.user.emailVerified !== false,
+			},
 			sessions: sessions.map(({ createdAt: _createdAt, ...session }) => session),
 			linkedAccounts,
 			linkableProviders: linkableProviders(linkedAccounts),
