@@ -5,9 +5,18 @@
  */
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
+import { logger } from './logger.server.ts'
 import { readAppEnv, startupWarnings } from './env.server.ts'
-import { firstLink, isOutboxEnabled, listOutbox, passwordResetMessage, sendMail, verificationMessage } from './mail.server.ts'
+import {
+	existingAccountSignUpMessage,
+	firstLink,
+	isOutboxEnabled,
+	listOutbox,
+	passwordResetMessage,
+	sendMail,
+	verificationMessage,
+} from './mail.server.ts'
 
 describe('local outbox', () => {
 	test('is on locally without SMTP, off with SMTP, and impossible when deployed', () => {
@@ -30,6 +39,23 @@ describe('local outbox', () => {
 		expect(oldest?.subject).toBe('Reset your Taskwell password')
 		expect(firstLink(oldest!.text)).toBe('http://localhost:3000/reset-password?token=tok1')
 		expect(oldest?.html).toContain('href="http://localhost:3000/reset-password?token=tok1"')
+	})
+
+	test('the log line points at the outbox and never holds a link with a token (reset and confirmation links are credentials)', async () => {
+		delete process.env.SMTP_URL
+		const info = vi.spyOn(logger, 'info')
+		try {
+			await sendMail(passwordResetMessage('reset@example.com', 'secret-reset-token'))
+			await sendMail(verificationMessage('verify@example.com', 'secret-verify-token'))
+			await sendMail(existingAccountSignUpMessage('taken@example.com'))
+			const lines = info.mock.calls.map(([fields]) => fields as Record<string, unknown>).filter((fields) => fields.event === 'mail-outbox')
+			expect(lines).toHaveLength(3)
+			expect(JSON.stringify(lines)).not.toMatch(/secret-(reset|verify)-token/)
+			expect(lines[0]).toMatchObject({ outbox: 'http://localhost:3000/dev/outbox', link: undefined })
+			expect(lines[2]!.link).toMatch(/^http:\/\/localhost:3000\//)
+		} finally {
+			info.mockRestore()
+		}
 	})
 
 	test('messages sent within the same millisecond still list in the order sent', async () => {

@@ -55,6 +55,16 @@ function smtpTransport(url: string): Transporter {
 	return transporter.transport
 }
 
+/**
+ * A link fit for the log line: never one carrying a token (a reset or a
+ * confirmation link is a credential: confirming a listed address even makes
+ * an admin, ADMIN_EMAILS). Those are read from /dev/outbox.
+ */
+function loggableLink(link: string | null): string | undefined {
+	if (!link || !URL.canParse(link)) return undefined
+	return new URL(link).searchParams.has('token') ? undefined : link
+}
+
 export async function sendMail({ secretLink, ...message }: MailMessage): Promise<void> {
 	const env = getEnv()
 	if (env.SMTP_URL) {
@@ -73,7 +83,7 @@ export async function sendMail({ secretLink, ...message }: MailMessage): Promise
 			event: 'mail-outbox',
 			to: message.to,
 			subject: message.subject,
-			link: secretLink ? undefined : firstLink(message.text),
+			link: secretLink ? undefined : loggableLink(firstLink(message.text)),
 			outbox: `${env.BETTER_AUTH_URL}/dev/outbox`,
 		},
 		`SMTP_URL is not set: mail kept in the local outbox (${env.BETTER_AUTH_URL}/dev/outbox)`,
