@@ -14,31 +14,14 @@
  * Only the admin pages call these, after checking the caller is an admin.
  */
 import type { ContextReader } from '#app/context.server.ts'
-import { auth } from '#app/lib/auth/better-auth.server.ts'
 import type { CurrentSession } from '#app/lib/auth/session.server.ts'
 import { createApiCaller } from './api-call.server.ts'
-import { TasksApiUnavailableError } from './errors.server.ts'
-
+import { tokenForOneCall } from './token-cache.server.ts'
 import { ACCOUNT_DELETE_SCOPE, ACCOUNT_STATUS_SCOPE } from '#common/accounts-contract.ts'
 
 /** A task API token for `userId`, with the admin of `admin` as its actor (and `scope` when given). */
-async function tokenActingFor(userId: string, admin: CurrentSession, scope?: string): Promise<string> {
-	try {
-		const { token } = await auth.api.signJWT({
-			body: {
-				payload: {
-					sub: userId,
-					act: { sub: admin.user.id },
-					...(scope ? { scope } : {}),
-					iat: Math.floor(Date.now() / 1000),
-				},
-			},
-		})
-		return token
-	} catch {
-		throw new TasksApiUnavailableError('server-error')
-	}
-}
+const tokenActingFor = (userId: string, admin: CurrentSession, scope?: string) =>
+	tokenForOneCall({ sub: userId, act: { sub: admin.user.id }, ...(scope ? { scope } : {}) })
 
 /** `until`: a time, 'forever', or null to lift the suspension. */
 export async function setAccountSuspension(

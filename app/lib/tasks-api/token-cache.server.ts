@@ -115,3 +115,19 @@ export async function tokenFor(request: Request, context: ContextReader, session
 	if (token === undefined) throw new TasksApiUnavailableError('server-error')
 	return token
 }
+
+/**
+ * A token minted for one call alone (never cached): the claims the cached
+ * token has (iss, aud and exp from the jwt plugin's options; `iat` given
+ * here, which signJWT leaves out otherwise) plus the call's own — the
+ * invitation's email, an acting admin (`act`), a `scope`. Failing to sign
+ * is the API being unavailable to this request, as for any call.
+ */
+export async function tokenForOneCall(claims: { sub: string } & Record<string, unknown>): Promise<string> {
+	try {
+		const { token } = await auth.api.signJWT({ body: { payload: { ...claims, iat: Math.floor(Date.now() / 1000) } } })
+		return token
+	} catch {
+		throw new TasksApiUnavailableError('server-error')
+	}
+}

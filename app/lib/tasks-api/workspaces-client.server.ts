@@ -31,10 +31,9 @@ import {
 } from '#common/workspaces-contract.ts'
 import type { WorkspaceRole } from '#common/workspace-roles.ts'
 import type { ContextReader } from '#app/context.server.ts'
-import { auth } from '#app/lib/auth/better-auth.server.ts'
 import type { CurrentSession } from '#app/lib/auth/session.server.ts'
 import { createApiCaller, notFound, UUID } from './api-call.server.ts'
-import { TasksApiUnavailableError } from './errors.server.ts'
+import { tokenForOneCall } from './token-cache.server.ts'
 
 export type InvitationRequest = { invitationId: string; email: string; role: WorkspaceRole; expiresAt: Date | string }
 
@@ -79,18 +78,6 @@ export function createWorkspacesApi(request: Request, context: ContextReader, cu
 	const { call, parse } = caller
 	const workspacePath = (id: string, rest = '') => `/v1/workspaces/${idSegment(id)}${rest}`
 
-	/** A token like the cached one (iss, aud, exp and sub as getToken sets them), plus the email claim. */
-	async function tokenWithEmail(email: string): Promise<string> {
-		try {
-			const { token } = await auth.api.signJWT({
-				body: { payload: { sub: current.user.id, email, iat: Math.floor(Date.now() / 1000) } },
-			})
-			return token
-		} catch {
-			throw new TasksApiUnavailableError('server-error')
-		}
-	}
-
 	return {
 		async createWorkspace(id) {
 			if (!UUID.test(id)) throw new TypeError('createWorkspace: the id must be a uuid')
@@ -116,7 +103,10 @@ export function createWorkspacesApi(request: Request, context: ContextReader, cu
 				throw new TypeError('acceptInvitation: the email must be the signed-in user’s')
 			}
 			const path = `/v1/invitations/${idSegment(invitationId)}/accept`
-			return parse(acceptedInvitationSchema, await call({ method: 'POST', path, token: () => tokenWithEmail(current.user.email) }))
+			return parse(
+				acceptedInvitationSchema,
+				await call({ method: 'POST', path, token: () => tokenForOneCall({ sub: current.user.id, email: current.user.email }) }),
+			)
 		},
 		async changeRole(id, userId, role) {
 			const path = workspacePath(id, `/members/${userSegment(userId)}`)

@@ -39,8 +39,7 @@ export const NO_SUCH_USER_MESSAGE = 'There is no account with that id.'
 const API_UNAVAILABLE_MESSAGE = 'The task service could not be reached, so nothing was changed. Try again in a moment.'
 
 /** The audit row of an action by `admin` on `target`. */
-async function audit({ request, context, admin, target }: Args, action: AdminAction, reason?: string | null): Promise<void> {
-	void request
+async function audit({ context, admin, target }: Args, action: AdminAction, reason?: string | null): Promise<void> {
 	await recordAdminAction({
 		actor: { id: admin.user.id, email: admin.user.email },
 		action,

@@ -3,7 +3,6 @@
  * newest first, with relative times ("3 minutes ago") computed on the
  * server's clock at render time.
  */
-import { ADMIN_EVENT_TYPES } from '#app/lib/auth/admin-events.ts'
 import { SettingsSection } from './settings-kit.tsx'
 
 /** One row of auth_event as the page gets it (listRecentSecurityEvents). */
@@ -17,7 +16,7 @@ export type SecurityEventView = {
 	/** Workspace events: the workspace's name then, and what it was about. */
 	workspaceName?: string | null
 	detail?: string | null
-	/** Ended or changed from /admin by an administrator (a session signed out remotely). */
+	/** Caused from /admin by an administrator (their actions on the account, a session they signed out): no device or IP is shown. */
 	adminActor?: boolean
 	createdAt: string
 }
@@ -120,7 +119,7 @@ export function SecurityActivitySection({ events, now }: { events: SecurityEvent
 							<p>
 								<strong>{describe(event)}</strong> · <EventTime at={event.createdAt} now={now} />
 							</p>
-							{ADMIN_EVENT_TYPES.has(event.type) || event.adminActor ? (
+							{event.adminActor ? (
 								<p className="hint">By an administrator</p>
 							) : event.workspaceName && !event.device && !event.ipAddress ? (
 								<p className="hint">By someone else in the workspace</p>
