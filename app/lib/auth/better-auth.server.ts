@@ -43,6 +43,7 @@ import { forgetCachedSessionsOf } from './session-cache.server.ts'
 import { workspacesPlugin } from './workspace-access.server.ts'
 import { adminPlugin } from './admin-access.server.ts'
 import { promoteListedAdmin } from '#app/lib/admin/bootstrap.server.ts'
+import { accessTokenPlugins } from '#app/lib/access-tokens/plugins.server.ts'
 
 const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g
 
@@ -360,6 +361,7 @@ export const auth = betterAuth({
 		passkey({ rpName: 'Taskwell', rpID: new URL(env.BETTER_AUTH_URL).hostname, origin: new URL(env.BETTER_AUTH_URL).origin }),
 		workspacesPlugin(env),
 		adminPlugin(),
+		...accessTokenPlugins(),
 	],
 })
 

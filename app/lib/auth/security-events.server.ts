@@ -57,6 +57,13 @@ export const SECURITY_EVENT_TYPES = [
 	'account-suspended',
 	'account-restored',
 	'admin-role-changed',
+	// API access (app/lib/access-tokens/): the token's or command line's name in `detail`.
+	'access-token-created',
+	'access-token-revoked',
+	'access-token-new-ip',
+	'device-sign-in-allowed',
+	'device-sign-in-denied',
+	'command-line-signed-out',
 ] as const
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number]
 
@@ -74,6 +81,8 @@ export type SecurityEvent = {
 	workspace?: { id: string; name: string; actorId: string; detail?: string | null } | null
 	/** An administrator did it (an admin action on the account, or a session ended from /admin): their id. */
 	byAdmin?: { actorId: string } | null
+	/** What it was about in words, for an account's own event (an access token's name). */
+	detail?: string | null
 }
 
 /**
@@ -113,7 +122,7 @@ export async function recordSecurityEvent(request: Request, context: ContextRead
 			workspaceId: event.workspace?.id ?? null,
 			workspaceName: event.workspace?.name.slice(0, 200) ?? null,
 			actorId: event.workspace?.actorId ?? event.byAdmin?.actorId ?? null,
-			detail: event.workspace?.detail?.slice(0, 500) ?? null,
+			detail: (event.workspace?.detail ?? event.detail)?.slice(0, 500) ?? null,
 		})
 	} catch (error) {
 		logger.warn({ err: error, securityEvent: event.type }, 'could not record a security event')

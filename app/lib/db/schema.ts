@@ -293,6 +293,76 @@ export const adminAudit = pgTable(
 	(table) => [index('admin_audit_created_at_idx').on(table.createdAt), index('admin_audit_target_id_idx').on(table.targetId)],
 )
 
+/**
+ * Personal access tokens and signed-in command lines (Better Auth's api-key
+ * plugin: app/lib/access-tokens/). Only a hash of the secret is stored
+ * (`key`, SHA-256); `start` keeps its first characters to tell tokens apart.
+ * `config_id` says which kind: `pat` (tw_pat_…, made in Settings) or `cli`
+ * (tw_cli_…, a device sign-in). `metadata` (JSON): the access it grants, the
+ * workspace it reaches, and the addresses it was used from. `reference_id`
+ * is the account (no foreign key in the plugin's schema: the account's
+ * deletion deletes them, app/lib/access-tokens/revocation.server.ts).
+ */
+export const apikey = pgTable(
+	'apikey',
+	{
+		id: text('id').primaryKey(),
+		configId: text('config_id').notNull().default('default'),
+		name: text('name'),
+		start: text('start'),
+		referenceId: text('reference_id').notNull(),
+		prefix: text('prefix'),
+		key: text('key').notNull(),
+		refillInterval: integer('refill_interval'),
+		refillAmount: integer('refill_amount'),
+		lastRefillAt: timestamp('last_refill_at', { withTimezone: true }),
+		enabled: boolean('enabled').default(true),
+		rateLimitEnabled: boolean('rate_limit_enabled').default(true),
+		rateLimitTimeWindow: integer('rate_limit_time_window'),
+		rateLimitMax: integer('rate_limit_max'),
+		requestCount: integer('request_count').default(0),
+		remaining: integer('remaining'),
+		lastRequest: timestamp('last_request', { withTimezone: true }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		permissions: text('permissions'),
+		metadata: text('metadata'),
+	},
+	(table) => [
+		uniqueIndex('apikey_key_idx').on(table.key),
+		index('apikey_reference_id_idx').on(table.referenceId),
+		index('apikey_config_id_idx').on(table.configId),
+	],
+)
+
+/**
+ * Device sign-ins in progress (Better Auth's device-authorization plugin,
+ * RFC 8628): the command line's code, the code the user types at /device,
+ * and what became of it. A row lives until its code is redeemed, denied and
+ * polled, or expired (the hourly clean-up removes expired ones).
+ */
+export const deviceCode = pgTable(
+	'device_code',
+	{
+		id: text('id').primaryKey(),
+		deviceCode: text('device_code').notNull(),
+		userCode: text('user_code').notNull(),
+		userId: text('user_id'),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		status: text('status').notNull(),
+		lastPolledAt: timestamp('last_polled_at', { withTimezone: true }),
+		pollingInterval: integer('polling_interval'),
+		clientId: text('client_id'),
+		scope: text('scope'),
+	},
+	(table) => [
+		uniqueIndex('device_code_device_code_idx').on(table.deviceCode),
+		uniqueIndex('device_code_user_code_idx').on(table.userCode),
+		index('device_code_expires_at_idx').on(table.expiresAt),
+	],
+)
+
 export const schema = {
 	user,
 	session,
@@ -308,5 +378,7 @@ export const schema = {
 	member,
 	invitation,
 	adminAudit,
+	apikey,
+	deviceCode,
 }
 export type AppSchema = typeof schema
