@@ -48,6 +48,7 @@ import {
 	isAllowedMethod,
 	isSafeMethod,
 	isSameOriginRequest,
+	isCookielessTokenRequest,
 	METHOD_NOT_ALLOWED_MESSAGE,
 } from '#app/lib/http/request-guards.server.ts'
 import { FIXED_SECURITY_HEADER_NAMES, fixedSecurityHeaders } from '#app/lib/http/security-headers.server.ts'
@@ -165,7 +166,12 @@ async function main() {
 	// actions).
 	const origins = allowedOrigins(appEnv.BETTER_AUTH_URL)
 	app.use((req, res, next) => {
-		if (isSafeMethod(req.method) || isSameOriginRequest({ headers: { get: (name) => req.get(name) } }, origins)) {
+		const header = (name: string) => req.get(name)
+		if (
+			isSafeMethod(req.method) ||
+			isSameOriginRequest({ headers: { get: header } }, origins) ||
+			isCookielessTokenRequest(req.path, header)
+		) {
 			return next()
 		}
 		log.warn({ method: req.method, path: req.path, origin: req.get('origin') }, 'refused cross-site request')

@@ -48,6 +48,13 @@ export default [
 	route('reset-password', 'routes/auth/reset-password.tsx'),
 	route('verify-email', 'routes/auth/verify-email.tsx'),
 	route('dev/outbox', 'routes/dev.outbox.tsx'),
+	// For programs (scripts, the command line): personal access tokens and
+	// device sign-in exchanged for task API JWTs (app/lib/access-tokens/).
+	route('api/tokens/config', 'routes/api/tokens/config.ts'),
+	route('api/tokens/exchange', 'routes/api/tokens/exchange.ts'),
+	route('api/tokens/device-code', 'routes/api/tokens/device-code.ts'),
+	route('api/tokens/device', 'routes/api/tokens/device.ts'),
+	route('api/tokens/revoke', 'routes/api/tokens/revoke.ts'),
 	// Better Auth's HTTP endpoints (the JWKS for the task API, mainly).
 	route('api/auth/*', 'routes/api.auth.$.ts'),
 	// For load balancers: alive, and ready to serve (database, signing key).

@@ -3,12 +3,12 @@ import { afterAll, expect, test } from 'vitest'
 import { onTestDatabaseTeardown } from '#tests/support/fresh-database.ts'
 import { deleteExpiredRows } from './cleanup.server.ts'
 import { database, db } from './db.server.ts'
-import { adminAudit, authEvent, authThrottle, rateLimit, session, user, verification } from './db/schema.ts'
+import { adminAudit, apikey, authEvent, authThrottle, deviceCode, rateLimit, session, user, verification } from './db/schema.ts'
 
 onTestDatabaseTeardown(() => database.close())
 afterAll(() => {})
 
-test('deletes expired sessions, verification rows, throttle counters, stale rate limits, security events older than 90 days and admin audit rows older than a year, and nothing else', async () => {
+test('deletes expired sessions, verification rows, throttle counters, stale rate limits, security events older than 90 days admin audit rows older than a year, expired device codes and access tokens, and nothing else', async () => {
 	await db.insert(user).values({ id: 'u1', name: 'U', email: 'u1@example.com' })
 	const past = sql`now() - interval '1 minute'`
 	const future = sql`now() + interval '1 hour'`
@@ -38,12 +38,18 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 	const audit = (id: string, createdAt: ReturnType<typeof sql>) => ({ id, actorLabel: 'command line', action: 'role-granted', createdAt })
 	await db.insert(adminAudit).values([audit('a-old', sql`now() - interval '400 days'`), audit('a-live', sql`now()`)])
 
+	const code = (id: string, expiresAt: Date) => ({ id, deviceCode: `d-${id}`, userCode: `U${id}`, expiresAt, status: 'pending' })
+	await db.insert(deviceCode).values([code('d-old', past), code('d-live', future)])
+	const key = (id: string, expiresAt: Date | null) => ({ id, referenceId: 'u1', key: `hash-${id}`, expiresAt })
+	await db.insert(apikey).values([key('k-old', past), key('k-live', future), key('k-forever', null)])
+
 	const [first, second] = await Promise.all([deleteExpiredRows(), deleteExpiredRows()])
 	// Two instances at once: one does the work, the other skips (or finds nothing).
 	const done = [first, second].filter(Boolean)
 	expect(done.length).toBeGreaterThanOrEqual(1)
-	const total = (key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits' | 'securityEvents' | 'adminAudit') =>
-		done.reduce((sum, counts) => sum + counts![key], 0)
+	const total = (
+		key: 'sessions' | 'verifications' | 'throttles' | 'rateLimits' | 'securityEvents' | 'adminAudit' | 'deviceCodes' | 'accessTokens',
+	) => done.reduce((sum, counts) => sum + counts![key], 0)
 	expect({
 		s: total('sessions'),
 		v: total('verifications'),
@@ -51,6 +57,8 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 		r: total('rateLimits'),
 		e: total('securityEvents'),
 		a: total('adminAudit'),
+		d: total('deviceCodes'),
+		k: total('accessTokens'),
 	}).toEqual({
 		s: 1,
 		v: 1,
@@ -58,7 +66,11 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 		r: 1,
 		e: 1,
 		a: 1,
+		d: 1,
+		k: 1,
 	})
+	expect((await db.select().from(deviceCode)).map((row) => row.id)).toEqual(['d-live'])
+	expect((await db.select().from(apikey)).map((row) => row.id).sort()).toEqual(['k-forever', 'k-live'])
 
 	expect((await db.select().from(session)).map((row) => row.id)).toEqual(['s-live'])
 	expect((await db.select().from(verification)).map((row) => row.id)).toEqual(['v-live'])

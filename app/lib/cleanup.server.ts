@@ -3,8 +3,10 @@
  * their expiry, verification rows (reset tokens) past theirs, the app's
  * throttle counters whose window is over, and Better Auth's rate-limit rows
  * not touched for a day, security events (auth_event) older than 90 days,
- * and admin audit rows older than a year (ADMIN_AUDIT_RETENTION_DAYS; the
- * table's trigger refuses any earlier delete, see the query below). Runs once
+ * admin audit rows older than a year (ADMIN_AUDIT_RETENTION_DAYS; the
+ * table's trigger refuses any earlier delete, see the query below), device
+ * sign-in codes past their expiry, and access tokens past theirs (an
+ * expired token mints nothing: the exchange refuses it). Runs once
  * at start and then every CLEANUP_INTERVAL; the timer is unref()'d so it
  * never keeps a process alive.
  *
@@ -14,7 +16,7 @@
  */
 import { and, lt, sql } from 'drizzle-orm'
 import { db } from './db.server.ts'
-import { adminAudit, authEvent, authThrottle, rateLimit, session, verification } from './db/schema.ts'
+import { adminAudit, apikey, authEvent, authThrottle, deviceCode, rateLimit, session, verification } from './db/schema.ts'
 import { logger } from './logger.server.ts'
 import { ADMIN_AUDIT_RETENTION_DAYS } from '#app/lib/admin/audit-entry.server.ts'
 import { SECURITY_EVENT_RETENTION_DAYS } from '#app/lib/auth/security-events.server.ts'
@@ -31,6 +33,8 @@ export type CleanupCounts = {
 	rateLimits: number
 	securityEvents: number
 	adminAudit: number
+	deviceCodes: number
+	accessTokens: number
 }
 
 export async function deleteExpiredRows(now = new Date()): Promise<CleanupCounts | null> {
@@ -62,6 +66,8 @@ export async function deleteExpiredRows(now = new Date()): Promise<CleanupCounts
 				),
 			)
 			.returning({ id: adminAudit.id })
+		const deviceCodes = await tx.delete(deviceCode).where(lt(deviceCode.expiresAt, now)).returning({ id: deviceCode.id })
+		const accessTokens = await tx.delete(apikey).where(lt(apikey.expiresAt, now)).returning({ id: apikey.id })
 		return {
 			sessions: sessions.length,
 			verifications: verifications.length,
@@ -69,6 +75,8 @@ export async function deleteExpiredRows(now = new Date()): Promise<CleanupCounts
 			rateLimits: rateLimits.length,
 			securityEvents: securityEvents.length,
 			adminAudit: adminAuditRows.length,
+			deviceCodes: deviceCodes.length,
+			accessTokens: accessTokens.length,
 		}
 	})
 }

@@ -27,6 +27,8 @@ const envSchema = z
 		TASKS_API_AUDIENCE: z.preprocess(blankToUndefined, z.string().min(1).default('taskwell-tasks-api')),
 		TASKS_API_PORT: z.preprocess(blankToUndefined, port.default(3001)),
 		TASKS_API_URL: optional(httpUrl),
+		/** Where programs reach the task API (GET /api/tokens/config); TASKS_API_URL when unset. */
+		TASKS_API_PUBLIC_URL: optional(httpUrl),
 		TASKS_API_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(60_000).default(5000)),
 		TRUST_PROXY: z.preprocess(blankToUndefined, booleanFlag.default(false)),
 		/** People per workspace, pending invitations included (the task API enforces the same variable). */
@@ -89,6 +91,7 @@ const envSchema = z
 			// (that needs verification on); locally `npm run dev` stays one step.
 			REQUIRE_EMAIL_VERIFICATION: env.REQUIRE_EMAIL_VERIFICATION ?? isDeployed,
 			TASKS_API_URL: env.TASKS_API_URL ?? `http://127.0.0.1:${env.TASKS_API_PORT}`,
+			TASKS_API_PUBLIC_URL: env.TASKS_API_PUBLIC_URL ?? env.TASKS_API_URL ?? `http://127.0.0.1:${env.TASKS_API_PORT}`,
 			/** Deployed = the public URL is not this machine. */
 			isDeployed,
 			isHttps: baseUrl.startsWith('https://'),

@@ -45,6 +45,19 @@ export const THROTTLE_RULES = {
 	invitationsPerInviter: { name: 'invitation:user', limit: 20, windowSeconds: 60 * 60 },
 	/** Every admin POST (suspend, restore, act as, set role, delete, sessions), per admin. */
 	adminActionsPerAdmin: { name: 'admin-action:user', limit: 60, windowSeconds: 15 * 60 },
+	/**
+	 * The token endpoints (app/routes/api/tokens/), for programs: exchanges
+	 * per IP and per credential (by its hash: the secret is never a key
+	 * here), device sign-in requests and polls per IP, revocations per IP.
+	 * A scripted job exchanges once per 5 minutes; the command line once
+	 * per command.
+	 */
+	tokenExchangePerIp: { name: 'token-exchange:ip', limit: 300, windowSeconds: 60 },
+	tokenExchangePerToken: { name: 'token-exchange:token', limit: 30, windowSeconds: 60 },
+	deviceCodePerIp: { name: 'device-code:ip', limit: 20, windowSeconds: 15 * 60 },
+	/** A poll every 5 s for the code's 10 minutes is 120. */
+	devicePollPerIp: { name: 'device-token:ip', limit: 600, windowSeconds: 15 * 60 },
+	tokenRevokePerIp: { name: 'token-revoke:ip', limit: 60, windowSeconds: 15 * 60 },
 	/** A used TOTP code: marked for 90 s (its step ± one, what the verifier accepts). */
 	totpCodeUsed: { name: 'totp-used', limit: 1, windowSeconds: 90 },
 } satisfies Record<string, ThrottleRule>

@@ -75,6 +75,19 @@ export function allowedOrigins(baseUrl: string): string[] {
 
 export const CROSS_SITE_REFUSAL = 'Cross-site request refused.'
 
+/**
+ * The token endpoints (app/routes/api/tokens/): programs call them with a
+ * bearer credential or a device code in the request itself, never with a
+ * cookie, and no browser sends an Origin for them. A POST there without a
+ * Cookie header cannot ride on anyone's session, so it needs no same-origin
+ * proof; one with cookies still does (a cross-site form could send those).
+ */
+export const TOKEN_ENDPOINTS_PATH = '/api/tokens/'
+
+export function isCookielessTokenRequest(path: string, header: (name: string) => string | undefined): boolean {
+	return path.startsWith(TOKEN_ENDPOINTS_PATH) && !header('cookie')
+}
+
 /** Form posts are small; Better Auth's JSON endpoints get a little more. */
 export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_AUTH_BODY_BYTES = 1024 * 1024
@@ -102,11 +115,13 @@ const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data
  * well-formed form would make that throw and the request end in a 500.
  * Answer 415 (not a form) or 400 (a broken one) instead, before any action;
  * a request with no body at all is read as an empty form.
- * Better Auth's routes parse and answer for themselves.
+ * Better Auth's routes and the token endpoints parse and answer for themselves.
  */
 export async function malformedBody(request: Request): Promise<Response | null> {
 	if (request.method === 'GET' || request.method === 'HEAD') return null
-	if (new URL(request.url).pathname.startsWith('/api/auth/')) return null
+	const { pathname } = new URL(request.url)
+	// Better Auth's routes and the token endpoints (JSON) parse and answer for themselves.
+	if (pathname.startsWith('/api/auth/') || pathname.startsWith(TOKEN_ENDPOINTS_PATH)) return null
 	const type = request.headers.get('content-type') ?? ''
 	const refuse = (status: number, message: string) =>
 		new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })

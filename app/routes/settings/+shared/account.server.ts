@@ -8,6 +8,7 @@
  */
 import { auth, deleteOutstandingResetTokens } from '#app/lib/auth/better-auth.server.ts'
 import { THROTTLE_RULES } from '#app/lib/throttle-rules.server.ts'
+import { revokeAllAccessTokensOf } from '#app/lib/access-tokens/tokens.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import type { ContextReader } from '#app/context.server.ts'
 import { recordSecurityEvent } from '#app/lib/auth/security-events.server.ts'
@@ -117,7 +118,8 @@ export async function deleteAccount(
  * an admin confirmed with the email: routes/admin/+shared/user-actions.server.ts),
  * one path for both: the tasks through the task API first (if that fails
  * nothing is deleted; it refuses, 409, while the account is the only owner
- * of a workspace others belong to); then the user (Better Auth deletes its
+ * of a workspace others belong to); then its access tokens (revoked at the
+ * task API, so JWTs minted from them stop at once); then the user (Better Auth deletes its
  * sessions and accounts; the workspace memberships go with it,
  * member.user_id cascading), and the event in its log.
  */
@@ -129,6 +131,8 @@ export async function eraseAccount(
 ): Promise<Exclude<DeleteAccountResult, { reason: 'incorrect-password' }>> {
 	try {
 		await steps.deleteTasks()
+		// Its access tokens and command lines: JWTs minted from them end within 1 s.
+		await revokeAllAccessTokensOf(userId)
 	} catch (error) {
 		// Their workspaces would be left without an owner: nothing is deleted.
 		if (error instanceof TasksApiConflictError) {
