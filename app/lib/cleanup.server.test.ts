@@ -38,10 +38,11 @@ test('deletes expired sessions, verification rows, throttle counters, stale rate
 	const audit = (id: string, createdAt: ReturnType<typeof sql>) => ({ id, actorLabel: 'command line', action: 'role-granted', createdAt })
 	await db.insert(adminAudit).values([audit('a-old', sql`now() - interval '400 days'`), audit('a-live', sql`now()`)])
 
+	const [before, after] = [new Date(Date.now() - 60_000), new Date(Date.now() + 3_600_000)]
 	const code = (id: string, expiresAt: Date) => ({ id, deviceCode: `d-${id}`, userCode: `U${id}`, expiresAt, status: 'pending' })
-	await db.insert(deviceCode).values([code('d-old', past), code('d-live', future)])
+	await db.insert(deviceCode).values([code('d-old', before), code('d-live', after)])
 	const key = (id: string, expiresAt: Date | null) => ({ id, referenceId: 'u1', key: `hash-${id}`, expiresAt })
-	await db.insert(apikey).values([key('k-old', past), key('k-live', future), key('k-forever', null)])
+	await db.insert(apikey).values([key('k-old', before), key('k-live', after), key('k-forever', null)])
 
 	const [first, second] = await Promise.all([deleteExpiredRows(), deleteExpiredRows()])
 	// Two instances at once: one does the work, the other skips (or finds nothing).

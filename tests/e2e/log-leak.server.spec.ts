@@ -11,6 +11,8 @@ import { newUser, PASSWORD, signIn, signOut, signUp, expect, test } from './supp
 
 const LOG_FILE = path.resolve(process.env.E2E_LOG_FILE ?? 'test-results/e2e-server.log')
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/
+/** A personal access token's or a command line's secret (the first 11 characters are shown in Settings; more never are). */
+const ACCESS_TOKEN_SECRET = /tw_(?:pat|cli)_[A-Za-z]{12,}/
 
 test('a full flow leaves no password, cookie value or JWT in the logs', async ({ page, context }) => {
 	const user = { ...newUser('Log Watcher'), password: `leak-check ${Date.now()} secret` }
@@ -65,6 +67,7 @@ test('a full flow leaves no password, cookie value or JWT in the logs', async ({
 		}
 	}
 	expect(JWT.test(log), 'a JWT is in the log').toBe(false)
+	expect(ACCESS_TOKEN_SECRET.test(log), 'an access token or command-line secret is in the log').toBe(false)
 
 	const lines = log.split('\n').filter((line) => line.startsWith('{'))
 	const requests = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'request')
