@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config'
 // (loaders and actions) directly and calls them with real Requests.
 export default defineConfig({
 	test: {
-		include: ['app/**/*.test.{ts,tsx}', 'common/**/*.test.ts', 'tests/api/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		include: [
+			'app/**/*.test.{ts,tsx}',
+			'common/**/*.test.ts',
+			'tests/api/**/*.test.ts',
+			'tests/integration/**/*.test.ts',
+			'tests/cli/**/*.test.ts',
+		],
 		// One migrated template database for the run; each file gets a copy.
 		globalSetup: ['./tests/support/database-template.ts'],
 		setupFiles: ['./tests/support/fresh-database.ts'],
