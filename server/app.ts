@@ -9,7 +9,9 @@ import { requestId } from 'hono/request-id'
 import { matchedRoutes } from 'hono/route'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '#common/logger.ts'
+import { registerAccessTokenRoutes } from './access-tokens/routes.ts'
 import { passesSuspension, registerAccountRoutes } from './accounts/routes.ts'
+import { limitAccessTokens } from './auth/access-token-limits.ts'
 import { createAccountBlocks, refuseBlockedAccounts, type AccountBlocks } from './auth/account-blocks.ts'
 import { requireBearerToken } from './auth/bearer.ts'
 import type { TokenVerifier } from './auth/verify-token.ts'
@@ -111,6 +113,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 				userId: c.get('userId'),
 				// An admin acting as the user (the token's act claim): both are on record.
 				actorId: c.get('actorId'),
+				// An access-token JWT's access token (its id, not a secret): which PAT or CLI made the call.
+				tokenId: c.get('tokenId'),
 			},
 			'request',
 		)
@@ -153,16 +157,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 			title: 'Taskwell task API',
 			version: '1.0.0',
 			description:
-				'Each user’s tasks and their workspaces’ shared task lists, behind a bearer JWT from the Taskwell app. A workspace’s routes answer its members only, as their role allows at the time of each request. Errors are RFC 9457 problem+json. GET /healthz and GET /readyz need no token.',
+				'Each user’s tasks and their workspaces’ shared task lists, behind a bearer JWT from the Taskwell app. A workspace’s routes answer its members only, as their role allows at the time of each request. A JWT exchanged for an access token (it carries `tid`) reaches only tasks — the personal ones, or those of the workspace its `workspace` claim names — and changes them only with `tasks:write` in its `scope`: any other call answers 403. Errors are RFC 9457 problem+json. GET /healthz and GET /readyz need no token.',
 		},
 	})
 
 	// Who is calling comes first: an anonymous caller learns nothing more
 	// about its request than 401 (405 for a wrong method aside).
 	app.use('/v1/*', requireBearerToken(deps.verifier))
-	// Then whether that account may call at all (suspended by an admin, issue 22), except to change its status.
+	// Then whether that account may call at all (suspended by an admin, issue 22), except to change its status,
+	// and whether the access token an access-token JWT was exchanged for is revoked (issue 26).
 	const accountBlocks = deps.accountBlocks ?? createAccountBlocks(deps.db, { logger })
 	app.use('/v1/*', refuseBlockedAccounts(accountBlocks, passesSuspension))
+	// An access-token JWT reaches only tasks, as its scope and workspace allow: before any body is read.
+	app.use('/v1/*', limitAccessTokens())
 	const limitBody = bodyLimit({
 		maxSize: MAX_BODY_BYTES,
 		onError: (c) => problem(c, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
@@ -190,6 +197,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 	registerWorkspaceRoutes(app, deps.db, deps.workspaceLimits)
 	registerTaskRoutes(app, deps.db, { limits: deps.limits, workspaceLimits: deps.workspaceLimits, customPlanDb: deps.customPlanDb })
 	registerAccountRoutes(app, deps.db)
+	registerAccessTokenRoutes(app, deps.db)
 
 	app.notFound((c) => problem(c, 404, 'Nothing here.'))
 

@@ -5,7 +5,9 @@
  * (TASK_RESTORE_WINDOW_SECONDS; they are already out of every list), and
  * account statuses that refuse nothing any more (no suspension now or
  * later, and a tokens_valid_after more than a day old: every token it could
- * refuse expired long ago). Runs once at start and then every
+ * refuse expired long ago), and revoked access tokens recorded more than a
+ * day ago (every JWT they could refuse expired long ago: a revoked token
+ * mints no new one). Runs once at start and then every
  * CLEANUP_INTERVAL_MS; the timer is unref()'d so it never keeps the process alive.
  *
  * Any number of instances may run it: each statement is an idempotent DELETE
@@ -16,7 +18,7 @@
 import { and, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { Logger } from '#common/logger.ts'
 import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
-import { accountStatus, task, taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
+import { accountStatus, revokedAccessToken, task, taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
 import type { TasksDb } from './tasks/repository.ts'
 
 export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
@@ -24,8 +26,16 @@ export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 const LOCK_KEY = 7_361_002_512
 /** An account status whose tokens_valid_after is older than this refuses no token (they live 5 minutes): it may go once no suspension is left. */
 const ACCOUNT_STATUS_KEEP_MS = 24 * 60 * 60 * 1000
+/** A revocation older than this refuses no JWT (they live 5 minutes, and a revoked token mints none): it may go. */
+const REVOKED_ACCESS_TOKEN_KEEP_MS = 24 * 60 * 60 * 1000
 
-export type CleanupCounts = { idempotencyKeys: number; createCounters: number; deletedTasks: number; accountStatuses: number }
+export type CleanupCounts = {
+	idempotencyKeys: number
+	createCounters: number
+	deletedTasks: number
+	accountStatuses: number
+	revokedAccessTokens: number
+}
 
 /** null when another instance holds the round. */
 export async function deleteExpiredRows(db: TasksDb, now = new Date()): Promise<CleanupCounts | null> {
@@ -53,7 +63,18 @@ export async function deleteExpiredRows(db: TasksDb, now = new Date()): Promise<
 				),
 			)
 			.returning({ userId: accountStatus.userId })
-		return { idempotencyKeys: keys.length, createCounters: counters.length, deletedTasks: purged.length, accountStatuses: statuses.length }
+		const revokedCutoff = new Date(now.getTime() - REVOKED_ACCESS_TOKEN_KEEP_MS)
+		const revoked = await tx
+			.delete(revokedAccessToken)
+			.where(lt(revokedAccessToken.revokedAt, revokedCutoff))
+			.returning({ tokenId: revokedAccessToken.tokenId })
+		return {
+			idempotencyKeys: keys.length,
+			createCounters: counters.length,
+			deletedTasks: purged.length,
+			accountStatuses: statuses.length,
+			revokedAccessTokens: revoked.length,
+		}
 	})
 }
 
@@ -62,7 +83,7 @@ export function startCleanup(db: TasksDb, logger: Logger, intervalMs = CLEANUP_I
 	const run = async () => {
 		try {
 			const counts = await deleteExpiredRows(db)
-			if (counts) logger.info({ event: 'cleanup', ...counts }, 'deleted expired keys, counters, tasks and account statuses')
+			if (counts) logger.info({ event: 'cleanup', ...counts }, 'deleted expired keys, counters, tasks, account statuses and revocations')
 		} catch (error) {
 			logger.error({ err: error }, 'cleanup of expired rows failed')
 		}

@@ -23,6 +23,15 @@ export type ApiEnv = {
 		actorId: string | undefined
 		/** The verified token's `scope` claim (space-separated), when it carries one: `account:status` may change the account's status. */
 		scope: string | undefined
+		/**
+		 * The verified token's `tid` claim: the access token an access-token JWT
+		 * was exchanged for (issue 26). Its presence limits the token
+		 * (server/auth/access-token-limits.ts); a revoked one is refused
+		 * (server/auth/account-blocks.ts). An id, not a secret: the request log records it.
+		 */
+		tokenId: string | undefined
+		/** The verified access-token JWT's `workspace` claim: the one workspace it reaches (absent: personal tasks only). */
+		workspaceId: string | undefined
 		/** Set by server/workspaces/access.ts on /v1/workspaces/{workspaceId}/…: the caller is a member. */
 		workspace: WorkspaceAccess | undefined
 	}

@@ -14,7 +14,7 @@ export const problemResponse = (description: string) => ({ description, content:
 
 /** What every route answers when the bearer token is missing or cannot be checked. */
 export const authResponses = {
-	401: problemResponse('Missing, invalid or expired bearer token, or a suspended account (see WWW-Authenticate).'),
+	401: problemResponse('Missing, invalid or expired bearer token, a suspended account, or a revoked access token (see WWW-Authenticate).'),
 	503: problemResponse('The signing keys or the account statuses cannot be read right now (see Retry-After).'),
 }
 

@@ -8,6 +8,7 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { ACCOUNT_DELETE_SCOPE, ACCOUNT_STATUS_REFUSAL, ACCOUNT_STATUS_SCOPE, accountStatusInputSchema } from '#common/accounts-contract.ts'
+import { isAccessTokenRevocation } from '#server/access-tokens/routes.ts'
 import { hasScope } from '#server/auth/verify-token.ts'
 import type { ApiEnv } from '#server/context.ts'
 import { authResponses, jsonBody, problemResponse, security } from '#server/openapi-parts.ts'
@@ -22,12 +23,16 @@ export const isAccountStatusChange = (method: string, path: string) => method ==
 
 /**
  * What a suspended account's token may still do: change the account's
- * status, and — with the `account:delete` scope the app gives an admin's
- * deletion of the account — delete all its tasks (DELETE /v1/me/tasks), so
- * a suspended account can be deleted.
+ * status; with the `account:delete` scope the app gives an admin's
+ * deletion of the account, delete all its tasks (DELETE /v1/me/tasks), so
+ * a suspended account can be deleted; and with the `access-tokens:revoke`
+ * scope, record an access token's revocation (server/access-tokens/routes.ts),
+ * so an admin can revoke a suspended account's tokens.
  */
 export const passesSuspension = (method: string, path: string, scope: string | undefined) =>
-	isAccountStatusChange(method, path) || (method === 'DELETE' && path === '/v1/me/tasks' && hasScope(scope, ACCOUNT_DELETE_SCOPE))
+	isAccountStatusChange(method, path) ||
+	(method === 'DELETE' && path === '/v1/me/tasks' && hasScope(scope, ACCOUNT_DELETE_SCOPE)) ||
+	isAccessTokenRevocation(method, path, scope)
 
 const putStatusRoute = createRoute({
 	method: 'put',

@@ -40,6 +40,8 @@ export function requireBearerToken(verifier: TokenVerifier): MiddlewareHandler<A
 		c.set('tokenIssuedAt', result.issuedAt)
 		c.set('actorId', result.actorId)
 		c.set('scope', result.scope)
+		c.set('tokenId', result.tokenId)
+		c.set('workspaceId', result.workspaceId)
 		await next()
 	}
 }

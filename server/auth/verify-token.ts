@@ -30,9 +30,19 @@
  *   `account:status` may change the account's status) and the actor of an
  *   RFC 8693 `act` claim (an admin acting as the user: its `sub`), which the
  *   request log records beside the user.
+ * - An access-token JWT (issue 26: the app exchanged a personal access token
+ *   or a CLI credential for it) also carries `tid`, the access token's id,
+ *   and may carry `workspace`, the one workspace it reaches: the caller
+ *   learns both (server/auth/access-token-limits.ts narrows what it may do,
+ *   account-blocks.ts refuses it once revoked). Both narrow a token, so a
+ *   malformed one is never ignored: a `tid` that is not a string of 1–255
+ *   characters makes the token invalid, and so does such a `workspace`
+ *   beside a `tid` (without one, `workspace` means nothing and is ignored, so
+ *   every other token behaves as before).
  */
 import { LRUCache } from 'lru-cache'
 import { createLocalJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JSONWebKeySet, type JWTHeaderParameters } from 'jose'
+import { ACCESS_TOKEN_ID_MAX_LENGTH } from '#common/access-tokens-contract.ts'
 
 /** Tokens longer than this are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 8 * 1024
@@ -44,6 +54,8 @@ const DEFAULT_MIN_FETCH_INTERVAL_MS = 1_000
 /** A cached set older than this is refetched (in the background). */
 const CACHE_MAX_AGE_MS = 10 * 60_000
 const MAX_SUBJECT_LENGTH = 255
+/** Longest `tid` and `workspace` claims (common/access-tokens-contract.ts). */
+const MAX_ACCESS_TOKEN_CLAIM_LENGTH = ACCESS_TOKEN_ID_MAX_LENGTH
 /** At most this many verified tokens are remembered (least recently used go). */
 const VERIFIED_TOKENS_MAX = 10_000
 
@@ -66,8 +78,18 @@ export type VerifierOptions = {
  * - `actorId`: `act.sub` when `act` is an object whose `sub` is a string of 1–255 characters
  *   (an admin acting as the user, RFC 8693); anything else in `act` is ignored.
  * - `scope`: its `scope` claim, only when it is a string.
+ * - `tokenId`: its `tid` claim (an access-token JWT), a string of 1–255 characters.
+ * - `workspaceId`: its `workspace` claim, a string of 1–255 characters, only beside a `tokenId`.
  */
-export type VerifiedClaims = { userId: string; issuedAt: number; email?: string; actorId?: string; scope?: string }
+export type VerifiedClaims = {
+	userId: string
+	issuedAt: number
+	email?: string
+	actorId?: string
+	scope?: string
+	tokenId?: string
+	workspaceId?: string
+}
 
 export type VerifyResult = ({ ok: true } & VerifiedClaims) | { ok: false; reason: 'invalid' } | { ok: false; reason: 'unavailable' }
 
@@ -213,6 +235,15 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 				const actorId = actorOf(payload.act)
 				if (actorId !== undefined) claims.actorId = actorId
 				if (typeof payload.scope === 'string') claims.scope = payload.scope
+				if (payload.tid !== undefined) {
+					// An access-token JWT: its limits must apply, so a malformed one is refused, never taken for a session's.
+					if (!isClaimId(payload.tid)) return { ok: false, reason: 'invalid' }
+					claims.tokenId = payload.tid
+					if (payload.workspace !== undefined) {
+						if (!isClaimId(payload.workspace)) return { ok: false, reason: 'invalid' }
+						claims.workspaceId = payload.workspace
+					}
+				}
 				// Until it expires or reaches the maximum age, whichever is first (no clock tolerance).
 				const until = Math.min(payload.exp!, payload.iat! + MAX_TOKEN_AGE_SECONDS) * 1000
 				verified.set(token, { claims, until })
@@ -237,6 +268,11 @@ function actorOf(act: unknown): string | undefined {
 	if (typeof act !== 'object' || act === null || Array.isArray(act)) return undefined
 	const sub = (act as { sub?: unknown }).sub
 	return typeof sub === 'string' && sub.length > 0 && sub.length <= MAX_SUBJECT_LENGTH ? sub : undefined
+}
+
+/** A `tid` or `workspace` claim the API can use: a string of 1–255 characters. */
+function isClaimId(value: unknown): value is string {
+	return typeof value === 'string' && value.length > 0 && value.length <= MAX_ACCESS_TOKEN_CLAIM_LENGTH
 }
 
 /** True when a `scope` claim (space-separated, RFC 8693) grants `wanted`. */

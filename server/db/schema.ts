@@ -219,6 +219,28 @@ export const accountStatus = pgTable(
 	],
 )
 
+/**
+ * Access tokens the app has revoked (issue 26): written only through
+ * PUT /v1/me/access-tokens/{tokenId}/revocation, with a token the app mints
+ * for the purpose, and read by every instance into the same snapshot as the
+ * suspensions (server/auth/account-blocks.ts): a JWT whose `tid` is here is
+ * refused. Only the last 6 minutes' rows can refuse anything (a revoked
+ * token mints no new JWT, and a JWT lives 5 minutes); the cleanup deletes
+ * them after a day. No foreign key: the id is the app's, the user its user id.
+ */
+export const revokedAccessToken = pgTable(
+	'revoked_access_token',
+	{
+		tokenId: text('token_id').primaryKey(),
+		/** The revoking token's `sub`: whose access token it was. */
+		userId: text('user_id').notNull(),
+		/** The first revocation's instant (a repeat keeps it). */
+		revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+	},
+	// The snapshot's range (revoked in the last 6 minutes) and the cleanup's.
+	(table) => [index('revoked_access_token_revoked_at_idx').on(table.revokedAt)],
+)
+
 export const schema = {
 	task,
 	taskPriority,
@@ -229,6 +251,7 @@ export const schema = {
 	workspaceMember,
 	workspaceInvitation,
 	accountStatus,
+	revokedAccessToken,
 }
 export type TasksSchema = typeof schema
 export type TaskRow = typeof task.$inferSelect

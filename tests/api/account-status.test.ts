@@ -9,7 +9,7 @@
 import { inArray, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { ACCOUNT_DELETE_SCOPE, ACCOUNT_STATUS_REFUSAL, ACCOUNT_STATUS_SCOPE, ACCOUNT_SUSPENDED_DETAIL } from '#common/accounts-contract.ts'
-import { ACCOUNT_BLOCKS_MAX_AGE_MS, createAccountBlocks } from '#server/auth/account-blocks.ts'
+import { ACCOUNT_BLOCKS_MAX_AGE_MS, createAccountBlocks, type AccountBlocks } from '#server/auth/account-blocks.ts'
 import { deleteExpiredRows } from '#server/cleanup.ts'
 import { accountStatus } from '#server/db/schema.ts'
 import type { TasksDb } from '#server/tasks/repository.ts'
@@ -369,22 +369,30 @@ describe('the snapshot (createAccountBlocks), query by query', () => {
 			new Promise<unknown[]>((resolve, reject) => {
 				queries.push({ answer: resolve, fail: reject })
 			})
-		const db = { select: () => ({ from: () => ({ where: () => ({ prepare: () => ({ execute }) }) }) }) } as unknown as TasksDb
+		// One statement: the statuses' select, UNION ALL the revoked tokens' (whose own builder is never executed alone).
+		const union = { prepare: () => ({ execute }) }
+		const db = { select: () => ({ from: () => ({ where: () => ({ unionAll: () => union }) }) }) } as unknown as TasksDb
 		return { db, queries }
 	}
 	const nowSeconds = () => Math.floor(Date.now() / 1000)
+	/** True when `userId`'s token issued at `issuedAt` is refused as suspended. */
+	const suspends = async (blocks: AccountBlocks, userId: string, issuedAt: number) => {
+		const refusal = await blocks.refusal({ userId, issuedAt })
+		expect(refusal === null || refusal === 'suspended').toBe(true)
+		return refusal === 'suspended'
+	}
 
 	test('concurrent requests share one query; a snapshot is reused while its query started less than maxAgeMs ago', async () => {
 		const { db, queries } = scriptedDatabase()
 		const blocks = createAccountBlocks(db, { maxAgeMs: 200 })
-		const answers = [blocks.refuses('a', nowSeconds()), blocks.refuses('b', nowSeconds()), blocks.refuses('c', nowSeconds())]
+		const answers = [suspends(blocks, 'a', nowSeconds()), suspends(blocks, 'b', nowSeconds()), suspends(blocks, 'c', nowSeconds())]
 		expect(queries).toHaveLength(1)
 		queries[0]!.answer([{ userId: 'a', suspendedUntil: 'Infinity', tokensValidAfter: String(Date.now()) }])
 		expect(await Promise.all(answers)).toEqual([true, false, false])
-		expect(await blocks.refuses('a', nowSeconds())).toBe(true)
+		expect(await suspends(blocks, 'a', nowSeconds())).toBe(true)
 		expect(queries).toHaveLength(1)
 		await sleep(210)
-		const later = blocks.refuses('a', nowSeconds())
+		const later = suspends(blocks, 'a', nowSeconds())
 		expect(queries).toHaveLength(2)
 		queries[1]!.answer([])
 		expect(await later).toBe(false)
@@ -393,26 +401,26 @@ describe('the snapshot (createAccountBlocks), query by query', () => {
 	test('a query in flight for maxAgeMs or longer is not joined: a new one starts', async () => {
 		const { db, queries } = scriptedDatabase()
 		const blocks = createAccountBlocks(db, { maxAgeMs: 100 })
-		const early = blocks.refuses('a', nowSeconds())
+		const early = suspends(blocks, 'a', nowSeconds())
 		await sleep(110)
-		const late = blocks.refuses('a', nowSeconds())
+		const late = suspends(blocks, 'a', nowSeconds())
 		expect(queries).toHaveLength(2)
 		queries[1]!.answer([{ userId: 'a', suspendedUntil: 'Infinity', tokensValidAfter: null }])
 		expect(await late).toBe(true)
 		// The older query answering last does not replace the newer snapshot.
 		queries[0]!.answer([])
 		expect(await early).toBe(false)
-		expect(await blocks.refuses('a', nowSeconds())).toBe(true)
+		expect(await suspends(blocks, 'a', nowSeconds())).toBe(true)
 		expect(queries).toHaveLength(2)
 	})
 
 	test('a failed query fails its waiters and is not kept', async () => {
 		const { db, queries } = scriptedDatabase()
 		const blocks = createAccountBlocks(db, { maxAgeMs: 60_000 })
-		const waiting = [blocks.refuses('a', nowSeconds()), blocks.refuses('b', nowSeconds())]
+		const waiting = [suspends(blocks, 'a', nowSeconds()), suspends(blocks, 'b', nowSeconds())]
 		queries[0]!.fail(new Error('connection lost'))
 		for (const answer of waiting) await expect(answer).rejects.toThrow('connection lost')
-		const next = blocks.refuses('a', nowSeconds())
+		const next = suspends(blocks, 'a', nowSeconds())
 		expect(queries).toHaveLength(2)
 		queries[1]!.answer([])
 		expect(await next).toBe(false)
@@ -422,16 +430,39 @@ describe('the snapshot (createAccountBlocks), query by query', () => {
 		const { db, queries } = scriptedDatabase()
 		const blocks = createAccountBlocks(db, { maxAgeMs: 60_000 })
 		const now = Date.now()
-		const pending = blocks.refuses('nobody', nowSeconds())
+		const pending = suspends(blocks, 'nobody', nowSeconds())
 		queries[0]!.answer([
 			{ userId: 'later', suspendedUntil: now + 60_000, tokensValidAfter: now - 1_000 },
 			{ userId: 'ended', suspendedUntil: String(now - 1_000), tokensValidAfter: '1700000000250.000' },
 		])
 		expect(await pending).toBe(false)
-		expect(await blocks.refuses('later', Math.floor(now / 1000) + 5)).toBe(true)
+		expect(await suspends(blocks, 'later', Math.floor(now / 1000) + 5)).toBe(true)
 		// Ended: tokens issued after the cut-off pass; earlier ones never, nor one of the same second (iat is whole seconds).
-		expect(await blocks.refuses('ended', 1_700_000_001)).toBe(false)
-		expect(await blocks.refuses('ended', 1_700_000_000)).toBe(true)
-		expect(await blocks.refuses('ended', 1_699_999_000)).toBe(true)
+		expect(await suspends(blocks, 'ended', 1_700_000_001)).toBe(false)
+		expect(await suspends(blocks, 'ended', 1_700_000_000)).toBe(true)
+		expect(await suspends(blocks, 'ended', 1_699_999_000)).toBe(true)
+	})
+
+	test('revoked access tokens come in the same rows: a tid among them is refused before a suspension; exempt routes check only that', async () => {
+		const { db, queries } = scriptedDatabase()
+		const blocks = createAccountBlocks(db, { maxAgeMs: 60_000 })
+		const issuedAt = nowSeconds()
+		const pending = blocks.refusal({ userId: 'nobody', issuedAt, tokenId: 'tid-1' })
+		queries[0]!.answer([
+			{ userId: 'holder', tokenId: 'tid-1', suspendedUntil: null, tokensValidAfter: null },
+			{ userId: 'suspended', tokenId: null, suspendedUntil: 'Infinity', tokensValidAfter: null },
+			{ userId: 'suspended', tokenId: 'tid-2', suspendedUntil: null, tokensValidAfter: null },
+		])
+		// By its id alone, whoever presents it.
+		expect(await pending).toBe('revoked')
+		expect(await blocks.refusal({ userId: 'holder', issuedAt, tokenId: 'tid-1' })).toBe('revoked')
+		expect(await blocks.refusal({ userId: 'holder', issuedAt, tokenId: 'tid-3' })).toBe(null)
+		// The revoked token's account is not suspended by it; its other tokens pass.
+		expect(await blocks.refusal({ userId: 'holder', issuedAt })).toBe(null)
+		expect(await blocks.refusal({ userId: 'suspended', issuedAt, tokenId: 'tid-2' })).toBe('revoked')
+		expect(await blocks.refusal({ userId: 'suspended', issuedAt, tokenId: 'tid-3' })).toBe('suspended')
+		expect(await blocks.refusal({ userId: 'suspended', issuedAt, tokenId: 'tid-3' }, { suspension: false })).toBe(null)
+		expect(await blocks.refusal({ userId: 'suspended', issuedAt, tokenId: 'tid-2' }, { suspension: false })).toBe('revoked')
+		expect(queries).toHaveLength(1)
 	})
 })

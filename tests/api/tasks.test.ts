@@ -750,6 +750,7 @@ describe('HTTP behaviour', () => {
 		expect(document.openapi).toBe('3.1.0')
 		expect(Object.keys(document.paths).sort()).toEqual([
 			'/v1/invitations/{invitationId}/accept',
+			'/v1/me/access-tokens/{tokenId}/revocation',
 			'/v1/me/status',
 			'/v1/me/tasks',
 			'/v1/me/workspaces',

@@ -201,3 +201,41 @@ describe('cache age', () => {
 		expect(await verifier.verify(await signToken(newKey))).toEqual(accepted)
 	})
 })
+
+describe('access-token claims (tid, workspace)', () => {
+	test('tid and workspace, strings of 1–255 characters, come out as tokenId and workspaceId', async () => {
+		const { key, verifier } = await publishedKey('claims')
+		const workspace = crypto.randomUUID()
+		expect(await verifier.verify(await signToken(key, { tid: 'pat-1', scope: 'tasks:read', workspace }))).toEqual({
+			...accepted,
+			scope: 'tasks:read',
+			tokenId: 'pat-1',
+			workspaceId: workspace,
+		})
+		const longest = 'x'.repeat(255)
+		expect(await verifier.verify(await signToken(key, { tid: longest, workspace: longest }))).toEqual({
+			...accepted,
+			tokenId: longest,
+			workspaceId: longest,
+		})
+		// No workspace: the personal tasks only (decided by the limits, not here).
+		expect(await verifier.verify(await signToken(key, { tid: 'pat-2' }))).toEqual({ ...accepted, tokenId: 'pat-2' })
+	})
+
+	test('a malformed tid, or a malformed workspace beside a tid, makes the token invalid: never taken for a session’s', async () => {
+		const { key, verifier } = await publishedKey('malformed')
+		for (const tid of ['', 'x'.repeat(256), 42, null, ['pat-1'], { id: 'pat-1' }, true]) {
+			expect(await verifier.verify(await signToken(key, { tid })), JSON.stringify(tid)).toEqual(invalid)
+		}
+		for (const workspace of ['', 'x'.repeat(256), 42, null, [crypto.randomUUID()], {}]) {
+			expect(await verifier.verify(await signToken(key, { tid: 'pat-1', workspace })), JSON.stringify(workspace)).toEqual(invalid)
+		}
+	})
+
+	test('without tid, a token is what it was: a workspace claim is ignored, whatever it holds', async () => {
+		const { key, verifier } = await publishedKey('plain')
+		for (const workspace of [crypto.randomUUID(), '', 42, { id: 'x' }]) {
+			expect(await verifier.verify(await signToken(key, { workspace })), JSON.stringify(workspace)).toEqual(accepted)
+		}
+	})
+})
