@@ -83,4 +83,4 @@ test('existing tasks and counts come through 0006 untouched, keyed by their user
 		{ list_key: 'user-1', live: 4 },
 		{ list_key: 'w:w1', live: 1 },
 	])
-})
+}, 90_000) // Two databases migrated from scratch (PGlite: 20–30 s on a loaded 2-core machine).
