@@ -198,6 +198,14 @@ test('forged POSTs carrying a valid session cookie are refused with 403 by the s
 		maxRedirects: 0,
 	})
 	expect(settings.status()).toBe(403)
+	// The token endpoints take cookie-less POSTs from programs; one carrying
+	// the session cookie still needs a same-origin proof (a cross-site form
+	// could send the cookie), and a cookie-less one reaches the endpoint.
+	const withCookie = await request.post('/api/tokens/revoke', { headers: { ...form, origin: 'https://evil.example' }, data: '' })
+	expect(withCookie.status()).toBe(403)
+	const cookieless = await request.post('/api/tokens/exchange', { headers: { authorization: 'Bearer tw_pat_unknown' } })
+	expect(cookieless.status()).toBe(401)
+	expect(await cookieless.json()).toMatchObject({ error: 'invalid_token' })
 	// Still signed in.
 	await page.goto('/tasks')
 	await expect(page).toHaveURL(/\/tasks$/)

@@ -137,6 +137,17 @@ describe('personal access tokens', () => {
 		expect(again.filter((event) => event.type === 'access-token-new-ip')).toHaveLength(1)
 	})
 
+	test('a token made for a workspace carries it: the task API lets it reach that workspace only', async () => {
+		const { userId } = await person()
+		const workspace = { id: crypto.randomUUID(), name: 'Team' }
+		const { secret, token } = await newToken(userId, { workspace })
+		expect(token.workspaceName).toBe('Team')
+		const jwt = await jwtFor(secret)
+		expect(decodeJwt(jwt)).toMatchObject({ workspace: workspace.id, tid: token.id })
+		// Its own workspace's tasks are for the API's membership check to decide; the personal list is refused.
+		expect((await listTasks(jwt)).status).toBe(403)
+	})
+
 	test('a read-and-write token creates and completes tasks', async () => {
 		const { userId } = await person()
 		const { secret } = await newToken(userId, { access: 'read-write', expiresInDays: null })
