@@ -13,6 +13,8 @@ export default [
 		route('tasks/:id', 'routes/tasks/$id.tsx'),
 		route('tasks/:id/delete', 'routes/tasks/$id.delete.tsx'),
 		route('settings', 'routes/settings/index.tsx'),
+		// Signing a command line in (`taskwell login`, RFC 8628's verification page).
+		route('device', 'routes/device.tsx'),
 		route('workspaces/new', 'routes/workspaces/new.tsx'),
 		// A workspace's pages: the workspace is in the URL (no "active
 		// workspace" on the session). Its task pages are the personal list's

@@ -180,6 +180,48 @@ export function CheckboxField({ label, meta }: { label: ReactNode; meta: Meta })
 }
 
 /**
+ * One choice among a few, as radio buttons in a fieldset named by its
+ * legend; the errors are tied to each button (aria-invalid,
+ * aria-describedby), as for the other fields.
+ */
+export function RadioGroupField({
+	legend,
+	meta,
+	options,
+}: {
+	legend: ReactNode
+	meta: Meta
+	options: ReadonlyArray<{ value: string; label: ReactNode }>
+}) {
+	const autoFocus = useAutoFocusIfFirstInvalid(meta)
+	const invalid = Boolean(meta.errors?.length)
+	const initialValue = (meta as ServerFieldMetadata).initialValue
+	return (
+		<fieldset className="field radio-group">
+			<legend>{legend}</legend>
+			{options.map((option, index) => (
+				<div key={option.value} className="checkbox-field">
+					<input
+						type="radio"
+						id={`${meta.id}-${option.value}`}
+						name={meta.name}
+						value={option.value}
+						form={meta.formId}
+						defaultChecked={initialValue === option.value}
+						required={meta.required}
+						aria-invalid={invalid || undefined}
+						aria-describedby={invalid ? meta.errorId : undefined}
+						autoFocus={(autoFocus && index === 0) || undefined}
+					/>
+					<label htmlFor={`${meta.id}-${option.value}`}>{option.label}</label>
+				</div>
+			))}
+			<ErrorList id={meta.errorId} errors={meta.errors} />
+		</fieldset>
+	)
+}
+
+/**
  * A new password and its confirmation (sign-up, reset, settings): the hint,
  * `autoComplete="new-password"` for password managers, the schema's lengths.
  */

@@ -92,12 +92,14 @@ test.describe('settings', () => {
 		const user = newUser('Name Changer')
 		await signUpDirectly(page, user)
 		await openSettings(page)
-		await submitForm(page, { Name: '   ' }, 'Save name')
-		await expectFieldError(page, 'Name', 'Name is required')
-		await submitForm(page, { Name: 'Renamed Person' }, 'Save name')
+		// The profile's name (the access tokens' form has a Name too).
+		const profile = page.getByRole('region', { name: 'Profile' })
+		await submitForm(profile, { Name: '   ' }, 'Save name')
+		await expectFieldError(profile, 'Name', 'Name is required')
+		await submitForm(profile, { Name: 'Renamed Person' }, 'Save name')
 		await expect(page.getByText('Your name has been saved.')).toBeVisible()
 		await expect(page.getByRole('navigation', { name: 'Account' })).toContainText('Renamed Person')
-		await expect(page.getByLabel('Name')).toHaveValue('Renamed Person')
+		await expect(profile.getByLabel('Name')).toHaveValue('Renamed Person')
 	})
 
 	test('changes the password; "Sign out other devices" ends the other sessions only', async ({ page, browser, baseURL, user }) => {

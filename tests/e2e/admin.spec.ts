@@ -110,6 +110,7 @@ test('an admin acts as a user, stops acting, and deletes the account', async ({
 	browser,
 	javaScriptEnabled,
 	signUpDirectly,
+	baseURL,
 }, testInfo) => {
 	const admin = listedAdmin('two', testInfo.project.name)
 	const carol = await userElsewhere(browser, javaScriptEnabled, 'Carol Target', signUpDirectly)
@@ -133,6 +134,25 @@ test('an admin acts as a user, stops acting, and deletes the account', async ({
 	await expect(banner).toBeVisible()
 	await expect(page.getByRole('heading', { name: 'Change password' })).toHaveCount(0)
 	await expect(page.getByRole('heading', { name: 'Delete account' })).toHaveCount(0)
+	// Access tokens: the lists only; making one or signing a device in is refused too.
+	await expect(page.getByRole('region', { name: 'Access tokens' })).toBeVisible()
+	await expect(page.getByRole('button', { name: 'Create token' })).toHaveCount(0)
+	const origin = { Origin: new URL(baseURL!).origin }
+	const createToken = await page.context().request.post('/settings', {
+		form: { intent: 'create-access-token', name: 'Not mine', expiresIn: '30', access: 'read', workspace: 'personal' },
+		headers: origin,
+		maxRedirects: 0,
+	})
+	expect(createToken.status()).toBe(403)
+	await page.goto('/device')
+	await expect(page.getByText('You are acting as this user: only they can sign in a device.')).toBeVisible()
+	await expect(page.getByRole('button', { name: 'Continue' })).toHaveCount(0)
+	const allow = await page.context().request.post('/device', {
+		form: { intent: 'allow', user_code: 'ABCD1234' },
+		headers: origin,
+		maxRedirects: 0,
+	})
+	expect(allow.status()).toBe(403)
 
 	await banner.getByRole('button', { name: 'Stop acting' }).click()
 	await expect(page).toHaveURL(/\/admin$/)

@@ -23,7 +23,7 @@ test.describe(() => {
 		await expect(page.getByRole('link', { name: 'Fine title' })).toHaveCount(0)
 
 		await page.goto('/settings')
-		const name = page.getByLabel('Name')
+		const name = page.getByRole('region', { name: 'Profile' }).getByLabel('Name')
 		await name.fill('Ada\u202E')
 		await page.getByRole('button', { name: 'Save name' }).click()
 		await expect(name).toHaveAccessibleDescription("Name can't contain control characters")

@@ -29,7 +29,7 @@ test('the app runs with JavaScript under its CSP without a single violation', as
 	await signUpDirectly(page, user)
 	await page.getByRole('link', { name: 'Settings' }).click()
 	await expect(page).toHaveURL(/\/settings$/)
-	await page.getByLabel('Name').fill('Csp Walker Renamed')
+	await page.getByRole('region', { name: 'Profile' }).getByLabel('Name').fill('Csp Walker Renamed')
 	await page.getByRole('button', { name: 'Save name' }).click()
 	await expect(page.getByText('Your name has been saved.')).toBeVisible()
 	await page.goto('/tasks')

@@ -65,7 +65,7 @@ test('a settings form checks its field in the browser too', async ({ page, user 
 	page.on('request', (request) => {
 		if (request.method() === 'POST') posts.push(request.url())
 	})
-	const name = page.getByLabel('Name')
+	const name = page.getByRole('region', { name: 'Profile' }).getByLabel('Name')
 	await expect(name).toHaveValue(user.name)
 	await name.fill('')
 	await name.blur()

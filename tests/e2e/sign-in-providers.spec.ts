@@ -56,7 +56,7 @@ test('first sign-in with the provider creates the account, the second reuses it'
 	await expect(page.getByRole('region', { name: 'Profile' }).getByText(email)).toBeVisible()
 	await expect(linkedAccounts(page).getByRole('listitem')).toHaveText([`${SSO} (your only way to sign in)`])
 	// Mark this account: a second sign-in must land in it, not in a new one.
-	await page.getByLabel('Name').fill('Returning Ssouser')
+	await page.getByRole('region', { name: 'Profile' }).getByLabel('Name').fill('Returning Ssouser')
 	await page.getByRole('button', { name: 'Save name' }).click()
 	await expect(page.getByText('Your name has been saved.')).toBeVisible()
 	await signOut(page)
@@ -65,7 +65,7 @@ test('first sign-in with the provider creates the account, the second reuses it'
 	await continueWithSso(page, email)
 	await expect(page).toHaveURL(/\/tasks$/)
 	await page.goto('/settings')
-	await expect(page.getByLabel('Name')).toHaveValue('Returning Ssouser')
+	await expect(page.getByRole('region', { name: 'Profile' }).getByLabel('Name')).toHaveValue('Returning Ssouser')
 	await expect(linkedAccounts(page).getByRole('listitem')).toHaveCount(1)
 })
 
@@ -152,7 +152,7 @@ test('links the provider from Settings, signs in with it, unlinks it (never the 
 	await continueWithSso(page, user.email)
 	await expect(page).toHaveURL(/\/tasks$/)
 	await page.goto('/settings')
-	await expect(page.getByLabel('Name')).toHaveValue('Link Tester')
+	await expect(page.getByRole('region', { name: 'Profile' }).getByLabel('Name')).toHaveValue('Link Tester')
 
 	await section.getByRole('button', { name: `Unlink ${SSO}` }).click()
 	await expect(page).toHaveURL(/\/settings\?unlinked=oidc$/)

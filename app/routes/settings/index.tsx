@@ -1,7 +1,7 @@
 /**
  * /settings: one page, one loader, one action for every section (profile,
- * email, password, linked accounts, sessions, two-factor, passkeys,
- * activity, delete account). One route rather than one per section (the
+ * email, password, linked accounts, sessions, access tokens, two-factor,
+ * passkeys, activity, delete account). One route rather than one per section (the
  * Epic Stack's routes/settings/profile/…) because the page is one document
  * with every section on it, as it was: each form posts to /settings with an
  * `intent`, works without JavaScript, and lands back on the same page with
@@ -19,6 +19,8 @@ import { ChangeEmailSection, LinkedAccountsSection } from './+shared/sign-in-met
 import { SecurityActivitySection } from './+shared/security-activity.tsx'
 import { TwoFactorSection, type TwoFactorActionView } from './+shared/two-factor.tsx'
 import { PasskeysSection } from './+shared/passkeys.tsx'
+import { AccessTokensSection, type AccessTokensAction } from './+shared/access-tokens.tsx'
+import { tokenWorkspacesOf } from './+shared/access-tokens.server.ts'
 import { runSettingsIntent } from './+shared/intents.server.ts'
 import { linkableProviders, listLinkedAccounts } from './+shared/linked-accounts.server.ts'
 import { emailChangeProofOf } from './+shared/email-change-code.server.ts'
@@ -26,14 +28,17 @@ import { listPasskeys } from './+shared/passkeys.server.ts'
 import { listSessions } from './+shared/sessions.server.ts'
 import { isTwoFactorEnabled, pendingTwoFactorSetup } from './+shared/two-factor.server.ts'
 import {
+	ACCESS_TOKEN_INTENTS,
 	PASSKEY_INTENTS,
 	TWO_FACTOR_INTENTS,
+	type AccessTokenIntent,
 	type PasskeyIntent,
 	type SettingsIntent,
 	type TwoFactorIntent,
 } from './+shared/schemas-plain.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { listRecentSecurityEvents } from '#app/lib/auth/security-events.server.ts'
+import { listAccessTokens } from '#app/lib/access-tokens/tokens.server.ts'
 import { userContext } from '#app/context.server.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { Notice } from '#app/components/notice.tsx'
@@ -53,6 +58,8 @@ const SAVED: Record<string, string> = {
 	'password-everywhere': 'Your password has been changed and your other devices have been signed out.',
 	session: 'That session has been signed out.',
 	sessions: 'All your other sessions have been signed out.',
+	'token-revoked': 'The token has been revoked.',
+	'command-line-revoked': 'The command line has been signed out.',
 }
 
 /** The message of a ?saved= code; an own-property check, so `__proto__` or `toString` is no message. */
@@ -64,10 +71,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	const current = context.get(userContext)
 	// An admin acting as the user sees no credential forms (the action refuses them too: INTENTS_WHILE_ACTING).
 	const acting = Boolean(current.session.impersonatedBy)
-	const [sessions, securityEvents, twoFactorEnabled] = await Promise.all([
+	const [sessions, securityEvents, twoFactorEnabled, accessTokens, tokenWorkspaces] = await Promise.all([
 		listSessions(current),
 		listRecentSecurityEvents(current.user.id),
 		isTwoFactorEnabled(current.user.id),
+		// No secret: a token's is only in the answer to the POST that made it.
+		listAccessTokens(current.user.id),
+		acting ? [] : tokenWorkspacesOf(current.user.id),
 	])
 	const passkeys = await listPasskeys(current.user.id)
 	// A setup waiting for its first code: the same secret and QR code on every load.
@@ -95,6 +105,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 			twoFactorEnabled,
 			twoFactorSetup: pendingSetup ? { secret: pendingSetup.secret, qrSvg: pendingSetup.qrSvg } : null,
 			passkeys,
+			accessTokens,
+			tokenWorkspaces,
 			acting,
 			now: Date.now(),
 		},
@@ -113,6 +125,17 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 	const saved = savedMessage(searchParams.get('saved'))
 	const resultFor = (intent: SettingsIntent) => (actionData?.intent === intent ? actionData.result : undefined)
 	const sessionErrors = (['revoke-session', 'revoke-other-sessions'] as const).map((intent) => resultFor(intent)?.error?.['']).find(Boolean)
+	const accessTokens = (
+		<AccessTokensSection
+			tokens={loaderData.accessTokens.tokens}
+			commandLines={loaderData.accessTokens.commandLines}
+			workspaces={loaderData.tokenWorkspaces}
+			acting={loaderData.acting}
+			action={
+				actionData && ACCESS_TOKEN_INTENTS.includes(actionData.intent as AccessTokenIntent) ? (actionData as AccessTokensAction) : undefined
+			}
+		/>
+	)
 	return (
 		<div className="settings">
 			<h1>Settings</h1>
@@ -135,6 +158,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 						</p>
 					</section>
 					<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+					{accessTokens}
 					<SecurityActivitySection events={loaderData.securityEvents} now={loaderData.now} />
 				</>
 			) : (
@@ -149,6 +173,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
 						actionData={actionData}
 					/>
 					<SessionsSection sessions={loaderData.sessions} formErrors={sessionErrors ?? undefined} />
+					{accessTokens}
 					<OwnerOnlySections loaderData={loaderData} actionData={actionData} resultFor={resultFor} />
 				</>
 			)}

@@ -10,9 +10,10 @@
  *   again through `reply` (a wrong password, a session already ended…);
  * - a throttled form (ThrottledError anywhere in `run`): the wait as the
  *   form's error (429, Retry-After).
- * Every reply is `{ intent, result }` (plus fresh backup codes, only in the
- * answer to the POST that made them), so the page shows it on the form that
- * posted; passwords and codes never come back in a reply.
+ * Every reply is `{ intent, result }` (plus fresh backup codes or a new
+ * access token's secret, only in the answer to the POST that made them), so
+ * the page shows it on the form that posted; passwords and codes never come
+ * back in a reply.
  */
 import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
@@ -30,6 +31,7 @@ import type { ContextReader } from '#app/context.server.ts'
 import type { CurrentSession } from '#app/lib/auth/session.server.ts'
 import { orThrottledReply } from '#app/lib/throttle.server.ts'
 import { changePassword, deleteAccount, updateName } from './account.server.ts'
+import { createTokenFromForm, revokeTokenFromForm } from './access-tokens.server.ts'
 import { requestEmailChange, type EmailChangeResult } from './change-email.server.ts'
 import { hasPassword, sendEmailChangeCode } from './email-change-code.server.ts'
 import { startProviderLink, unlinkProvider } from './linked-accounts.server.ts'
@@ -39,6 +41,7 @@ import {
 	ChangeEmailSchema,
 	ChangeEmailWithCodeSchema,
 	ChangePasswordSchema,
+	CreateAccessTokenSchema,
 	DeleteAccountSchema,
 	DeletePasskeySchema,
 	DisableTwoFactorSchema,
@@ -50,6 +53,7 @@ import {
 	LinkProviderSchema,
 	RegenerateBackupCodesSchema,
 	RenamePasskeySchema,
+	RevokeAccessTokenSchema,
 	RevokeOtherSessionsSchema,
 	RevokeSessionSchema,
 	SendEmailChangeCodeSchema,
@@ -67,8 +71,19 @@ import {
 	startTwoFactorSetup,
 } from './two-factor.server.ts'
 
+/** A new access token, shown once: its secret is in this answer only. */
+export type NewAccessTokenView = { id: string; name: string; secret: string }
+
 /** What the page gets back from a form that did not redirect. */
-export type SettingsActionData = { intent: SettingsIntent; result: SubmissionResult<string[]>; backupCodes?: string[] }
+export type SettingsActionData = {
+	intent: SettingsIntent
+	result: SubmissionResult<string[]>
+	backupCodes?: string[]
+	newAccessToken?: NewAccessTokenView
+}
+
+/** What a reply may carry besides the form: headers, and a secret made by this POST. */
+type ReplyExtra = { headers?: Headers; backupCodes?: string[]; newAccessToken?: NewAccessTokenView }
 
 /** Fields never sent back to the page (conform's hideFields), whichever form posted. */
 const SECRET_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password', 'code']
@@ -82,7 +97,7 @@ type IntentArgs<Schema extends z.ZodType> = {
 	/** The fields, as the schema made them. */
 	value: z.output<Schema>
 	/** The form again: its fields (no secrets) with these errors, or emptied (`resetForm`). */
-	reply: (options: ReplyOptions, status: number, extra?: { headers?: Headers; backupCodes?: string[] }) => ReturnType<typeof replyWith>
+	reply: (options: ReplyOptions, status: number, extra?: ReplyExtra) => ReturnType<typeof replyWith>
 }
 
 type SettingsIntentEntry<Schema extends z.ZodType> = {
@@ -100,9 +115,11 @@ function replyWith(
 	intent: SettingsIntent,
 	result: SubmissionResult<string[]>,
 	status: number,
-	{ headers, backupCodes }: { headers?: Headers; backupCodes?: string[] } = {},
+	{ headers, backupCodes, newAccessToken }: ReplyExtra = {},
 ) {
-	const payload: SettingsActionData = backupCodes ? { intent, result, backupCodes } : { intent, result }
+	const payload: SettingsActionData = { intent, result }
+	if (backupCodes) payload.backupCodes = backupCodes
+	if (newAccessToken) payload.newAccessToken = newAccessToken
 	return data(payload, { status, headers })
 }
 
@@ -127,6 +144,9 @@ const UNLINK_ERRORS = {
 	'not-found': 'That sign-in method is no longer linked.',
 	'sign-in-again': 'For your safety, sign out and sign in again before removing a sign-in method.',
 }
+
+const NOT_A_MEMBER_MESSAGE = 'Choose your personal tasks or a workspace you belong to.'
+const REVOKE_UNAVAILABLE_MESSAGE = 'Taskwell could not revoke this token right now. Try again in a moment.'
 
 const SETTINGS_INTENT_TABLE = {
 	// ------------------------------------------------------------ profile
@@ -287,6 +307,29 @@ const SETTINGS_INTENT_TABLE = {
 		},
 	}),
 
+	// ------------------------------------------------------------ access tokens
+	// A new token's secret only in the answer to the POST that made it (as
+	// fresh backup codes): no redirect, so it is in no URL and no later page.
+	'create-access-token': intent({
+		schema: CreateAccessTokenSchema,
+		async run({ request, context, current, value, reply }) {
+			const outcome = await createTokenFromForm(request, context, current.user.id, value)
+			if (!outcome.ok) return reply({ fieldErrors: { workspace: [NOT_A_MEMBER_MESSAGE] } }, 400)
+			return reply({ resetForm: true }, 200, {
+				newAccessToken: { id: outcome.token.id, name: outcome.token.name, secret: outcome.secret },
+			})
+		},
+	}),
+	'revoke-access-token': intent({
+		schema: RevokeAccessTokenSchema,
+		async run({ request, context, current, value, reply }) {
+			const outcome = await revokeTokenFromForm(request, context, current.user.id, value.id)
+			if (outcome === 'not-found') return reply({ formErrors: ['That token has already been revoked or has expired.'] }, 404)
+			if (outcome === 'unavailable') return reply({ formErrors: [REVOKE_UNAVAILABLE_MESSAGE] }, 503)
+			return redirect(`/settings?saved=${outcome}`)
+		},
+	}),
+
 	// ------------------------------------------------------------ delete account
 	'delete-account': intent({
 		schema: DeleteAccountSchema,
@@ -310,8 +353,9 @@ const SETTINGS_INTENT_TABLE = {
 /**
  * What an admin acting as the user (an impersonation session) may still do
  * here: the name, and signing sessions out. Never the password, the email,
- * sign-in methods, second factors, passkeys, backup codes, or deleting the
- * account: those are refused (403) whatever the page shows.
+ * sign-in methods, second factors, passkeys, backup codes, access tokens
+ * and command lines, or deleting the account: those are refused (403)
+ * whatever the page shows.
  */
 export const INTENTS_WHILE_ACTING: ReadonlySet<SettingsIntent> = new Set(['update-name', 'revoke-session', 'revoke-other-sessions'])
 export const NOT_WHILE_ACTING_MESSAGE = 'Not while you act as this user: only the account’s owner can change how they sign in.'

@@ -4,6 +4,7 @@ import {
 	ChangeEmailSchema,
 	ChangeEmailWithCodeSchema,
 	ChangePasswordSchema,
+	CreateAccessTokenSchema,
 	DeleteAccountSchema,
 	DisableTwoFactorSchema,
 	EnableTwoFactorSchema,
@@ -24,6 +25,7 @@ describe('the browser side of the Settings schemas (no zod)', () => {
 		['twoFactorVerify', VerifyTwoFactorSetupSchema],
 		['twoFactorRegenerate', RegenerateBackupCodesSchema],
 		['twoFactorDisable', DisableTwoFactorSchema],
+		['createAccessToken', CreateAccessTokenSchema],
 	] as const)('the %s form constraints are the ones its schema gives', (form, schema) => {
 		expect(FORM_CONSTRAINTS[form]).toEqual(getFormConstraint(schema))
 	})

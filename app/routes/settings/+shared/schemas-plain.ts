@@ -19,6 +19,9 @@ export type TwoFactorIntent = (typeof TWO_FACTOR_INTENTS)[number]
 export const PASSKEY_INTENTS = ['passkey-rename', 'passkey-delete'] as const
 export type PasskeyIntent = (typeof PASSKEY_INTENTS)[number]
 
+export const ACCESS_TOKEN_INTENTS = ['create-access-token', 'revoke-access-token'] as const
+export type AccessTokenIntent = (typeof ACCESS_TOKEN_INTENTS)[number]
+
 /** Every intent a Settings form posts (the keys of the intent table, intents.server.ts). */
 export const SETTINGS_INTENTS = [
 	'update-name',
@@ -32,6 +35,7 @@ export const SETTINGS_INTENTS = [
 	'unlink-provider',
 	...TWO_FACTOR_INTENTS,
 	...PASSKEY_INTENTS,
+	...ACCESS_TOKEN_INTENTS,
 ] as const
 export type SettingsIntent = (typeof SETTINGS_INTENTS)[number]
 
@@ -59,5 +63,12 @@ export const FORM_CONSTRAINTS = {
 		intent: field.intent,
 		password: field.currentPassword,
 		code: { required: true, minLength: 1, maxLength: BACKUP_CODE_MAX_LENGTH },
+	},
+	createAccessToken: {
+		intent: field.intent,
+		name: { required: true, minLength: 1, maxLength: 60 },
+		expiresIn: { required: true, pattern: '7|30|90|never' },
+		access: { required: true, pattern: 'read|read\\x2dwrite' },
+		workspace: { required: true, minLength: 1, maxLength: 64 },
 	},
 }

@@ -1,11 +1,12 @@
 /**
  * Schemas of the Settings forms (profile, email, password, sessions,
- * linked accounts, two-factor, passkeys, delete account), shared by the
+ * linked accounts, two-factor, passkeys, access tokens, delete account), shared by the
  * browser (loaded when a form is first used) and the server (the intent
  * table in intents.server.ts, which is the authority). No server imports
  * here. What the page needs when it loads, without zod: schemas-plain.ts.
  */
 import { z } from '#app/lib/forms/zod.ts'
+import { hasControlCharacters } from '#common/text-safety.ts'
 import {
 	ConfirmPasswordSchema,
 	confirmMatches,
@@ -132,5 +133,31 @@ export const RenamePasskeySchema = z.object({
 })
 
 export const DeletePasskeySchema = z.object({ intent: z.literal('passkey-delete'), id: z.string().min(1).max(64) })
+
+// --------------------------------------------------------------- access tokens
+
+export const ACCESS_TOKEN_NAME_MAX_LENGTH = 60
+const ACCESS_TOKEN_NAME_MESSAGE = 'Give the token a name'
+
+/**
+ * "Create token": a name, how long it lasts, what it may do, and where
+ * (`personal`, or the id of a workspace the account belongs to: the
+ * action checks the membership).
+ */
+export const CreateAccessTokenSchema = z.object({
+	intent: z.literal('create-access-token'),
+	name: z
+		.string({ error: ACCESS_TOKEN_NAME_MESSAGE })
+		.trim()
+		.min(1, ACCESS_TOKEN_NAME_MESSAGE)
+		.max(ACCESS_TOKEN_NAME_MAX_LENGTH, `At most ${ACCESS_TOKEN_NAME_MAX_LENGTH} characters`)
+		.refine((value) => !hasControlCharacters(value), "The name can't contain control characters"),
+	expiresIn: z.enum(['7', '30', '90', 'never'], { error: 'Choose when the token expires' }),
+	access: z.enum(['read', 'read-write'], { error: 'Choose what the token may do' }),
+	workspace: z.string({ error: 'Choose the tasks the token reaches' }).min(1).max(64),
+})
+
+/** "Revoke": an access token or a signed-in command line, by id. */
+export const RevokeAccessTokenSchema = z.object({ intent: z.literal('revoke-access-token'), id: z.string().min(1).max(64) })
 
 export const INCORRECT_PASSWORD_MESSAGE = 'Incorrect password'

@@ -56,7 +56,23 @@ const LABELS: Record<string, string> = {
 	'account-suspended': 'Account suspended by an administrator',
 	'account-restored': 'Account restored by an administrator',
 	'admin-role-changed': 'Account role changed by an administrator',
+	'access-token-created': 'Access token created',
+	'access-token-revoked': 'Access token revoked',
+	'access-token-new-ip': 'Access token used from a new IP address',
+	'device-sign-in-allowed': 'Command line signed in',
+	'device-sign-in-denied': 'Command-line sign-in denied',
+	'command-line-signed-out': 'Command line signed out',
 }
+
+/** Events whose `detail` names the token or command line they were about. */
+const NAMED_BY_DETAIL = new Set([
+	'access-token-created',
+	'access-token-revoked',
+	'access-token-new-ip',
+	'device-sign-in-allowed',
+	'device-sign-in-denied',
+	'command-line-signed-out',
+])
 
 /** The readable label of an event type (Settings and a workspace's Activity page). */
 export function securityEventLabel(type: string): string {
@@ -102,6 +118,7 @@ export function EventTime({ at, now }: { at: string; now: number }) {
 function describe(event: SecurityEventView): string {
 	const label = LABELS[event.type] ?? event.type
 	if (event.workspaceName) return `${label} · ${event.workspaceName}${event.detail ? `: ${event.detail}` : ''}`
+	if (NAMED_BY_DETAIL.has(event.type) && event.detail) return `${label}: ${event.detail}`
 	if (!event.method) return label
 	if (event.method === 'provider') return `${label} with ${event.provider ?? 'a provider'}`
 	return `${label} ${METHODS[event.method] ?? ''}`.trim()

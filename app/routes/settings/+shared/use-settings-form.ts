@@ -21,6 +21,7 @@ const SETTINGS_FORMS = {
 	'two-factor-verify': { schema: 'VerifyTwoFactorSetupSchema', constraint: FORM_CONSTRAINTS.twoFactorVerify },
 	'two-factor-regenerate': { schema: 'RegenerateBackupCodesSchema', constraint: FORM_CONSTRAINTS.twoFactorRegenerate },
 	'two-factor-disable': { schema: 'DisableTwoFactorSchema', constraint: FORM_CONSTRAINTS.twoFactorDisable },
+	'create-access-token': { schema: 'CreateAccessTokenSchema', constraint: FORM_CONSTRAINTS.createAccessToken },
 } as const satisfies Record<string, { schema: SchemaName; constraint: object }>
 
 export type SettingsFormIntent = keyof typeof SETTINGS_FORMS
