@@ -17,7 +17,9 @@
  * refused. And a suspension round (tests/cluster/suspension-check.ts): an
  * admin suspends a user through app1; app2 must send the user to /login
  * within 1 s (each instance caches session lookups up to 500 ms), refuse
- * their sign-in, and let them in again once restored.
+ * their sign-in, and let them in again once restored. And an access-token
+ * round (tests/cluster/token-revocation-check.ts): a token revoked through
+ * app1 must be refused by api2 within 1 s, JWTs already minted included.
  * Then it checks that every acknowledged add is in the database exactly once,
  * that nobody was signed out, that every instance is ready again without a
  * restart of its own, and that under 5 % of the requests during the faults
@@ -39,6 +41,7 @@ import { answers, freePorts, haproxyConfig, haproxyStatus, ManagedProcess, sleep
 import { VirtualUser, type SharedState } from './virtual-user.ts'
 import { workspaceRound, type WorkspaceRoundResult } from './workspace-check.ts'
 import { suspensionRound } from './suspension-check.ts'
+import { tokenRevocationRound } from './token-revocation-check.ts'
 import { startSmtpSink } from '#tests/support/smtp-sink.ts'
 
 /** Three base64url parts, the first a JSON header: a JWT. */
@@ -344,6 +347,17 @@ async function main(): Promise<string[]> {
 		notes.push(...suspension.notes)
 		// Reported like a failed phase: the checks below list it.
 		if (suspension.problems.length) throw new Error(suspension.problems.join('; '))
+	})
+	await phase('token revocation', async (notes) => {
+		const round = await tokenRevocationRound({
+			app1Url: `http://127.0.0.1:${app1Port}`,
+			app2Url: `http://127.0.0.1:${app2Port}`,
+			api2Url: `http://127.0.0.1:${api2Port}`,
+			publicOrigin: appLb,
+			runId,
+		})
+		notes.push(...round.notes)
+		if (round.problems.length) throw new Error(round.problems.join('; '))
 	})
 	await phase('kill app1', (notes) => killAndRestart('app1', notes))
 	await phase('kill api2', (notes) => killAndRestart('api2', notes))

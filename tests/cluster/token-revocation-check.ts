@@ -22,6 +22,8 @@ const REFUSED_WITHIN_MS = 1000
 const POLL_FOR_MS = 1500
 const POLL_EVERY_MS = 50
 const SECRET = /tw_pat_[A-Za-z]{60}/
+/** The Settings form that makes a token (app/routes/settings/+shared/access-tokens.tsx). */
+const CREATE_FORM_ID = 'create-access-token'
 
 export type TokenRoundResult = { problems: string[]; notes: string[] }
 
@@ -54,7 +56,8 @@ export async function tokenRevocationRound(options: {
 	const secret = SECRET.exec(created.html)?.[0]
 	if (!secret) throw new Error(`creating a token on app1 answered ${created.status} without a secret`)
 
-	const exchange = () => send(`${app2Url}/api/tokens/exchange`, 'POST', { authorization: `Bearer ${secret}`, host: new URL(publicOrigin).host })
+	const exchange = () =>
+		send(`${app2Url}/api/tokens/exchange`, 'POST', { authorization: `Bearer ${secret}`, host: new URL(publicOrigin).host })
 	const exchanged = await exchange()
 	if (exchanged.status !== 200) throw new Error(`the exchange on app2 answered ${exchanged.status}`)
 	const jwt = (JSON.parse(exchanged.text) as { access_token: string }).access_token
@@ -81,7 +84,8 @@ export async function tokenRevocationRound(options: {
 	if (firstRefused < 0) problems.push(`api2 never refused the revoked token's JWT in ${POLL_FOR_MS} ms`)
 	else notes.push(`api2 first refused the JWT sent ${polls[firstRefused]!.sentMs.toFixed(0)} ms after the revocation (app1)`)
 	const late = polls.filter((poll) => poll.sentMs >= REFUSED_WITHIN_MS && poll.status !== 401)
-	if (late.length) problems.push(`${late.length} requests sent ≥ 1 s after the revocation were answered ${late.map((poll) => poll.status).join(', ')}`)
+	if (late.length)
+		problems.push(`${late.length} requests sent ≥ 1 s after the revocation were answered ${late.map((poll) => poll.status).join(', ')}`)
 	const flapped = firstRefused >= 0 && polls.slice(firstRefused).some((poll) => poll.status !== 401)
 	if (flapped) problems.push('after a refusal, api2 let the JWT through again')
 	const again = await exchange()

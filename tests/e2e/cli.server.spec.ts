@@ -11,9 +11,9 @@
  * ASSUMED PAGE TEXTS of /device (align them with the page, or the page with
  * these): see DEVICE_PAGE below —
  * - the client's name:                 "Taskwell command line"
- * - the access asked (read and write): "Read and write your tasks"
+ * - the access asked (read and write): "Read and write your personal tasks"
  * - the buttons (plain POST forms):    "Allow" and "Deny"
- * - after Allow, some text matching    /allowed/i
+ * - after Allow:                       "Device signed in"
  * - an unknown or expired code:        some text matching /not valid|expired/i
  * And from the task API: a read-only token's add is refused with the detail
  * "This access token may only read tasks."
@@ -30,10 +30,10 @@ import { expect, expectOneTask, test } from './support.ts'
 
 const DEVICE_PAGE = {
 	client: 'Taskwell command line',
-	readWrite: 'Read and write your tasks',
+	readWrite: 'Read and write your personal tasks',
 	allow: 'Allow',
 	deny: 'Deny',
-	allowed: /allowed/i,
+	allowed: /Device signed in/,
 	invalidCode: /not valid|expired/i,
 }
 
