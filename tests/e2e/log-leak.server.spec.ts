@@ -1,7 +1,8 @@
 /**
  * The server logs (test-results/e2e-server.log, written by serve.mjs) after
- * a full sign-up / sign-in / tasks / settings flow hold no password, no
- * cookie value and no JWT, and each request line is JSON with the user id
+ * a full sign-up / sign-in / tasks / settings flow (an access token made,
+ * exchanged, used and revoked included) hold no password, no cookie value,
+ * no JWT and no access token, and each request line is JSON with the user id
  * once it is known.
  */
 import { randomUUID } from 'node:crypto'
@@ -46,6 +47,23 @@ test('a full flow leaves no password, cookie value or JWT in the logs', async ({
 	await expect(page).toHaveURL(/\/tasks$/)
 	cookieValues.push(...(await context.cookies()).map((cookie) => cookie.value))
 	await page.goto('/settings')
+	// An access token: made, exchanged by a program (no cookie), used, revoked.
+	const tokens = page.getByRole('region', { name: 'Access tokens' })
+	await tokens.getByLabel('Name').fill('Log watcher script')
+	await tokens.getByRole('button', { name: 'Create token' }).click()
+	const accessToken = await tokens.getByLabel('Your new token').inputValue()
+	expect(accessToken).toMatch(ACCESS_TOKEN_SECRET)
+	const exchanged = await fetch(new URL('/api/tokens/exchange', page.url()), {
+		method: 'POST',
+		headers: { authorization: `Bearer ${accessToken}` },
+	})
+	expect(exchanged.status).toBe(200)
+	const { access_token: accessJwt } = (await exchanged.json()) as { access_token: string }
+	const config = (await (await fetch(new URL('/api/tokens/config', page.url()))).json()) as { task_api_url: string }
+	expect((await fetch(`${config.task_api_url}/v1/tasks`, { headers: { authorization: `Bearer ${accessJwt}` } })).status).toBe(200)
+	await page.goto('/settings')
+	await tokens.getByRole('button', { name: 'Revoke Log watcher script' }).click()
+	await expect(page.getByText('The token has been revoked.')).toBeVisible()
 	await signOut(page)
 
 	// The servers have written the flow's lines once a request sent after it is logged.
@@ -68,6 +86,7 @@ test('a full flow leaves no password, cookie value or JWT in the logs', async ({
 	}
 	expect(JWT.test(log), 'a JWT is in the log').toBe(false)
 	expect(ACCESS_TOKEN_SECRET.test(log), 'an access token or command-line secret is in the log').toBe(false)
+	expect(log.includes(accessToken.slice(11)), "the access token's secret part is in the log").toBe(false)
 
 	const lines = log.split('\n').filter((line) => line.startsWith('{'))
 	const requests = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'request')
