@@ -85,6 +85,8 @@ export default defineConfig({
 				E2E_PORT: String(port),
 				E2E_API_PORT: String(apiPort),
 				...OIDC_TEST,
+				// Device sign-in codes expire in 40 s, so the command line's expired code is seen (tests/e2e/cli.server.spec.ts).
+				DEVICE_CODE_SECONDS: '40',
 				// Admins per project, each bootstrapped by its own test (ADMIN_SLOTS in tests/e2e/admin-steps.ts).
 				ADMIN_EMAILS: ['no-js', 'js']
 					.flatMap((project) => ['one', 'two', 'providers', 'passkeys'].map((slot) => `admin-${slot}-${project}@example.com`))

@@ -53,6 +53,8 @@ const envSchema = z
 				)
 				.pipe(z.array(z.email({ error: 'must be comma-separated email addresses' }))),
 		),
+		/** How long a command line's device sign-in code lives (`taskwell login`: the user has this long to press Allow). */
+		DEVICE_CODE_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(15).max(1_800).default(600)),
 		/** smtp(s)://user:pass@host:port; unset locally ⇒ the local outbox (DATA_DIR/outbox). */
 		SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
 		/** The From of every message, e.g. "Taskwell <no-reply@example.com>". */

@@ -18,9 +18,8 @@
  * And from the task API: a read-only token's add is refused with the detail
  * "This access token may only read tasks."
  *
- * Not here: the CLI's side of an expired code (it takes the code's whole
- * lifetime; the app's vitest covers the device token endpoint's
- * expired_token answer).
+ * The e2e app's codes live 40 s (DEVICE_CODE_SECONDS), so one test waits
+ * for a code to expire.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -194,6 +193,21 @@ test('login --read-only: listing works, adding is refused by the task API', asyn
 
 test('an unknown or expired code on /device is refused', async ({ page, user: _user }) => {
 	await page.goto('/device?user_code=ZZZZ-ZZZZ')
+	await expect(page.getByText(DEVICE_PAGE.invalidCode).first()).toBeVisible()
+	await expect(page.getByRole('button', { name: DEVICE_PAGE.allow, exact: true })).toHaveCount(0)
+})
+
+// The e2e app's codes live 40 s (DEVICE_CODE_SECONDS in playwright.config.ts):
+// nobody presses Allow, so the CLI hears expired_token (or sees the code's
+// expires_in pass) and says to sign in again; the page refuses the old code.
+test('a code nobody allowed expires: the CLI says to run login again, and /device refuses the code', async ({ page, user: _user }) => {
+	test.setTimeout(120_000)
+	const { login, verificationUriComplete } = await startLogin(cli)
+	const expired = await login.exited
+	expect(expired.code).toBe(1)
+	expect(expired.stderr).toContain('The code has expired. Run taskwell login again.')
+	expect(existsSync(cli.credentialsFile)).toBe(false)
+	await page.goto(verificationUriComplete)
 	await expect(page.getByText(DEVICE_PAGE.invalidCode).first()).toBeVisible()
 	await expect(page.getByRole('button', { name: DEVICE_PAGE.allow, exact: true })).toHaveCount(0)
 })

@@ -121,6 +121,8 @@ describe('personal access tokens', () => {
 
 		const jwt = answer.body.access_token as string
 		expect((await listTasks(jwt)).status).toBe(200)
+		// The secret itself is nothing to the task API: only the app takes it.
+		expect((await listTasks(secret)).status).toBe(401)
 		const write = await call(api, 'POST', '/v1/tasks', { token: jwt, body: { title: 'Not allowed' } })
 		expect(write.status).toBe(403)
 		expect(write.headers.get('content-type')).toContain('application/problem+json')

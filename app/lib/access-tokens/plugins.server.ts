@@ -11,8 +11,8 @@
  *   ever made from a key (enableSessionForAPIKeys stays off), and its HTTP
  *   routes stay closed (OPEN_AUTH_ROUTES): keys are made, listed and
  *   revoked by the app's Settings forms through auth.api.
- * - `deviceAuthorization` (RFC 8628) for `taskwell login`: codes live 10
- *   minutes, the command line polls every 5 s, and only allowlisted client
+ * - `deviceAuthorization` (RFC 8628) for `taskwell login`: codes live
+ *   DEVICE_CODE_SECONDS (10 minutes), the command line polls every 5 s, and only allowlisted client
  *   ids may ask (DEVICE_CLIENTS). Its HTTP routes stay closed too: the
  *   command line talks to /api/tokens/* (app/routes/api/tokens/), which call
  *   it through auth.api, and the user allows or denies on /device.
@@ -37,7 +37,6 @@ export const CLI_CREDENTIAL_DAYS = 90
 export const DEVICE_CLIENTS: Readonly<Record<string, { name: string }>> = {
 	'taskwell-cli': { name: 'Taskwell command line' },
 }
-export const DEVICE_CODE_EXPIRES_IN = '10m'
 export const DEVICE_POLL_INTERVAL = '5s'
 
 const shared = {
@@ -69,7 +68,7 @@ export function accessTokenPlugins() {
 			},
 		]),
 		deviceAuthorization({
-			expiresIn: DEVICE_CODE_EXPIRES_IN,
+			expiresIn: `${env.DEVICE_CODE_SECONDS}s`,
 			interval: DEVICE_POLL_INTERVAL,
 			validateClient: (clientId) => Object.hasOwn(DEVICE_CLIENTS, clientId),
 			verificationUri: `${env.BETTER_AUTH_URL}/device`,
