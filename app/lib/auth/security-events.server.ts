@@ -8,6 +8,7 @@
  * Call recordSecurityEvent from the server action where the event happens,
  * also when the action fails (a failed sign-in of an existing account).
  */
+import { ACCESS_TOKEN_EVENT_TYPES } from './access-token-events.ts'
 import { and, desc, eq } from 'drizzle-orm'
 import { db } from '#app/lib/db.server.ts'
 import { authEvent, user } from '#app/lib/db/schema.ts'
@@ -58,12 +59,7 @@ export const SECURITY_EVENT_TYPES = [
 	'account-restored',
 	'admin-role-changed',
 	// API access (app/lib/access-tokens/): the token's or command line's name in `detail`.
-	'access-token-created',
-	'access-token-revoked',
-	'access-token-new-ip',
-	'device-sign-in-allowed',
-	'device-sign-in-denied',
-	'command-line-signed-out',
+	...ACCESS_TOKEN_EVENT_TYPES,
 ] as const
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number]
 

@@ -3,6 +3,7 @@
  * newest first, with relative times ("3 minutes ago") computed on the
  * server's clock at render time.
  */
+import { ACCESS_TOKEN_EVENT_TYPES } from '#app/lib/auth/access-token-events.ts'
 import { SettingsSection } from './settings-kit.tsx'
 
 /** One row of auth_event as the page gets it (listRecentSecurityEvents). */
@@ -65,14 +66,7 @@ const LABELS: Record<string, string> = {
 }
 
 /** Events whose `detail` names the token or command line they were about. */
-const NAMED_BY_DETAIL = new Set([
-	'access-token-created',
-	'access-token-revoked',
-	'access-token-new-ip',
-	'device-sign-in-allowed',
-	'device-sign-in-denied',
-	'command-line-signed-out',
-])
+const NAMED_BY_DETAIL = new Set<string>(ACCESS_TOKEN_EVENT_TYPES)
 
 /** The readable label of an event type (Settings and a workspace's Activity page). */
 export function securityEventLabel(type: string): string {
