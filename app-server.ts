@@ -48,7 +48,7 @@ import {
 	isAllowedMethod,
 	isSafeMethod,
 	isSameOriginRequest,
-	isCookielessTokenRequest,
+	isProgramTokenRequest,
 	METHOD_NOT_ALLOWED_MESSAGE,
 } from '#app/lib/http/request-guards.server.ts'
 import { FIXED_SECURITY_HEADER_NAMES, fixedSecurityHeaders } from '#app/lib/http/security-headers.server.ts'
@@ -163,15 +163,12 @@ async function main() {
 	})
 	// The one cross-site check: refuse cross-site POSTs before anything
 	// reads them (React Router's own check would answer 400, and only for
-	// actions).
+	// actions). Programs calling the token endpoints send no Origin: see
+	// isProgramTokenRequest.
 	const origins = allowedOrigins(appEnv.BETTER_AUTH_URL)
 	app.use((req, res, next) => {
 		const header = (name: string) => req.get(name)
-		if (
-			isSafeMethod(req.method) ||
-			isSameOriginRequest({ headers: { get: header } }, origins) ||
-			isCookielessTokenRequest(req.path, header)
-		) {
+		if (isSafeMethod(req.method) || isSameOriginRequest({ headers: { get: header } }, origins) || isProgramTokenRequest(req.path, header)) {
 			return next()
 		}
 		log.warn({ method: req.method, path: req.path, origin: req.get('origin') }, 'refused cross-site request')

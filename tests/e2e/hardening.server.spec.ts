@@ -198,14 +198,22 @@ test('forged POSTs carrying a valid session cookie are refused with 403 by the s
 		maxRedirects: 0,
 	})
 	expect(settings.status()).toBe(403)
-	// The token endpoints take cookie-less POSTs from programs; one carrying
-	// the session cookie still needs a same-origin proof (a cross-site form
-	// could send the cookie), and a cookie-less one reaches the endpoint.
-	const withCookie = await request.post('/api/tokens/revoke', { headers: { ...form, origin: 'https://evil.example' }, data: '' })
-	expect(withCookie.status()).toBe(403)
-	const cookieless = await request.post('/api/tokens/exchange', { headers: { authorization: 'Bearer tw_pat_unknown' } })
-	expect(cookieless.status()).toBe(401)
-	expect(await cookieless.json()).toMatchObject({ error: 'invalid_token' })
+	// The token endpoints take POSTs from programs (no Origin, no
+	// Sec-Fetch-Site), cookies or not: nothing there reads a cookie. A
+	// browser's cross-site POST, which says where it comes from, is refused.
+	const crossSite = await request.post('/api/tokens/revoke', { headers: { ...form, origin: 'https://evil.example' }, data: '' })
+	expect(crossSite.status()).toBe(403)
+	const crossSiteFetch = await request.post('/api/tokens/device-code', { headers: { 'sec-fetch-site': 'cross-site' }, data: {} })
+	expect(crossSiteFetch.status()).toBe(403)
+	const programs: Array<Record<string, string>> = [
+		{ authorization: 'Bearer tw_pat_unknown' },
+		{ authorization: 'Bearer tw_pat_unknown', cookie },
+	]
+	for (const headers of programs) {
+		const program = await request.post('/api/tokens/exchange', { headers })
+		expect(program.status()).toBe(401)
+		expect(await program.json()).toMatchObject({ error: 'invalid_token' })
+	}
 	// Still signed in.
 	await page.goto('/tasks')
 	await expect(page).toHaveURL(/\/tasks$/)

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import {
+	isProgramTokenRequest,
 	allowedOrigins,
 	bodySizeRefusal,
 	isSafeMethod,
@@ -43,6 +44,21 @@ describe('isSameOriginRequest', () => {
 	test('without Origin, Sec-Fetch-Site: same-origin or a same-origin Referer is enough', () => {
 		expect(isSameOriginRequest(post({ 'sec-fetch-site': 'same-origin' }), allowed)).toBe(true)
 		expect(isSameOriginRequest(post({ referer: 'http://localhost:3000/login' }), allowed)).toBe(true)
+	})
+})
+
+describe('isProgramTokenRequest (the token endpoints, for programs)', () => {
+	const headers = (values: Record<string, string>) => (name: string) => values[name]
+	test('a POST to /api/tokens/ with no Origin and no Sec-Fetch-Site is a program: it needs no same-origin proof, cookies or not', () => {
+		expect(isProgramTokenRequest('/api/tokens/exchange', headers({ authorization: 'Bearer x' }))).toBe(true)
+		expect(isProgramTokenRequest('/api/tokens/device', headers({ cookie: 'a=b' }))).toBe(true)
+	})
+	test('a browser says where it comes from (then the same-origin check decides); other paths are never exempt', () => {
+		expect(isProgramTokenRequest('/api/tokens/exchange', headers({ origin: 'https://evil.example' }))).toBe(false)
+		expect(isProgramTokenRequest('/api/tokens/exchange', headers({ 'sec-fetch-site': 'cross-site' }))).toBe(false)
+		expect(isProgramTokenRequest('/settings', headers({}))).toBe(false)
+		expect(isProgramTokenRequest('/api/auth/jwks', headers({}))).toBe(false)
+		expect(isProgramTokenRequest('/api/tokensx', headers({}))).toBe(false)
 	})
 })
 

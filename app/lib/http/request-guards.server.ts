@@ -76,16 +76,17 @@ export function allowedOrigins(baseUrl: string): string[] {
 export const CROSS_SITE_REFUSAL = 'Cross-site request refused.'
 
 /**
- * The token endpoints (app/routes/api/tokens/): programs call them with a
- * bearer credential or a device code in the request itself, never with a
- * cookie, and no browser sends an Origin for them. A POST there without a
- * Cookie header cannot ride on anyone's session, so it needs no same-origin
- * proof; one with cookies still does (a cross-site form could send those).
+ * The token endpoints (app/routes/api/tokens/) are for programs (scripts,
+ * the command line), which send no Origin and no Sec-Fetch-Site: such a
+ * POST there passes without a same-origin proof. Nothing there reads a
+ * cookie (a bearer secret or a device code in the request is the only
+ * credential), so a session riding along grants nothing. A browser always
+ * says where its POST comes from: a cross-site one is still refused.
  */
 export const TOKEN_ENDPOINTS_PATH = '/api/tokens/'
 
-export function isCookielessTokenRequest(path: string, header: (name: string) => string | undefined): boolean {
-	return path.startsWith(TOKEN_ENDPOINTS_PATH) && !header('cookie')
+export function isProgramTokenRequest(path: string, header: (name: string) => string | undefined): boolean {
+	return path.startsWith(TOKEN_ENDPOINTS_PATH) && header('origin') === undefined && header('sec-fetch-site') === undefined
 }
 
 /** Form posts are small; Better Auth's JSON endpoints get a little more. */
