@@ -171,7 +171,7 @@ describe('personal access tokens', () => {
 		const otherJwt = await jwtFor(second.secret)
 		expect((await listTasks(jwt)).status).toBe(200)
 
-		expect(await tokens.revokeAccessToken(formPost('/settings', {}), contextFor(), userId, first.token.id)).toBe('revoked')
+		expect(await tokens.revokeAccessToken(formPost('/settings', {}), contextFor(), userId, first.token.id)).toBe('token-revoked')
 		const since = performance.now()
 		const refused = await exchange(first.secret)
 		expect(refused.status).toBe(401)

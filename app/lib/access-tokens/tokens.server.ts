@@ -151,15 +151,16 @@ export async function createCommandLineCredential(userId: string, clientId: stri
 
 /**
  * Revokes one of the account's tokens or command lines: the task API first
- * (its minted JWTs end within 1 s), then the row. 'not-found' for an id the
- * account does not have (gone already, or someone else's).
+ * (its minted JWTs end within 1 s), then the row. Says which of the two it
+ * was, or 'not-found' for an id the account does not have (gone already,
+ * or someone else's).
  */
 export async function revokeAccessToken(
 	request: Request,
 	context: ContextReader,
 	userId: string,
 	id: string,
-): Promise<'revoked' | 'not-found'> {
+): Promise<'token-revoked' | 'command-line-revoked' | 'not-found'> {
 	const [row] = await db
 		.select({ id: apikey.id, name: apikey.name, configId: apikey.configId })
 		.from(apikey)
@@ -167,14 +168,9 @@ export async function revokeAccessToken(
 	if (!row) return 'not-found'
 	await tellTaskApiRevoked(userId, row.id)
 	await db.delete(apikey).where(eq(apikey.id, row.id))
-	await recordTokenEvent(
-		request,
-		context,
-		userId,
-		row.configId === CLI_CONFIG_ID ? 'command-line-signed-out' : 'access-token-revoked',
-		row.name ?? '',
-	)
-	return 'revoked'
+	const commandLine = row.configId === CLI_CONFIG_ID
+	await recordTokenEvent(request, context, userId, commandLine ? 'command-line-signed-out' : 'access-token-revoked', row.name ?? '')
+	return commandLine ? 'command-line-revoked' : 'token-revoked'
 }
 
 /**

@@ -20,7 +20,6 @@ import { SecurityActivitySection } from './+shared/security-activity.tsx'
 import { TwoFactorSection, type TwoFactorActionView } from './+shared/two-factor.tsx'
 import { PasskeysSection } from './+shared/passkeys.tsx'
 import { AccessTokensSection, type AccessTokensAction } from './+shared/access-tokens.tsx'
-import { tokenWorkspacesOf } from './+shared/access-tokens.server.ts'
 import { runSettingsIntent } from './+shared/intents.server.ts'
 import { linkableProviders, listLinkedAccounts } from './+shared/linked-accounts.server.ts'
 import { emailChangeProofOf } from './+shared/email-change-code.server.ts'
@@ -40,6 +39,7 @@ import { logger } from '#app/lib/logger.server.ts'
 import { listRecentSecurityEvents } from '#app/lib/auth/security-events.server.ts'
 import { listAccessTokens } from '#app/lib/access-tokens/tokens.server.ts'
 import { userContext } from '#app/context.server.ts'
+import { workspacesOf } from '#app/routes/workspaces/+shared/workspace.server.ts'
 import { routeHeaders } from '#app/lib/http/route-headers.ts'
 import { Notice } from '#app/components/notice.tsx'
 
@@ -77,7 +77,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 		isTwoFactorEnabled(current.user.id),
 		// No secret: a token's is only in the answer to the POST that made it.
 		listAccessTokens(current.user.id),
-		acting ? [] : tokenWorkspacesOf(current.user.id),
+		acting ? [] : workspacesOf(current.user.id).then((found) => found.map(({ id, name }) => ({ id, name }))),
 	])
 	const passkeys = await listPasskeys(current.user.id)
 	// A setup waiting for its first code: the same secret and QR code on every load.

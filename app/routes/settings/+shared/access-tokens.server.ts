@@ -1,38 +1,20 @@
 /**
- * "Access tokens" in Settings, on the server: what the section lists (the
- * account's tokens and signed-in command lines, the workspaces a new token
- * may reach) and the two intents' work around app/lib/access-tokens/
- * (which makes, lists and revokes them). A new token's secret goes back in
+ * "Access tokens" in Settings, on the server: the two intents' work around
+ * app/lib/access-tokens/ (which makes, lists and revokes tokens), with the
+ * workspace a new token may reach checked against the account's own
+ * (workspacesOf, as the header's switcher lists them). A new token's secret goes back in
  * the answer to the POST that made it, and nowhere else: never in loader
  * data, a URL, a cookie or a log line.
  */
-import { and, asc, eq } from 'drizzle-orm'
 import type { ContextReader } from '#app/context.server.ts'
-import { db } from '#app/lib/db.server.ts'
-import { member, organization } from '#app/lib/db/schema.ts'
-import { createAccessToken, listAccessTokens, revokeAccessToken, type AccessTokenView } from '#app/lib/access-tokens/tokens.server.ts'
+import { createAccessToken, revokeAccessToken, type AccessTokenView } from '#app/lib/access-tokens/tokens.server.ts'
+import { workspacesOf } from '#app/routes/workspaces/+shared/workspace.server.ts'
 import { TasksApiUnavailableError } from '#app/lib/tasks-api/errors.server.ts'
 
-export type TokenWorkspace = { id: string; name: string }
-
-/** The workspaces the account belongs to, by name: the places a new token may reach besides its personal tasks. */
-export async function tokenWorkspacesOf(userId: string): Promise<TokenWorkspace[]> {
-	return db
-		.select({ id: organization.id, name: organization.name })
-		.from(member)
-		.innerJoin(organization, eq(organization.id, member.organizationId))
-		.where(eq(member.userId, userId))
-		.orderBy(asc(organization.name))
-}
-
 /** The workspace `id` names, if the account belongs to it (the form's choice, checked again). */
-async function tokenWorkspace(userId: string, id: string): Promise<TokenWorkspace | null> {
-	const [found] = await db
-		.select({ id: organization.id, name: organization.name })
-		.from(member)
-		.innerJoin(organization, eq(organization.id, member.organizationId))
-		.where(and(eq(member.userId, userId), eq(organization.id, id)))
-	return found ?? null
+async function tokenWorkspace(userId: string, id: string): Promise<{ id: string; name: string } | null> {
+	const found = (await workspacesOf(userId)).find((workspace) => workspace.id === id)
+	return found ? { id: found.id, name: found.name } : null
 }
 
 /** The form's value for "Personal tasks" in the Workspace select. */
@@ -71,11 +53,8 @@ export async function revokeTokenFromForm(
 	userId: string,
 	id: string,
 ): Promise<RevokeTokenOutcome> {
-	const { commandLines } = await listAccessTokens(userId)
-	const kind = commandLines.some((line) => line.id === id) ? 'command-line' : 'token'
 	try {
-		const outcome = await revokeAccessToken(request, context, userId, id)
-		return outcome === 'not-found' ? 'not-found' : `${kind}-revoked`
+		return await revokeAccessToken(request, context, userId, id)
 	} catch (error) {
 		if (error instanceof TasksApiUnavailableError) return 'unavailable'
 		throw error

@@ -32,6 +32,7 @@ import type { CurrentSession } from '#app/lib/auth/session.server.ts'
 import { orThrottledReply } from '#app/lib/throttle.server.ts'
 import { changePassword, deleteAccount, updateName } from './account.server.ts'
 import { createTokenFromForm, revokeTokenFromForm } from './access-tokens.server.ts'
+import type { NewAccessTokenItem } from './access-tokens.tsx'
 import { requestEmailChange, type EmailChangeResult } from './change-email.server.ts'
 import { hasPassword, sendEmailChangeCode } from './email-change-code.server.ts'
 import { startProviderLink, unlinkProvider } from './linked-accounts.server.ts'
@@ -71,19 +72,16 @@ import {
 	startTwoFactorSetup,
 } from './two-factor.server.ts'
 
-/** A new access token, shown once: its secret is in this answer only. */
-export type NewAccessTokenView = { id: string; name: string; secret: string }
-
 /** What the page gets back from a form that did not redirect. */
 export type SettingsActionData = {
 	intent: SettingsIntent
 	result: SubmissionResult<string[]>
 	backupCodes?: string[]
-	newAccessToken?: NewAccessTokenView
+	newAccessToken?: NewAccessTokenItem
 }
 
 /** What a reply may carry besides the form: headers, and a secret made by this POST. */
-type ReplyExtra = { headers?: Headers; backupCodes?: string[]; newAccessToken?: NewAccessTokenView }
+type ReplyExtra = { headers?: Headers; backupCodes?: string[]; newAccessToken?: NewAccessTokenItem }
 
 /** Fields never sent back to the page (conform's hideFields), whichever form posted. */
 const SECRET_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword', 'password', 'code']

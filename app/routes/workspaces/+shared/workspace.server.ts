@@ -20,7 +20,7 @@ import { WORKSPACE_NOT_FOUND_MESSAGE } from '#app/lib/task-lists.ts'
 
 export type WorkspacePerson = { userId: string; name: string; email: string; role: WorkspaceRole }
 export type CurrentWorkspace = { id: string; slug: string; name: string; role: WorkspaceRole; people: WorkspacePerson[] }
-export type WorkspaceLink = { slug: string; name: string; role: WorkspaceRole }
+export type WorkspaceLink = { id: string; slug: string; name: string; role: WorkspaceRole }
 
 const roleOf = (value: string): WorkspaceRole => (isWorkspaceRole(value) ? value : 'viewer')
 
@@ -47,10 +47,10 @@ export async function findWorkspace(userId: string, slug: string): Promise<Curre
 	}
 }
 
-/** Every workspace the user belongs to, by name (the header's switcher). */
+/** Every workspace the user belongs to, by name (the header's switcher; the places a new access token may reach). */
 export async function workspacesOf(userId: string): Promise<WorkspaceLink[]> {
 	const rows = await db
-		.select({ slug: organization.slug, name: organization.name, role: member.role })
+		.select({ id: organization.id, slug: organization.slug, name: organization.name, role: member.role })
 		.from(member)
 		.innerJoin(organization, eq(organization.id, member.organizationId))
 		.where(eq(member.userId, userId))
