@@ -40,7 +40,13 @@ const PLAYWRIGHT_DISABLED_FEATURES = [
 	'PreconnectToSearch',
 	'ThirdPartyStoragePartitioning',
 ]
-const UNSEEN_BROWSER_UI = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup', 'PreloadTopChromeWebUI', 'SpareRendererForSitePerProcess']
+const UNSEEN_BROWSER_UI = [
+	'WebUIOmniboxPopup',
+	'WebUIOmniboxAimPopup',
+	'WebUIOmniboxFullPopup',
+	'PreloadTopChromeWebUI',
+	'SpareRendererForSitePerProcess',
+]
 const launchOptions = {
 	...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
 	args: [
@@ -63,7 +69,7 @@ export default defineConfig({
 	// The longest flows take up to a minute on a slow 2-core machine under the suite's load.
 	timeout: 120_000,
 	expect: { timeout: 10_000 },
-	// The HTML report (playwright-report/, CI included) holds every page's screenshots in both themes (pages.spec.ts).
+	// The HTML report (playwright-report/, CI included) holds every page's screenshots, light from the no-js project and dark from the js one (pages.spec.ts).
 	reporter: [['list'], ['html', { open: 'never' }]],
 	use: {
 		baseURL,

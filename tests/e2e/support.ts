@@ -418,8 +418,8 @@ type SessionFixtures = {
 	 * viewport) and checked in the worker's copy page (axeOnCopy) while the
 	 * test goes on; the test waits for its checks at its end. A state whose
 	 * check found violations is not remembered, so the next test (or the
-	 * retry) that reaches it fails too. pages.spec.ts checks every page in
-	 * both schemes in each project (checkPage). A test can turn this off with
+	 * retry) that reaches it fails too. pages.spec.ts checks every page the
+	 * same way, light in no-js and dark in js (checkPage). A test can turn this off with
 	 * `test.use({ axeOnLoad: false })`.
 	 */
 	axeOnLoad: boolean
