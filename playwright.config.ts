@@ -22,9 +22,9 @@ const systemChromium = '/usr/bin/chromium'
 // and every context is a window of its own: each one used to start two
 // omnibox-popup WebUI renderers (prewarmed for a toolbar nobody sees) and a
 // spare renderer. Turning them off cut the browsers' CPU time by about a
-// quarter (docs/testing.md#ci). A second --disable-features replaces
-// Playwright's, so its own list (playwright-core's chromiumSwitches, 1.65) is
-// repeated first.
+// quarter (docs/testing.md, "Where Playwright's time goes"). A second
+// --disable-features replaces Playwright's, so its own list
+// (playwright-core's chromiumSwitches, 1.65) is repeated first.
 const PLAYWRIGHT_DISABLED_FEATURES = [
 	'AimEnabled',
 	'AvoidCorsURLLoaderRestartOnRedirect',

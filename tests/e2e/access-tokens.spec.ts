@@ -28,6 +28,9 @@ async function createToken(
 	await section.getByLabel('Expires in').selectOption({ label: expiresIn })
 	await section.getByLabel(access).check()
 	await submitForm(section, { Name: name }, 'Create token')
+	// The new token in the list: this POST's answer is on the page (a secret
+	// shown before is still there until then, with JavaScript).
+	await expect(tokenList(section).getByRole('listitem').filter({ hasText: name })).toHaveCount(1)
 	const secretField = section.getByLabel('Your new token')
 	await expect(secretField).toHaveValue(/^tw_pat_[A-Za-z0-9]+$/)
 	await expect(section.getByText("Copy your new token now. You won't be able to see it again.")).toBeVisible()
