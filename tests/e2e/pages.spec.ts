@@ -10,16 +10,11 @@
  * checked too, by support.ts's axeOnLoad.)
  */
 import type { Browser, Page } from '@playwright/test'
-import { checkPage, expect, test, uniqueClientIp, type ColorScheme } from './support.ts'
+import { checkPage, expect, projectScheme, test, uniqueClientIp, type ColorScheme } from './support.ts'
 
 test.use({ axeOnLoad: false })
 // Many pages, each checked with axe (in the no-js project on a copy of the page: axeViolations) and photographed.
 test.describe.configure({ timeout: 240_000 })
-
-/** The scheme a project checks: light without JavaScript, dark with it. */
-function schemeOf(javaScriptEnabled: boolean): ColorScheme {
-	return javaScriptEnabled ? 'dark' : 'light'
-}
 
 /** A page of its own with no forwarded client address: the outbox answers loopback clients only. */
 async function developerPage(browser: Browser, scheme: ColorScheme, viewport?: { width: number; height: number }) {
@@ -51,7 +46,7 @@ async function checkFormAndErrors(page: Page, check: Check, form: (typeof SUBMIT
 }
 
 test('signed-out pages pass axe-core (light without JavaScript, dark with it)', async ({ page, browser, javaScriptEnabled }, testInfo) => {
-	const scheme = schemeOf(javaScriptEnabled)
+	const scheme = projectScheme(javaScriptEnabled)
 	// A client of its own (per-IP limits on signing in), as support.ts gives each user.
 	await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': uniqueClientIp() })
 	await page.emulateMedia({ colorScheme: scheme })
@@ -98,7 +93,7 @@ test('signed-in pages pass axe-core (light without JavaScript, dark with it)', a
 	user,
 	javaScriptEnabled,
 }, testInfo) => {
-	const scheme = schemeOf(javaScriptEnabled)
+	const scheme = projectScheme(javaScriptEnabled)
 	await page.emulateMedia({ colorScheme: scheme })
 	const check: Check = (name) => checkPage(page, testInfo, name, scheme)
 

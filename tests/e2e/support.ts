@@ -242,6 +242,15 @@ export function jsonLogLines(output: string): Record<string, unknown>[] {
 
 export type ColorScheme = 'light' | 'dark'
 
+/**
+ * The colour scheme a project's axe checks use: light in no-js (the page as
+ * the server sends it), dark in js (once scripts ran), so the run checks
+ * every page state in both (axeOnLoad, pages.spec.ts).
+ */
+export function projectScheme(javaScriptEnabled: boolean): ColorScheme {
+	return javaScriptEnabled ? 'dark' : 'light'
+}
+
 /** What axe checks of a page: its HTML as loaded, at its URL, in its viewport. */
 type PageSnapshot = { url: string; html: string; viewport: { width: number; height: number } | null }
 
@@ -441,7 +450,7 @@ export const test = base.extend<SessionFixtures>({
 	axeOnLoadRunner: [
 		async ({ page, axeOnLoad, javaScriptEnabled }, use, testInfo) => {
 			if (!axeOnLoad) return use()
-			const scheme: ColorScheme = javaScriptEnabled ? 'dark' : 'light'
+			const scheme = projectScheme(javaScriptEnabled)
 			const browser = page.context().browser()!
 			const found: string[] = []
 			const checks: Promise<void>[] = []
