@@ -265,13 +265,32 @@ export class VirtualUser {
 				redirect: 'manual',
 				signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
 			})
-			await response.body?.cancel()
 			const location = response.headers.get('location')
-			return location ? `${response.status} → ${new URL(location, this.baseUrl).pathname}` : String(response.status)
+			if (location) {
+				await response.body?.cancel()
+				return `${response.status} → ${new URL(location, this.baseUrl).pathname}`
+			}
+			if (response.status === 200) {
+				await response.body?.cancel()
+				return '200'
+			}
+			return `${response.status}${whose503(await response.text())}`
 		} catch (error) {
 			return error instanceof Error ? error.name : 'error'
 		}
 	}
+}
+
+/**
+ * Which part answered a failed page, for the report: HAProxy (no instance
+ * up), the app's "having trouble" (its database failed), or the tasks page
+ * saying the task API could not be reached.
+ */
+function whose503(body: string): string {
+	if (body.includes('No server is available')) return ' (HAProxy: no server)'
+	if (body.includes('Taskwell is temporarily unavailable')) return ' (app: database trouble)'
+	if (body.includes('Your tasks could not be reached')) return ' (app: task API unavailable)'
+	return ''
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
