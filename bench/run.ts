@@ -4,6 +4,9 @@
  *   1. a bare React Router 7 page (bench/bare-app: same React Router, same
  *      50-item markup, constant loader data; served by react-router-serve);
  *   2. Taskwell signed-in GET /tasks, 50 tasks, on PGlite and on Postgres;
+ *      and on Postgres without prepared statements (DATABASE_POOLER=pgbouncer
+ *      straight to Postgres: what transaction pooling costs the queries) and
+ *      through a real PgBouncer in transaction mode (the same, plus its hop);
  *   3. the task API's list work hand-rolled (bench/hand-rolled-api.ts) vs the
  *      real GET /v1/tasks, 50 tasks, Postgres, and the same user's workspace
  *      list of 50 tasks (GET /v1/workspaces/{id}/tasks: the role read in the
@@ -22,7 +25,8 @@
  * signature) checks in the app, per request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -30,6 +34,7 @@ import autocannon from 'autocannon'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import postgres from 'postgres'
 import { freePort, servicePair } from './services.ts'
+import { missingPgBouncer, preparePgBouncer, startPgBouncer } from '#tests/support/pgbouncer.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
@@ -340,11 +345,13 @@ async function taskwellPage(
 	databaseUrl: string | undefined,
 	databases?: { app: string; tasks: string },
 	build = BUILD,
+	/** DATABASE_POOLER, and the pooler's process (its CPU time is reported with the rest). */
+	pooler?: { setting: 'pgbouncer'; process?: ChildProcess },
 ): Promise<Target> {
 	const { apiPort, base, dataDir, env } = await servicePair('bench', 'info')
 	cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
-	const appEnv = { ...env }
-	const apiEnv = { ...env }
+	const appEnv: NodeJS.ProcessEnv = { ...env, ...(pooler ? { DATABASE_POOLER: pooler.setting } : {}) }
+	const apiEnv = { ...appEnv }
 	if (databaseUrl && databases) {
 		appEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.app}`)
 		apiEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.tasks}`)
@@ -405,7 +412,9 @@ async function taskwellPage(
 			name: `Taskwell GET /tasks, 50 tasks, ${label}`,
 			url: `${base}/tasks`,
 			headers: { cookie },
-			processes: databaseUrl ? { app, API: api, Postgres: postgresServer } : { app, API: api },
+			processes: databaseUrl
+				? { app, API: api, Postgres: postgresServer, ...(pooler?.process ? { PgBouncer: pooler.process } : {}) }
+				: { app, API: api },
 			before: async () => (first = await snapshot(false)),
 			after: async () => (last = await snapshot(true)),
 			describe: async (requests) => {
@@ -618,13 +627,24 @@ function print() {
 	for (const row of rows) if (row.extra) console.log(`  ${row.name}: ${row.extra}`)
 	const goals: string[] = []
 	const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met')
+	const named = (name: string) => rows.find((row) => row.name === name)
 	for (const db of ['PGlite', 'Postgres']) {
-		const page = find(`Taskwell GET /tasks, 50 tasks, ${db}`)
+		const page = named(`Taskwell GET /tasks, 50 tasks, ${db}`)
 		if (bare && page) {
 			const share = page.rps / bare.rps
 			const p99 = page.p99 / bare.p99
 			goals.push(
 				`/tasks on ${db}: ${(share * 100).toFixed(0)} % of bare req/s (goal ≥ 60 %: ${verdict(share >= 0.6)}), p99 ${p99.toFixed(2)}× bare (goal ≤ 2×: ${verdict(p99 <= 2)})`,
+			)
+		}
+	}
+	// What transaction pooling costs: no prepared statements, then PgBouncer's hop too.
+	const direct = named('Taskwell GET /tasks, 50 tasks, Postgres')
+	for (const pooled of ['Postgres, no prepared statements', 'Postgres via PgBouncer']) {
+		const row = named(`Taskwell GET /tasks, 50 tasks, ${pooled}`)
+		if (direct && row) {
+			console.log(
+				`\n/tasks, ${pooled}: ${((row.rps / direct.rps) * 100).toFixed(1)} % of Postgres direct req/s, p99 ${(row.p99 / direct.p99).toFixed(2)}×`,
 			)
 		}
 	}
@@ -713,6 +733,31 @@ async function main() {
 			await createDatabase(appDb)
 			await createDatabase(tasksDb)
 			pages.push(await taskwellPage('Postgres', BASE_DATABASE_URL, { app: appDb, tasks: tasksDb }))
+		}
+		if (want('pgbouncer')) {
+			const missing = missingPgBouncer()
+			if (missing) throw new Error(`BENCH_ONLY=pgbouncer: ${missing}`)
+			const pooled = async (label: string, via: (databaseUrl: string) => string, process?: ChildProcess) => {
+				const databases = { app: `taskwell_bench_app_${label}_${stamp}`, tasks: `taskwell_bench_tasks_${label}_${stamp}` }
+				await createDatabase(databases.app)
+				await createDatabase(databases.tasks)
+				return taskwellPage(
+					label === 'unprepared' ? 'Postgres, no prepared statements' : 'Postgres via PgBouncer',
+					via(BASE_DATABASE_URL),
+					databases,
+					BUILD,
+					{ setting: 'pgbouncer', ...(process ? { process } : {}) },
+				)
+			}
+			// DATABASE_POOLER=pgbouncer straight to Postgres: the queries as behind PgBouncer, without its hop.
+			pages.push(await pooled('unprepared', (url) => url))
+			const bouncerDir = mkdtempSync(path.join(tmpdir(), 'taskwell-bench-pgbouncer-'))
+			cleanups.push(() => rmSync(bouncerDir, { recursive: true, force: true }))
+			const bouncerPort = await freePort()
+			const setup = preparePgBouncer(bouncerDir, BASE_DATABASE_URL, bouncerPort)
+			const bouncer = await startPgBouncer(setup, bouncerPort)
+			cleanups.push(() => bouncer.stop())
+			pages.push(await pooled('pgbouncer', setup.url, bouncer.process))
 		}
 		for (const page of pages)
 			servers.push(...Object.values(page.processes).filter((source): source is ChildProcess => !('cpuMs' in source)))

@@ -7,6 +7,17 @@
  * Each service passes its own migrations folder and migrations table, so the
  * app and the task API can share one Postgres database without stepping on
  * each other.
+ *
+ * Behind PgBouncer in transaction mode (`pooler: 'pgbouncer'`, or a URL on
+ * PgBouncer's port 6432), a client connection reaches a different server
+ * connection for each transaction, so nothing may outlive a transaction:
+ * - no prepared statements (postgres.js `prepare: false`; PgBouncer 1.18 does
+ *   not carry them across transactions): every query is parsed each time
+ *   and planned for its values;
+ * - no startup parameters PgBouncer refuses (`plan_cache_mode`): customPlanDb
+ *   is `db`, whose unprepared queries are planned for their values anyway;
+ * - the migrations lock is transaction-scoped (held by an open transaction
+ *   while the migrator runs on other connections), as it is without a pooler.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
@@ -15,9 +26,23 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>
 
+/** What sits between a service and Postgres: nothing, or PgBouncer in transaction mode. */
+export type Pooler = 'none' | 'pgbouncer'
+
+/** PgBouncer's default port: a DATABASE_URL on it is taken to be PgBouncer unless DATABASE_POOLER says otherwise. */
+export const PGBOUNCER_DEFAULT_PORT = '6432'
+
+/** The pooler in front of `databaseUrl`: the one named (DATABASE_POOLER), else PgBouncer when the URL uses its port 6432. */
+export function poolerFor(databaseUrl: string, named: Pooler | undefined): Pooler {
+	if (named) return named
+	return new URL(databaseUrl).port === PGBOUNCER_DEFAULT_PORT ? 'pgbouncer' : 'none'
+}
+
 export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
 	/** postgres:// URL; when undefined the embedded PGlite is used. */
 	databaseUrl: string | undefined
+	/** DATABASE_POOLER: unset means detected from the URL (poolerFor). Ignored without databaseUrl. */
+	pooler?: Pooler | undefined
 	/** Directory for the embedded database files (ignored with databaseUrl). */
 	dataDir: string
 	/** Service name: PGlite sub-directory and advisory-lock key. */
@@ -45,6 +70,8 @@ export type OpenedDatabase<TSchema extends Record<string, unknown>> = {
 	 */
 	customPlanDb: Database<TSchema>
 	kind: 'postgres' | 'pglite'
+	/** The pooler in front of Postgres ('none' for PGlite). */
+	pooler: Pooler
 	/** Runs pending migrations under a Postgres advisory lock (idempotent). */
 	migrate: () => Promise<void>
 	/** Answers when the database answers a trivial query. */
@@ -160,21 +187,26 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 		const { default: postgres } = await import('postgres')
 		const { drizzle } = await import('drizzle-orm/postgres-js')
 		const { migrate } = await import('drizzle-orm/postgres-js/migrator')
-		const pool = { idle_timeout: 30, connect_timeout: 10, onnotice: () => {} }
+		const pooler = poolerFor(options.databaseUrl, options.pooler)
+		const pooled = pooler === 'pgbouncer'
+		const pool = { idle_timeout: 30, connect_timeout: 10, onnotice: () => {}, ...(pooled ? { prepare: false } : {}) }
 		const client = postgres(options.databaseUrl, { ...pool, max: options.maxConnections ?? 10 })
 		const db = drizzle(client, { schema: options.schema })
-		const customPlanClient = postgres(options.databaseUrl, {
-			...pool,
-			max: options.maxCustomPlanConnections ?? options.maxConnections ?? 10,
-			connection: { plan_cache_mode: 'force_custom_plan' },
-		})
-		const customPlanDb = drizzle(customPlanClient, { schema: options.schema })
+		const customPlanClient = pooled
+			? null
+			: postgres(options.databaseUrl, {
+					...pool,
+					max: options.maxCustomPlanConnections ?? options.maxConnections ?? 10,
+					connection: { plan_cache_mode: 'force_custom_plan' },
+				})
+		const customPlanDb = customPlanClient ? drizzle(customPlanClient, { schema: options.schema }) : db
+		const endAll = (timeout: number) => Promise.all([client.end({ timeout }), customPlanClient?.end({ timeout })])
 		// Connect now, so a wrong DATABASE_URL is one clear line at start.
 		try {
 			await client`select 1`
 		} catch (error) {
 			const reason = describeConnectionError(error, options.databaseUrl)
-			await Promise.all([client.end({ timeout: 1 }), customPlanClient.end({ timeout: 1 })]).catch(() => {})
+			await endAll(1).catch(() => {})
 			if (reason) throw new DatabaseStartupError(reason, { cause: error })
 			throw error
 		}
@@ -182,23 +214,23 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 			db: db as unknown as Database<TSchema>,
 			customPlanDb: customPlanDb as unknown as Database<TSchema>,
 			kind: 'postgres',
+			pooler,
 			async migrate() {
-				// A reserved connection holds the session-level lock while the
-				// migrator runs on the pool; a second instance waits here.
-				const lockConnection = await client.reserve()
-				try {
-					await lockConnection`select pg_advisory_lock(${lockKey})`
+				// An open transaction holds the lock while the migrator runs on
+				// other connections of the pool; a second instance waits here.
+				// Transaction-scoped, so it holds behind PgBouncer too (a
+				// session lock there stays on whichever server connection took
+				// it), and a crash releases it.
+				await client.begin(async (lock) => {
+					await lock`select pg_advisory_xact_lock(${lockKey})`
 					await migrate(db, migrationConfig)
-				} finally {
-					await lockConnection`select pg_advisory_unlock(${lockKey})`.catch(() => {})
-					lockConnection.release()
-				}
+				})
 			},
 			async ping() {
 				await client`select 1`
 			},
 			async close() {
-				await Promise.all([client.end({ timeout: 5 }), customPlanClient.end({ timeout: 5 })])
+				await endAll(5)
 			},
 		}
 	}
@@ -226,6 +258,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 		db: db as unknown as Database<TSchema>,
 		customPlanDb: db as unknown as Database<TSchema>,
 		kind: 'pglite',
+		pooler: 'none',
 		async migrate() {
 			// PGlite is single-process (it holds its directory), but the same
 			// lock keeps the code path identical to Postgres.

@@ -57,6 +57,8 @@ export const envFields = {
 	/** An http(s) URL without trailing slashes. */
 	httpUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((value) => value.replace(/\/+$/, '')),
 	postgresUrl: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+	/** DATABASE_POOLER: what sits between a service and Postgres (common/database.ts, `Pooler`). */
+	databasePooler: z.enum(['none', 'pgbouncer'], { error: 'must be none or pgbouncer' }),
 	booleanFlag: z
 		.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
 		.transform((value) => value === 'true' || value === '1' || value === 'yes'),

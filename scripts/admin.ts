@@ -66,6 +66,7 @@ async function main(args: string[]): Promise<number> {
 	try {
 		database = await openDatabase({
 			databaseUrl: env.DATABASE_URL,
+			pooler: env.DATABASE_POOLER,
 			dataDir: env.DATA_DIR,
 			name: 'app',
 			schema,

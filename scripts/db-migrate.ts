@@ -13,6 +13,7 @@ const services = [
 for (const service of services) {
 	const database = await openDatabase({
 		databaseUrl: env.DATABASE_URL,
+		pooler: env.DATABASE_POOLER,
 		dataDir: env.DATA_DIR,
 		name: service.name,
 		schema: {},

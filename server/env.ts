@@ -6,7 +6,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
 
-const { withDefault, optional, port, httpUrl, postgresUrl, logLevel } = envFields
+const { withDefault, optional, port, httpUrl, postgresUrl, databasePooler, logLevel } = envFields
 
 /** A positive whole number (a limit). */
 const count = z.coerce
@@ -32,6 +32,8 @@ const envSchema = z
 		AUTH_JWKS_COOLDOWN_MS: withDefault(z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(1_000)),
 		TASKS_API_AUDIENCE: withDefault(z.string().min(1).default('taskwell-tasks-api')),
 		DATABASE_URL: optional(postgresUrl),
+		/** As for the app: `pgbouncer` behind PgBouncer in transaction mode; unset: detected (port 6432). */
+		DATABASE_POOLER: optional(databasePooler),
 		DATA_DIR: withDefault(z.string().default('.data')),
 		/** Where the SQL migrations live (relative to the working directory). */
 		TASKS_MIGRATIONS_DIR: withDefault(z.string().default('drizzle/tasks')),

@@ -37,6 +37,7 @@ const logger = createLogger('tasks-api', env.LOG_LEVEL)
 
 const database = await openDatabase({
 	databaseUrl: env.DATABASE_URL,
+	pooler: env.DATABASE_POOLER,
 	dataDir: env.DATA_DIR,
 	name: 'tasks',
 	schema,
@@ -75,7 +76,14 @@ startCleanup(database.db, logger)
 
 const server = serve({ fetch: app.fetch, port: env.TASKS_API_PORT, hostname: env.TASKS_API_HOST }, (info) => {
 	logger.info(
-		{ address: info.address, port: info.port, database: database.kind, jwks: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER },
+		{
+			address: info.address,
+			port: info.port,
+			database: database.kind,
+			...(database.pooler === 'none' ? {} : { pooler: database.pooler }),
+			jwks: env.AUTH_JWKS_URL,
+			issuer: env.AUTH_ISSUER,
+		},
 		'task API listening',
 	)
 }) as Server

@@ -15,6 +15,7 @@ export const APP_MIGRATIONS = {
 export async function openAppDatabase(env = getEnv()): Promise<OpenedDatabase<AppSchema>> {
 	return openDatabase({
 		databaseUrl: env.DATABASE_URL,
+		pooler: env.DATABASE_POOLER,
 		dataDir: env.DATA_DIR,
 		name: 'app',
 		schema,

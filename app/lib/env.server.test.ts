@@ -47,6 +47,7 @@ describe('app environment', () => {
 		[{ PORT: 'eighty' }, 'PORT'],
 		[{ PORT: '70000' }, 'PORT'],
 		[{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+		[{ DATABASE_POOLER: 'pgpool' }, 'DATABASE_POOLER'],
 		[{ BETTER_AUTH_URL: 'ftp://x' }, 'BETTER_AUTH_URL'],
 		[{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
 	])('%j is rejected with a message naming %s and never its value', (source, variable) => {

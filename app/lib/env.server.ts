@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { blankToUndefined, envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
 
-const { optional, booleanFlag, port, httpUrl, postgresUrl, logLevel } = envFields
+const { optional, booleanFlag, port, httpUrl, postgresUrl, databasePooler, logLevel } = envFields
 
 /** The variables each sign-in provider needs, all or none. */
 const PROVIDER_VARIABLES = {
@@ -23,6 +23,8 @@ const envSchema = z
 		BETTER_AUTH_URL: optional(httpUrl),
 		BETTER_AUTH_SECRET: optional(z.string()),
 		DATABASE_URL: optional(postgresUrl),
+		/** `pgbouncer` when DATABASE_URL is PgBouncer in transaction mode; unset: detected (port 6432), common/database.ts. */
+		DATABASE_POOLER: optional(databasePooler),
 		DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
 		TASKS_API_AUDIENCE: z.preprocess(blankToUndefined, z.string().min(1).default('taskwell-tasks-api')),
 		TASKS_API_PORT: z.preprocess(blankToUndefined, port.default(3001)),

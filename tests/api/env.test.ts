@@ -69,6 +69,7 @@ describe('task API environment', () => {
 		['AUTH_JWKS_URL', 'ftp://example.com/jwks'],
 		['AUTH_JWKS_URL', 'http://app.internal:3000/api/auth/jwks'],
 		['DATABASE_URL', 'mysql://localhost/x'],
+		['DATABASE_POOLER', 'pgpool'],
 		['LOG_LEVEL', 'loud'],
 		['AUTH_JWKS_COOLDOWN_MS', '-5'],
 		['AUTH_JWKS_COOLDOWN_MS', '30000'],

@@ -25,8 +25,14 @@
  * restart of its own, and that under 5 % of the requests during the faults
  * failed; and prints those figures. Exit code 0 = passed.
  *
+ * With CLUSTER_POOLER=pgbouncer (`npm run test:cluster:pgbouncer`, the second
+ * round .ci/run runs), the same test runs with PgBouncer in transaction mode
+ * between the four instances and PostgreSQL (DATABASE_POOLER=pgbouncer,
+ * tests/support/pgbouncer.ts), the restart included; the test's own checks
+ * still query PostgreSQL directly.
+ *
  * Logs of every process (HAProxy's lists every request with its termination
- * state): test-results/cluster/. Everything else lives in a temporary folder
+ * state): test-results/cluster/ (test-results/cluster-pgbouncer/). Everything else lives in a temporary folder
  * that is removed on exit, as are all processes. CLUSTER_DEBUG=1 prints each
  * request that got no answer as it happens.
  */
@@ -43,6 +49,7 @@ import { workspaceRound, type WorkspaceRoundResult } from './workspace-check.ts'
 import { suspensionRound } from './suspension-check.ts'
 import { tokenRevocationRound } from './token-revocation-check.ts'
 import { startSmtpSink } from '#tests/support/smtp-sink.ts'
+import { missingPgBouncer, preparePgBouncer } from '#tests/support/pgbouncer.ts'
 
 /** Three base64url parts, the first a JSON header: a JWT. */
 const JWT_SHAPED = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/
@@ -67,7 +74,13 @@ const APP_READY_PATH = '/readyz'
 const API_READY_PATH = '/readyz'
 const HAPROXY = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy'
 const BUILD_DIR = path.resolve(process.env.BUILD_DIR ?? 'build')
-const LOG_DIR = path.resolve('test-results/cluster')
+/** What sits between the instances and PostgreSQL: nothing, or PgBouncer (CLUSTER_POOLER=pgbouncer). */
+const POOLER = process.env.CLUSTER_POOLER || 'none'
+if (POOLER !== 'none' && POOLER !== 'pgbouncer') {
+	console.error(`cluster test: CLUSTER_POOLER must be none or pgbouncer, not ${POOLER}`)
+	process.exit(1)
+}
+const LOG_DIR = path.resolve(POOLER === 'pgbouncer' ? 'test-results/cluster-pgbouncer' : 'test-results/cluster')
 
 const started = Date.now()
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
@@ -87,12 +100,18 @@ if (!existsSync(HAPROXY)) {
 	console.error(`cluster test: no HAProxy at ${HAPROXY} (Debian: apt-get install haproxy, or set HAPROXY_BIN)`)
 	process.exit(1)
 }
+if (POOLER === 'pgbouncer' && missingPgBouncer()) {
+	console.error(`cluster test: ${missingPgBouncer()}`)
+	process.exit(1)
+}
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'taskwell-cluster-'))
 rmSync(LOG_DIR, { recursive: true, force: true })
 mkdirSync(LOG_DIR, { recursive: true })
 const processes: ManagedProcess[] = []
 let pg: PostgresServer | undefined
+/** PgBouncer, in the PgBouncer round: stopped after the instances, before PostgreSQL. */
+let bouncer: ManagedProcess | undefined
 let closeMailbox: (() => Promise<void>) | undefined
 
 const state: SharedState = { phase: 'start-up', stopped: false, requests: [], errors: [], adds: [], signOuts: [] }
@@ -109,7 +128,9 @@ function cleanUp(): Promise<void> {
 		const [haproxy, ...services] = processes
 		await haproxy?.stop('SIGTERM', 2000).catch(() => {})
 		await Promise.all(services.map((child) => child.stop('SIGTERM', 5000).catch(() => {})))
+		await bouncer?.stop('SIGINT', 2000).catch(() => {})
 		for (const child of processes) child.close()
+		bouncer?.close()
 		pg?.stop()
 		await closeMailbox?.()
 		rmSync(workDir, { recursive: true, force: true })
@@ -121,7 +142,7 @@ function cleanUp(): Promise<void> {
 /** Last resort when the process exits before the clean-up finished: no orphans, no folder. */
 process.on('exit', () => {
 	if (cleanedUp) return
-	for (const child of processes) {
+	for (const child of [...processes, ...(bouncer ? [bouncer] : [])]) {
 		try {
 			if (child.pid) process.kill(child.pid, 'SIGKILL')
 		} catch {
@@ -156,13 +177,33 @@ async function withSql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
 type PhaseTiming = { phase: string; ms: number; notes: string[] }
 
 async function main(): Promise<string[]> {
-	const [pgPort, app1Port, app2Port, api1Port, api2Port, lbAppPort, lbApiPort, statsPort] = await freePorts(8)
+	const [pgPort, app1Port, app2Port, api1Port, api2Port, lbAppPort, lbApiPort, statsPort, bouncerPort] = await freePorts(9)
 	const appLb = `http://127.0.0.1:${lbAppPort}`
 	const apiLb = `http://127.0.0.1:${lbApiPort}`
 
 	say(`PostgreSQL on 127.0.0.1:${pgPort} (data in ${workDir})`)
 	pg = createPostgres(workDir, pgPort!)
 	await pg.start()
+	/** Where the instances reach PostgreSQL: directly, or through PgBouncer. */
+	let instancesDatabaseUrl = pg.url
+	if (POOLER === 'pgbouncer') {
+		const setup = preparePgBouncer(workDir, pg.url, bouncerPort!, { logToFile: false })
+		bouncer = new ManagedProcess('pgbouncer', setup.command, setup.args, { PATH: process.env.PATH }, path.join(LOG_DIR, 'pgbouncer.log'))
+		bouncer.start()
+		instancesDatabaseUrl = setup.url(pg.url)
+		const probe = postgres(instancesDatabaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 2, prepare: false })
+		try {
+			await waitFor(
+				'PgBouncer',
+				async () => (await probe`select 1 as ok`).length === 1,
+				START_TIMEOUT_MS,
+				() => (bouncer?.running ? undefined : 'PgBouncer exited'),
+			)
+		} finally {
+			await probe.end({ timeout: 1 })
+		}
+		say(`PgBouncer (transaction mode) on 127.0.0.1:${bouncerPort} in front of it`)
+	}
 
 	const haproxyFile = writeHaproxyConfig(
 		workDir,
@@ -197,7 +238,8 @@ async function main(): Promise<string[]> {
 		PATH: process.env.PATH,
 		HOME: process.env.HOME,
 		NODE_ENV: 'production',
-		DATABASE_URL: pg.url,
+		DATABASE_URL: instancesDatabaseUrl,
+		...(POOLER === 'pgbouncer' ? { DATABASE_POOLER: 'pgbouncer' } : {}),
 		BETTER_AUTH_URL: appLb,
 		LOG_LEVEL: 'info',
 	}
@@ -434,6 +476,7 @@ async function main(): Promise<string[]> {
 		}
 	}
 	if (haproxy.unexpectedExits.length) failures.push('HAProxy exited on its own')
+	if (bouncer?.unexpectedExits.length) failures.push('PgBouncer exited on its own')
 
 	// Faults make errors, and errors get logged: none may carry a credential
 	// (a failed session lookup's query once logged the session token).
@@ -457,7 +500,9 @@ async function main(): Promise<string[]> {
 
 	// ---------------------------------------------------------- figures ---
 	const allFailed = state.requests.filter((request) => !request.ok)
-	console.log('\n=== Taskwell cluster test: 2 app + 2 API instances, HAProxy, PostgreSQL 15 ===')
+	console.log(
+		`\n=== Taskwell cluster test: 2 app + 2 API instances, HAProxy, PostgreSQL 15${POOLER === 'pgbouncer' ? ' behind PgBouncer (transaction mode)' : ''} ===`,
+	)
 	console.log(`users: ${users.length} (${USERS} from the start, ${NEWCOMERS} signed up at the key rotation)`)
 	console.log(`credentials in the instances' logs: ${leaks} (checked ${secrets.size} cookie values and JWT shapes)`)
 	console.log(`add form as rendered: ${state.addFormFields?.join(', ') ?? 'never read'} (a resubmission sends the same fields)`)

@@ -21,7 +21,7 @@ import { afterAll, expect, inject } from 'vitest'
 import { SERVICE_DATABASES } from './database-template.ts'
 
 /** Test files that run the migrations on an empty database (on PGlite they open a database of their own name). */
-const STARTS_EMPTY = ['common/database.test.ts', 'tests/api/workspaces-migration.test.ts']
+const STARTS_EMPTY = ['common/database.test.ts', 'common/database-pooler.postgres.test.ts', 'tests/api/workspaces-migration.test.ts']
 
 const BASE_KEY = 'TASKWELL_TEST_BASE_DATABASE_URL'
 if (process.env[BASE_KEY] === undefined) {
