@@ -617,11 +617,12 @@ function print() {
 	console.log(
 		`\n${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured per row in ${ROUNDS} interleaved rounds (each after ${SETTLE} s of settling)\n`,
 	)
-	console.log(`| ${pad('what', 48)} | req/s | p50 ms | p99 ms |`)
-	console.log(`| ${'-'.repeat(48)} | ----- | ------ | ------ |`)
+	const width = Math.max(48, ...rows.map((row) => row.name.length))
+	console.log(`| ${pad('what', width)} | req/s | p50 ms | p99 ms |`)
+	console.log(`| ${'-'.repeat(width)} | ----- | ------ | ------ |`)
 	for (const row of rows) {
 		console.log(
-			`| ${pad(row.name, 48)} | ${String(Math.round(row.rps)).padStart(5)} | ${String(row.p50).padStart(6)} | ${String(row.p99).padStart(6)} |`,
+			`| ${pad(row.name, width)} | ${String(Math.round(row.rps)).padStart(5)} | ${String(row.p50).padStart(6)} | ${String(row.p99).padStart(6)} |`,
 		)
 	}
 	for (const row of rows) if (row.extra) console.log(`  ${row.name}: ${row.extra}`)
