@@ -5,6 +5,11 @@
  * form (the server refuses it once the window is over); with JavaScript it
  * goes through a fetcher and disappears when the window closes. A notice is
  * shown on the page it arrived with, not after the next navigation.
+ *
+ * The root loader hands a notice over once (it clears the cookie), so a
+ * revalidation on the same page (a fetcher's POST, such as the tasks page
+ * remembering a new account's time zone) brings no notice: the region keeps
+ * the one it has until the page changes or a newer notice arrives.
  */
 import { listBaseOf } from '#app/lib/task-lists.ts'
 import { useEffect, useState } from 'react'
@@ -20,10 +25,11 @@ export type FlashView = {
 export function FlashRegion({ flash }: { flash: FlashView | null }) {
 	const location = useLocation()
 	const undo = useFetcher({ key: 'undo' })
-	// Where the current notice arrived: it is not carried to other pages.
-	const [origin, setOrigin] = useState(flash ? { id: flash.id, key: location.key } : null)
-	if (flash && origin?.id !== flash.id) setOrigin({ id: flash.id, key: location.key })
-	const visible = flash && (origin?.id !== flash.id || origin.key === location.key) ? flash : null
+	// The current notice and where it arrived: it is not carried to other pages.
+	const [shown, setShown] = useState(flash ? { flash, key: location.key } : null)
+	if (flash && shown?.flash.id !== flash.id) setShown({ flash, key: location.key })
+	const current = flash && shown?.flash.id !== flash.id ? { flash, key: location.key } : shown
+	const visible = current && current.key === location.key ? current.flash : null
 	const [expired, setExpired] = useState<string | null>(null)
 	useEffect(() => {
 		if (!visible?.undo) return

@@ -5,7 +5,7 @@
  * load; tests/e2e/tasks-page.spec.ts covers both projects.)
  */
 import type { Page } from '@playwright/test'
-import { expect, holdPost, openDetails, test } from './support.ts'
+import { expect, holdPost, newUser, openDetails, test } from './support.ts'
 
 function taskLink(page: Page, title: string) {
 	return page.getByRole('link', { name: title, exact: true })
@@ -91,4 +91,25 @@ test('focus: after a delete the next task (or the heading); Escape cancels the c
 	await expect(page).toHaveURL(/q=errand/)
 	await expect(search).toBeFocused()
 	await expect(page.locator('.task-item')).toHaveCount(1)
+})
+
+test('a notice stays while the page revalidates for another reason: a new account saving its time zone after the notice arrived', async ({
+	page,
+	signUpDirectly,
+}) => {
+	// A new account's first hydrated tasks page posts the browser's time zone; held here until the notice is shown.
+	const timeZone = await holdPost(page, '/tasks', 'time-zone')
+	await signUpDirectly(page, newUser('Notice Keeper'))
+	await timeZone.held
+	await page.getByLabel('Title').fill('Water the plants')
+	await page.getByRole('button', { name: 'Add task' }).click()
+	await expect(page.getByRole('status')).toHaveText('Task added.')
+	// The time zone's answer revalidates the page; the root loader has handed its notice over already.
+	const revalidated = page.waitForResponse(
+		(response) => response.request().method() === 'GET' && new URL(response.url()).pathname.endsWith('.data'),
+	)
+	timeZone.release()
+	await revalidated
+	await page.waitForLoadState('networkidle')
+	await expect(page.getByRole('status')).toHaveText('Task added.', { timeout: 2000 })
 })
