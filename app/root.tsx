@@ -10,7 +10,7 @@ import { notFoundMessage } from '#app/lib/task-lists.ts'
 import { SignOutForm } from '#app/components/sign-out-form.tsx'
 import { TroublePage } from '#app/components/trouble-page.tsx'
 import { WorkspaceSwitcher } from '#app/components/workspace-switcher.tsx'
-import { workspacesOf } from '#app/routes/workspaces/+shared/workspace.server.ts'
+import { switcherWorkspacesOf } from '#app/routes/workspaces/+shared/workspace.server.ts'
 import { formBodyMiddleware } from '#app/lib/http/request-guards.server.ts'
 import { createRequestLogUserMiddleware } from '#app/lib/http/request-log.server.ts'
 import { responseHeadersMiddleware } from '#app/lib/http/response-headers.server.ts'
@@ -57,7 +57,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 	// The header's switcher: the workspaces the user belongs to (names and slugs only).
 	// A failed read leaves the switcher with the personal list only: the page itself still renders (or reports its own trouble).
 	const workspaces = user
-		? await workspacesOf(user.id).then(
+		? await switcherWorkspacesOf(request, context, user.id).then(
 				(found) => found.map(({ slug, name }) => ({ slug, name })),
 				(error: unknown) => {
 					logger.warn({ err: error }, 'could not read the workspaces for the switcher')

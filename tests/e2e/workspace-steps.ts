@@ -18,6 +18,8 @@ export async function createWorkspace(page: Page, label = 'Team'): Promise<Works
 	await page.goto('/workspaces/new')
 	await submitForm(page, { Name: workspace.name, 'URL slug': workspace.slug }, 'Create workspace')
 	await expect(page).toHaveURL(`/w/${workspace.slug}/tasks`)
+	// The header's switcher knows it at once (its short cache is dropped by the creating POST).
+	await expect(page.locator('.workspace-switcher summary')).toHaveText(`Workspace: ${workspace.name}`)
 	return workspace
 }
 

@@ -17,6 +17,12 @@
  * - Only GET and HEAD requests read the cache; a POST always asks Better
  *   Auth (session.server.ts).
  * - Failed lookups (database down) are never kept.
+ *
+ * What a signed-in page reads about its user besides the session (the
+ * header's workspace switcher) is cached the same way, per user id
+ * (cachedForUser): the same 500 ms from the start of its lookup, the same
+ * drops (forgetCachedSessionsOf drops that user's, forgetAllCachedSessions
+ * all), in a cache of its own, so a Cookie header can never name one.
  */
 import { LRUCache } from 'lru-cache'
 
@@ -48,14 +54,42 @@ export function cachedSessionLookup<T>(key: string, lookup: () => Promise<T>, us
 	return entry.value as Promise<T>
 }
 
+/** Per user: `${what}\u0000${userId}` → the lookup (cachedForUser). */
+const perUser = new LRUCache<string, { userId: string; value: Promise<unknown> }>({
+	max: MAX_ENTRIES,
+	ttl: SESSION_CACHE_MS,
+	ttlResolution: 0,
+})
+
+/**
+ * `lookup()` of `what` for `userId`, reused while it started less than
+ * SESSION_CACHE_MS ago (concurrent requests share it); for pages only (GET,
+ * HEAD): a state change reads afresh. A failed lookup is not kept.
+ */
+export function cachedForUser<T>(what: string, userId: string, lookup: () => Promise<T>): Promise<T> {
+	const key = `${what}\u0000${userId}`
+	const hit = perUser.get(key)
+	if (hit) return hit.value as Promise<T>
+	const entry = { userId, value: lookup() }
+	perUser.set(key, entry)
+	entry.value.catch(() => {
+		if (perUser.peek(key) === entry) perUser.delete(key)
+	})
+	return entry.value
+}
+
 /** Drops the entries of a user (and any lookup still in flight, whose user is not known yet). */
 export function forgetCachedSessionsOf(userId: string): void {
 	for (const [key, entry] of [...cache.entries()]) {
 		if (entry.userId === undefined || entry.userId === userId) cache.delete(key)
+	}
+	for (const [key, entry] of [...perUser.entries()]) {
+		if (entry.userId === userId) perUser.delete(key)
 	}
 }
 
 /** Drops every entry (a state change whose user is not known, e.g. a password reset by link). */
 export function forgetAllCachedSessions(): void {
 	cache.clear()
+	perUser.clear()
 }

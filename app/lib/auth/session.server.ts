@@ -285,6 +285,15 @@ function holderOf(request: Request, context: ContextReader): SessionHolder {
 	return createHolder(request, context)
 }
 
+/**
+ * Whether the HTTP request only reads (GET, HEAD; the loaders after an
+ * action get a GET of their own, so their request cannot tell): what
+ * session-cache.server.ts's cachedForUser may serve.
+ */
+export function onlyReads(request: Request, context: ContextReader): boolean {
+	return holderOf(request, context).readOnly
+}
+
 export async function getCurrentSession(request: Request, context: ContextReader): Promise<CurrentSession | null> {
 	return holderOf(request, context).load()
 }

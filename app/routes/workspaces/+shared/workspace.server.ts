@@ -11,7 +11,9 @@
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { data, type MiddlewareFunction } from 'react-router'
-import { tasksApiContext, userContext, workspaceContext } from '#app/context.server.ts'
+import { tasksApiContext, userContext, workspaceContext, type ContextReader } from '#app/context.server.ts'
+import { cachedForUser } from '#app/lib/auth/session-cache.server.ts'
+import { onlyReads } from '#app/lib/auth/session.server.ts'
 import { db } from '#app/lib/db.server.ts'
 import { member, organization, user } from '#app/lib/db/schema.ts'
 import { createTasksApi } from '#app/lib/tasks-api/client.server.ts'
@@ -56,6 +58,16 @@ export async function workspacesOf(userId: string): Promise<WorkspaceLink[]> {
 		.where(eq(member.userId, userId))
 		.orderBy(asc(organization.name))
 	return rows.map((row) => ({ ...row, role: roleOf(row.role) }))
+}
+
+/**
+ * The header's switcher on every signed-in page (the root loader): workspacesOf,
+ * reused by pages for up to 500 ms like the session lookup (and dropped with
+ * it when this user changes anything), so a warm page costs no query. The
+ * switcher only links; the task API decides each workspace request.
+ */
+export function switcherWorkspacesOf(request: Request, context: ContextReader, userId: string): Promise<WorkspaceLink[]> {
+	return onlyReads(request, context) ? cachedForUser('workspaces', userId, () => workspacesOf(userId)) : workspacesOf(userId)
 }
 
 /** After requireUserMiddleware and tasksApiMiddleware: the workspace of params.slug, or a 404 page. */
