@@ -26,11 +26,13 @@ export function FlashRegion({ flash }: { flash: FlashView | null }) {
 	const location = useLocation()
 	const undo = useFetcher({ key: 'undo' })
 	// The current notice and where it arrived: it is not carried to other pages.
+	// (A newer notice is taken in during render: React renders again at once, before showing anything.)
 	const [shown, setShown] = useState(flash ? { flash, key: location.key } : null)
 	if (flash && shown?.flash.id !== flash.id) setShown({ flash, key: location.key })
-	const current = flash && shown?.flash.id !== flash.id ? { flash, key: location.key } : shown
-	const visible = current && current.key === location.key ? current.flash : null
+	const visible = shown && shown.key === location.key ? shown.flash : null
 	const [expired, setExpired] = useState<string | null>(null)
+	// A notice kept through a revalidation (above) never offers its Undo twice.
+	const [undoSent, setUndoSent] = useState<string | null>(null)
 	useEffect(() => {
 		if (!visible?.undo) return
 		const timer = setTimeout(() => setExpired(visible.id), Math.max(0, visible.undo.until - Date.now()))
@@ -39,7 +41,7 @@ export function FlashRegion({ flash }: { flash: FlashView | null }) {
 	// Undo goes to the list the page belongs to (the personal one or a workspace's).
 	const base = listBaseOf(location.pathname)
 	const undoAction = location.pathname === base ? `${base}${location.search}` : base
-	const offerUndo = visible?.undo && expired !== visible.id && undo.state === 'idle'
+	const offerUndo = visible?.undo && expired !== visible.id && undoSent !== visible.id && undo.state === 'idle'
 	return (
 		<div className="flash-region" aria-live="polite">
 			{visible ? (
@@ -51,6 +53,7 @@ export function FlashRegion({ flash }: { flash: FlashView | null }) {
 							action={undoAction}
 							onSubmit={(event) => {
 								event.preventDefault()
+								setUndoSent(visible.id)
 								const formData = new FormData(event.currentTarget)
 								formData.set('js', '1')
 								void undo.submit(formData, { method: 'post', action: undoAction })

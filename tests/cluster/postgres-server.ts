@@ -24,9 +24,10 @@ export type PostgresServer = {
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
 
-type RunAs = { prefix: string[]; uid?: number; gid?: number }
+/** How to run a program that refuses root: as the `postgres` OS user (its ids) when this process is root, else as is. */
+export type RunAs = { prefix: string[]; uid?: number; gid?: number }
 
-function runAs(): RunAs {
+export function runAs(): RunAs {
 	if (process.getuid?.() !== 0) return { prefix: [] }
 	let ids: string
 	try {

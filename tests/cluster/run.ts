@@ -100,8 +100,9 @@ if (!existsSync(HAPROXY)) {
 	console.error(`cluster test: no HAProxy at ${HAPROXY} (Debian: apt-get install haproxy, or set HAPROXY_BIN)`)
 	process.exit(1)
 }
-if (POOLER === 'pgbouncer' && missingPgBouncer()) {
-	console.error(`cluster test: ${missingPgBouncer()}`)
+const noPgBouncer = POOLER === 'pgbouncer' ? missingPgBouncer() : null
+if (noPgBouncer) {
+	console.error(`cluster test: ${noPgBouncer}`)
 	process.exit(1)
 }
 

@@ -11,8 +11,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
 import path from 'node:path'
+import { runAs } from '#tests/cluster/postgres-server.ts'
 
 export const PGBOUNCER_BIN = process.env.PGBOUNCER_BIN ?? '/usr/sbin/pgbouncer'
 
@@ -39,11 +39,10 @@ export type PgBouncerSetup = {
 export function preparePgBouncer(dir: string, postgresUrl: string, port: number, { logToFile = true } = {}): PgBouncerSetup {
 	const home = path.join(dir, 'pgbouncer')
 	mkdirSync(home)
-	const asRoot = process.getuid?.() === 0
+	const user = runAs()
+	const asRoot = user.uid !== undefined
 	if (asRoot) {
-		const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim())
-		const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim())
-		chownSync(home, uid, gid)
+		chownSync(home, user.uid!, user.gid!)
 		chmodSync(dir, 0o755)
 	}
 	const server = new URL(postgresUrl)

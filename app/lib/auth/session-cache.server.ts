@@ -30,36 +30,46 @@ import { LRUCache } from 'lru-cache'
 export const SESSION_CACHE_MS = 500
 const MAX_ENTRIES = 5_000
 
-type Entry = { userId?: string; value: Promise<unknown> }
+type Entry = { userId?: string | undefined; value: Promise<unknown> }
 
-const cache = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: SESSION_CACHE_MS, ttlResolution: 0 })
+const newCache = () => new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: SESSION_CACHE_MS, ttlResolution: 0 })
+/** Session lookups, by Cookie header. */
+const cache = newCache()
+/** Per user: `${what}\u0000${userId}` → the lookup (cachedForUser). */
+const perUser = newCache()
+
+/**
+ * The entry for `key` in `store` if it started less than SESSION_CACHE_MS
+ * ago, else `start()`'s (stored before its lookup settles, so concurrent
+ * requests share it); dropped when its lookup fails.
+ */
+function joinOrStart(store: LRUCache<string, Entry>, key: string, start: () => Entry): Entry {
+	const hit = store.get(key)
+	if (hit) return hit
+	const entry = start()
+	store.set(key, entry)
+	entry.value.catch(() => {
+		if (store.peek(key) === entry) store.delete(key)
+	})
+	return entry
+}
 
 /**
  * The cached lookup for `key` if it started less than SESSION_CACHE_MS ago,
  * else `lookup()` (stored before it runs, so concurrent requests share it).
  */
 export function cachedSessionLookup<T>(key: string, lookup: () => Promise<T>, userIdOf: (value: T) => string | undefined): Promise<T> {
-	const hit = cache.get(key)
-	if (hit) return hit.value as Promise<T>
-	const entry: Entry = { value: lookup() }
-	cache.set(key, entry)
-	entry.value.then(
-		(value) => {
-			entry.userId = userIdOf(value as T)
-		},
-		() => {
-			if (cache.peek(key) === entry) cache.delete(key)
-		},
-	)
-	return entry.value as Promise<T>
+	return joinOrStart(cache, key, () => {
+		const entry: Entry = { value: lookup() }
+		entry.value.then(
+			(value) => {
+				entry.userId = userIdOf(value as T)
+			},
+			() => {},
+		)
+		return entry
+	}).value as Promise<T>
 }
-
-/** Per user: `${what}\u0000${userId}` → the lookup (cachedForUser). */
-const perUser = new LRUCache<string, { userId: string; value: Promise<unknown> }>({
-	max: MAX_ENTRIES,
-	ttl: SESSION_CACHE_MS,
-	ttlResolution: 0,
-})
 
 /**
  * `lookup()` of `what` for `userId`, reused while it started less than
@@ -67,15 +77,7 @@ const perUser = new LRUCache<string, { userId: string; value: Promise<unknown> }
  * HEAD): a state change reads afresh. A failed lookup is not kept.
  */
 export function cachedForUser<T>(what: string, userId: string, lookup: () => Promise<T>): Promise<T> {
-	const key = `${what}\u0000${userId}`
-	const hit = perUser.get(key)
-	if (hit) return hit.value as Promise<T>
-	const entry = { userId, value: lookup() }
-	perUser.set(key, entry)
-	entry.value.catch(() => {
-		if (perUser.peek(key) === entry) perUser.delete(key)
-	})
-	return entry.value
+	return joinOrStart(perUser, `${what}\u0000${userId}`, () => ({ userId, value: lookup() })).value as Promise<T>
 }
 
 /** Drops the entries of a user (and any lookup still in flight, whose user is not known yet). */
