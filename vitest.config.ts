@@ -12,7 +12,8 @@ export default defineConfig({
 			'tests/cli/**/*.test.ts',
 		],
 		// `*.postgres.test.ts`: tests of the Postgres driver itself (postgres.js
-		// connections), which PGlite does not use: run only with DATABASE_URL.
+		// connections) and of what only its pools do (the search connections'
+		// settings), which PGlite does not use: run only with DATABASE_URL.
 		exclude: ['**/node_modules/**', ...(process.env.DATABASE_URL ? [] : ['**/*.postgres.test.ts'])],
 		// One migrated template database for the run; each file gets a copy.
 		globalSetup: ['./tests/support/database-template.ts'],

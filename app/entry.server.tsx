@@ -21,13 +21,13 @@ import { createPageStream } from '#app/lib/http/page-stream.server.ts'
 import { createNonce, documentSecurityHeaders } from '#app/lib/http/csp.server.ts'
 import { nonceContext } from '#app/context.server.ts'
 
-// Expired sessions, verification tokens and throttle counters: at start and
-// then periodically (the timer does not keep the process alive).
+// Expired sessions, verification tokens, throttle counters and old log rows:
+// at start and then periodically (the timer does not keep the process alive).
 startCleanup()
 
-/** For the Node server's graceful stop, once no request is in flight. */
+/** For the Node server's graceful stop, once no request is in flight (a clean-up run stops after its batch). */
 export async function closeDatabase(): Promise<void> {
-	stopCleanup()
+	await stopCleanup()
 	await database.close()
 }
 

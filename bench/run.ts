@@ -24,35 +24,37 @@
  * trips of the app and of the API, token signings and HMAC (cookie
  * signature) checks in the app, per request.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import autocannon from 'autocannon'
-import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import postgres from 'postgres'
+import {
+	AUDIENCE,
+	CONNECTIONS,
+	children,
+	type Hooks,
+	instrumented,
+	ISSUER,
+	measureSideBySide as measure,
+	postgresServer,
+	PROFILE_DIR,
+	ROOT,
+	ROUNDS,
+	type Row,
+	SECONDS,
+	SETTLE,
+	benchTokens,
+	start,
+	stop,
+	type Target,
+	waitFor,
+	WARMUP,
+} from './harness.ts'
 import { freePort, servicePair } from './services.ts'
 import { missingPgBouncer, preparePgBouncer, startPgBouncer } from '#tests/support/pgbouncer.ts'
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10)
-/**
- * Each round starts on new connections: the previous round's were dropped
- * with requests in flight (which the server still works through), and the
- * 16 new ones all ask at once. The first answers of a round come out of
- * that burst, hundreds of ms late on every server (up to 0.8 s on the
- * embedded database), the bare page's too, and set the p99. So each round
- * first runs BENCH_ROUND_SETTLE (1) s on its connections unmeasured: the
- * figures are of the steady state, as one continuous run after its warm-up
- * would measure.
- */
-const SETTLE = Number(process.env.BENCH_ROUND_SETTLE ?? 1)
 const BASE_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const ROOT = path.resolve(import.meta.dirname, '..')
 /** BENCH_BUILD_DIR: measure another build of Taskwell (e.g. an older commit's, for before/after profiles). */
 const BUILD = process.env.BENCH_BUILD_DIR ? path.resolve(process.env.BENCH_BUILD_DIR) : path.join(ROOT, 'bench/.build/taskwell')
 const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
@@ -63,237 +65,13 @@ const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
  * figures side by side in one run.
  */
 const BASELINE_BUILD = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : undefined
-const ISSUER = 'http://localhost:3000'
-const AUDIENCE = 'taskwell-tasks-api'
-/** The servers' standard output (their request logs): see start(). */
-const LOG_DIR = path.join(ROOT, 'bench/.build/logs')
-/** BENCH_PROFILE=1: a CPU profile of each measured run (not start-up, not warm-up) of the app and the APIs, in bench/.build/profiles/ (read with bench/profile-summary.ts). */
-const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
-/** BENCH_NODE_ARGS: extra node flags for every measured server (e.g. --trace-gc, --max-semi-space-size=32), split on spaces. */
-const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-/** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
-const instrumented = (name: string): { args: string[]; env: NodeJS.ProcessEnv } => ({
-	args: [...NODE_ARGS, '--import', './bench/instrument.mjs'],
-	env: process.env.BENCH_PROFILE ? { BENCH_PROFILE_FILE: path.join(PROFILE_DIR, `${name}.cpuprofile`) } : {},
-})
-
-type Row = { name: string; rps: number; p50: number; p99: number; requests: number; extra?: string }
 const rows: Row[] = []
-const children = new Set<ChildProcess>()
 const cleanups: Array<() => Promise<void> | void> = []
 
-/**
- * A server process. Its standard output (the request log lines) goes to a
- * file, bench/.build/logs/<name>.log, as a deployed service's would: read
- * through a pipe by this process, which is also the load generator, the
- * lines would cost the load generator time, and a full pipe would stall
- * the server's synchronous log writes. Standard error (the counters, errors)
- * is read here.
- */
-function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; marks: () => string } {
-	let output = ''
-	mkdirSync(LOG_DIR, { recursive: true })
-	const logFile = path.join(LOG_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.log`)
-	const log = openSync(logFile, 'w')
-	const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, 'pipe'] })
-	closeSync(log)
-	children.add(child)
-	let marks = ''
-	const keep = (chunk: Buffer) => {
-		const text = chunk.toString()
-		if (text.includes('BENCH_')) marks += text
-		output += text
-		if (output.length > 200_000) output = output.slice(-100_000)
-	}
-	child.stderr!.on('data', keep)
-	const lastLines = () => `${readFileSync(logFile, 'utf8').slice(-3000)}${output.slice(-3000)}`
-	child.on('exit', (code, signal) => {
-		children.delete(child)
-		if (code && code !== 0) console.error(`${name} exited with ${code ?? signal}:\n${lastLines()}`)
-	})
-	return Object.assign(child, { output: lastLines, marks: () => marks })
-}
-
-async function stop(child: ChildProcess) {
-	if (child.exitCode !== null || child.signalCode !== null) return
-	const exited = new Promise((resolve) => child.once('exit', resolve))
-	child.kill('SIGTERM')
-	const timer = setTimeout(() => child.kill('SIGKILL'), 12_000)
-	await exited
-	clearTimeout(timer)
-}
-
-async function waitFor(url: string) {
-	for (let i = 0; i < 600; i++) {
-		try {
-			const response = await fetch(url)
-			await response.body?.cancel()
-			if (response.ok) return
-		} catch {
-			// not up yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 200))
-	}
-	throw new Error(`${url} did not come up`)
-}
-
-type Hooks = { before?: () => Promise<unknown>; after?: () => Promise<unknown> }
-/** One measured thing: a URL, the server processes whose CPU time it costs, optional counters around the measured rounds. */
-type Target = Hooks & {
-	name: string
-	url: string
-	headers?: Record<string, string>
-	/** Server processes, by label (their CPU time per request is reported). */
-	processes: Record<string, CpuSource>
-	/** After the run: what the counters say per request. */
-	describe?: (requests: number) => Promise<string>
-}
-
-/** A server process, or a group of processes (Postgres) whose CPU time is read together. */
-type CpuSource = ChildProcess | { cpuMs: () => number }
-
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
-function processCpuMs(pid: number | string | undefined): number {
-	try {
-		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-		return (((process.env.BENCH_CPU === 'sys' ? 0 : Number(fields[11])) + Number(fields[12])) * 1000) / CLOCK_TICKS
-	} catch {
-		return Number.NaN
-	}
-}
-
-function cpuMs(source: CpuSource): number {
-	return 'cpuMs' in source ? source.cpuMs() : processCpuMs(source.pid)
-}
-
-/**
- * The local Postgres server's processes (the postmaster, its backends and
- * workers): their CPU time together, when this user may read them (Linux
- * /proc; the server runs on this machine). A backend that exits takes its
- * time with it, so this counts the servers' pooled connections, which stay.
- */
-const postgresServer: CpuSource = {
-	cpuMs() {
-		let total = 0
-		for (const pid of readdirSync('/proc')) {
-			if (!/^\d+$/.test(pid)) continue
-			try {
-				if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue
-			} catch {
-				continue
-			}
-			const ms = processCpuMs(pid)
-			if (Number.isFinite(ms)) total += ms
-		}
-		return total
-	},
-}
-const CLOCK_TICKS = (() => {
-	try {
-		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-	} catch {
-		return 100
-	}
-})()
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN
-}
-
-/**
- * `settle` seconds of load, then `seconds` measured, on the same connections:
- * `measured` counts the answers (and `latencies` gets the times) of the
- * measured part only, which lasted `window` seconds (autocannon stops at its
- * next tick after the duration: ticks every 100 ms here).
- */
-async function load(target: Target, seconds: number, latencies?: number[], settle = 0) {
-	let measured = 0
-	let from = 0
-	const result = await new Promise<autocannon.Result>((resolve, reject) => {
-		const duration = settle + seconds
-		const options = { url: target.url, connections: CONNECTIONS, pipelining: 1, headers: target.headers ?? {}, duration, sampleInt: 100 }
-		const instance = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)))
-		from = performance.now() + settle * 1000
-		instance.on('response', (_client, _status, _bytes, responseTime) => {
-			if (performance.now() < from) return
-			measured += 1
-			latencies?.push(responseTime)
-		})
-	})
-	const window = (performance.now() - from) / 1000
-	if (result.non2xx || result.errors || result.timeouts) {
-		throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`)
-	}
-	return { result, measured, window }
-}
-
-/**
- * Side by side: every target is warmed up, then measured in BENCH_ROUNDS
- * rounds of BENCH_SECONDS / BENCH_ROUNDS seconds each, the order rotating
- * every round, so a neighbour's load on this shared machine falls on all of
- * them alike. Every answer must be a 200.
- */
+/** Measures side by side (harness.ts) and keeps the rows for the summary. */
 async function measureSideBySide(targets: Target[]): Promise<Row[]> {
-	for (const target of targets) {
-		const check = await fetch(target.url, { headers: target.headers })
-		const body = await check.text()
-		if (check.status !== 200) throw new Error(`${target.name}: ${target.url} answered ${check.status}: ${body.slice(0, 300)}`)
-		console.log(`  ${target.name}: ${body.length} bytes`)
-		if (process.env.BENCH_DUMP) {
-			mkdirSync(path.join(ROOT, 'bench/.build/bodies'), { recursive: true })
-			writeFileSync(path.join(ROOT, 'bench/.build/bodies', `${target.name.replace(/[^a-z0-9]+/gi, '-')}.txt`), body)
-		}
-	}
-	if (WARMUP > 0) for (const target of targets) await load(target, WARMUP)
-	await Promise.all(targets.map((target) => target.before?.()))
-	// sent: what the servers handled while their CPU time was counted (settling included; answered, or cut off at the end of a round): the divisor of per-request costs.
-	const stats = targets.map(() => ({ latencies: [] as number[], requests: 0, sent: 0, seconds: 0, cpu: {} as Record<string, number> }))
-	for (let round = 0; round < ROUNDS; round++) {
-		for (let k = 0; k < targets.length; k++) {
-			const index = (k + round) % targets.length
-			const target = targets[index]!
-			const stat = stats[index]!
-			const cpuBefore = Object.fromEntries(Object.entries(target.processes).map(([label, child]) => [label, cpuMs(child)]))
-			const seen = stat.latencies.length
-			const { result, measured, window } = await load(target, SECONDS / ROUNDS, stat.latencies, SETTLE)
-			stat.seconds += window
-			stat.requests += measured
-			if (process.env.BENCH_VERBOSE) {
-				const round99 = percentile(
-					stat.latencies.slice(seen).sort((x, y) => x - y),
-					0.99,
-				)
-				console.log(
-					`    round ${round + 1}: ${target.name}: ${(measured / window).toFixed(0)} req/s over ${window.toFixed(2)} s, p99 ${round99.toFixed(0)} ms`,
-				)
-			}
-			stat.sent += (result.requests as { sent?: number }).sent ?? result.requests.total
-			for (const [label, child] of Object.entries(target.processes)) {
-				stat.cpu[label] = (stat.cpu[label] ?? 0) + cpuMs(child) - cpuBefore[label]!
-			}
-		}
-	}
-	await Promise.all(targets.map((target) => target.after?.()))
-	const measured: Row[] = []
-	for (const [index, target] of targets.entries()) {
-		const stat = stats[index]!
-		const sorted = stat.latencies.sort((x, y) => x - y)
-		const cpu = Object.entries(stat.cpu)
-			.map(([label, ms]) => `${label} ${(ms / stat.sent).toFixed(2)}`)
-			.join(', ')
-		const described = target.describe ? await target.describe(stat.sent) : ''
-		const row: Row = {
-			name: target.name,
-			rps: stat.requests / stat.seconds,
-			p50: Math.round(percentile(sorted, 0.5) * 10) / 10,
-			p99: Math.round(percentile(sorted, 0.99) * 10) / 10,
-			requests: stat.requests,
-			extra: [`CPU ms/request: ${cpu}`, described].filter(Boolean).join('; '),
-		}
-		console.log(`  ${row.name}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms; ${row.extra}`)
-		measured.push(row)
-		rows.push(row)
-	}
+	const measured = await measure(targets)
+	rows.push(...measured)
 	return measured
 }
 
@@ -472,26 +250,7 @@ async function seedTasks(url: string, userId: string, count: number, workspaceId
 }
 
 async function taskApi(databaseUrl: string) {
-	const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
-	const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' }
-	const jwks = createServer((_req, res) => {
-		res.setHeader('content-type', 'application/json')
-		res.end(JSON.stringify({ keys: [jwk] }))
-	})
-	await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve))
-	cleanups.push(() => void jwks.close())
-	const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/api/auth/jwks`
-	const tokenFor = async (sub: string) => {
-		const now = Math.floor(Date.now() / 1000)
-		return new SignJWT({})
-			.setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: 'JWT' })
-			.setSubject(sub)
-			.setIssuedAt(now)
-			.setExpirationTime(now + 300)
-			.setIssuer(ISSUER)
-			.setAudience(AUDIENCE)
-			.sign(privateKey)
-	}
+	const { jwksUrl, tokenFor } = await benchTokens(cleanups)
 	const apiPort = await freePort()
 	const handPort = await freePort()
 	const env: NodeJS.ProcessEnv = {

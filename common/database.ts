@@ -38,6 +38,18 @@ export function poolerFor(databaseUrl: string, named: Pooler | undefined): Poole
 	return new URL(databaseUrl).port === PGBOUNCER_DEFAULT_PORT ? 'pgbouncer' : 'none'
 }
 
+/**
+ * random_page_cost of the custom-plan connections (the searches). Postgres's
+ * default, 4, prices reading a page out of order as a spinning disk would;
+ * on SSDs, or with the data in memory, 1.1 is the usual setting. With 4, a
+ * common term on a big table (2,000,000 tasks, "passport" in 6 % of them)
+ * was planned as a bitmap of every match in the table (118,000) ANDed with
+ * the list, 20–25 ms, where walking the list newest first finds a page in
+ * 0.3 ms (`npm run bench:scale`). Behind PgBouncer these connections do not
+ * exist: the server's own setting applies (docs/deployment.md).
+ */
+export const SEARCH_RANDOM_PAGE_COST = '1.1'
+
 export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
 	/** postgres:// URL; when undefined the embedded PGlite is used. */
 	databaseUrl: string | undefined
@@ -63,7 +75,8 @@ export type OpenedDatabase<TSchema extends Record<string, unknown>> = {
 	 * (how common a search term is). On Postgres, `db` prepares each query
 	 * once per connection, and after five runs Postgres may keep one
 	 * generic plan for every value; these connections plan every run for
-	 * its values (`plan_cache_mode = force_custom_plan`), with the query
+	 * its values (`plan_cache_mode = force_custom_plan`, and
+	 * `random_page_cost` = SEARCH_RANDOM_PAGE_COST), with the query
 	 * still prepared (one round trip; an unprepared query with parameters
 	 * takes two in postgres.js). On PGlite it is `db`, which plans every
 	 * run for its values already.
@@ -197,7 +210,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 			: postgres(options.databaseUrl, {
 					...pool,
 					max: options.maxCustomPlanConnections ?? options.maxConnections ?? 10,
-					connection: { plan_cache_mode: 'force_custom_plan' },
+					connection: { plan_cache_mode: 'force_custom_plan', random_page_cost: SEARCH_RANDOM_PAGE_COST },
 				})
 		const customPlanDb = customPlanClient ? drizzle(customPlanClient, { schema: options.schema }) : db
 		const endAll = (timeout: number) => Promise.all([client.end({ timeout }), customPlanClient?.end({ timeout })])

@@ -64,3 +64,26 @@ export const envFields = {
 		.transform((value) => value === 'true' || value === '1' || value === 'yes'),
 	logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 }
+
+/**
+ * The variables that say which database a service uses, the same in both
+ * services' schemas (app/lib/env.server.ts, server/env.ts): DATABASE_URL
+ * (unset: the embedded database under DATA_DIR) and DATABASE_POOLER.
+ */
+export const databaseEnvShape = {
+	DATABASE_URL: envFields.optional(envFields.postgresUrl),
+	/** `pgbouncer` when DATABASE_URL is PgBouncer in transaction mode; unset: detected (port 6432), common/database.ts. */
+	DATABASE_POOLER: envFields.optional(envFields.databasePooler),
+	DATA_DIR: envFields.withDefault(z.string().default('.data')),
+}
+
+export type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnvShape>>
+
+/**
+ * Only the database variables, for a command that touches nothing else
+ * (`npm run cleanup`): it runs with just these set, while each service
+ * itself still checks its whole environment at start.
+ */
+export function readDatabaseEnv(source: Record<string, string | undefined> = process.env, serviceName = 'Taskwell'): DatabaseEnv {
+	return parseEnv(z.object(databaseEnvShape), source, serviceName)
+}

@@ -7,89 +7,109 @@
  * later, and a tokens_valid_after more than a day old: every token it could
  * refuse expired long ago), and revoked access tokens recorded more than a
  * day ago (every JWT they could refuse expired long ago: a revoked token
- * mints no new one). Runs once at start and then every
- * CLEANUP_INTERVAL_MS; the timer is unref()'d so it never keeps the process alive.
+ * mints no new one).
  *
- * Any number of instances may run it: each statement is an idempotent DELETE
- * of expired rows, and a transaction-scoped advisory lock lets one instance
- * do a round while the others skip it. Correctness never depends on it: an
- * expired key is treated as absent and an old window restarts on its own.
+ * In bounded, paced batches under the task API's clean-up lease
+ * (common/batched-cleanup.ts: 1,000 rows a batch, at most 500,000 rows per
+ * table per run). Each condition is a range on one indexed column:
+ * task_idempotency_key_expires_idx, task_create_rate_window_idx,
+ * task_deleted_at_idx (partial: deleted tasks only),
+ * revoked_access_token_revoked_at_idx; account_status is small (only
+ * suspended accounts and recent token cut-offs) and is read in key order.
+ *
+ * Runs once at start, then every CLEANUP_INTERVAL_MS (an hour), or a minute
+ * after a run that left a backlog (common/cleanup-schedule.ts); the timer is
+ * unref()'d so it never keeps the process alive. Any number of instances may
+ * run it: the lease lets one instance do a run while the others skip it.
+ * Correctness never depends on it: an expired key is treated as absent and
+ * an old window restarts on its own. `npm run cleanup -- --api`
+ * (scripts/cleanup.ts) runs it from the command line.
  */
-import { and, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { and, isNotNull, isNull, lt, lte, or } from 'drizzle-orm'
+import { runBatchedCleanup, type BatchOptions, type CleanupRun, type ExpiredRows } from '#common/batched-cleanup.ts'
+import type { StatementRunner } from '#common/cleanup-lease.ts'
+import { scheduleCleanup } from '#common/cleanup-schedule.ts'
 import type { Logger } from '#common/logger.ts'
 import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
-import { accountStatus, revokedAccessToken, task, taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
-import type { TasksDb } from './tasks/repository.ts'
+import { accountStatus, revokedAccessToken, task, taskApiCleanupLease, taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
 
-export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
-/** Arbitrary, fixed: "taskwell tasks-api cleanup". */
-const LOCK_KEY = 7_361_002_512
 /** An account status whose tokens_valid_after is older than this refuses no token (they live 5 minutes): it may go once no suspension is left. */
 const ACCOUNT_STATUS_KEEP_MS = 24 * 60 * 60 * 1000
 /** A revocation older than this refuses no JWT (they live 5 minutes, and a revoked token mints none): it may go. */
 const REVOKED_ACCESS_TOKEN_KEEP_MS = 24 * 60 * 60 * 1000
 
-export type CleanupCounts = {
-	idempotencyKeys: number
-	createCounters: number
-	deletedTasks: number
-	accountStatuses: number
-	revokedAccessTokens: number
+export type TasksCleanupTable = 'idempotencyKeys' | 'createCounters' | 'deletedTasks' | 'accountStatuses' | 'revokedAccessTokens'
+export type TasksCleanupRun = CleanupRun<TasksCleanupTable>
+
+/** What has expired at `now`, table by table, in the order a run goes through them. */
+export function tasksExpiredRows(now: Date): Array<ExpiredRows<TasksCleanupTable>> {
+	const restoreCutoff = new Date(now.getTime() - TASK_RESTORE_WINDOW_SECONDS * 1000)
+	const statusCutoff = new Date(now.getTime() - ACCOUNT_STATUS_KEEP_MS)
+	return [
+		{
+			name: 'idempotencyKeys',
+			table: taskIdempotencyKey,
+			where: lt(taskIdempotencyKey.expiresAt, now),
+			orderBy: taskIdempotencyKey.expiresAt,
+		},
+		{ name: 'createCounters', table: taskCreateRate, where: lt(taskCreateRate.windowEndsAt, now), orderBy: taskCreateRate.windowEndsAt },
+		{
+			name: 'deletedTasks',
+			table: task,
+			where: and(isNotNull(task.deletedAt), lte(task.deletedAt, restoreCutoff))!,
+			orderBy: task.deletedAt,
+		},
+		{
+			name: 'accountStatuses',
+			table: accountStatus,
+			where: and(
+				or(isNull(accountStatus.suspendedUntil), lt(accountStatus.suspendedUntil, now)),
+				or(isNull(accountStatus.tokensValidAfter), lt(accountStatus.tokensValidAfter, statusCutoff)),
+			)!,
+			orderBy: accountStatus.userId,
+		},
+		{
+			name: 'revokedAccessTokens',
+			table: revokedAccessToken,
+			where: lt(revokedAccessToken.revokedAt, new Date(now.getTime() - REVOKED_ACCESS_TOKEN_KEEP_MS)),
+			orderBy: revokedAccessToken.revokedAt,
+		},
+	]
 }
 
-/** null when another instance holds the round. */
-export async function deleteExpiredRows(db: TasksDb, now = new Date()): Promise<CleanupCounts | null> {
-	return db.transaction(async (tx) => {
-		const locked = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`)
-		const rows = (Array.isArray(locked) ? locked : (locked as { rows: Array<{ locked: boolean }> }).rows) as Array<{ locked: boolean }>
-		if (!rows[0]?.locked) return null
-		const keys = await tx.delete(taskIdempotencyKey).where(lt(taskIdempotencyKey.expiresAt, now)).returning({ key: taskIdempotencyKey.key })
-		const counters = await tx
-			.delete(taskCreateRate)
-			.where(lt(taskCreateRate.windowEndsAt, now))
-			.returning({ userId: taskCreateRate.userId })
-		const restoreCutoff = new Date(now.getTime() - TASK_RESTORE_WINDOW_SECONDS * 1000)
-		const purged = await tx
-			.delete(task)
-			.where(and(isNotNull(task.deletedAt), lte(task.deletedAt, restoreCutoff)))
-			.returning({ id: task.id })
-		const statusCutoff = new Date(now.getTime() - ACCOUNT_STATUS_KEEP_MS)
-		const statuses = await tx
-			.delete(accountStatus)
-			.where(
-				and(
-					or(isNull(accountStatus.suspendedUntil), lt(accountStatus.suspendedUntil, now)),
-					or(isNull(accountStatus.tokensValidAfter), lt(accountStatus.tokensValidAfter, statusCutoff)),
-				),
-			)
-			.returning({ userId: accountStatus.userId })
-		const revokedCutoff = new Date(now.getTime() - REVOKED_ACCESS_TOKEN_KEEP_MS)
-		const revoked = await tx
-			.delete(revokedAccessToken)
-			.where(lt(revokedAccessToken.revokedAt, revokedCutoff))
-			.returning({ tokenId: revokedAccessToken.tokenId })
-		return {
-			idempotencyKeys: keys.length,
-			createCounters: counters.length,
-			deletedTasks: purged.length,
-			accountStatuses: statuses.length,
-			revokedAccessTokens: revoked.length,
-		}
-	})
+export type TasksCleanupOptions = BatchOptions & {
+	/** What counts as expired is judged at this instant (default: now). */
+	now?: Date
 }
 
-/** Starts the periodic cleanup; returns a function that stops it. */
-export function startCleanup(db: TasksDb, logger: Logger, intervalMs = CLEANUP_INTERVAL_MS): () => void {
-	const run = async () => {
-		try {
-			const counts = await deleteExpiredRows(db)
-			if (counts) logger.info({ event: 'cleanup', ...counts }, 'deleted expired keys, counters, tasks, account statuses and revocations')
-		} catch (error) {
-			logger.error({ err: error }, 'cleanup of expired rows failed')
-		}
-	}
-	void run()
-	const timer = setInterval(() => void run(), intervalMs)
-	timer.unref()
-	return () => clearInterval(timer)
+/** One run; null when another instance holds the lease (skipped). */
+export function deleteExpiredRows(
+	db: StatementRunner,
+	{ now = new Date(), ...options }: TasksCleanupOptions = {},
+): Promise<TasksCleanupRun | null> {
+	return runBatchedCleanup(db, taskApiCleanupLease, tasksExpiredRows(now), options)
+}
+
+/** Starts the periodic cleanup; the function it returns stops it (the run in flight ends after its current batch). */
+export function startCleanup(db: StatementRunner, logger: Logger, intervalMs?: number): () => Promise<void> {
+	return scheduleCleanup(
+		async (signal) => {
+			const started = performance.now()
+			try {
+				const run = await deleteExpiredRows(db, { signal })
+				if (run) {
+					const ms = Math.round(performance.now() - started)
+					logger.info(
+						{ event: 'cleanup', ...run.counts, more: run.more, ms },
+						'deleted expired keys, counters, tasks, account statuses and revocations',
+					)
+				}
+				return run
+			} catch (error) {
+				logger.error({ err: error }, 'cleanup of expired rows failed')
+				return null
+			}
+		},
+		{ intervalMs },
+	)
 }

@@ -4,9 +4,9 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
-import { envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
+import { databaseEnvShape, envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
 
-const { withDefault, optional, port, httpUrl, postgresUrl, databasePooler, logLevel } = envFields
+const { withDefault, optional, port, httpUrl, logLevel } = envFields
 
 /** A positive whole number (a limit). */
 const count = z.coerce
@@ -31,10 +31,8 @@ const envSchema = z
 		 */
 		AUTH_JWKS_COOLDOWN_MS: withDefault(z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(1_000)),
 		TASKS_API_AUDIENCE: withDefault(z.string().min(1).default('taskwell-tasks-api')),
-		DATABASE_URL: optional(postgresUrl),
-		/** As for the app: `pgbouncer` behind PgBouncer in transaction mode; unset: detected (port 6432). */
-		DATABASE_POOLER: optional(databasePooler),
-		DATA_DIR: withDefault(z.string().default('.data')),
+		/** DATABASE_URL, DATABASE_POOLER, DATA_DIR: as the app reads them (and `npm run cleanup`). */
+		...databaseEnvShape,
 		/** Where the SQL migrations live (relative to the working directory). */
 		TASKS_MIGRATIONS_DIR: withDefault(z.string().default('drizzle/tasks')),
 		LOG_LEVEL: withDefault(logLevel.default('info')),

@@ -72,7 +72,7 @@ const app = createApp({
 	limits: { maxTasksPerUser: env.TASKS_MAX_PER_USER, createsPerMinute: env.TASKS_CREATES_PER_MINUTE },
 	workspaceLimits: { maxTasks: env.WORKSPACE_MAX_TASKS, maxMembers: env.WORKSPACE_MAX_MEMBERS, perAccount: env.WORKSPACES_PER_ACCOUNT },
 })
-startCleanup(database.db, logger)
+const stopCleanup = startCleanup(database.db, logger)
 
 const server = serve({ fetch: app.fetch, port: env.TASKS_API_PORT, hostname: env.TASKS_API_HOST }, (info) => {
 	logger.info(
@@ -103,6 +103,8 @@ async function shutdown(signal: string) {
 	logger.info({ signal }, 'shutting down: finishing in-flight requests')
 	const { forced } = await connections.stop(SHUTDOWN_GRACE_MS)
 	if (forced) logger.warn('in-flight requests did not finish in time; their connections were closed')
+	// A clean-up run in flight stops after its current batch and releases its lease.
+	await stopCleanup()
 	await database.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'))
 	logger.info('stopped')
 	process.exit(0)

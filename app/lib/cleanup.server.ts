@@ -1,107 +1,51 @@
 /**
- * Deletes what has expired and would otherwise pile up forever: sessions past
- * their expiry, verification rows (reset tokens) past theirs, the app's
- * throttle counters whose window is over, and Better Auth's rate-limit rows
- * not touched for a day, security events (auth_event) older than 90 days,
- * admin audit rows older than a year (ADMIN_AUDIT_RETENTION_DAYS; the
- * table's trigger refuses any earlier delete, see the query below), device
- * sign-in codes past their expiry, and access tokens past theirs (an
- * expired token mints nothing: the exchange refuses it). Runs once
- * at start and then every CLEANUP_INTERVAL; the timer is unref()'d so it
- * never keeps a process alive.
+ * The app's periodic clean-up of expired rows (what it deletes, and how:
+ * app/lib/expired-rows.server.ts). Runs once at start, then every
+ * CLEANUP_INTERVAL_MS (an hour), or a minute after a run that left a backlog
+ * (common/cleanup-schedule.ts); the timer is unref()'d so it never keeps a
+ * process alive.
  *
- * Several instances may run it at once: every statement is an idempotent
- * DELETE of expired rows, and a transaction-scoped advisory lock lets only
- * one instance do the work per round (the others skip it).
+ * Several instances may run it at once: the clean-up lease lets one of them
+ * do a run while the others skip it (common/cleanup-lease.ts), and every
+ * batch is an idempotent DELETE of expired rows anyway.
  */
-import { and, lt, sql } from 'drizzle-orm'
+import { scheduleCleanup } from '#common/cleanup-schedule.ts'
 import { db } from './db.server.ts'
-import { adminAudit, apikey, authEvent, authThrottle, deviceCode, rateLimit, session, verification } from './db/schema.ts'
+import { deleteExpiredAppRows, type AppCleanupOptions, type AppCleanupRun } from './expired-rows.server.ts'
 import { logger } from './logger.server.ts'
-import { ADMIN_AUDIT_RETENTION_DAYS } from '#app/lib/admin/audit-entry.server.ts'
-import { SECURITY_EVENT_RETENTION_DAYS } from '#app/lib/auth/security-events.server.ts'
 
-export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
-const RATE_LIMIT_RETENTION_MS = 24 * 60 * 60 * 1000
-/** Arbitrary, fixed: "taskwell cleanup". */
-const LOCK_KEY = 7_361_002_511
-
-export type CleanupCounts = {
-	sessions: number
-	verifications: number
-	throttles: number
-	rateLimits: number
-	securityEvents: number
-	adminAudit: number
-	deviceCodes: number
-	accessTokens: number
+/** One run on the app's database; null when another instance holds the lease. */
+export function deleteExpiredRows(options: AppCleanupOptions = {}): Promise<AppCleanupRun | null> {
+	return deleteExpiredAppRows(db, options)
 }
 
-export async function deleteExpiredRows(now = new Date()): Promise<CleanupCounts | null> {
-	return db.transaction(async (tx) => {
-		const locked = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`)
-		const rows = (Array.isArray(locked) ? locked : (locked as { rows: Array<{ locked: boolean }> }).rows) as Array<{ locked: boolean }>
-		if (!rows[0]?.locked) return null
-		const sessions = await tx.delete(session).where(lt(session.expiresAt, now)).returning({ id: session.id })
-		const verifications = await tx.delete(verification).where(lt(verification.expiresAt, now)).returning({ id: verification.id })
-		const throttles = await tx.delete(authThrottle).where(lt(authThrottle.windowEndsAt, now)).returning({ key: authThrottle.key })
-		const rateLimits = await tx
-			.delete(rateLimit)
-			.where(lt(rateLimit.lastRequest, now.getTime() - RATE_LIMIT_RETENTION_MS))
-			.returning({ id: rateLimit.id })
-		const securityEvents = await tx
-			.delete(authEvent)
-			.where(lt(authEvent.createdAt, new Date(now.getTime() - SECURITY_EVENT_RETENTION_DAYS * 24 * 60 * 60 * 1000)))
-			.returning({ id: authEvent.id })
-		// Both cut-offs: `now` (the caller's), and the database's own clock, the
-		// one the append-only trigger (migration 0005) judges by in this very
-		// transaction, so a clock difference between app and database can never
-		// make it refuse a row and fail the whole round.
-		const adminAuditRows = await tx
-			.delete(adminAudit)
-			.where(
-				and(
-					lt(adminAudit.createdAt, new Date(now.getTime() - ADMIN_AUDIT_RETENTION_DAYS * 24 * 60 * 60 * 1000)),
-					lt(adminAudit.createdAt, sql`now() - interval '${sql.raw(String(ADMIN_AUDIT_RETENTION_DAYS))} days'`),
-				),
-			)
-			.returning({ id: adminAudit.id })
-		const deviceCodes = await tx.delete(deviceCode).where(lt(deviceCode.expiresAt, now)).returning({ id: deviceCode.id })
-		const accessTokens = await tx.delete(apikey).where(lt(apikey.expiresAt, now)).returning({ id: apikey.id })
-		return {
-			sessions: sessions.length,
-			verifications: verifications.length,
-			throttles: throttles.length,
-			rateLimits: rateLimits.length,
-			securityEvents: securityEvents.length,
-			adminAudit: adminAuditRows.length,
-			deviceCodes: deviceCodes.length,
-			accessTokens: accessTokens.length,
-		}
-	})
-}
-
-async function runCleanup() {
+async function runCleanup(signal: AbortSignal): Promise<AppCleanupRun | null> {
+	const started = performance.now()
 	try {
-		const counts = await deleteExpiredRows()
-		if (counts) logger.info({ event: 'cleanup', ...counts }, 'deleted expired sessions, tokens, counters and old log rows')
+		const run = await deleteExpiredRows({ signal })
+		if (run) {
+			const ms = Math.round(performance.now() - started)
+			logger.info({ event: 'cleanup', ...run.counts, more: run.more, ms }, 'deleted expired sessions, tokens, counters and old log rows')
+		}
+		return run
 	} catch (error) {
 		logger.error({ err: error }, 'cleanup of expired rows failed')
+		return null
 	}
 }
 
-type CleanupState = { timer?: ReturnType<typeof setInterval> }
+type CleanupState = { stop?: () => Promise<void> }
 const state: CleanupState = ((globalThis as { __taskwellCleanup?: CleanupState }).__taskwellCleanup ??= {})
 
-/** Starts the periodic cleanup once per process (dev reloads included). */
-export function startCleanup(intervalMs = CLEANUP_INTERVAL_MS): void {
-	if (state.timer || process.env.VITEST) return
-	void runCleanup()
-	state.timer = setInterval(() => void runCleanup(), intervalMs)
-	state.timer.unref()
+/** Starts the periodic cleanup once per process (dev reloads included); not under vitest. */
+export function startCleanup(intervalMs?: number): void {
+	if (state.stop || process.env.VITEST) return
+	state.stop = scheduleCleanup(runCleanup, { intervalMs })
 }
 
-export function stopCleanup(): void {
-	if (state.timer) clearInterval(state.timer)
-	state.timer = undefined
+/** Stops it: the run in flight ends after its current batch and releases its lease. */
+export async function stopCleanup(): Promise<void> {
+	const stop = state.stop
+	state.stop = undefined
+	await stop?.()
 }

@@ -3,9 +3,9 @@
  * stops the server with a message naming the variable (never its value).
  */
 import { z } from 'zod'
-import { blankToUndefined, envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
+import { blankToUndefined, databaseEnvShape, envFields, isLoopbackUrl, parseEnv } from '#common/env.ts'
 
-const { optional, booleanFlag, port, httpUrl, postgresUrl, databasePooler, logLevel } = envFields
+const { optional, booleanFlag, port, httpUrl, logLevel } = envFields
 
 /** The variables each sign-in provider needs, all or none. */
 const PROVIDER_VARIABLES = {
@@ -22,10 +22,8 @@ const envSchema = z
 		HOST: optional(z.string().min(1)),
 		BETTER_AUTH_URL: optional(httpUrl),
 		BETTER_AUTH_SECRET: optional(z.string()),
-		DATABASE_URL: optional(postgresUrl),
-		/** `pgbouncer` when DATABASE_URL is PgBouncer in transaction mode; unset: detected (port 6432), common/database.ts. */
-		DATABASE_POOLER: optional(databasePooler),
-		DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
+		/** DATABASE_URL, DATABASE_POOLER, DATA_DIR: as the task API reads them (and `npm run cleanup`). */
+		...databaseEnvShape,
 		TASKS_API_AUDIENCE: z.preprocess(blankToUndefined, z.string().min(1).default('taskwell-tasks-api')),
 		TASKS_API_PORT: z.preprocess(blankToUndefined, port.default(3001)),
 		TASKS_API_URL: optional(httpUrl),

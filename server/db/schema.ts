@@ -241,6 +241,18 @@ export const revokedAccessToken = pgTable(
 	(table) => [index('revoked_access_token_revoked_at_idx').on(table.revokedAt)],
 )
 
+/**
+ * Which instance runs the clean-up now (common/cleanup-lease.ts): one row,
+ * name 'cleanup', taken by the instance whose run starts while held_until
+ * has passed, renewed as its batches go, released (held_until = now()) when
+ * it ends. The app has a table of its own (app_cleanup_lease).
+ */
+export const taskApiCleanupLease = pgTable('task_api_cleanup_lease', {
+	name: text('name').primaryKey(),
+	holder: text('holder').notNull(),
+	heldUntil: timestamp('held_until', { withTimezone: true, mode: 'date' }).notNull(),
+})
+
 export const schema = {
 	task,
 	taskPriority,
@@ -252,6 +264,7 @@ export const schema = {
 	workspaceInvitation,
 	accountStatus,
 	revokedAccessToken,
+	taskApiCleanupLease,
 }
 export type TasksSchema = typeof schema
 export type TaskRow = typeof task.$inferSelect

@@ -444,7 +444,7 @@ describe('cleanup', () => {
 			{ tokenId: kept[0]!, userId: 'u', revokedAt: sql`now() - interval '1 hour'` },
 			{ tokenId: kept[1]!, userId: 'u' },
 		])
-		const counts = await deleteExpiredRows(db)
+		const counts = (await deleteExpiredRows(db))?.counts
 		expect(counts?.revokedAccessTokens).toBeGreaterThanOrEqual(2)
 		const left = await db
 			.select({ tokenId: revokedAccessToken.tokenId })

@@ -351,7 +351,7 @@ describe('cleanup', () => {
 			{ userId: kept.later, suspendedUntil: sql`now() + interval '1 hour'`, tokensValidAfter: sql`now() - interval '2 days'` },
 			{ userId: kept.recent, suspendedUntil: null, tokensValidAfter: sql`now() - interval '1 hour'` },
 		])
-		const counts = await deleteExpiredRows(db)
+		const counts = (await deleteExpiredRows(db))?.counts
 		expect(counts?.accountStatuses).toBeGreaterThanOrEqual(3)
 		const left = await db
 			.select({ userId: accountStatus.userId })

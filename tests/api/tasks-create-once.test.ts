@@ -149,7 +149,7 @@ describe('Idempotency-Key', () => {
 		const finished = `finished-${crypto.randomUUID()}`
 		await api.database.db.insert(taskCreateRate).values({ userId: finished, count: 5, windowEndsAt: sql`now() - interval '1 second'` })
 
-		const counts = await deleteExpiredRows(api.database.db)
+		const counts = (await deleteExpiredRows(api.database.db))?.counts
 		expect(counts?.idempotencyKeys).toBeGreaterThanOrEqual(1)
 		expect(counts?.createCounters).toBeGreaterThanOrEqual(1)
 		const keys = await api.database.db

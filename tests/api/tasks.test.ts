@@ -179,7 +179,7 @@ describe('create, read, update, delete', () => {
 			sql`update task set deleted_at = now() - make_interval(secs => ${TASK_RESTORE_WINDOW_SECONDS + 1}) where id = ${b.id}`,
 		)
 		await expectProblem(await call(api, 'POST', `/v1/tasks/${b.id}/restore`, { token }), 404)
-		const counts = await deleteExpiredRows(api.database.db)
+		const counts = (await deleteExpiredRows(api.database.db))?.counts
 		expect(counts?.deletedTasks).toBeGreaterThanOrEqual(1)
 		const { inArray } = await import('drizzle-orm')
 		const rows = await api.database.db

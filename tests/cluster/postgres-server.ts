@@ -52,10 +52,11 @@ function runSync(user: RunAs, command: string, args: string[]) {
 }
 
 /**
- * A server in `baseDir/postgres` (which must not exist yet). stop() is safe
+ * A server in `baseDir/postgres` (which must not exist yet), with
+ * `settings` as extra `-c name=value` options (values without spaces). stop() is safe
  * at any time, even while start() runs: the clean-up never leaves a server.
  */
-export function createPostgres(baseDir: string, port: number): PostgresServer {
+export function createPostgres(baseDir: string, port: number, settings: Record<string, string> = {}): PostgresServer {
 	const initdb = path.join(PG_BIN, 'initdb')
 	const pgCtl = path.join(PG_BIN, 'pg_ctl')
 	const home = path.join(baseDir, 'postgres')
@@ -83,7 +84,8 @@ export function createPostgres(baseDir: string, port: number): PostgresServer {
 			if (stopped) throw new Error('stopped while starting')
 			// Only loopback TCP and a socket in its own folder; fsync off because
 			// the data is thrown away (a clean restart still keeps every commit).
-			const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${home} -c fsync=off -c max_connections=100`
+			const extra = Object.entries(settings).map(([name, value]) => ` -c ${name}=${value}`)
+			const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${home} -c fsync=off -c max_connections=100${extra.join('')}`
 			await run(user, pgCtl, ctlArgs('-l', logFile, '-o', options, 'start'))
 		},
 		// pg_ctl restart keeps the options of the last start (postmaster.opts).

@@ -16,8 +16,6 @@ import { describeDevice } from './device.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
 import { clientIpContext, type ContextReader } from '#app/context.server.ts'
 
-/** How long events are kept (the hourly cleanup deletes older rows). */
-export const SECURITY_EVENT_RETENTION_DAYS = 90
 /** How many of them Settings shows. */
 export const RECENT_SECURITY_EVENTS = 20
 

@@ -123,13 +123,23 @@ export const authThrottle = pgTable(
 	(table) => [index('auth_throttle_window_ends_at_idx').on(table.windowEndsAt)],
 )
 
-/** Better Auth's own limiter for direct HTTP calls to /api/auth/* routes. */
-export const rateLimit = pgTable('rate_limit', {
-	id: text('id').primaryKey(),
-	key: text('key').notNull().unique(),
-	count: integer('count').notNull(),
-	lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
-})
+/**
+ * Better Auth's own limiter for direct HTTP calls to /api/auth/* routes.
+ * `last_request` is epoch milliseconds; its index serves the clean-up's
+ * range (rows not touched for a day), the one query that is not by key.
+ * The price: the limiter's update of its row on each request also writes
+ * an index entry (no longer a HOT update).
+ */
+export const rateLimit = pgTable(
+	'rate_limit',
+	{
+		id: text('id').primaryKey(),
+		key: text('key').notNull().unique(),
+		count: integer('count').notNull(),
+		lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
+	},
+	(table) => [index('rate_limit_last_request_idx').on(table.lastRequest)],
+)
 
 /**
  * Better Auth's two-factor plugin: one row per user. `secret` is the TOTP
@@ -177,8 +187,9 @@ export const passkey = pgTable(
 /**
  * The security activity log (append-only): one row per account event, for
  * "Recent security activity" in Settings. Never a password, token or code.
- * Kept 90 days (app/lib/cleanup.server.ts). No foreign key to user: the
- * "account-deleted" event outlives the account until the cleanup.
+ * Kept 90 days (SECURITY_EVENT_RETENTION_DAYS, app/lib/expired-rows.server.ts).
+ * No foreign key to user: the "account-deleted" event outlives the account
+ * until the cleanup.
  */
 export const authEvent = pgTable(
 	'auth_event',
@@ -333,6 +344,8 @@ export const apikey = pgTable(
 		uniqueIndex('apikey_key_idx').on(table.key),
 		index('apikey_reference_id_idx').on(table.referenceId),
 		index('apikey_config_id_idx').on(table.configId),
+		// The clean-up's range: tokens past their expiry.
+		index('apikey_expires_at_idx').on(table.expiresAt),
 	],
 )
 
@@ -363,6 +376,18 @@ export const deviceCode = pgTable(
 	],
 )
 
+/**
+ * Which instance runs the clean-up now (common/cleanup-lease.ts): one row,
+ * name 'cleanup', taken by the instance whose run starts while held_until
+ * has passed, renewed as its batches go, released (held_until = now()) when
+ * it ends. The task API has a table of its own (task_api_cleanup_lease).
+ */
+export const appCleanupLease = pgTable('app_cleanup_lease', {
+	name: text('name').primaryKey(),
+	holder: text('holder').notNull(),
+	heldUntil: timestamp('held_until', { withTimezone: true }).notNull(),
+})
+
 export const schema = {
 	user,
 	session,
@@ -380,5 +405,6 @@ export const schema = {
 	adminAudit,
 	apikey,
 	deviceCode,
+	appCleanupLease,
 }
 export type AppSchema = typeof schema
