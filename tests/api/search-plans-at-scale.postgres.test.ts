@@ -1,10 +1,13 @@
 /**
  * A common search term on a big table (issue 25, `npm run bench:scale`):
  * with 205,000 tasks, "passport" in one in 17 of them, Postgres's default
- * random_page_cost (4) plans the search as a bitmap of every match in the
- * table ANDed with the list's rows; the search connections
- * (`customPlanDb`, random_page_cost 1.1) walk the list newest first and stop
- * at a page. A rare term still uses the trigram index. Postgres only: the
+ * random_page_cost (4) may plan the search as a bitmap of every match in
+ * the table ANDed with the list's rows (it did, with the statistics of most
+ * ANALYZE samples: with SEARCH_RANDOM_PAGE_COST = '4' this test failed 3
+ * runs of 3);
+ * the search connections (`customPlanDb`, random_page_cost 1.1) walk the
+ * list newest first and stop at a page. A rare term still uses the trigram
+ * index. Postgres only: the
  * custom-plan connections are Postgres's (PGlite has one database).
  */
 import { sql } from 'drizzle-orm'
@@ -50,14 +53,6 @@ async function trigramScans(): Promise<number> {
 	})
 	return Number((rows as unknown as Array<{ scans: string }>)[0]!.scans)
 }
-
-test('the default cost settings would read every match in the table for a common term', async () => {
-	const plan = await database.db.execute<{ 'QUERY PLAN': string }>(sql`
-		explain select * from task where list_key = 'scale-user' and deleted_at is null and search like '%passport%'
-		order by created_at desc, id desc limit 51`)
-	const text = (plan as unknown as Array<{ 'QUERY PLAN': string }>).map((row) => row['QUERY PLAN']).join('\n')
-	expect(text).toContain('task_search_trgm_idx')
-})
 
 test('a common term walks the list; a rare one uses the trigram index', async () => {
 	const before = await trigramScans()
