@@ -73,6 +73,9 @@ export type BatchOptions = {
 	leaseMs?: number
 }
 
+/** A run's options, and the instant what counts as expired is judged at (default: now). */
+export type CleanupOptions = BatchOptions & { now?: Date }
+
 /** What a run did: rows deleted per table, and whether any table has expired rows left (it hit its cap). */
 export type CleanupRun<TName extends string> = { counts: Record<TName, number>; more: boolean }
 
@@ -86,15 +89,17 @@ export function batchStatement(rows: ExpiredRows<string>, limit: number): SQL {
 }
 
 /**
- * Deletes the tables' expired rows in bounded batches under the service's
- * lease (the row 'cleanup' of `leaseTable`); null when another instance holds it.
+ * Deletes the tables' expired rows (`expiredAt(now)`) in bounded batches
+ * under the service's lease (the row 'cleanup' of `leaseTable`); null when
+ * another instance holds it.
  */
 export async function runBatchedCleanup<TName extends string>(
 	db: StatementRunner,
 	leaseTable: PgTable,
-	tables: ReadonlyArray<ExpiredRows<TName>>,
-	options: BatchOptions = {},
+	expiredAt: (now: Date) => ReadonlyArray<ExpiredRows<TName>>,
+	options: CleanupOptions = {},
 ): Promise<CleanupRun<TName> | null> {
+	const tables = expiredAt(options.now ?? new Date())
 	const { batchSize = BATCH_SIZE, maxBatches = MAX_BATCHES, pauseRatio = PAUSE_RATIO, signal, leaseMs = LEASE_MS } = options
 	const lease = await takeLease(db, leaseTable, 'cleanup', leaseMs)
 	if (!lease) return null

@@ -6,6 +6,8 @@
  * (common/batched-cleanup.ts). One run at a time per process; the timer is
  * unref()'d so it never keeps a process alive.
  */
+import type { Logger } from '#common/logger.ts'
+import type { CleanupRun } from './batched-cleanup.ts'
 
 /** The hourly clean-up. */
 export const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
@@ -15,6 +17,25 @@ export const BACKLOG_INTERVAL_MS = 60 * 1000
 const STOP_WAIT_MS = 5_000
 
 export type ScheduledRun = (signal: AbortSignal) => Promise<{ more: boolean } | null>
+
+/**
+ * A service's run as the schedule calls it: one log line per run it did
+ * (`event: "cleanup"`, the rows deleted per table, `more`, `ms`), an error
+ * logged rather than thrown (the schedule goes on).
+ */
+export function loggedRun(run: (signal: AbortSignal) => Promise<CleanupRun<string> | null>, logger: Logger, message: string): ScheduledRun {
+	return async (signal) => {
+		const started = performance.now()
+		try {
+			const done = await run(signal)
+			if (done) logger.info({ event: 'cleanup', ...done.counts, more: done.more, ms: Math.round(performance.now() - started) }, message)
+			return done
+		} catch (error) {
+			logger.error({ err: error }, 'cleanup of expired rows failed')
+			return null
+		}
+	}
+}
 
 /**
  * Starts the runs; the function it returns stops them: no new run, the one

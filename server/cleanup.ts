@@ -26,9 +26,9 @@
  * (scripts/cleanup.ts) runs it from the command line.
  */
 import { and, isNotNull, isNull, lt, lte, or } from 'drizzle-orm'
-import { runBatchedCleanup, type BatchOptions, type CleanupRun, type ExpiredRows } from '#common/batched-cleanup.ts'
+import { runBatchedCleanup, type CleanupOptions, type CleanupRun, type ExpiredRows } from '#common/batched-cleanup.ts'
 import type { StatementRunner } from '#common/cleanup-lease.ts'
-import { scheduleCleanup } from '#common/cleanup-schedule.ts'
+import { loggedRun, scheduleCleanup } from '#common/cleanup-schedule.ts'
 import type { Logger } from '#common/logger.ts'
 import { TASK_RESTORE_WINDOW_SECONDS } from '#common/tasks-contract.ts'
 import { accountStatus, revokedAccessToken, task, taskApiCleanupLease, taskCreateRate, taskIdempotencyKey } from './db/schema.ts'
@@ -77,39 +77,17 @@ export function tasksExpiredRows(now: Date): Array<ExpiredRows<TasksCleanupTable
 	]
 }
 
-export type TasksCleanupOptions = BatchOptions & {
-	/** What counts as expired is judged at this instant (default: now). */
-	now?: Date
-}
-
 /** One run; null when another instance holds the lease (skipped). */
-export function deleteExpiredRows(
-	db: StatementRunner,
-	{ now = new Date(), ...options }: TasksCleanupOptions = {},
-): Promise<TasksCleanupRun | null> {
-	return runBatchedCleanup(db, taskApiCleanupLease, tasksExpiredRows(now), options)
+export function deleteExpiredRows(db: StatementRunner, options: CleanupOptions = {}): Promise<TasksCleanupRun | null> {
+	return runBatchedCleanup(db, taskApiCleanupLease, tasksExpiredRows, options)
 }
 
 /** Starts the periodic cleanup; the function it returns stops it (the run in flight ends after its current batch). */
 export function startCleanup(db: StatementRunner, logger: Logger, intervalMs?: number): () => Promise<void> {
-	return scheduleCleanup(
-		async (signal) => {
-			const started = performance.now()
-			try {
-				const run = await deleteExpiredRows(db, { signal })
-				if (run) {
-					const ms = Math.round(performance.now() - started)
-					logger.info(
-						{ event: 'cleanup', ...run.counts, more: run.more, ms },
-						'deleted expired keys, counters, tasks, account statuses and revocations',
-					)
-				}
-				return run
-			} catch (error) {
-				logger.error({ err: error }, 'cleanup of expired rows failed')
-				return null
-			}
-		},
-		{ intervalMs },
+	const run = loggedRun(
+		(signal) => deleteExpiredRows(db, { signal }),
+		logger,
+		'deleted expired keys, counters, tasks, account statuses and revocations',
 	)
+	return scheduleCleanup(run, { intervalMs })
 }

@@ -9,30 +9,22 @@
  * do a run while the others skip it (common/cleanup-lease.ts), and every
  * batch is an idempotent DELETE of expired rows anyway.
  */
-import { scheduleCleanup } from '#common/cleanup-schedule.ts'
+import { loggedRun, scheduleCleanup } from '#common/cleanup-schedule.ts'
 import { db } from './db.server.ts'
-import { deleteExpiredAppRows, type AppCleanupOptions, type AppCleanupRun } from './expired-rows.server.ts'
+import type { CleanupOptions } from '#common/batched-cleanup.ts'
+import { deleteExpiredAppRows, type AppCleanupRun } from './expired-rows.server.ts'
 import { logger } from './logger.server.ts'
 
 /** One run on the app's database; null when another instance holds the lease. */
-export function deleteExpiredRows(options: AppCleanupOptions = {}): Promise<AppCleanupRun | null> {
+export function deleteExpiredRows(options: CleanupOptions = {}): Promise<AppCleanupRun | null> {
 	return deleteExpiredAppRows(db, options)
 }
 
-async function runCleanup(signal: AbortSignal): Promise<AppCleanupRun | null> {
-	const started = performance.now()
-	try {
-		const run = await deleteExpiredRows({ signal })
-		if (run) {
-			const ms = Math.round(performance.now() - started)
-			logger.info({ event: 'cleanup', ...run.counts, more: run.more, ms }, 'deleted expired sessions, tokens, counters and old log rows')
-		}
-		return run
-	} catch (error) {
-		logger.error({ err: error }, 'cleanup of expired rows failed')
-		return null
-	}
-}
+const runCleanup = loggedRun(
+	(signal) => deleteExpiredRows({ signal }),
+	logger,
+	'deleted expired sessions, tokens, counters and old log rows',
+)
 
 type CleanupState = { stop?: () => Promise<void> }
 const state: CleanupState = ((globalThis as { __taskwellCleanup?: CleanupState }).__taskwellCleanup ??= {})

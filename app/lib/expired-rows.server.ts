@@ -22,7 +22,7 @@
  * cleanup -- --app` (scripts/cleanup.ts) on the one its environment names.
  */
 import { and, lt, sql } from 'drizzle-orm'
-import { runBatchedCleanup, type BatchOptions, type CleanupRun, type ExpiredRows } from '#common/batched-cleanup.ts'
+import { runBatchedCleanup, type CleanupOptions, type CleanupRun, type ExpiredRows } from '#common/batched-cleanup.ts'
 import type { StatementRunner } from '#common/cleanup-lease.ts'
 import { ADMIN_AUDIT_RETENTION_DAYS } from '#app/lib/admin/audit-entry.server.ts'
 import { adminAudit, apikey, appCleanupLease, authEvent, authThrottle, deviceCode, rateLimit, session, verification } from './db/schema.ts'
@@ -73,15 +73,7 @@ export function appExpiredRows(now: Date): Array<ExpiredRows<AppCleanupTable>> {
 	]
 }
 
-export type AppCleanupOptions = BatchOptions & {
-	/** What counts as expired is judged at this instant (default: now). */
-	now?: Date
-}
-
 /** One run of the app's clean-up; null when another instance holds the lease (skipped). */
-export function deleteExpiredAppRows(
-	db: StatementRunner,
-	{ now = new Date(), ...options }: AppCleanupOptions = {},
-): Promise<AppCleanupRun | null> {
-	return runBatchedCleanup(db, appCleanupLease, appExpiredRows(now), options)
+export function deleteExpiredAppRows(db: StatementRunner, options: CleanupOptions = {}): Promise<AppCleanupRun | null> {
+	return runBatchedCleanup(db, appCleanupLease, appExpiredRows, options)
 }
