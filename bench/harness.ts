@@ -11,6 +11,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import autocannon from 'autocannon'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { nodeFlags } from '../scripts/node-flags.mjs'
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 export const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
@@ -35,8 +36,9 @@ export const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
 /** BENCH_NODE_ARGS: extra node flags for every measured server (e.g. --trace-gc, --max-semi-space-size=32), split on spaces. */
 export const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
 /** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
-export const instrumented = (name: string): { args: string[]; env: NodeJS.ProcessEnv } => ({
-	args: [...NODE_ARGS, '--import', './bench/instrument.mjs'],
+/** `service`: one of Taskwell's, which then runs with the flags `npm start` gives it (scripts/node-flags.mjs). */
+export const instrumented = (name: string, service?: 'app' | 'api'): { args: string[]; env: NodeJS.ProcessEnv } => ({
+	args: [...(service ? nodeFlags(service) : []), ...NODE_ARGS, '--import', './bench/instrument.mjs'],
 	env: process.env.BENCH_PROFILE ? { BENCH_PROFILE_FILE: path.join(PROFILE_DIR, `${name}.cpuprofile`) } : {},
 })
 
@@ -230,15 +232,19 @@ export async function load(target: Target, seconds: number, latencies?: number[]
  * every round, so a neighbour's load on this shared machine falls on all of
  * them alike. Every answer must be a 200.
  */
-/** How long, in how many rounds (defaults: BENCH_SECONDS, BENCH_ROUNDS, BENCH_ROUND_SETTLE, BENCH_WARMUP). */
-export type Schedule = { seconds: number; rounds: number; settle: number; warmup: number }
+/**
+ * How long, in how many rounds (defaults: BENCH_SECONDS, BENCH_ROUNDS,
+ * BENCH_ROUND_SETTLE, BENCH_WARMUP); `between` runs before each measured
+ * slot, outside it and its CPU count (e.g. renewing credentials that expire).
+ */
+export type Schedule = { seconds: number; rounds: number; settle: number; warmup: number; between?: () => Promise<unknown> }
 
 /** A row, with each measured answer's latency and when it came (performance.now()), in the same order. */
 export type SampledRow = Row & { samples: { latencies: number[]; finishedAt: number[] } }
 
 export async function measureSideBySide(
 	targets: Target[],
-	{ seconds = SECONDS, rounds = ROUNDS, settle = SETTLE, warmup = WARMUP }: Partial<Schedule> = {},
+	{ seconds = SECONDS, rounds = ROUNDS, settle = SETTLE, warmup = WARMUP, between }: Partial<Schedule> = {},
 ): Promise<SampledRow[]> {
 	for (const target of targets) {
 		const { headers, body: postBody } = target.perRequest
@@ -280,6 +286,7 @@ export async function measureSideBySide(
 			const index = (k + round) % targets.length
 			const target = targets[index]!
 			const stat = stats[index]!
+			await between?.()
 			const cpuBefore = Object.fromEntries(Object.entries(target.processes).map(([label, child]) => [label, cpuMs(child)]))
 			const seen = stat.latencies.length
 			const { result, measured, window } = await load(target, seconds / rounds, stat.latencies, settle, stat.finishedAt)

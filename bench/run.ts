@@ -134,8 +134,8 @@ async function taskwellPage(
 		appEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.app}`)
 		apiEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.tasks}`)
 	}
-	const appTools = instrumented(`app-${label}`)
-	const apiTools = instrumented(`api-${label}`)
+	const appTools = instrumented(`app-${label}`, 'app')
+	const apiTools = instrumented(`api-${label}`, 'api')
 	const app = start(`app (${label})`, [...appTools.args, path.join(build, 'app-server.js')], { ...appEnv, ...appTools.env })
 	const api = start(`API (${label})`, [...apiTools.args, path.join(build, 'api/index.js')], { ...apiEnv, ...apiTools.env })
 	try {
@@ -262,7 +262,7 @@ async function taskApi(databaseUrl: string) {
 		TASKS_API_AUDIENCE: AUDIENCE,
 		LOG_LEVEL: 'info',
 	}
-	const apiTools = instrumented('api-bench')
+	const apiTools = instrumented('api-bench', 'api')
 	const handTools = instrumented('hand-rolled')
 	const api = start('API', [...apiTools.args, path.join(BUILD, 'api/index.js')], {
 		...env,

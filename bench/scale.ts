@@ -59,6 +59,7 @@ import {
 	waitFor,
 	WARMUP,
 } from './harness.ts'
+import { nodeFlags } from '../scripts/node-flags.mjs'
 import { insertTasks, seedApp, seedCounts, seedTasks, tableSizes } from './scale-seed.ts'
 import { freePort, servicePair } from './services.ts'
 import { createPostgres } from '#tests/cluster/postgres-server.ts'
@@ -181,15 +182,15 @@ async function startPair(
 	const { apiPort, base, dataDir, env } = await servicePair(`scale-${stamp}`, 'info')
 	cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
 	const benchApiPort = await freePort()
-	const app = start(`app (${label})`, [path.join(BUILD, 'app-server.js')], {
+	const app = start(`app (${label})`, [...nodeFlags('app'), path.join(BUILD, 'app-server.js')], {
 		...env,
 		TRUST_PROXY: 'true',
 		DATABASE_URL: urlOf(databases.app),
 	})
-	const api = start(`API (${label})`, [path.join(BUILD, 'api/index.js')], { ...env, DATABASE_URL: urlOf(databases.tasks) })
+	const api = start(`API (${label})`, [...nodeFlags('api'), path.join(BUILD, 'api/index.js')], { ...env, DATABASE_URL: urlOf(databases.tasks) })
 	await waitFor(`${base}/healthz`)
 	await waitFor(`http://127.0.0.1:${apiPort}/readyz`)
-	const benchApi = start(`bench API (${label})`, [path.join(BUILD, 'api/index.js')], {
+	const benchApi = start(`bench API (${label})`, [...nodeFlags('api'), path.join(BUILD, 'api/index.js')], {
 		...env,
 		DATABASE_URL: urlOf(databases.tasks),
 		TASKS_API_PORT: String(benchApiPort),
@@ -492,25 +493,27 @@ async function main() {
 		const seedSeconds = (performance.now() - seeding) / 1000
 		console.log(`seeded "a year" in ${seedSeconds.toFixed(0)} s:`, sizes)
 
-		// Tokens live 5 minutes: the API rows' header is renewed every minute (each round reads it afresh).
+		// Tokens live 5 minutes: the API rows' header is renewed once a minute (each slot reads it afresh).
 		const apiHeaders = measured.map(() => ({ authorization: '' }))
-		// So do pending two-factor sign-ins (10 minutes).
+		// So do pending two-factor sign-ins (10 minutes). Renewal signs in by
+		// password, so it runs between measured slots, never inside one.
+		let renewedAt = 0
 		const renew = async () => {
+			if (performance.now() - renewedAt < 60_000) return
 			for (const [index, { heavy, pair, twoFactor }] of measured.entries()) {
 				apiHeaders[index]!.authorization = `Bearer ${await tokenFor(heavy.id)}`
 				twoFactor.headers.cookie = await pendingTwoFactor(pair, twoFactor.account.email)
 			}
+			renewedAt = performance.now()
 		}
 		await renew()
-		const renewer = setInterval(() => void renew(), 60_000)
-		cleanups.push(() => clearInterval(renewer))
 		const targets = measured.flatMap((m, index) => targetsOf(m, apiHeaders[index]!))
 		// Both pairs' rows interleaved: empty, a year, empty, a year…
 		const perPair = targets.length / 2
 		const interleaved = targets.slice(0, perPair).flatMap((target, index) => [target, targets[perPair + index]!])
 
 		console.log('\nmeasuring, side by side…')
-		const steady = await measureSideBySide(interleaved)
+		const steady = await measureSideBySide(interleaved, { between: renew })
 
 		console.log('\nplans of every query, on "a year"…')
 		const plans = await capturePlans(admin, server.logFile, year, targets.slice(perPair), async () => {
@@ -559,7 +562,7 @@ async function main() {
 				},
 				...interleaved.slice(1),
 			],
-			CLEANUP_SCHEDULE,
+			{ ...CLEANUP_SCHEDULE, between: renew },
 		)
 		const measuredUntil = performance.now()
 		const cleaned = await cleaning!

@@ -24,6 +24,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 import postgres from 'postgres'
+import { nodeFlags } from '../scripts/node-flags.mjs'
 import { servicePair } from './services.ts'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300)
@@ -44,8 +45,10 @@ type Probe = {
 }
 type Service = { name: string; child: ChildProcess; probes: Probe[] }
 
-function startService(name: string, script: string, env: NodeJS.ProcessEnv): Service {
-	const child = spawn(process.execPath, ['--expose-gc', '--import', './bench/soak-probe.mjs', script], {
+/** A service from the build, with the flags `npm start` gives it (scripts/node-flags.mjs), the probe and --expose-gc. */
+function startService(name: string, kind: 'app' | 'api', script: string, env: NodeJS.ProcessEnv): Service {
+	const flags = [...nodeFlags(kind, env), '--expose-gc', '--import', './bench/soak-probe.mjs']
+	const child = spawn(process.execPath, [...flags, script], {
 		cwd: ROOT,
 		env,
 		stdio: ['ignore', 'ignore', 'pipe'],
@@ -203,9 +206,9 @@ async function main() {
 		// The second probe (the end) collects garbage first: its heap figure is the live heap.
 		SOAK_COLLECT_AT_PROBE: '2',
 	}
-	const app = startService('app', 'build/app-server.js', env)
+	const app = startService('app', 'app', 'build/app-server.js', env)
 	await waitFor(`${base}/healthz`)
-	const api = startService('API', 'build/api/index.js', env)
+	const api = startService('API', 'api', 'build/api/index.js', env)
 	const services = [app, api]
 	try {
 		await waitFor(`http://127.0.0.1:${apiPort}/readyz`)

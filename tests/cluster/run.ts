@@ -50,6 +50,7 @@ import { suspensionRound } from './suspension-check.ts'
 import { tokenRevocationRound } from './token-revocation-check.ts'
 import { startSmtpSink } from '#tests/support/smtp-sink.ts'
 import { missingPgBouncer, preparePgBouncer } from '#tests/support/pgbouncer.ts'
+import { nodeFlags } from '../../scripts/node-flags.mjs'
 
 /** Three base64url parts, the first a JSON header: a JWT. */
 const JWT_SHAPED = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/
@@ -248,7 +249,7 @@ async function main(): Promise<string[]> {
 		new ManagedProcess(
 			name,
 			process.execPath,
-			['--enable-source-maps', path.join(BUILD_DIR, file)],
+			[...nodeFlags(file === 'app-server.js' ? 'app' : 'api'), path.join(BUILD_DIR, file)],
 			{ ...baseEnv, ...env },
 			path.join(LOG_DIR, `${name}.log`),
 		)

@@ -9,6 +9,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
+import { nodeFlags } from '../../scripts/node-flags.mjs'
 
 const port = process.env.E2E_PORT ?? '3100'
 const apiPort = process.env.E2E_API_PORT ?? String(Number(port) + 1)
@@ -52,7 +53,7 @@ const children = [
 	['app', `${buildDir}/app-server.js`],
 	['api', `${buildDir}/api/index.js`],
 ].map(([name, file]) => {
-	const child = spawn(process.execPath, ['--enable-source-maps', file], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+	const child = spawn(process.execPath, [...nodeFlags(name, env), file], { env, stdio: ['ignore', 'pipe', 'pipe'] })
 	child.stdout.pipe(log, { end: false })
 	child.stderr.on('data', (chunk) => {
 		log.write(chunk)
