@@ -18,16 +18,18 @@ function oldSpaceLimitMb(flags: string[], env: NodeJS.ProcessEnv = {}): number {
 }
 
 describe('the services’ Node.js flags', () => {
-	it('bounds the app’s heap at APP_MAX_HEAP_MB, 256 MiB by default, and leaves the task API’s to V8', () => {
-		expect(APP_MAX_HEAP_MB_DEFAULT).toBe(256)
+	it('bounds the app’s heap at APP_MAX_HEAP_MB, 512 MiB by default, with a fixed growing factor, and leaves the task API’s to V8', () => {
+		expect(APP_MAX_HEAP_MB_DEFAULT).toBe(512)
+		expect(nodeFlags('app', {})).toEqual(['--enable-source-maps', '--max-old-space-size=512', '--heap-growing-percent=200'])
 		const unbounded = oldSpaceLimitMb([])
 		// The limit V8 reports is the old generation's plus the young one's (a few tens of MiB).
 		const byDefault = oldSpaceLimitMb(nodeFlags('app', {}))
-		expect(byDefault).toBeGreaterThanOrEqual(256)
-		expect(byDefault).toBeLessThan(256 + 64)
-		const set = oldSpaceLimitMb(nodeFlags('app', { APP_MAX_HEAP_MB: '512' }))
-		expect(set).toBeGreaterThanOrEqual(512)
-		expect(set).toBeLessThan(512 + 64)
+		expect(byDefault).toBeGreaterThanOrEqual(512)
+		expect(byDefault).toBeLessThan(512 + 64)
+		const set = oldSpaceLimitMb(nodeFlags('app', { APP_MAX_HEAP_MB: '300' }))
+		expect(set).toBeGreaterThanOrEqual(300)
+		expect(set).toBeLessThan(300 + 64)
+		expect(nodeFlags('app', { APP_MAX_HEAP_MB: '0' })).toEqual(['--enable-source-maps'])
 		expect(oldSpaceLimitMb(nodeFlags('app', { APP_MAX_HEAP_MB: '0' }))).toBe(unbounded)
 		expect(oldSpaceLimitMb(nodeFlags('api', {}))).toBe(unbounded)
 		expect(nodeFlags('api', {})).toEqual(['--enable-source-maps'])
