@@ -497,7 +497,7 @@ async function main() {
 		const apiHeaders = measured.map(() => ({ authorization: '' }))
 		// So do pending two-factor sign-ins (10 minutes). Renewal signs in by
 		// password, so it runs between measured slots, never inside one.
-		let renewedAt = 0
+		let renewedAt = Number.NEGATIVE_INFINITY
 		const renew = async () => {
 			if (performance.now() - renewedAt < 60_000) return
 			for (const [index, { heavy, pair, twoFactor }] of measured.entries()) {
