@@ -187,7 +187,10 @@ async function startPair(
 		TRUST_PROXY: 'true',
 		DATABASE_URL: urlOf(databases.app),
 	})
-	const api = start(`API (${label})`, [...nodeFlags('api'), path.join(BUILD, 'api/index.js')], { ...env, DATABASE_URL: urlOf(databases.tasks) })
+	const api = start(`API (${label})`, [...nodeFlags('api'), path.join(BUILD, 'api/index.js')], {
+		...env,
+		DATABASE_URL: urlOf(databases.tasks),
+	})
 	await waitFor(`${base}/healthz`)
 	await waitFor(`http://127.0.0.1:${apiPort}/readyz`)
 	const benchApi = start(`bench API (${label})`, [...nodeFlags('api'), path.join(BUILD, 'api/index.js')], {
