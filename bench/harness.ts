@@ -35,8 +35,11 @@ export const LOG_DIR = path.join(ROOT, 'bench/.build/logs')
 export const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
 /** BENCH_NODE_ARGS: extra node flags for every measured server (e.g. --trace-gc, --max-semi-space-size=32), split on spaces. */
 export const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-/** The preload (counters, and the profiler when BENCH_PROFILE is set) and its environment. */
-/** `service`: one of Taskwell's, which then runs with the flags `npm start` gives it (scripts/node-flags.mjs). */
+/**
+ * The preload (counters, and the profiler when BENCH_PROFILE is set) and its
+ * environment. `service`: one of Taskwell's, which then runs with the flags
+ * `npm start` gives it (scripts/node-flags.mjs).
+ */
 export const instrumented = (name: string, service?: 'app' | 'api'): { args: string[]; env: NodeJS.ProcessEnv } => ({
 	args: [...(service ? nodeFlags(service) : []), ...NODE_ARGS, '--import', './bench/instrument.mjs'],
 	env: process.env.BENCH_PROFILE ? { BENCH_PROFILE_FILE: path.join(PROFILE_DIR, `${name}.cpuprofile`) } : {},
@@ -227,12 +230,6 @@ export async function load(target: Target, seconds: number, latencies?: number[]
 }
 
 /**
- * Side by side: every target is warmed up, then measured in BENCH_ROUNDS
- * rounds of BENCH_SECONDS / BENCH_ROUNDS seconds each, the order rotating
- * every round, so a neighbour's load on this shared machine falls on all of
- * them alike. Every answer must be a 200.
- */
-/**
  * How long, in how many rounds (defaults: BENCH_SECONDS, BENCH_ROUNDS,
  * BENCH_ROUND_SETTLE, BENCH_WARMUP); `between` runs before each measured
  * slot, outside it and its CPU count (e.g. renewing credentials that expire).
@@ -242,6 +239,12 @@ export type Schedule = { seconds: number; rounds: number; settle: number; warmup
 /** A row, with each measured answer's latency and when it came (performance.now()), in the same order. */
 export type SampledRow = Row & { samples: { latencies: number[]; finishedAt: number[] } }
 
+/**
+ * Side by side: every target is warmed up, then measured in BENCH_ROUNDS
+ * rounds of BENCH_SECONDS / BENCH_ROUNDS seconds each, the order rotating
+ * every round, so a neighbour's load on this shared machine falls on all of
+ * them alike. Every answer must have the target's status (200, or its post's).
+ */
 export async function measureSideBySide(
 	targets: Target[],
 	{ seconds = SECONDS, rounds = ROUNDS, settle = SETTLE, warmup = WARMUP, between }: Partial<Schedule> = {},
