@@ -36,16 +36,36 @@ const dayFormatIn = memoized(
 )
 const dateFormatFor = memoized((locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }))
 
+const MINUTE_MS = 60 * 1000
+
+/**
+ * The day found for a time zone, and the minute it was found in: a day
+ * starts on a whole minute in every time zone in use, so within one minute
+ * the answer is the same (formatToParts costs more than a page's due labels).
+ */
+const todayByTimeZone = memoized((): { minute: number; day: string } => ({ minute: Number.NaN, day: '' }))
+
 /** The calendar day (YYYY-MM-DD) it is now in `timeZone`. */
 export function todayIn(timeZone: string, now = new Date()): string {
+	const minute = Math.floor(now.getTime() / MINUTE_MS)
+	const known = todayByTimeZone(timeZone)
+	if (known.minute === minute) return known.day
 	const parts = dayFormatIn(timeZone).formatToParts(now)
 	const part = (type: string) => parts.find((entry) => entry.type === type)?.value ?? ''
-	return `${part('year')}-${part('month')}-${part('day')}`
+	known.minute = minute
+	known.day = `${part('year')}-${part('month')}-${part('day')}`
+	return known.day
 }
 
 /** The first language of Accept-Language this runtime can format dates in. */
 export function localeOf(acceptLanguage: string | null): string {
-	for (const entry of (acceptLanguage ?? '').split(',')) {
+	if (!acceptLanguage) return DEFAULT_LOCALE
+	// Browsers send a handful of distinct headers: each is looked up once (an unusually long one every time).
+	return acceptLanguage.length <= 256 ? localeOfHeader(acceptLanguage) : firstSupportedLocale(acceptLanguage)
+}
+
+function firstSupportedLocale(acceptLanguage: string): string {
+	for (const entry of acceptLanguage.split(',')) {
 		const tag = entry.split(';')[0]?.trim()
 		if (!tag || tag === '*') continue
 		try {
@@ -57,6 +77,7 @@ export function localeOf(acceptLanguage: string | null): string {
 	}
 	return DEFAULT_LOCALE
 }
+const localeOfHeader = memoized(firstSupportedLocale)
 
 const utcMs = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)))
 
@@ -65,6 +86,11 @@ export function dueOf(dueDate: string, today: string, locale: string): Due {
 	if (days < 0) return { state: 'overdue', label: `Overdue · ${-days} day${days === -1 ? '' : 's'}` }
 	if (days === 0) return { state: 'today', label: 'Today' }
 	if (days === 1) return { state: 'tomorrow', label: 'Tomorrow' }
-	const formatted = dateFormatFor(locale).format(new Date(utcMs(dueDate)))
-	return { state: 'later', label: `Due ${formatted}` }
+	return { state: 'later', label: laterLabel(`${locale}|${dueDate}`) }
 }
+
+/** "Due <date>" in a locale, for "locale|YYYY-MM-DD" (the same for every page that shows it). */
+const laterLabel = memoized((key) => {
+	const [locale = DEFAULT_LOCALE, dueDate = ''] = key.split('|')
+	return `Due ${dateFormatFor(locale).format(new Date(utcMs(dueDate)))}`
+}, 2000)
