@@ -36,12 +36,29 @@ export const PROFILE_DIR = path.join(ROOT, 'bench/.build/profiles')
 /** BENCH_NODE_ARGS: extra node flags for every measured server (e.g. --trace-gc, --max-semi-space-size=32), split on spaces. */
 export const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
 /**
+ * BENCH_BASELINE_NODE_ARGS: node flags for the baseline build's servers only
+ * (BENCH_BASELINE_DIR), after the others (V8 takes the last of a flag): a
+ * change of flags measured side by side, with the same build as baseline.
+ */
+export const BASELINE_NODE_ARGS = process.env.BENCH_BASELINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+/**
  * The preload (counters, and the profiler when BENCH_PROFILE is set) and its
  * environment. `service`: one of Taskwell's, which then runs with the flags
- * `npm start` gives it (scripts/node-flags.mjs).
+ * `npm start` gives it (scripts/node-flags.mjs). `baseline`: a server of the
+ * baseline build (BENCH_BASELINE_NODE_ARGS).
  */
-export const instrumented = (name: string, service?: 'app' | 'api'): { args: string[]; env: NodeJS.ProcessEnv } => ({
-	args: [...(service ? nodeFlags(service) : []), ...NODE_ARGS, '--import', './bench/instrument.mjs'],
+export const instrumented = (
+	name: string,
+	service?: 'app' | 'api',
+	{ baseline = false }: { baseline?: boolean } = {},
+): { args: string[]; env: NodeJS.ProcessEnv } => ({
+	args: [
+		...(service ? nodeFlags(service) : []),
+		...NODE_ARGS,
+		...(baseline ? BASELINE_NODE_ARGS : []),
+		'--import',
+		'./bench/instrument.mjs',
+	],
 	env: process.env.BENCH_PROFILE ? { BENCH_PROFILE_FILE: path.join(PROFILE_DIR, `${name}.cpuprofile`) } : {},
 })
 

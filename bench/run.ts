@@ -62,7 +62,8 @@ const BARE_BUILD = path.join(ROOT, 'bench/.build/bare')
  * BENCH_BASELINE_DIR: another build of Taskwell (e.g. the previous commit's,
  * built with BUILD_DIR=… npm run build) measured beside this one, on the
  * embedded database, in the same interleaved rounds: a change's before/after
- * figures side by side in one run.
+ * figures side by side in one run. BENCH_BASELINE_NODE_ARGS: node flags for
+ * the baseline build's servers only (a change of flags: the same build twice).
  */
 const BASELINE_BUILD = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : undefined
 const rows: Row[] = []
@@ -134,8 +135,9 @@ async function taskwellPage(
 		appEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.app}`)
 		apiEnv.DATABASE_URL = databaseUrl.replace(/\/[^/]*$/, `/${databases.tasks}`)
 	}
-	const appTools = instrumented(`app-${label}`, 'app')
-	const apiTools = instrumented(`api-${label}`, 'api')
+	const baseline = label.endsWith('baseline build')
+	const appTools = instrumented(`app-${label}`, 'app', { baseline })
+	const apiTools = instrumented(`api-${label}`, 'api', { baseline })
 	const app = start(`app (${label})`, [...appTools.args, path.join(build, 'app-server.js')], { ...appEnv, ...appTools.env })
 	const api = start(`API (${label})`, [...apiTools.args, path.join(build, 'api/index.js')], { ...apiEnv, ...apiTools.env })
 	try {
@@ -271,7 +273,7 @@ async function taskApi(databaseUrl: string) {
 	})
 	// BENCH_BASELINE_DIR: the baseline build's API too, on the same database, for its rows (the lists and the searches).
 	const baselinePort = BASELINE_BUILD ? await freePort() : undefined
-	const baselineTools = instrumented('api-baseline')
+	const baselineTools = instrumented('api-baseline', 'api', { baseline: true })
 	const baselineApi = BASELINE_BUILD
 		? start('API, baseline build', [...baselineTools.args, path.join(BASELINE_BUILD, 'api/index.js')], {
 				...env,
