@@ -14,11 +14,19 @@
 //   above that. A ceiling alone is not enough: under 1 GiB V8 also lowers
 //   the growing factor, to 1.3 at 256 MiB, and full collections every second
 //   cost a busy app a sixth of its CPU (`npm run bench`).
-// `APP_MAX_HEAP_MB=0` leaves both to V8; so does a --max-old-space-size in
-// NODE_OPTIONS.
+// - --max-semi-space-size=32 (MiB; V8's own is 16): the young generation,
+//   where a request's short-lived objects are made. The BFF keeps each
+//   request's objects alive across its call to the task API; a larger young
+//   generation is scavenged half as often, so fewer of them are still live
+//   (copied, promoted) when it is. With 32 MiB, `npm run bench` measured
+//   /tasks at +4.6 % req/s with a p99 0.71× (side by side, one run); it adds
+//   48 MiB to the heap's limit (V8 counts three semi-spaces).
+// `APP_MAX_HEAP_MB=0` leaves all three to V8; so does a --max-old-space-size
+// in NODE_OPTIONS (a --max-semi-space-size there wins over ours alone).
 
 export const APP_MAX_HEAP_MB_DEFAULT = 512
 export const APP_HEAP_GROWING_PERCENT = 200
+export const APP_MAX_SEMI_SPACE_MB = 32
 
 /**
  * The app's heap limit in MiB, or undefined for V8's own. Throws on a value that is not a whole number ≥ 64 (or 0).
@@ -44,7 +52,10 @@ export function nodeFlags(service, env = process.env) {
 	const flags = ['--enable-source-maps']
 	if (service === 'app') {
 		const heap = appMaxHeapMb(env)
-		if (heap !== undefined) flags.push(`--max-old-space-size=${heap}`, `--heap-growing-percent=${APP_HEAP_GROWING_PERCENT}`)
+		if (heap !== undefined) {
+			flags.push(`--max-old-space-size=${heap}`, `--heap-growing-percent=${APP_HEAP_GROWING_PERCENT}`)
+			if (!/--max-semi-space-size/.test(env.NODE_OPTIONS ?? '')) flags.push(`--max-semi-space-size=${APP_MAX_SEMI_SPACE_MB}`)
+		}
 	}
 	return flags
 }
