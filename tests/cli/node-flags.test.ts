@@ -51,6 +51,10 @@ describe('the services’ Node.js flags', () => {
 		const semi = { NODE_OPTIONS: '--max-semi-space-size=8' }
 		expect(nodeFlags('app', semi)).toEqual(['--enable-source-maps', '--max-old-space-size=512', '--heap-growing-percent=200'])
 		expect(oldSpaceLimitMb(nodeFlags('app', semi), semi)).toBe(512 + 3 * 8)
+		// V8's own spelling, with underscores, is the same flag.
+		const underscored = { NODE_OPTIONS: '--max_old_space_size=400' }
+		expect(nodeFlags('app', underscored)).toEqual(['--enable-source-maps'])
+		expect(oldSpaceLimitMb(nodeFlags('app', underscored), underscored)).toBeLessThan(400 + 64)
 	})
 
 	it('refuses a bad APP_MAX_HEAP_MB at `npm start`, naming it, before anything starts', async () => {
