@@ -4,6 +4,12 @@ export default {
 	ssr: true,
 	// BUILD_DIR lets parallel checkouts build side by side (default: build).
 	buildDirectory: process.env.BUILD_DIR ?? 'build',
+	// The whole route manifest up front, in one hashed asset the browser
+	// caches (not React Router's default "lazy" discovery: a slice of it
+	// inlined into every page, computed per request by matching the path
+	// against every route, and a /__manifest request to the server for the
+	// links each page renders). docs/decisions/0006-react-router-route-work-once.md.
+	routeDiscovery: { mode: 'initial' },
 	// Every React Router v8 behaviour, opted into now (the app is ready for
 	// each; see docs/development.md "React Router v8 flags").
 	future: {

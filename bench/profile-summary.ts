@@ -4,8 +4,11 @@
  *
  *   npx tsx bench/profile-summary.ts bench/.build/profiles/app-Postgres/*.cpuprofile
  *
- * Each sample goes to the first part (in the order below) that any frame of
- * its stack belongs to; shares are of the busy (non-idle) time.
+ * Each sample goes to the part of the frame nearest its leaf that belongs to
+ * one (garbage collection first): a middleware that calls `next()` (helmet,
+ * compression) is not charged with what runs after it, and React Router's
+ * components count as React Router, not as the render that calls them.
+ * Shares are of the busy (non-idle) time.
  */
 import { readFileSync } from 'node:fs'
 
@@ -16,7 +19,8 @@ type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 const has = (pattern: RegExp) => (frame: Frame) => pattern.test(frame.url)
 const PARTS: Array<[string, (frame: Frame) => boolean]> = [
 	['garbage collection', (frame) => frame.functionName === '(garbage collector)'],
-	['logging (pino)', has(/\/(pino|sonic-boom|thread-stream|fast-redact|@pinojs)\//)],
+	// pino: Taskwell's request log; morgan: the bare app's (react-router-serve).
+	['logging (pino, morgan)', has(/\/(pino|sonic-boom|thread-stream|fast-redact|@pinojs|morgan)\//)],
 	['compression', (frame) => /\/compression\//.test(frame.url) || /zlib/.test(frame.url)],
 	[
 		'security headers and CSP nonce',
@@ -32,12 +36,15 @@ const PARTS: Array<[string, (frame: Frame) => boolean]> = [
 		(frame) => /better-call|better-auth/.test(frame.url) && /^(verifySignature|getSignedCookie|verify|sign)$/.test(frame.functionName),
 	],
 	['session lookup (Better Auth)', has(/better-auth|better-call|@better-auth/)],
-	['the API call (fetch)', has(/undici/)],
+	['the API call (undici)', has(/\/node_modules\/undici\//)],
+	// Node's own copy of undici: the web Request and Response that React Router's Node adapter makes of each request.
+	['web Request/Response (Node)', has(/^node:internal\/deps\/undici/)],
 	['validation (zod, @hono/zod-openapi)', has(/\/(zod|@hono\/zod-openapi|@hono\/zod-validator)\//)],
 	['rendering (react-dom/server)', has(/react-dom/)],
 	['database (drizzle)', has(/drizzle-orm/)],
 	['database driver (postgres.js, PGlite)', has(/\/(postgres|@electric-sql\/pglite)\//)],
-	['React Router (routing, data, middleware)', has(/react-router/)],
+	// Not the packages React Router's own packages bring (react-router-serve's express).
+	['React Router (routing, data, middleware)', has(/\/node_modules\/(react-router|@react-router\/[^/]+)\/(?!node_modules\/)/)],
 	['Hono', has(/\/hono\//)],
 	['express', has(/\/(express|router|body-parser|send|serve-static|finalhandler)\//)],
 ]
@@ -57,9 +64,12 @@ for (const file of process.argv.slice(2)) {
 		busy += delta
 		let part = memo.get(id)
 		if (!part) {
-			const stack: Frame[] = []
-			for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at)!.callFrame)
-			part = PARTS.find(([, test]) => stack.some(test))?.[0] ?? 'other (node:http, streams, JSON, our code)'
+			// From the leaf up: the first frame that belongs to a part.
+			for (let at: number | undefined = id; at !== undefined && !part; at = parent.get(at)) {
+				const frame = byId.get(at)!.callFrame
+				part = PARTS.find(([, test]) => test(frame))?.[0]
+			}
+			part ??= 'other (node:http, streams, JSON, our code)'
 			memo.set(id, part)
 		}
 		totals.set(part, (totals.get(part) ?? 0) + delta)

@@ -7,4 +7,6 @@ export default {
 	ssr: true,
 	appDirectory: 'app',
 	buildDirectory: process.env.BARE_BUILD_DIR ?? '../.build/bare',
+	// As Taskwell's (react-router.config.ts): the manifest in an asset, not inlined.
+	routeDiscovery: { mode: 'initial' },
 } satisfies Config

@@ -113,3 +113,28 @@ test('a notice stays while the page revalidates for another reason: a new accoun
 	await page.waitForLoadState('networkidle')
 	await expect(page.getByRole('status')).toHaveText('Task added.', { timeout: 2000 })
 })
+
+test('the route manifest comes with the app: navigating in the browser asks the server for no manifest patches', async ({ page, user }) => {
+	expect(user.name).toBeTruthy()
+	// React Router's lazy route discovery would ask /__manifest for the
+	// routes of the links a page renders (react-router.config.ts).
+	const manifestRequests: string[] = []
+	page.on('request', (request) => {
+		if (new URL(request.url()).pathname.endsWith('/__manifest')) manifestRequests.push(request.url())
+	})
+	await page.getByLabel('Title').fill('Renew the passport')
+	await page.getByRole('button', { name: 'Add task' }).click()
+	const documents: string[] = []
+	page.on('request', (request) => {
+		if (request.resourceType() === 'document') documents.push(request.url())
+	})
+	await taskLink(page, 'Renew the passport').click()
+	await expect(page.getByRole('heading', { name: 'Edit task' })).toBeVisible()
+	await expect(page.getByLabel('Title')).toHaveValue('Renew the passport')
+	await page.getByRole('link', { name: 'Settings' }).click()
+	await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+	await page.waitForLoadState('networkidle')
+	// Client-side navigations (no page loads), and not one manifest request.
+	expect(documents).toEqual([])
+	expect(manifestRequests).toEqual([])
+})

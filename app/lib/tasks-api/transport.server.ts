@@ -1,16 +1,26 @@
 /**
  * How the BFF client reaches the task API: undici's request() on a
- * keep-alive Agent (not global fetch: its WHATWG Request/Response objects
- * cost the BFF hop about 3 ms of CPU per page; docs/decisions). Each call
+ * keep-alive connection pool (not global fetch: its WHATWG Request/Response
+ * objects cost the BFF hop about 3 ms of CPU per page; docs/decisions). One
+ * Pool per origin (there is one: TASKS_API_URL's), asked directly rather
+ * than through an Agent that looks the pool up on every call. Each call
  * ends at its timeout or when the browser goes away (the request's
  * AbortSignal, aborted by the Node server when the connection closes),
  * whichever comes first: the API stops working for nobody.
  */
-import { Agent, request as undiciRequest } from 'undici'
+import { Pool } from 'undici'
 import type { UnavailableReason } from './errors.server.ts'
 
 /** Keep-alive connections to the task API, shared by every request of this process. */
-const apiAgent = new Agent({ keepAliveTimeout: 30_000, connections: 128 })
+const pools = new Map<string, Pool>()
+function poolFor(origin: string): Pool {
+	let pool = pools.get(origin)
+	if (!pool) {
+		pool = new Pool(origin, { keepAliveTimeout: 30_000, connections: 128 })
+		pools.set(origin, pool)
+	}
+	return pool
+}
 
 /** The task API's answer, read once: status, a header, the JSON body, or nothing. */
 export type ApiAnswer = {
@@ -26,11 +36,12 @@ export async function sendToApi(
 	url: string,
 	init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number; signal: AbortSignal },
 ): Promise<ApiAnswer> {
-	const { statusCode, headers, body } = await undiciRequest(url, {
+	const { origin, pathname, search } = new URL(url)
+	const { statusCode, headers, body } = await poolFor(origin).request({
+		path: pathname + search,
 		method: init.method as 'GET',
 		headers: init.headers,
 		body: init.body,
-		dispatcher: apiAgent,
 		// The browser gone (the request's signal) or the timeout: undici
 		// closes the connection, so the API stops too.
 		signal: AbortSignal.any([init.signal, AbortSignal.timeout(init.timeoutMs)]),
