@@ -175,6 +175,13 @@ export const postgresServer: CpuSource = {
 		return total
 	},
 }
+/** This process: autocannon, the load generator, shares the machine's cores with the servers it measures. */
+const loadGenerator: CpuSource = {
+	cpuMs() {
+		const { user, system } = process.cpuUsage()
+		return (process.env.BENCH_CPU === 'sys' ? system : user + system) / 1000
+	},
+}
 export const CLOCK_TICKS = (() => {
 	try {
 		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
@@ -307,7 +314,8 @@ export async function measureSideBySide(
 			const target = targets[index]!
 			const stat = stats[index]!
 			await between?.()
-			const cpuBefore = Object.fromEntries(Object.entries(target.processes).map(([label, child]) => [label, cpuMs(child)]))
+			const processes = { ...target.processes, 'load generator': loadGenerator }
+			const cpuBefore = Object.fromEntries(Object.entries(processes).map(([label, child]) => [label, cpuMs(child)]))
 			const seen = stat.latencies.length
 			const { result, measured, window } = await load(target, seconds / rounds, stat.latencies, settle, stat.finishedAt)
 			stat.seconds += window
@@ -322,7 +330,7 @@ export async function measureSideBySide(
 				)
 			}
 			stat.sent += (result.requests as { sent?: number }).sent ?? result.requests.total
-			for (const [label, child] of Object.entries(target.processes)) {
+			for (const [label, child] of Object.entries(processes)) {
 				stat.cpu[label] = (stat.cpu[label] ?? 0) + cpuMs(child) - cpuBefore[label]!
 			}
 		}
@@ -381,5 +389,7 @@ export async function benchTokens(cleanups: Array<() => Promise<void> | void>) {
 			.setAudience(AUDIENCE)
 			.sign(privateKey)
 	}
-	return { jwksUrl, tokenFor }
+	/** The private key as a JWK, for a process of the bench's own that signs (the bare page's floor row). */
+	const privateJwk = JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'bench', alg: 'EdDSA' })
+	return { jwksUrl, tokenFor, privateJwk }
 }

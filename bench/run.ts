@@ -3,15 +3,18 @@
  *
  *   1. a bare React Router 7 page (bench/bare-app: same React Router, same
  *      50-item markup, constant loader data; served by react-router-serve);
- *   2. Taskwell signed-in GET /tasks, 50 tasks, on PGlite and on Postgres;
+ *   2. the floor: the same bare page whose loader asks a task API for the 50
+ *      tasks (one undici request with a cached token, nothing else: the hop
+ *      at its leanest), the API on PGlite and on Postgres;
+ *   3. Taskwell signed-in GET /tasks, 50 tasks, on PGlite and on Postgres;
  *      and on Postgres without prepared statements (DATABASE_POOLER=pgbouncer
  *      straight to Postgres: what transaction pooling costs the queries) and
  *      through a real PgBouncer in transaction mode (the same, plus its hop);
- *   3. the task API's list work hand-rolled (bench/hand-rolled-api.ts) vs the
+ *   4. the task API's list work hand-rolled (bench/hand-rolled-api.ts) vs the
  *      real GET /v1/tasks, 50 tasks, Postgres, and the same user's workspace
  *      list of 50 tasks (GET /v1/workspaces/{id}/tasks: the role read in the
  *      same query);
- *   4. 10,000 tasks for one user through the real API: the first page, a page
+ *   5. 10,000 tasks for one user through the real API: the first page, a page
  *      deep in the cursor chain, a search (q).
  *
  * Load: autocannon, BENCH_CONNECTIONS (16) keep-alive connections,
@@ -213,6 +216,77 @@ async function taskwellPage(
 	}
 }
 
+/** The bare app (bench/bare-app, built into BARE_BUILD) under react-router-serve, on a free port; `name` names its profile. */
+async function startBare(name: string, extraEnv: NodeJS.ProcessEnv = {}) {
+	const port = await freePort()
+	const tools = instrumented(name)
+	const bare = start(
+		name,
+		[...tools.args, path.join(ROOT, 'node_modules/@react-router/serve/bin.js'), path.join(BARE_BUILD, 'server/index.js')],
+		{ ...process.env, ...tools.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
+	)
+	return { port, bare }
+}
+
+// --- the floor: the bare page plus the hop, nothing else -------------------
+/**
+ * The bare app again, its loader asking a task API of its own (this build's,
+ * on PGlite, trusting the bench's key) for the same 50 tasks, added through
+ * the API as the PGlite row's are added through the forms
+ * (bench/bare-app/app/task-api.server.ts): what a BFF page costs at the
+ * least, with nothing of Taskwell's app but the call.
+ */
+async function floorPage(label: 'PGlite' | 'Postgres', databaseUrl?: string): Promise<Target> {
+	const { jwksUrl, tokenFor, privateJwk } = await benchTokens(cleanups)
+	const { apiPort, dataDir, env } = await servicePair('bench-floor', 'info')
+	cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+	const apiTools = instrumented(`api-floor-${label}`, 'api')
+	const api = start(`API (floor, ${label})`, [...apiTools.args, path.join(BUILD, 'api/index.js')], {
+		...env,
+		...apiTools.env,
+		...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+		AUTH_JWKS_URL: jwksUrl,
+		AUTH_ISSUER: ISSUER,
+		TASKS_API_AUDIENCE: AUDIENCE,
+	})
+	const listUrl = `http://127.0.0.1:${apiPort}/v1/tasks?sort=created&order=desc`
+	const { port, bare } = await startBare(`bare-floor-${label}`, {
+		BARE_TASKS_API: listUrl,
+		BARE_TASKS_KEY: privateJwk,
+		BARE_TASKS_SUB: 'bench-floor-user',
+		BARE_TASKS_ISSUER: ISSUER,
+		BARE_TASKS_AUDIENCE: AUDIENCE,
+	})
+	try {
+		await waitFor(`http://127.0.0.1:${apiPort}/readyz`)
+		const token = await tokenFor('bench-floor-user')
+		for (let n = 1; n <= 50; n++) {
+			const response = await fetch(`http://127.0.0.1:${apiPort}/v1/tasks`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+				body: JSON.stringify({
+					title: `Task number ${n}`,
+					notes: n % 3 === 0 ? `Some notes for task ${n}` : null,
+					priority: ['low', 'normal', 'high'][n % 3]!,
+					dueDate: n % 2 === 0 ? `2030-01-${String((n % 28) + 1).padStart(2, '0')}` : null,
+				}),
+			})
+			if (response.status !== 201) throw new Error(`adding a task through the API answered ${response.status}: ${await response.text()}`)
+		}
+		await waitFor(`http://127.0.0.1:${port}/tasks`)
+	} catch (error) {
+		await Promise.all([stop(bare), stop(api)])
+		throw error
+	}
+	return {
+		name: `floor: the bare page + one task API call, ${label}`,
+		url: `http://127.0.0.1:${port}/tasks`,
+		processes: databaseUrl ? { server: bare, API: api, Postgres: postgresServer } : { server: bare, API: api },
+		before: () => Promise.all([countsOf(bare), countsOf(api)]),
+		after: () => Promise.all([countsOf(bare, true), countsOf(api, true)]),
+	}
+}
+
 // --- the task API: real vs hand-rolled, and 10,000 tasks --------------------
 const WORDS =
 	'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu invoice report garden kitchen budget meeting dentist groceries laundry taxes flight hotel passport review deploy backup printer'.split(
@@ -410,6 +484,18 @@ function print() {
 			)
 		}
 	}
+	// The hop at its leanest: how far below the bare page any BFF page is here, and Taskwell against that.
+	for (const db of ['PGlite', 'Postgres']) {
+		const floor = named(`floor: the bare page + one task API call, ${db}`)
+		if (!bare || !floor) continue
+		const taskwell = named(`Taskwell GET /tasks, 50 tasks, ${db}`)
+		console.log(
+			`\nThe floor on ${db} (the bare page + one task API call): ${((floor.rps / bare.rps) * 100).toFixed(1)} % of the bare page's req/s, p99 ${(floor.p99 / bare.p99).toFixed(2)}×` +
+				(taskwell
+					? `; Taskwell /tasks: ${((taskwell.rps / floor.rps) * 100).toFixed(1)} % of the floor's req/s, p99 ${(taskwell.p99 / floor.p99).toFixed(2)}×`
+					: ''),
+		)
+	}
 	for (const baseline of rows.filter(isBaseline)) {
 		const current = find(baseline.name.replace(/, baseline build$/, ''))
 		if (!current) continue
@@ -464,19 +550,7 @@ async function main() {
 	const servers: ChildProcess[] = []
 	try {
 		if (want('bare')) {
-			const port = await freePort()
-			const bareTools = instrumented('bare')
-			const bare = start(
-				'bare app',
-				[...bareTools.args, path.join(ROOT, 'node_modules/@react-router/serve/bin.js'), path.join(BARE_BUILD, 'server/index.js')],
-				{
-					...process.env,
-					...bareTools.env,
-					NODE_ENV: 'production',
-					PORT: String(port),
-					HOST: '127.0.0.1',
-				},
-			)
+			const { port, bare } = await startBare('bare')
 			servers.push(bare)
 			await waitFor(`http://127.0.0.1:${port}/tasks`)
 			pages.push({
@@ -487,6 +561,7 @@ async function main() {
 				after: () => countsOf(bare, true),
 			})
 		}
+		if (want('floor') && want('pglite')) pages.push(await floorPage('PGlite'))
 		if (want('pglite')) pages.push(await taskwellPage('PGlite', undefined))
 		if (BASELINE_BUILD && want('pglite')) pages.push(await taskwellPage('PGlite, baseline build', undefined, undefined, BASELINE_BUILD))
 		if (want('postgres')) {
@@ -495,6 +570,7 @@ async function main() {
 			await createDatabase(appDb)
 			await createDatabase(tasksDb)
 			pages.push(await taskwellPage('Postgres', BASE_DATABASE_URL, { app: appDb, tasks: tasksDb }))
+			if (want('floor')) pages.push(await floorPage('Postgres', await createDatabase(`taskwell_bench_floor_${stamp}`)))
 		}
 		if (want('pgbouncer')) {
 			const missing = missingPgBouncer()

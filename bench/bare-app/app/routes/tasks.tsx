@@ -10,6 +10,7 @@
  * prints both pages' sizes, which should stay within a few per cent.
  */
 import { Form, Link, useFetcher, useLocation } from 'react-router'
+import { listFromTaskApi } from '../task-api.server.ts'
 
 type Task = {
 	id: string
@@ -38,19 +39,35 @@ const ITEMS: Task[] = Array.from({ length: 50 }, (_, i) => {
 		due: dueDate ? { state: 'later', label: `Due ${dateFormat.format(new Date(`${dueDate}T00:00:00Z`))}` } : null,
 	}
 })
-const LIST = { items: ITEMS, nextCursor: null, counts: { all: 50, active: 50, completed: 0 } }
+const LIST = { items: ITEMS, nextCursor: null as string | null, counts: { all: 50, active: 50, completed: 0 } }
 
 export function meta() {
 	return [{ title: 'Your tasks · Taskwell' }]
 }
 
-export function loader() {
+/** The "floor" row (BARE_TASKS_API set): the same 50 tasks, from the task API (./task-api.server.ts). */
+async function listFromApi(): Promise<typeof LIST> {
+	const list = await listFromTaskApi()
+	return {
+		...list,
+		items: list.items.map((task) => ({
+			id: task.id,
+			title: task.title,
+			notes: task.notes,
+			completed: task.completed,
+			priority: task.priority,
+			due: task.dueDate ? { state: 'later' as const, label: `Due ${dateFormat.format(new Date(`${task.dueDate}T00:00:00Z`))}` } : null,
+		})),
+	}
+}
+
+export async function loader() {
 	return {
 		name: 'Bench User',
 		timeZone: null,
 		view: { status: 'all', sort: 'newest' },
 		cursor: null,
-		list: LIST,
+		list: process.env.BARE_TASKS_API ? await listFromApi() : LIST,
 		invalid: null,
 		addKey: crypto.randomUUID(),
 	}
@@ -105,7 +122,7 @@ function TaskItem({ task }: { task: Task }) {
 	)
 }
 
-export default function Tasks({ loaderData }: { loaderData: ReturnType<typeof loader> }) {
+export default function Tasks({ loaderData }: { loaderData: Awaited<ReturnType<typeof loader>> }) {
 	const { name, list, addKey } = loaderData
 	return (
 		<div className="tasks-page">
