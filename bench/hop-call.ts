@@ -7,6 +7,7 @@
  * the same call costs inside a page server (`npm run bench`'s floor rows).
  *
  *   npx tsx bench/hop-call.ts
+ *   HOP_DELAY_MS=5 npx tsx bench/hop-call.ts    # each answer 5 ms late: the caller waits idle, as a page server does
  */
 import { fork } from 'node:child_process'
 import { createServer } from 'node:http'
@@ -34,10 +35,14 @@ if (process.argv[2] === 'server') {
 		nextCursor: null,
 		counts: { all: 50, active: 50, completed: 0 },
 	})
-	const answer = (_request: unknown, response: import('node:http').ServerResponse) => {
+	const send = (response: import('node:http').ServerResponse) => {
 		response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
 		response.end(body)
 	}
+	// HOP_DELAY_MS: the answer comes that much later (as a database query would make it), so the caller waits idle.
+	const delay = Number(process.env.HOP_DELAY_MS ?? 0)
+	const answer = (_request: unknown, response: import('node:http').ServerResponse) =>
+		delay > 0 ? void setTimeout(() => send(response), delay) : send(response)
 	createServer(answer).listen(Number(port), '127.0.0.1')
 	createServer(answer).listen(socketPath, () => process.send?.('ready'))
 } else {
