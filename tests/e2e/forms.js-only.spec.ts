@@ -77,3 +77,39 @@ test('a settings form checks its field in the browser too', async ({ page, user 
 	await page.getByRole('button', { name: 'Save name' }).click()
 	await expect(page.getByText('Your name has been saved.')).toBeVisible()
 })
+
+test('a refusal that comes back after its field was fixed does not mark the field again', async ({ page, user }) => {
+	await page.goto('/settings')
+	const profile = page.getByRole('region', { name: 'Profile' })
+	const name = profile.getByLabel('Name')
+	await expect(name).toHaveValue(user.name)
+	// The form's schema (loaded when it is first used) arrives only once the
+	// first save is on its way, so that one goes to the server; its answer is
+	// held until the user has fixed the field.
+	const save = await holdPost(page, '/settings', 'update-name')
+	await page.route(/\/assets\/schemas-[^/]*\.js$/, async (route) => {
+		await save.held
+		await route.continue()
+	})
+	const posts: string[] = []
+	page.on('request', (request) => {
+		if (request.method() === 'POST') posts.push(request.url())
+	})
+	await name.fill('   ')
+	await profile.getByRole('button', { name: 'Save name' }).click()
+	await save.held
+	// The browser's own check, once its schema is there (the field was left).
+	await expect(profile.getByText('Name is required')).toBeVisible()
+	await name.fill('Ada Renamed')
+	await expect(profile.getByText('Name is required')).toBeHidden()
+	const answer = page.waitForResponse((response) => response.request().method() === 'POST' && response.status() === 400)
+	save.release()
+	await answer
+	// The refusal was of "   ": the field holds a good name now, and stays unmarked.
+	await expect(profile.getByRole('button', { name: 'Save name' })).toBeVisible()
+	await expect(name).not.toHaveAttribute('aria-invalid', 'true')
+	await expect(profile.getByText('Name is required')).toBeHidden()
+	await profile.getByRole('button', { name: 'Save name' }).click()
+	await expect(page.getByText('Your name has been saved.')).toBeVisible()
+	expect(posts).toHaveLength(2)
+})

@@ -13,7 +13,10 @@
  *   first invalid one takes focus; one without goes to the action, which
  *   validates again (the authority).
  * Until the schema has loaded, a submit goes to the action as it would
- * without JavaScript, and the server's errors are shown.
+ * without JavaScript, and the server's errors are shown: except on a field
+ * typed into since the form was sent, where the reply speaks of a value no
+ * longer there (the browser's own verdict on it stays, and the field does
+ * not jump back to an error the user has already fixed).
  */
 import { useEffect, useRef, useState, type FormEvent, type FocusEvent } from 'react'
 import type { ValidationErrors, ValidationSchema } from './validation.ts'
@@ -38,6 +41,21 @@ type BrowserState = {
 	/** Fields whose shown errors are the browser's. */
 	checked: ReadonlySet<string>
 	errors: ValidationErrors
+	/** Fields typed into since the form was last sent. */
+	edited: ReadonlySet<string>
+}
+
+const NONE: ReadonlySet<string> = new Set()
+
+/**
+ * The state a new reply starts: the reply's errors, except on the fields
+ * typed into since the form was sent (a reply to that sending says nothing
+ * of what they hold now): on those the browser's verdict stays, or none.
+ */
+function afterReply(state: BrowserState, reply: unknown): BrowserState {
+	const errors: ValidationErrors = {}
+	for (const name of state.edited) errors[name] = state.checked.has(name) ? state.errors[name] : undefined
+	return { after: reply, checked: state.edited, errors, edited: state.edited }
 }
 
 export type BrowserFormMetadata = Omit<ServerFormMetadata, 'props'> & {
@@ -61,32 +79,37 @@ export function useBrowserValidatedForm<Name extends string>({
 	const names = Object.keys(options.constraint as Record<Name, FieldConstraint>) as Name[]
 	const validateRef = useRef<Validate | null>(null)
 	const loading = useRef<Promise<void> | null>(null)
-	const [state, setState] = useState<BrowserState>({ after: options.lastResult, checked: new Set(), errors: {} })
-	const current = state.after === options.lastResult ? state : { after: options.lastResult, checked: new Set<string>(), errors: {} }
+	const [state, setState] = useState<BrowserState>({ after: options.lastResult, checked: NONE, errors: {}, edited: NONE })
+	const current = state.after === options.lastResult ? state : afterReply(state, options.lastResult)
 	// After a refused submission every field is revalidated on input, as conform does.
 	const live = (name: string) => current.checked.has(name) || options.lastResult?.status === 'error'
-	// For the schema's arrival (after this render).
-	const latest = useRef(current)
-	useEffect(() => {
-		latest.current = current
-	})
-
 	/** Validates the form now, showing the browser's errors for `checked`; returns the errors. */
-	function validate(form: HTMLFormElement, checked: ReadonlySet<string>, submitter?: HTMLElement | null): ValidationErrors | null {
+	function validate(
+		form: HTMLFormElement,
+		checked: ReadonlySet<string>,
+		submitter?: HTMLElement | null,
+		edited = current.edited,
+	): ValidationErrors | null {
 		const run = validateRef.current
 		if (!run) return null
 		const errors = run(new FormData(form, submitter))
-		setState({ after: options.lastResult, checked, errors })
+		setState({ after: options.lastResult, checked, errors, edited })
 		return errors
 	}
+	// For the schema's arrival (after this render): this render's state, and
+	// its validate (which knows this render's reply).
+	const latest = useRef({ current, validate })
+	useEffect(() => {
+		latest.current = { current, validate }
+	})
 
 	function load() {
 		loading.current ??= Promise.all([schema(), import('./validation.ts')])
 			.then(([loaded, { validateForm }]) => {
 				validateRef.current = (formData) => validateForm(formData, loaded)
 				// Fields left before the schema arrived are validated now.
-				const { checked } = latest.current
-				if (formRef.current && checked.size > 0) validate(formRef.current, checked)
+				const { current, validate } = latest.current
+				if (formRef.current && current.checked.size > 0) validate(formRef.current, current.checked)
 			})
 			// Not loaded (offline, a new deployment): the server validates, as without JavaScript.
 			.catch(() => {
@@ -101,12 +124,12 @@ export function useBrowserValidatedForm<Name extends string>({
 		if (focusRequest) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
 	}, [focusRequest, formRef])
 
-	const check = (form: HTMLFormElement, name: string) => {
+	const check = (form: HTMLFormElement, name: string, edited = current.edited) => {
 		const checked = new Set([...current.checked, name])
-		if (validateRef.current) return validate(form, checked)
+		if (validateRef.current) return validate(form, checked, undefined, edited)
 		// The schema is still loading: the field is remembered, and validated
 		// when it arrives (load()).
-		setState({ after: options.lastResult, checked, errors: current.errors })
+		setState({ after: options.lastResult, checked, errors: current.errors, edited })
 		return null
 	}
 
@@ -134,11 +157,16 @@ export function useBrowserValidatedForm<Name extends string>({
 			},
 			onInput(event) {
 				const name = nameOf(event.target)
-				if (typeof name === 'string' && (names as string[]).includes(name) && live(name)) check(event.currentTarget, name)
+				if (typeof name !== 'string' || !(names as string[]).includes(name)) return
+				const edited = current.edited.has(name) ? current.edited : new Set([...current.edited, name])
+				if (live(name)) check(event.currentTarget, name, edited)
+				else if (edited !== current.edited) setState({ ...current, edited })
 			},
 			onSubmit(event) {
 				const submitter = (event.nativeEvent as SubmitEvent).submitter
-				const errors = validate(event.currentTarget, new Set(['', ...names]), submitter)
+				const errors = validate(event.currentTarget, new Set(['', ...names]), submitter, NONE)
+				// Not loaded yet: sent, to be checked by the action alone.
+				if (!errors) setState({ ...current, edited: NONE })
 				if (!errors || !Object.values(errors).some((messages) => messages?.length)) return
 				event.preventDefault()
 				setFocusRequest((count) => count + 1)
