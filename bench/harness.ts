@@ -138,12 +138,14 @@ export type Target = Hooks & {
 
 /** A server process, or a group of processes (Postgres) whose CPU time is read together. */
 export type CpuSource = ChildProcess | { cpuMs: () => number }
+/** BENCH_CPU=sys: only the kernel's (system) CPU time counts. */
+const SYSTEM_CPU_ONLY = process.env.BENCH_CPU === 'sys'
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
 export function processCpuMs(pid: number | string | undefined): number {
 	try {
 		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-		return (((process.env.BENCH_CPU === 'sys' ? 0 : Number(fields[11])) + Number(fields[12])) * 1000) / CLOCK_TICKS
+		return (((SYSTEM_CPU_ONLY ? 0 : Number(fields[11])) + Number(fields[12])) * 1000) / CLOCK_TICKS
 	} catch {
 		return Number.NaN
 	}
@@ -179,7 +181,7 @@ export const postgresServer: CpuSource = {
 const loadGenerator: CpuSource = {
 	cpuMs() {
 		const { user, system } = process.cpuUsage()
-		return (process.env.BENCH_CPU === 'sys' ? system : user + system) / 1000
+		return (SYSTEM_CPU_ONLY ? system : user + system) / 1000
 	},
 }
 export const CLOCK_TICKS = (() => {

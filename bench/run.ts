@@ -121,6 +121,23 @@ function countsOf(
 	})
 }
 
+/**
+ * The n-th (1 to 50) of the tasks each page row adds, through the forms or
+ * the API: bench/bare-app's constant list holds the same, newest first.
+ */
+function benchTask(n: number) {
+	return {
+		title: `Task number ${n}`,
+		notes: n % 3 === 0 ? `Some notes for task ${n}` : null,
+		priority: ['low', 'normal', 'high'][n % 3]!,
+		dueDate: n % 2 === 0 ? `2030-01-${String((n % 28) + 1).padStart(2, '0')}` : null,
+	}
+}
+/** A task as the add form sends it: an empty field for a missing value. */
+function formFields(task: ReturnType<typeof benchTask>): Record<string, string> {
+	return Object.fromEntries(Object.entries(task).map(([field, value]) => [field, value ?? '']))
+}
+
 // --- Taskwell: app + API, one user with 50 tasks, GET /tasks ---------------
 async function taskwellPage(
 	label: string,
@@ -167,13 +184,7 @@ async function taskwellPage(
 				method: 'POST',
 				redirect: 'manual',
 				headers: { origin: base, cookie, 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({
-					intent: 'create',
-					title: `Task number ${n}`,
-					notes: n % 3 === 0 ? `Some notes for task ${n}` : '',
-					priority: ['low', 'normal', 'high'][n % 3]!,
-					dueDate: n % 2 === 0 ? `2030-01-${String((n % 28) + 1).padStart(2, '0')}` : '',
-				}),
+				body: new URLSearchParams({ intent: 'create', ...formFields(benchTask(n)) }),
 			})
 			await response.body?.cancel()
 			if (response.status !== 302 && response.status !== 303) throw new Error(`adding a task answered ${response.status}`)
@@ -264,12 +275,7 @@ async function floorPage(label: 'PGlite' | 'Postgres', databaseUrl?: string): Pr
 			const response = await fetch(`http://127.0.0.1:${apiPort}/v1/tasks`, {
 				method: 'POST',
 				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-				body: JSON.stringify({
-					title: `Task number ${n}`,
-					notes: n % 3 === 0 ? `Some notes for task ${n}` : null,
-					priority: ['low', 'normal', 'high'][n % 3]!,
-					dueDate: n % 2 === 0 ? `2030-01-${String((n % 28) + 1).padStart(2, '0')}` : null,
-				}),
+				body: JSON.stringify(benchTask(n)),
 			})
 			if (response.status !== 201) throw new Error(`adding a task through the API answered ${response.status}: ${await response.text()}`)
 		}

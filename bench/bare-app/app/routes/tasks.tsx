@@ -25,6 +25,11 @@ const PRIORITIES = ['low', 'normal', 'high'] as const
 const PRIORITY_LABELS = { low: 'Low', normal: 'Normal', high: 'High' } as const
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' })
 
+/** A row's due label: the bench's due dates are all years ahead ("later"). */
+function dueOf(dueDate: string | null): Task['due'] {
+	return dueDate ? { state: 'later', label: `Due ${dateFormat.format(new Date(`${dueDate}T00:00:00Z`))}` } : null
+}
+
 // What the bench adds to Taskwell (bench/run.ts), newest first, with the
 // fields Taskwell's loader sends for a row.
 const ITEMS: Task[] = Array.from({ length: 50 }, (_, i) => {
@@ -36,7 +41,7 @@ const ITEMS: Task[] = Array.from({ length: 50 }, (_, i) => {
 		notes: n % 3 === 0 ? `Some notes for task ${n}` : null,
 		completed: false,
 		priority: PRIORITIES[n % 3]!,
-		due: dueDate ? { state: 'later', label: `Due ${dateFormat.format(new Date(`${dueDate}T00:00:00Z`))}` } : null,
+		due: dueOf(dueDate),
 	}
 })
 const LIST = { items: ITEMS, nextCursor: null as string | null, counts: { all: 50, active: 50, completed: 0 } }
@@ -56,7 +61,7 @@ async function listFromApi(): Promise<typeof LIST> {
 			notes: task.notes,
 			completed: task.completed,
 			priority: task.priority,
-			due: task.dueDate ? { state: 'later' as const, label: `Due ${dateFormat.format(new Date(`${task.dueDate}T00:00:00Z`))}` } : null,
+			due: dueOf(task.dueDate),
 		})),
 	}
 }
